@@ -1,0 +1,206 @@
+//! Single use: the redemption ledger and the revocation list.
+//!
+//! Authorization codes are self-contained (see [`crate::code`]): any instance
+//! holding the code key can check one. The only shared state is the fact that
+//! a code *was already redeemed*, kept by a [`RedemptionLedger`], and the ids
+//! of tokens revoked because their code was redeemed twice (RFC 6749 §4.1.2),
+//! kept by a [`RevocationList`] that verifiers consult.
+//!
+//! [`MemoryLedger`] implements both for one process. It forgets a code once the
+//! code has expired (a replay after that fails as expired anyway), holds at most
+//! `capacity` codes and `capacity` revocations, and fails closed with
+//! [`Error::LedgerFull`] rather than forgetting live entries. Services with
+//! several processes or machines plug a shared store behind the same traits.
+//!
+//! ```
+//! use airisk_auth::code::CodeId;
+//! use airisk_auth::ledger::{MemoryLedger, Redemption, RedemptionLedger};
+//! let ledger = MemoryLedger::new(1000);
+//! let id = CodeId([7; 16]);
+//! assert_eq!(ledger.redeem(&id, 160, 100)?, Redemption::First);
+//! assert_eq!(ledger.redeem(&id, 160, 101)?, Redemption::Replayed);
+//! # Ok::<(), airisk_auth::Error>(())
+//! ```
+
+use crate::code::CodeId;
+use crate::error::{Error, Result};
+use core::fmt;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// The outcome of an atomic redemption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redemption {
+    /// This caller redeemed the code first: it may issue a token.
+    First,
+    /// The code had already been redeemed: refuse, and revoke what it issued.
+    Replayed,
+}
+
+/// Records redeemed codes. `redeem` must be atomic: of any number of concurrent
+/// callers with the same id, exactly one gets [`Redemption::First`].
+pub trait RedemptionLedger: Send + Sync + fmt::Debug {
+    /// Marks `code` redeemed, remembering it at least until `expires_at`.
+    ///
+    /// # Errors
+    /// [`Error::LedgerFull`] or [`Error::LedgerUnavailable`]: the caller must then refuse the exchange.
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption>;
+}
+
+/// Revoked token ids (`jti`), each remembered until its token would expire anyway.
+pub trait RevocationList: Send + Sync + fmt::Debug {
+    /// Revokes `jti` until `until`.
+    ///
+    /// # Errors
+    /// [`Error::LedgerFull`] or [`Error::LedgerUnavailable`].
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()>;
+
+    /// Whether `jti` is revoked at `now`.
+    ///
+    /// # Errors
+    /// [`Error::LedgerUnavailable`]: the verifier then refuses the token.
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool>;
+}
+
+/// The default number of codes (and revocations) a [`MemoryLedger`] holds.
+pub const DEFAULT_LEDGER_CAPACITY: usize = 1_000_000;
+
+/// An in-process ledger and revocation list with a hard cap on memory.
+pub struct MemoryLedger {
+    capacity: usize,
+    codes: Mutex<HashMap<[u8; 16], u64>>,
+    revoked: Mutex<HashMap<Box<str>, u64>>,
+    /// Lets the verify hot path skip the lock while nothing is revoked.
+    revoked_count: AtomicUsize,
+}
+
+impl fmt::Debug for MemoryLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryLedger")
+            .field("capacity", &self.capacity)
+            .field("codes", &lock(&self.codes).len())
+            .field("revoked", &self.revoked_count.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl Default for MemoryLedger {
+    fn default() -> Self {
+        Self::new(DEFAULT_LEDGER_CAPACITY)
+    }
+}
+
+/// A poisoned lock only means another thread panicked mid-update of a map whose
+/// every state is valid, so the data is still used.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl MemoryLedger {
+    /// A ledger holding at most `capacity` live codes and `capacity` live revocations.
+    #[must_use]
+    pub fn new(capacity: usize) -> Self {
+        MemoryLedger {
+            capacity,
+            codes: Mutex::new(HashMap::new()),
+            revoked: Mutex::new(HashMap::new()),
+            revoked_count: AtomicUsize::new(0),
+        }
+    }
+
+    /// The number of codes currently remembered.
+    #[must_use]
+    pub fn outstanding_codes(&self) -> usize {
+        lock(&self.codes).len()
+    }
+}
+
+impl RedemptionLedger for MemoryLedger {
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption> {
+        let mut codes = lock(&self.codes);
+        if let Some(&until) = codes.get(&code.0) {
+            if until > now {
+                return Ok(Redemption::Replayed);
+            }
+        }
+        if codes.len() >= self.capacity {
+            codes.retain(|_, until| *until > now);
+            if codes.len() >= self.capacity {
+                return Err(Error::LedgerFull);
+            }
+        }
+        codes.insert(code.0, expires_at);
+        Ok(Redemption::First)
+    }
+}
+
+impl RevocationList for MemoryLedger {
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()> {
+        let mut revoked = lock(&self.revoked);
+        if revoked.len() >= self.capacity && !revoked.contains_key(jti) {
+            revoked.retain(|_, u| *u > now);
+            if revoked.len() >= self.capacity {
+                self.revoked_count.store(revoked.len(), Ordering::Release);
+                return Err(Error::LedgerFull);
+            }
+        }
+        let entry = revoked.entry(jti.into()).or_insert(until);
+        *entry = (*entry).max(until);
+        self.revoked_count.store(revoked.len(), Ordering::Release);
+        Ok(())
+    }
+
+    #[inline]
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool> {
+        if self.revoked_count.load(Ordering::Acquire) == 0 {
+            return Ok(false);
+        }
+        Ok(lock(&self.revoked)
+            .get(jti)
+            .is_some_and(|&until| until > now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_codes_are_forgotten_when_full() {
+        let ledger = MemoryLedger::new(2);
+        assert_eq!(
+            ledger.redeem(&CodeId([1; 16]), 10, 0),
+            Ok(Redemption::First)
+        );
+        assert_eq!(
+            ledger.redeem(&CodeId([2; 16]), 20, 0),
+            Ok(Redemption::First)
+        );
+        assert_eq!(
+            ledger.redeem(&CodeId([3; 16]), 30, 5),
+            Err(Error::LedgerFull)
+        );
+        assert_eq!(
+            ledger.redeem(&CodeId([3; 16]), 30, 10),
+            Ok(Redemption::First)
+        );
+        assert_eq!(ledger.outstanding_codes(), 2);
+        assert_eq!(
+            ledger.redeem(&CodeId([2; 16]), 20, 11),
+            Ok(Redemption::Replayed)
+        );
+    }
+
+    #[test]
+    fn revocations_expire_and_are_bounded() {
+        let ledger = MemoryLedger::new(1);
+        assert_eq!(ledger.is_revoked("a", 0), Ok(false));
+        ledger.revoke("a", 10, 0).unwrap();
+        assert_eq!(ledger.is_revoked("a", 9), Ok(true));
+        assert_eq!(ledger.is_revoked("a", 10), Ok(false));
+        assert_eq!(ledger.revoke("b", 10, 5), Err(Error::LedgerFull));
+        ledger.revoke("b", 20, 10).unwrap();
+        assert_eq!(ledger.is_revoked("b", 15), Ok(true));
+    }
+}
