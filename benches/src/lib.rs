@@ -1,0 +1,1 @@
+//! Benches (stub, see issue 7).

@@ -1,0 +1,1 @@
+//! Python extension (stub, see issue 5).
