@@ -1,0 +1,73 @@
+//! Single use under contention: each of many codes is redeemed by two threads
+//! at once, through the whole token exchange; exactly one wins per code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use airisk_auth::prelude::*;
+use std::sync::{Arc, Barrier};
+
+const CODES: usize = 2_000;
+const NOW: u64 = 1_800_000_000;
+
+#[test]
+fn each_code_is_redeemed_exactly_once_across_two_threads() {
+    let mut registry = MemoryRegistry::new();
+    registry
+        .add_client(Client::new("abc123", "s3cret", "https://localhost/callback").unwrap())
+        .unwrap();
+    let keys = Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap());
+    let issuer = Arc::new(
+        Issuer::new(
+            IssuerConfig::new("https://airisk.example"),
+            keys,
+            CodeKey::generate().unwrap(),
+            Arc::new(registry),
+        )
+        .unwrap(),
+    );
+    let codes: Arc<Vec<String>> = Arc::new(
+        (0..CODES)
+            .map(|_| {
+                let r = issuer.authorize_at("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback", NOW);
+                assert_eq!(r.status, 302);
+                let location = r.header("Location").unwrap();
+                location.split("code=").nth(1).unwrap().to_owned()
+            })
+            .collect(),
+    );
+    let barrier = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (issuer, codes, barrier) = (issuer.clone(), codes.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                codes
+                    .iter()
+                    .map(|code| {
+                        barrier.wait();
+                        let body = format!("client_id=abc123&client_secret=s3cret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}");
+                        let r = issuer.exchange_at(Some("application/x-www-form-urlencoded"), body.as_bytes(), NOW + 1);
+                        match r.status {
+                            200 => true,
+                            400 => {
+                                assert_eq!(r.reason, Some(Error::CodeAlreadyRedeemed));
+                                false
+                            }
+                            other => panic!("unexpected status {other}: {r:?}"),
+                        }
+                    })
+                    .collect::<Vec<bool>>()
+            })
+        })
+        .collect();
+    let results: Vec<Vec<bool>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    for i in 0..CODES {
+        assert!(
+            results[0][i] ^ results[1][i],
+            "code {i}: first thread {}, second thread {}",
+            results[0][i],
+            results[1][i]
+        );
+    }
+    let wins = results[0].iter().filter(|w| **w).count();
+    // Both threads won some races: the test really raced (not one thread always first).
+    assert!(wins > 0 && wins < CODES, "first thread won {wins} of {CODES}");
+}

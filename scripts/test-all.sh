@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test of every language, as CI runs it: `bash scripts/test-all.sh`.
+# Each part installs what it needs (Python tools into ./.venv, C tools through apt when missing).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=()
+for part in rust c python; do
+    script="scripts/test-$part.sh"
+    [ -f "$script" ] || continue
+    echo "=============== $part ==============="
+    if ! bash "$script"; then
+        failed+=("$part")
+    fi
+done
+if [ ${#failed[@]} -ne 0 ]; then
+    echo "test-all: FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "test-all: every part passed"
