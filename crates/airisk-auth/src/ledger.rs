@@ -25,7 +25,7 @@
 use crate::code::CodeId;
 use crate::error::{Error, Result};
 use core::fmt;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -69,7 +69,7 @@ pub const DEFAULT_LEDGER_CAPACITY: usize = 1_000_000;
 /// An in-process ledger and revocation list with a hard cap on memory.
 pub struct MemoryLedger {
     capacity: usize,
-    codes: Mutex<HashMap<[u8; 16], u64>>,
+    codes: Mutex<Codes>,
     revoked: Mutex<HashMap<Box<str>, u64>>,
     /// Lets the verify hot path skip the lock while nothing is revoked.
     revoked_count: AtomicUsize,
@@ -79,7 +79,7 @@ impl fmt::Debug for MemoryLedger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemoryLedger")
             .field("capacity", &self.capacity)
-            .field("codes", &lock(&self.codes).len())
+            .field("codes", &lock(&self.codes).until.len())
             .field("revoked", &self.revoked_count.load(Ordering::Relaxed))
             .finish()
     }
@@ -88,6 +88,36 @@ impl fmt::Debug for MemoryLedger {
 impl Default for MemoryLedger {
     fn default() -> Self {
         Self::new(DEFAULT_LEDGER_CAPACITY)
+    }
+}
+
+/// Redeemed codes, with their expiries in redemption order so that expired
+/// ones are forgotten in amortized O(1) per redemption.
+#[derive(Default)]
+struct Codes {
+    until: HashMap<[u8; 16], u64>,
+    order: VecDeque<(u64, [u8; 16])>,
+}
+
+impl Codes {
+    /// Forgets codes from the front of the queue while they have expired. Codes
+    /// of longer-lived issuers sharing the ledger may briefly shield later ones:
+    /// harmless, as a full ledger sweeps everything.
+    fn forget_expired_front(&mut self, now: u64) {
+        while let Some(&(until, id)) = self.order.front() {
+            if until > now {
+                break;
+            }
+            self.order.pop_front();
+            if self.until.get(&id).is_some_and(|&u| u <= now) {
+                self.until.remove(&id);
+            }
+        }
+    }
+
+    fn forget_all_expired(&mut self, now: u64) {
+        self.until.retain(|_, until| *until > now);
+        self.order.retain(|(until, _)| *until > now);
     }
 }
 
@@ -103,7 +133,7 @@ impl MemoryLedger {
     pub fn new(capacity: usize) -> Self {
         MemoryLedger {
             capacity,
-            codes: Mutex::new(HashMap::new()),
+            codes: Mutex::new(Codes::default()),
             revoked: Mutex::new(HashMap::new()),
             revoked_count: AtomicUsize::new(0),
         }
@@ -112,25 +142,27 @@ impl MemoryLedger {
     /// The number of codes currently remembered.
     #[must_use]
     pub fn outstanding_codes(&self) -> usize {
-        lock(&self.codes).len()
+        lock(&self.codes).until.len()
     }
 }
 
 impl RedemptionLedger for MemoryLedger {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption> {
         let mut codes = lock(&self.codes);
-        if let Some(&until) = codes.get(&code.0) {
+        codes.forget_expired_front(now);
+        if let Some(&until) = codes.until.get(&code.0) {
             if until > now {
                 return Ok(Redemption::Replayed);
             }
         }
-        if codes.len() >= self.capacity {
-            codes.retain(|_, until| *until > now);
-            if codes.len() >= self.capacity {
+        if codes.until.len() >= self.capacity {
+            codes.forget_all_expired(now);
+            if codes.until.len() >= self.capacity {
                 return Err(Error::LedgerFull);
             }
         }
-        codes.insert(code.0, expires_at);
+        codes.until.insert(code.0, expires_at);
+        codes.order.push_back((expires_at, code.0));
         Ok(Redemption::First)
     }
 }
@@ -188,6 +220,24 @@ mod tests {
         assert_eq!(ledger.outstanding_codes(), 2);
         assert_eq!(
             ledger.redeem(&CodeId([2; 16]), 20, 11),
+            Ok(Redemption::Replayed)
+        );
+    }
+
+    #[test]
+    fn expired_codes_are_forgotten_without_waiting_for_a_full_ledger() {
+        let ledger = MemoryLedger::new(100);
+        for i in 0..10u8 {
+            ledger
+                .redeem(&CodeId([i; 16]), 60 + u64::from(i), u64::from(i))
+                .unwrap();
+        }
+        assert_eq!(ledger.outstanding_codes(), 10);
+        ledger.redeem(&CodeId([99; 16]), 200, 65).unwrap();
+        // Codes 0..=5 expired at 60..=65 and are gone; 6..=9 and the new one remain.
+        assert_eq!(ledger.outstanding_codes(), 5);
+        assert_eq!(
+            ledger.redeem(&CodeId([6; 16]), 66, 65),
             Ok(Redemption::Replayed)
         );
     }

@@ -46,7 +46,8 @@ fn ours_hs() -> Arc<KeySet> {
 /// The Ed25519 key as PKCS#8 v1 DER (RFC 8410), which `jsonwebtoken` reads.
 fn ed_pkcs8(seed: &[u8; 32]) -> Vec<u8> {
     let mut der = vec![
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
     ];
     der.extend_from_slice(seed);
     der
@@ -93,7 +94,8 @@ fn jsonwebtoken_hs256_tokens_verify_with_us() {
     assert_eq!(claims.userid(), None);
     assert_eq!(claims.jti.as_deref(), Some("their-jti"));
     // And their token signed with another secret is refused.
-    let forged = jsonwebtoken::encode(&header, &theirs, &EncodingKey::from_secret(&[1; 32])).unwrap();
+    let forged =
+        jsonwebtoken::encode(&header, &theirs, &EncodingKey::from_secret(&[1; 32])).unwrap();
     assert_eq!(
         verifier.verify_at(&forged, t + 1),
         Err(airisk_auth::Error::InvalidSignature)
@@ -103,13 +105,16 @@ fn jsonwebtoken_hs256_tokens_verify_with_us() {
 #[test]
 fn eddsa_both_ways() {
     let t = now();
-    let keys = Arc::new(KeySet::single(Key::ed25519_from_seed(Some("e1"), &SEED).unwrap()).unwrap());
+    let keys =
+        Arc::new(KeySet::single(Key::ed25519_from_seed(Some("e1"), &SEED).unwrap()).unwrap());
     let claims = Claims::generic(ISS, "abc123", t, 600, "jti-e");
     let token = keys.mint(&claims).unwrap();
     let public = keys.active().unwrap().to_jwk(false).unwrap();
     let x = public["x"].as_str().unwrap();
     let decoding = DecodingKey::from_ed_components(x).unwrap();
-    let data = jsonwebtoken::decode::<TheirClaims>(&token, &decoding, &their_validation(Algorithm::EdDSA)).unwrap();
+    let data =
+        jsonwebtoken::decode::<TheirClaims>(&token, &decoding, &their_validation(Algorithm::EdDSA))
+            .unwrap();
     assert_eq!(data.claims.jti, "jti-e");
 
     let theirs = TheirClaims {
@@ -127,5 +132,8 @@ fn eddsa_both_ways() {
     let encoding = EncodingKey::from_ed_der(&ed_pkcs8(&SEED));
     let token = jsonwebtoken::encode(&header, &theirs, &encoding).unwrap();
     let verifier = Verifier::new(keys, Policy::new(ISS));
-    assert_eq!(verifier.verify_at(&token, t).unwrap().jti.as_deref(), Some("their-e"));
+    assert_eq!(
+        verifier.verify_at(&token, t).unwrap().jti.as_deref(),
+        Some("their-e")
+    );
 }

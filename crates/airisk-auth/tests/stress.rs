@@ -27,7 +27,10 @@ fn each_code_is_redeemed_exactly_once_across_two_threads() {
     let codes: Arc<Vec<String>> = Arc::new(
         (0..CODES)
             .map(|_| {
-                let r = issuer.authorize_at("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback", NOW);
+                let r = issuer.authorize_at(
+                    "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback",
+                    NOW,
+                );
                 assert_eq!(r.status, 302);
                 let location = r.header("Location").unwrap();
                 location.split("code=").nth(1).unwrap().to_owned()
@@ -69,5 +72,8 @@ fn each_code_is_redeemed_exactly_once_across_two_threads() {
     }
     let wins = results[0].iter().filter(|w| **w).count();
     // Both threads won some races: the test really raced (not one thread always first).
-    assert!(wins > 0 && wins < CODES, "first thread won {wins} of {CODES}");
+    assert!(
+        wins > 0 && wins < CODES,
+        "first thread won {wins} of {CODES}"
+    );
 }

@@ -2,7 +2,12 @@
 //! against the core, and kept identical to `tests/vectors/*.json`, which the C
 //! and Python suites replay. Run with `UPDATE_VECTORS=1` to rewrite the files
 //! after an intended change, and review the diff.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::too_many_lines)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines
+)]
 
 mod support;
 
@@ -37,7 +42,8 @@ fn ed_key() -> Key {
 fn mixed_set() -> KeySet {
     let mut set = KeySet::new();
     set.insert(hs_key()).unwrap();
-    set.insert(Key::hs256(Some("hs-2025"), HS_2025).unwrap()).unwrap();
+    set.insert(Key::hs256(Some("hs-2025"), HS_2025).unwrap())
+        .unwrap();
     set.insert(ed_key()).unwrap();
     set.set_active("hs-2026").unwrap();
     set
@@ -98,7 +104,9 @@ fn tokens_document() -> Value {
     let ed_only = set_with_active(ed_key(), "ed-2026");
     let mut ed_public = KeySet::new();
     let public_jwk = ed_key().to_jwk(false).unwrap().to_string();
-    ed_public.insert(Key::from_jwk(&public_jwk).unwrap()).unwrap();
+    ed_public
+        .insert(Key::from_jwk(&public_jwk).unwrap())
+        .unwrap();
     let rfc7515 = KeySet::from_json(r#"{"keys":[{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}]}"#).unwrap();
     let rfc8037 = KeySet::from_json(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#).unwrap();
 
@@ -130,156 +138,756 @@ fn tokens_document() -> Value {
     let exp = NOW - 100 + 3600;
 
     let mut cases: Vec<Value> = Vec::new();
-    let mut ok = |name: &str, source: &str, keyset: &str, policy: &str, now: u64, token: &str, claims: &Claims| {
-        cases.push(json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
-            "now": now, "token": token, "expect": {"claims": claims_json(claims)}}));
+    let mut ok = |name: &str,
+                  source: &str,
+                  keyset: &str,
+                  policy: &str,
+                  now: u64,
+                  token: &str,
+                  claims: &Claims| {
+        cases.push(
+            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
+            "now": now, "token": token, "expect": {"claims": claims_json(claims)}}),
+        );
     };
-    ok("generic token", "PROTOCOL.md §3", "mixed", "default", NOW, &g, &generic());
-    ok("user token", "PROTOCOL.md §3", "mixed", "default", NOW, &u, &user());
-    ok("user token where a user is required", "PROTOCOL.md §3", "mixed", "user", NOW, &u, &user());
-    ok("EdDSA user token", "RFC 8037", "ed", "default", NOW, &ed_token, &user());
-    ok("EdDSA token on a verify-only public key", "RFC 8037; issue 2", "ed_public", "default", NOW, &ed_token, &user());
-    ok("EdDSA token in a mixed set", "issue 2", "mixed", "default", NOW, &ed_token, &user());
-    ok("rotated-out key still verifies", "issue 2 (rotation)", "mixed", "default", NOW, &old, &generic());
-    ok("last second before exp + leeway", "RFC 7519 §4.1.4", "mixed", "default", exp + 29, &g, &generic());
+    ok(
+        "generic token",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &g,
+        &generic(),
+    );
+    ok(
+        "user token",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &u,
+        &user(),
+    );
+    ok(
+        "user token where a user is required",
+        "PROTOCOL.md §3",
+        "mixed",
+        "user",
+        NOW,
+        &u,
+        &user(),
+    );
+    ok(
+        "EdDSA user token",
+        "RFC 8037",
+        "ed",
+        "default",
+        NOW,
+        &ed_token,
+        &user(),
+    );
+    ok(
+        "EdDSA token on a verify-only public key",
+        "RFC 8037; issue 2",
+        "ed_public",
+        "default",
+        NOW,
+        &ed_token,
+        &user(),
+    );
+    ok(
+        "EdDSA token in a mixed set",
+        "issue 2",
+        "mixed",
+        "default",
+        NOW,
+        &ed_token,
+        &user(),
+    );
+    ok(
+        "rotated-out key still verifies",
+        "issue 2 (rotation)",
+        "mixed",
+        "default",
+        NOW,
+        &old,
+        &generic(),
+    );
+    ok(
+        "last second before exp + leeway",
+        "RFC 7519 §4.1.4",
+        "mixed",
+        "default",
+        exp + 29,
+        &g,
+        &generic(),
+    );
     let rfc7515_token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     let rfc7515_claims = Claims {
-        iss: "joe".into(), sub: None, aud: vec![], client_id: None, user_token: false,
-        company_id: None, iat: None, nbf: None, exp: 1_300_819_380, jti: None,
+        iss: "joe".into(),
+        sub: None,
+        aud: vec![],
+        client_id: None,
+        user_token: false,
+        company_id: None,
+        iat: None,
+        nbf: None,
+        exp: 1_300_819_380,
+        jti: None,
     };
-    ok("RFC 7515 A.1 HS256 example", "RFC 7515 A.1", "rfc7515", "rfc7515", 1_300_819_379, rfc7515_token, &rfc7515_claims);
+    ok(
+        "RFC 7515 A.1 HS256 example",
+        "RFC 7515 A.1",
+        "rfc7515",
+        "rfc7515",
+        1_300_819_379,
+        rfc7515_token,
+        &rfc7515_claims,
+    );
     let mut aud_one = generic();
     aud_one.aud = vec!["airisk-api".into()];
     let aud_one_token = mixed.mint(&aud_one).unwrap();
-    ok("aud string matches", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &aud_one_token, &aud_one);
+    ok(
+        "aud string matches",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &aud_one_token,
+        &aud_one,
+    );
     let mut aud_many = generic();
     aud_many.aud = vec!["other".into(), "airisk-api".into()];
     let aud_many_token = mixed.mint(&aud_many).unwrap();
-    ok("aud array contains", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &aud_many_token, &aud_many);
-    let at_jwt = craft(&hs, r#"{"alg":"HS256","typ":"at+jwt","kid":"hs-2026"}"#, &claims_text(&generic()));
-    ok("typ at+jwt", "RFC 9068 §2.1", "mixed", "default", NOW, &at_jwt, &generic());
-    let unknown_members = craft(&hs, r#"{"alg":"HS256","kid":"hs-2026","jku":"https://evil.example/jwks","x5u":"https://evil.example/x"}"#,
-        &claims_text(&generic()).replace('}', r#","scope":"admin","http://example.com/is_root":true}"#));
-    ok("jku/x5u and unknown claims are ignored", "RFC 8725 §3.10", "mixed", "default", NOW, &unknown_members, &generic());
+    ok(
+        "aud array contains",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &aud_many_token,
+        &aud_many,
+    );
+    let at_jwt = craft(
+        &hs,
+        r#"{"alg":"HS256","typ":"at+jwt","kid":"hs-2026"}"#,
+        &claims_text(&generic()),
+    );
+    ok(
+        "typ at+jwt",
+        "RFC 9068 §2.1",
+        "mixed",
+        "default",
+        NOW,
+        &at_jwt,
+        &generic(),
+    );
+    let unknown_members = craft(
+        &hs,
+        r#"{"alg":"HS256","kid":"hs-2026","jku":"https://evil.example/jwks","x5u":"https://evil.example/x"}"#,
+        &claims_text(&generic()).replace(
+            '}',
+            r#","scope":"admin","http://example.com/is_root":true}"#,
+        ),
+    );
+    ok(
+        "jku/x5u and unknown claims are ignored",
+        "RFC 8725 §3.10",
+        "mixed",
+        "default",
+        NOW,
+        &unknown_members,
+        &generic(),
+    );
     let mut nbf = generic();
     nbf.nbf = Some(NOW + 29);
     let nbf_token = mixed.mint(&nbf).unwrap();
-    ok("nbf within leeway", "RFC 7519 §4.1.5", "mixed", "default", NOW, &nbf_token, &nbf);
+    ok(
+        "nbf within leeway",
+        "RFC 7519 §4.1.5",
+        "mixed",
+        "default",
+        NOW,
+        &nbf_token,
+        &nbf,
+    );
 
-    let mut err = |name: &str, source: &str, keyset: &str, policy: &str, now: u64, token: &str, error: &str| {
+    let mut err = |name: &str,
+                   source: &str,
+                   keyset: &str,
+                   policy: &str,
+                   now: u64,
+                   token: &str,
+                   error: &str| {
         assert!(airisk_auth::Error::from_name(error).is_some(), "{error}");
-        cases.push(json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
-            "now": now, "token": token, "expect": {"error": error}}));
+        cases.push(
+            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
+            "now": now, "token": token, "expect": {"error": error}}),
+        );
     };
     let gc = claims_text(&generic());
     let hs_with = |header: &str, claims: &str| craft(&hs, header, claims);
 
     // Time.
-    err("expired at exp + leeway", "RFC 7519 §4.1.4", "mixed", "default", exp + 30, &g, "Expired");
-    err("expired at exp without leeway", "RFC 7519 §4.1.4", "mixed", "no_leeway", exp, &g, "Expired");
-    err("RFC 7515 A.1 after its exp", "RFC 7515 A.1", "rfc7515", "rfc7515", 1_300_819_380, rfc7515_token, "Expired");
-    err("nbf in the future", "RFC 7519 §4.1.5", "mixed", "default", NOW, &{
-        let mut c = generic(); c.nbf = Some(NOW + 31); mixed.mint(&c).unwrap() }, "NotYetValid");
-    err("iat in the future", "RFC 7519 §4.1.6", "mixed", "default", NOW, &{
-        let mut c = generic(); c.iat = Some(NOW + 31); c.exp = NOW + 4000; mixed.mint(&c).unwrap() }, "NotYetValid");
+    err(
+        "expired at exp + leeway",
+        "RFC 7519 §4.1.4",
+        "mixed",
+        "default",
+        exp + 30,
+        &g,
+        "Expired",
+    );
+    err(
+        "expired at exp without leeway",
+        "RFC 7519 §4.1.4",
+        "mixed",
+        "no_leeway",
+        exp,
+        &g,
+        "Expired",
+    );
+    err(
+        "RFC 7515 A.1 after its exp",
+        "RFC 7515 A.1",
+        "rfc7515",
+        "rfc7515",
+        1_300_819_380,
+        rfc7515_token,
+        "Expired",
+    );
+    err(
+        "nbf in the future",
+        "RFC 7519 §4.1.5",
+        "mixed",
+        "default",
+        NOW,
+        &{
+            let mut c = generic();
+            c.nbf = Some(NOW + 31);
+            mixed.mint(&c).unwrap()
+        },
+        "NotYetValid",
+    );
+    err(
+        "iat in the future",
+        "RFC 7519 §4.1.6",
+        "mixed",
+        "default",
+        NOW,
+        &{
+            let mut c = generic();
+            c.iat = Some(NOW + 31);
+            c.exp = NOW + 4000;
+            mixed.mint(&c).unwrap()
+        },
+        "NotYetValid",
+    );
     // Claims shapes.
-    for (label, value) in [("a string", "\"9999999999\""), ("a float", "9999999999.0"), ("an exponent", "1e10"),
-        ("1e400", "1e400"), ("2^64", "18446744073709551616"), ("negative", "-1"), ("null", "null"),
-        ("past year 9999", "253402300800"), ("true", "true")] {
+    for (label, value) in [
+        ("a string", "\"9999999999\""),
+        ("a float", "9999999999.0"),
+        ("an exponent", "1e10"),
+        ("1e400", "1e400"),
+        ("2^64", "18446744073709551616"),
+        ("negative", "-1"),
+        ("null", "null"),
+        ("past year 9999", "253402300800"),
+        ("true", "true"),
+    ] {
         let claims = gc.replacen(&format!("\"exp\":{exp}"), &format!("\"exp\":{value}"), 1);
-        err(&format!("exp is {label}"), "RFC 7519 §2 NumericDate", "mixed", "default", NOW, &hs_with(HS_HEADER, &claims), "MalformedClaims");
+        err(
+            &format!("exp is {label}"),
+            "RFC 7519 §2 NumericDate",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(HS_HEADER, &claims),
+            "MalformedClaims",
+        );
     }
-    for (label, value) in [("a string", "\"1\""), ("a float", "1.5"), ("negative", "-1"), ("null", "null")] {
-        let claims = gc.replacen(&format!("\"iat\":{}", NOW - 100), &format!("\"iat\":{value}"), 1);
-        err(&format!("iat is {label}"), "RFC 7519 §2 NumericDate", "mixed", "default", NOW, &hs_with(HS_HEADER, &claims), "MalformedClaims");
+    for (label, value) in [
+        ("a string", "\"1\""),
+        ("a float", "1.5"),
+        ("negative", "-1"),
+        ("null", "null"),
+    ] {
+        let claims = gc.replacen(
+            &format!("\"iat\":{}", NOW - 100),
+            &format!("\"iat\":{value}"),
+            1,
+        );
+        err(
+            &format!("iat is {label}"),
+            "RFC 7519 §2 NumericDate",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(HS_HEADER, &claims),
+            "MalformedClaims",
+        );
         let claims = gc.replacen('}', &format!(",\"nbf\":{value}}}"), 1);
-        err(&format!("nbf is {label}"), "RFC 7519 §2 NumericDate", "mixed", "default", NOW, &hs_with(HS_HEADER, &claims), "MalformedClaims");
+        err(
+            &format!("nbf is {label}"),
+            "RFC 7519 §2 NumericDate",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(HS_HEADER, &claims),
+            "MalformedClaims",
+        );
     }
     let no_exp = gc.replacen(&format!(",\"exp\":{exp}"), "", 1);
-    err("exp missing", "RFC 8725 §3.10 (decided: exp required)", "mixed", "default", NOW, &hs_with(HS_HEADER, &no_exp), "MissingClaim");
+    err(
+        "exp missing",
+        "RFC 8725 §3.10 (decided: exp required)",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &no_exp),
+        "MissingClaim",
+    );
     let no_jti = gc.replacen(",\"jti\":\"jti-generic-1\"", "", 1);
-    err("jti missing", "PROTOCOL.md §3", "mixed", "default", NOW, &hs_with(HS_HEADER, &no_jti), "MissingClaim");
+    err(
+        "jti missing",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &no_jti),
+        "MissingClaim",
+    );
     let no_marker = gc.replacen(",\"user_token\":false", "", 1);
-    err("user marker missing", "PROTOCOL.md §3", "mixed", "default", NOW, &hs_with(HS_HEADER, &no_marker), "MissingClaim");
+    err(
+        "user marker missing",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &no_marker),
+        "MissingClaim",
+    );
     let user_no_sub = claims_text(&user()).replacen("\"sub\":\"user_42\",", "", 1);
-    err("user token without sub", "PROTOCOL.md §3", "mixed", "default", NOW, &hs_with(HS_HEADER, &user_no_sub), "MissingClaim");
-    err("user marker not a bool", "PROTOCOL.md §3", "mixed", "default", NOW,
-        &hs_with(HS_HEADER, &gc.replacen("\"user_token\":false", "\"user_token\":\"true\"", 1)), "MalformedClaims");
-    err("duplicate exp claim", "RFC 7519 §4; RFC 8725 §3.11", "mixed", "default", NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', &format!(",\"exp\":{}}}", NOW + 999_999), 1)), "MalformedClaims");
-    err("duplicate user_token claim", "RFC 7519 §4", "mixed", "default", NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', ",\"user_token\":true}", 1)), "MalformedClaims");
-    err("duplicate unknown claim", "RFC 7519 §4", "mixed", "default", NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', ",\"x\":1,\"x\":2}", 1)), "MalformedClaims");
-    err("claims are an array", "RFC 7519 §7.2", "mixed", "default", NOW, &hs_with(HS_HEADER, "[]"), "MalformedClaims");
-    err("claims are not JSON", "RFC 7519 §7.2", "mixed", "default", NOW, &hs_with(HS_HEADER, "Example of Ed25519 signing"), "MalformedClaims");
-    err("a claim nested too deep", "issue 8", "mixed", "default", NOW,
-        &hs_with(HS_HEADER, &gc.replacen("\"abc123\"", &format!("{}\"abc123\"{}", "[".repeat(1000), "]".repeat(1000)), 1)), "MalformedClaims");
+    err(
+        "user token without sub",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &user_no_sub),
+        "MissingClaim",
+    );
+    err(
+        "user marker not a bool",
+        "PROTOCOL.md §3",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            HS_HEADER,
+            &gc.replacen("\"user_token\":false", "\"user_token\":\"true\"", 1),
+        ),
+        "MalformedClaims",
+    );
+    err(
+        "duplicate exp claim",
+        "RFC 7519 §4; RFC 8725 §3.11",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            HS_HEADER,
+            &gc.replacen('}', &format!(",\"exp\":{}}}", NOW + 999_999), 1),
+        ),
+        "MalformedClaims",
+    );
+    err(
+        "duplicate user_token claim",
+        "RFC 7519 §4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &gc.replacen('}', ",\"user_token\":true}", 1)),
+        "MalformedClaims",
+    );
+    err(
+        "duplicate unknown claim",
+        "RFC 7519 §4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, &gc.replacen('}', ",\"x\":1,\"x\":2}", 1)),
+        "MalformedClaims",
+    );
+    err(
+        "claims are an array",
+        "RFC 7519 §7.2",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, "[]"),
+        "MalformedClaims",
+    );
+    err(
+        "claims are not JSON",
+        "RFC 7519 §7.2",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(HS_HEADER, "Example of Ed25519 signing"),
+        "MalformedClaims",
+    );
+    err(
+        "a claim nested too deep",
+        "issue 8",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            HS_HEADER,
+            &gc.replacen(
+                "\"abc123\"",
+                &format!("{}\"abc123\"{}", "[".repeat(1000), "]".repeat(1000)),
+                1,
+            ),
+        ),
+        "MalformedClaims",
+    );
     let generic_token = g.clone();
-    err("generic token where a user is required", "PROTOCOL.md §3", "mixed", "user", NOW, &generic_token, "UserTokenRequired");
+    err(
+        "generic token where a user is required",
+        "PROTOCOL.md §3",
+        "mixed",
+        "user",
+        NOW,
+        &generic_token,
+        "UserTokenRequired",
+    );
     let mut spoof = generic();
     spoof.sub = Some("user_42".into());
-    err("generic token whose sub is a userid", "PROTOCOL.md §3 (explicit marker)", "mixed", "user", NOW, &mixed.mint(&spoof).unwrap(), "UserTokenRequired");
-    err("wrong issuer", "RFC 7519 §4.1.1", "mixed", "default", NOW, &{
-        let mut c = generic(); c.iss = "https://evil.example".into(); mixed.mint(&c).unwrap() }, "InvalidIssuer");
-    err("aud present, none expected", "RFC 7519 §4.1.3", "mixed", "default", NOW, &aud_one_token, "InvalidAudience");
-    err("aud expected, none present", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &g, "InvalidAudience");
-    err("aud does not match", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &{
-        let mut c = generic(); c.aud = vec!["airisk-api-2".into()]; mixed.mint(&c).unwrap() }, "InvalidAudience");
-    err("aud is a number", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &hs_with(HS_HEADER, &gc.replacen('}', ",\"aud\":1}", 1)), "MalformedClaims");
-    err("aud array holds a number", "RFC 7519 §4.1.3", "mixed", "aud", NOW, &hs_with(HS_HEADER, &gc.replacen('}', ",\"aud\":[\"airisk-api\",1]}", 1)), "MalformedClaims");
+    err(
+        "generic token whose sub is a userid",
+        "PROTOCOL.md §3 (explicit marker)",
+        "mixed",
+        "user",
+        NOW,
+        &mixed.mint(&spoof).unwrap(),
+        "UserTokenRequired",
+    );
+    err(
+        "wrong issuer",
+        "RFC 7519 §4.1.1",
+        "mixed",
+        "default",
+        NOW,
+        &{
+            let mut c = generic();
+            c.iss = "https://evil.example".into();
+            mixed.mint(&c).unwrap()
+        },
+        "InvalidIssuer",
+    );
+    err(
+        "aud present, none expected",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "default",
+        NOW,
+        &aud_one_token,
+        "InvalidAudience",
+    );
+    err(
+        "aud expected, none present",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &g,
+        "InvalidAudience",
+    );
+    err(
+        "aud does not match",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &{
+            let mut c = generic();
+            c.aud = vec!["airisk-api-2".into()];
+            mixed.mint(&c).unwrap()
+        },
+        "InvalidAudience",
+    );
+    err(
+        "aud is a number",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &hs_with(HS_HEADER, &gc.replacen('}', ",\"aud\":1}", 1)),
+        "MalformedClaims",
+    );
+    err(
+        "aud array holds a number",
+        "RFC 7519 §4.1.3",
+        "mixed",
+        "aud",
+        NOW,
+        &hs_with(
+            HS_HEADER,
+            &gc.replacen('}', ",\"aud\":[\"airisk-api\",1]}", 1),
+        ),
+        "MalformedClaims",
+    );
 
     // Algorithms and keys.
     for alg in ["none", "None", "NONE", "nOnE"] {
         let header = format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"hs-2026"}}"#);
-        let unsigned = format!("{}.{}.", base64_url_encode(header.as_bytes()), base64_url_encode(gc.as_bytes()));
-        err(&format!("alg {alg}, empty signature"), "CVE-2015-9235; RFC 8725 §3.1", "mixed", "default", NOW, &unsigned, "MalformedToken");
-        err(&format!("alg {alg}, signed"), "CVE-2015-9235; RFC 8725 §3.1", "mixed", "default", NOW, &hs_with(&header, &gc), "AlgorithmMismatch");
+        let unsigned = format!(
+            "{}.{}.",
+            base64_url_encode(header.as_bytes()),
+            base64_url_encode(gc.as_bytes())
+        );
+        err(
+            &format!("alg {alg}, empty signature"),
+            "CVE-2015-9235; RFC 8725 §3.1",
+            "mixed",
+            "default",
+            NOW,
+            &unsigned,
+            "MalformedToken",
+        );
+        err(
+            &format!("alg {alg}, signed"),
+            "CVE-2015-9235; RFC 8725 §3.1",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(&header, &gc),
+            "AlgorithmMismatch",
+        );
     }
-    err("HS256 MAC labelled HS512", "RFC 8725 §2.1", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS512","typ":"JWT","kid":"hs-2026"}"#, &gc), "AlgorithmMismatch");
-    err("alg in lower case", "RFC 7515 §4.1.1 (case-sensitive)", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"hs256","typ":"JWT","kid":"hs-2026"}"#, &gc), "AlgorithmMismatch");
-    err("alg missing", "RFC 7515 §4.1.1", "mixed", "default", NOW, &hs_with(r#"{"typ":"JWT","kid":"hs-2026"}"#, &gc), "AlgorithmMismatch");
+    err(
+        "HS256 MAC labelled HS512",
+        "RFC 8725 §2.1",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"alg":"HS512","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        "AlgorithmMismatch",
+    );
+    err(
+        "alg in lower case",
+        "RFC 7515 §4.1.1 (case-sensitive)",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"alg":"hs256","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        "AlgorithmMismatch",
+    );
+    err(
+        "alg missing",
+        "RFC 7515 §4.1.1",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"typ":"JWT","kid":"hs-2026"}"#, &gc),
+        "AlgorithmMismatch",
+    );
     let ed_public_bytes = base64_url_decode(ed.to_jwk(false).unwrap()["x"].as_str().unwrap());
-    let confusion_key = Key::hs256(Some("x"), &[ed_public_bytes.as_slice(), &[0u8; 0]].concat()).unwrap();
-    err("HS256 MAC keyed with the Ed25519 public key", "CVE-2016-10555; RFC 8725 §2.1", "mixed", "default", NOW,
-        &craft(&confusion_key, r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#, &gc), "AlgorithmMismatch");
-    err("HS256 MAC with the public key, verify-only set", "CVE-2016-10555", "ed_public", "default", NOW,
-        &craft(&confusion_key, r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#, &gc), "AlgorithmMismatch");
-    err("EdDSA token on an HS-only verifier", "RFC 8725 §3.1", "hs", "default", NOW, &ed_token, "UnknownKeyId");
-    err("EdDSA signature under an HS kid", "RFC 8725 §3.1", "mixed", "default", NOW,
-        &craft(&ed, r#"{"alg":"EdDSA","typ":"JWT","kid":"hs-2026"}"#, &gc), "AlgorithmMismatch");
-    err("unknown kid", "RFC 7515 §4.1.4", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2099"}"#, &gc), "UnknownKeyId");
-    err("no kid with several keys", "RFC 7515 §4.1.4 (decided)", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT"}"#, &gc), "UnknownKeyId");
-    for (label, kid) in [("path traversal", "../../etc/passwd"), ("SQL", "x' OR '1'='1"), ("NUL", "hs-2026\\u0000"), ("empty", "")] {
-        err(&format!("kid injection: {label}"), "CVE-2018-0114 family; RFC 8725 §3.10", "mixed", "default", NOW,
-            &hs_with(&format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#), &gc), "UnknownKeyId");
+    let confusion_key =
+        Key::hs256(Some("x"), &[ed_public_bytes.as_slice(), &[0u8; 0]].concat()).unwrap();
+    err(
+        "HS256 MAC keyed with the Ed25519 public key",
+        "CVE-2016-10555; RFC 8725 §2.1",
+        "mixed",
+        "default",
+        NOW,
+        &craft(
+            &confusion_key,
+            r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#,
+            &gc,
+        ),
+        "AlgorithmMismatch",
+    );
+    err(
+        "HS256 MAC with the public key, verify-only set",
+        "CVE-2016-10555",
+        "ed_public",
+        "default",
+        NOW,
+        &craft(
+            &confusion_key,
+            r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#,
+            &gc,
+        ),
+        "AlgorithmMismatch",
+    );
+    err(
+        "EdDSA token on an HS-only verifier",
+        "RFC 8725 §3.1",
+        "hs",
+        "default",
+        NOW,
+        &ed_token,
+        "UnknownKeyId",
+    );
+    err(
+        "EdDSA signature under an HS kid",
+        "RFC 8725 §3.1",
+        "mixed",
+        "default",
+        NOW,
+        &craft(&ed, r#"{"alg":"EdDSA","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        "AlgorithmMismatch",
+    );
+    err(
+        "unknown kid",
+        "RFC 7515 §4.1.4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2099"}"#, &gc),
+        "UnknownKeyId",
+    );
+    err(
+        "no kid with several keys",
+        "RFC 7515 §4.1.4 (decided)",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"alg":"HS256","typ":"JWT"}"#, &gc),
+        "UnknownKeyId",
+    );
+    for (label, kid) in [
+        ("path traversal", "../../etc/passwd"),
+        ("SQL", "x' OR '1'='1"),
+        ("NUL", "hs-2026\\u0000"),
+        ("empty", ""),
+    ] {
+        err(
+            &format!("kid injection: {label}"),
+            "CVE-2018-0114 family; RFC 8725 §3.10",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(
+                &format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#),
+                &gc,
+            ),
+            "UnknownKeyId",
+        );
     }
-    err("kid is a number", "RFC 7515 §4.1.4", "mixed", "default", NOW, &hs_with(r#"{"alg":"HS256","kid":1}"#, &gc), "MalformedHeader");
+    err(
+        "kid is a number",
+        "RFC 7515 §4.1.4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(r#"{"alg":"HS256","kid":1}"#, &gc),
+        "MalformedHeader",
+    );
     let attacker = Key::hs256(Some("hs-2026"), &[0x66; 32]).unwrap();
-    err("embedded jwk is never used", "CVE-2018-0114; RFC 8725 §3.10", "mixed", "default", NOW,
-        &craft(&attacker, r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","jwk":{"kty":"oct","k":"ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY"}}"#, &gc), "InvalidSignature");
-    for (label, crit) in [("unknown", r#"["exp-ext"]"#), ("empty", "[]"), ("registered name", r#"["alg"]"#), ("b64", r#"["b64"]"#)] {
-        err(&format!("crit {label}"), "RFC 7515 §4.1.11; RFC 7797", "mixed", "default", NOW,
-            &hs_with(&format!(r#"{{"alg":"HS256","typ":"JWT","kid":"hs-2026","crit":{crit}}}"#), &gc), "CriticalHeader");
+    err(
+        "embedded jwk is never used",
+        "CVE-2018-0114; RFC 8725 §3.10",
+        "mixed",
+        "default",
+        NOW,
+        &craft(
+            &attacker,
+            r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","jwk":{"kty":"oct","k":"ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY"}}"#,
+            &gc,
+        ),
+        "InvalidSignature",
+    );
+    for (label, crit) in [
+        ("unknown", r#"["exp-ext"]"#),
+        ("empty", "[]"),
+        ("registered name", r#"["alg"]"#),
+        ("b64", r#"["b64"]"#),
+    ] {
+        err(
+            &format!("crit {label}"),
+            "RFC 7515 §4.1.11; RFC 7797",
+            "mixed",
+            "default",
+            NOW,
+            &hs_with(
+                &format!(r#"{{"alg":"HS256","typ":"JWT","kid":"hs-2026","crit":{crit}}}"#),
+                &gc,
+            ),
+            "CriticalHeader",
+        );
     }
-    err("typ of another kind", "RFC 8725 §3.11", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"secevent+jwt","kid":"hs-2026"}"#, &gc), "WrongTokenType");
-    err("duplicate alg header member", "RFC 7515 §5.2; RFC 8725 §3.11", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","alg":"none"}"#, &gc), "MalformedHeader");
-    err("duplicate kid via an escape", "RFC 7515 §5.2", "mixed", "default", NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","k\u0069d":"hs-2025"}"#, &gc), "MalformedHeader");
-    err("header is an array", "RFC 7515 §4", "mixed", "default", NOW, &hs_with("[]", &gc), "MalformedHeader");
-    err("header is a string", "RFC 7515 §4", "mixed", "default", NOW, &hs_with("\"HS256\"", &gc), "MalformedHeader");
+    err(
+        "typ of another kind",
+        "RFC 8725 §3.11",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            r#"{"alg":"HS256","typ":"secevent+jwt","kid":"hs-2026"}"#,
+            &gc,
+        ),
+        "WrongTokenType",
+    );
+    err(
+        "duplicate alg header member",
+        "RFC 7515 §5.2; RFC 8725 §3.11",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","alg":"none"}"#,
+            &gc,
+        ),
+        "MalformedHeader",
+    );
+    err(
+        "duplicate kid via an escape",
+        "RFC 7515 §5.2",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with(
+            r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","k\u0069d":"hs-2025"}"#,
+            &gc,
+        ),
+        "MalformedHeader",
+    );
+    err(
+        "header is an array",
+        "RFC 7515 §4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with("[]", &gc),
+        "MalformedHeader",
+    );
+    err(
+        "header is a string",
+        "RFC 7515 §4",
+        "mixed",
+        "default",
+        NOW,
+        &hs_with("\"HS256\"", &gc),
+        "MalformedHeader",
+    );
     {
         let header = base64_url_encode(b"{\"alg\":\"HS256\",\"kid\":\"\xff\"}");
         let payload = base64_url_encode(gc.as_bytes());
         let input = format!("{header}.{payload}");
         let sig = base64_url_encode(&hs.sign(input.as_bytes()).unwrap());
-        err("header is not UTF-8", "RFC 7515 §4", "mixed", "default", NOW, &format!("{input}.{sig}"), "MalformedHeader");
+        err(
+            "header is not UTF-8",
+            "RFC 7515 §4",
+            "mixed",
+            "default",
+            NOW,
+            &format!("{input}.{sig}"),
+            "MalformedHeader",
+        );
     }
 
     // Signatures.
@@ -291,12 +899,51 @@ fn tokens_document() -> Value {
         let header = g.split('.').next().unwrap();
         format!("{header}.{payload}.{g_sig}")
     };
-    err("payload changed after signing", "RFC 7515 §5.2", "mixed", "default", NOW, &tampered, "InvalidSignature");
-    err("signature stripped", "RFC 8725 §3.1", "mixed", "default", NOW, &format!("{g_head}."), "MalformedToken");
-    err("all-zero signature", "issue 8", "mixed", "default", NOW, &with_signature(&g, &base64_url_encode(&[0; 32])), "InvalidSignature");
-    err("truncated signature", "issue 8", "mixed", "default", NOW,
-        &with_signature(&g, &base64_url_encode(&base64_url_decode(g_sig)[..16])), "InvalidSignature");
-    err("signature of another key", "RFC 7515", "mixed", "default", NOW, &craft(&attacker, HS_HEADER, &gc), "InvalidSignature");
+    err(
+        "payload changed after signing",
+        "RFC 7515 §5.2",
+        "mixed",
+        "default",
+        NOW,
+        &tampered,
+        "InvalidSignature",
+    );
+    err(
+        "signature stripped",
+        "RFC 8725 §3.1",
+        "mixed",
+        "default",
+        NOW,
+        &format!("{g_head}."),
+        "MalformedToken",
+    );
+    err(
+        "all-zero signature",
+        "issue 8",
+        "mixed",
+        "default",
+        NOW,
+        &with_signature(&g, &base64_url_encode(&[0; 32])),
+        "InvalidSignature",
+    );
+    err(
+        "truncated signature",
+        "issue 8",
+        "mixed",
+        "default",
+        NOW,
+        &with_signature(&g, &base64_url_encode(&base64_url_decode(g_sig)[..16])),
+        "InvalidSignature",
+    );
+    err(
+        "signature of another key",
+        "RFC 7515",
+        "mixed",
+        "default",
+        NOW,
+        &craft(&attacker, HS_HEADER, &gc),
+        "InvalidSignature",
+    );
     {
         let (ed_head, ed_sig) = ed_token.rsplit_once('.').unwrap();
         let mut sig = base64_url_decode(ed_sig);
@@ -306,13 +953,35 @@ fn tokens_document() -> Value {
             sig[32 + i] = u8::try_from(sum & 0xff).unwrap();
             carry = sum >> 8;
         }
-        err("Ed25519 S + L malleability", "RFC 8032 §5.1.7; issue 8", "ed", "default", NOW,
-            &format!("{ed_head}.{}", base64_url_encode(&sig)), "InvalidSignature");
-        err("Ed25519 all-zero signature", "issue 8", "ed", "default", NOW,
-            &format!("{ed_head}.{}", base64_url_encode(&[0; 64])), "InvalidSignature");
+        err(
+            "Ed25519 S + L malleability",
+            "RFC 8032 §5.1.7; issue 8",
+            "ed",
+            "default",
+            NOW,
+            &format!("{ed_head}.{}", base64_url_encode(&sig)),
+            "InvalidSignature",
+        );
+        err(
+            "Ed25519 all-zero signature",
+            "issue 8",
+            "ed",
+            "default",
+            NOW,
+            &format!("{ed_head}.{}", base64_url_encode(&[0; 64])),
+            "InvalidSignature",
+        );
     }
     // Encoding.
-    err("signature padded with =", "RFC 7515 §2", "mixed", "default", NOW, &format!("{g}="), "MalformedToken");
+    err(
+        "signature padded with =",
+        "RFC 7515 §2",
+        "mixed",
+        "default",
+        NOW,
+        &format!("{g}="),
+        "MalformedToken",
+    );
     let last = g_sig.chars().last().unwrap();
     let noncanonical = match last {
         'A' => 'B',
@@ -333,25 +1002,120 @@ fn tokens_document() -> Value {
         '8' => '9',
         other => panic!("unexpected final character {other}"),
     };
-    err("signature with non-zero trailing bits", "RFC 7515 §2; RFC 4648 §3.5", "mixed", "default", NOW,
-        &format!("{}{noncanonical}", &g[..g.len() - 1]), "MalformedToken");
-    err("standard alphabet + and /", "RFC 7515 §2", "mixed", "default", NOW,
-        &with_signature(&g, &g_sig.replace('-', "+").replace('_', "/").replacen(|c: char| c.is_ascii_alphanumeric(), "+", 1)), "MalformedToken");
-    err("whitespace in the header segment", "RFC 7515 §7.1", "mixed", "default", NOW, &g.replacen('.', " .", 1), "MalformedToken");
+    err(
+        "signature with non-zero trailing bits",
+        "RFC 7515 §2; RFC 4648 §3.5",
+        "mixed",
+        "default",
+        NOW,
+        &format!("{}{noncanonical}", &g[..g.len() - 1]),
+        "MalformedToken",
+    );
+    err(
+        "standard alphabet + and /",
+        "RFC 7515 §2",
+        "mixed",
+        "default",
+        NOW,
+        &with_signature(
+            &g,
+            &g_sig.replace('-', "+").replace('_', "/").replacen(
+                |c: char| c.is_ascii_alphanumeric(),
+                "+",
+                1,
+            ),
+        ),
+        "MalformedToken",
+    );
+    err(
+        "whitespace in the header segment",
+        "RFC 7515 §7.1",
+        "mixed",
+        "default",
+        NOW,
+        &g.replacen('.', " .", 1),
+        "MalformedToken",
+    );
     // The signature covers the exact bytes of the payload segment, so it fails first.
-    err("whitespace in the payload segment", "RFC 7515 §7.1", "mixed", "default", NOW, &g.replacen('.', ". ", 1), "InvalidSignature");
-    err("signature length 1 mod 4", "RFC 4648", "mixed", "default", NOW, &format!("{g}AA"), "MalformedToken");
-    err("two segments", "RFC 7515 §7.1", "mixed", "default", NOW, g_head, "MalformedToken");
-    err("four segments", "RFC 7515 §7.1", "mixed", "default", NOW, &format!("{g}.{g_sig}"), "MalformedToken");
-    err("empty token", "RFC 7515 §7.1", "mixed", "default", NOW, "", "MalformedToken");
-    err("an authorization code as a bearer token", "issue 8 (token-type confusion)", "mixed", "default", NOW,
-        "AQAAAABn6pM1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "MalformedToken");
-    err("one byte over the maximum", "issue 2 (size bound)", "mixed", "small", NOW, &"a".repeat(257), "TokenTooLarge");
+    err(
+        "whitespace in the payload segment",
+        "RFC 7515 §7.1",
+        "mixed",
+        "default",
+        NOW,
+        &g.replacen('.', ". ", 1),
+        "InvalidSignature",
+    );
+    err(
+        "signature length 1 mod 4",
+        "RFC 4648",
+        "mixed",
+        "default",
+        NOW,
+        &format!("{g}AA"),
+        "MalformedToken",
+    );
+    err(
+        "two segments",
+        "RFC 7515 §7.1",
+        "mixed",
+        "default",
+        NOW,
+        g_head,
+        "MalformedToken",
+    );
+    err(
+        "four segments",
+        "RFC 7515 §7.1",
+        "mixed",
+        "default",
+        NOW,
+        &format!("{g}.{g_sig}"),
+        "MalformedToken",
+    );
+    err(
+        "empty token",
+        "RFC 7515 §7.1",
+        "mixed",
+        "default",
+        NOW,
+        "",
+        "MalformedToken",
+    );
+    err(
+        "an authorization code as a bearer token",
+        "issue 8 (token-type confusion)",
+        "mixed",
+        "default",
+        NOW,
+        "AQAAAABn6pM1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "MalformedToken",
+    );
+    err(
+        "one byte over the maximum",
+        "issue 2 (size bound)",
+        "mixed",
+        "small",
+        NOW,
+        &"a".repeat(257),
+        "TokenTooLarge",
+    );
     // Large inputs are described, not stored: `token_build` is concatenated by the runner.
-    let built = |name: &str, parts: Value| json!({"name": name, "source": "issue 8 (bounded before decoding)",
-        "keyset": "mixed", "policy": "default", "now": NOW, "token_build": parts, "expect": {"error": "TokenTooLarge"}});
+    let built = |name: &str, parts: Value| {
+        json!({"name": name, "source": "issue 8 (bounded before decoding)",
+        "keyset": "mixed", "policy": "default", "now": NOW, "token_build": parts, "expect": {"error": "TokenTooLarge"}})
+    };
     cases.push(built("a million dots", json!([[".", 1_000_000]])));
-    cases.push(built("3 x 512 KB token", json!([["e", 524_288], [".", 1], ["e", 524_288], [".", 1], ["e", 524_288]])));
+    cases.push(built(
+        "3 x 512 KB token",
+        json!([
+            ["e", 524_288],
+            [".", 1],
+            ["e", 524_288],
+            [".", 1],
+            ["e", 524_288]
+        ]),
+    ));
 
     // Mint vectors: deterministic signatures reproduce byte for byte.
     let mint = vec![
@@ -395,22 +1159,34 @@ fn check_tokens_document(doc: &Value) {
     let mut failures = Vec::new();
     let mut names = std::collections::HashSet::new();
     for case in doc["verify"].as_array().unwrap() {
-        assert!(names.insert(case["name"].as_str().unwrap()), "duplicate case name {}", case["name"]);
+        assert!(
+            names.insert(case["name"].as_str().unwrap()),
+            "duplicate case name {}",
+            case["name"]
+        );
         if let Err(e) = support::run_verify_case(keysets, policies, case) {
             failures.push(e);
         }
     }
     for case in doc["mint"].as_array().unwrap() {
-        let keys = KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
-        let token = keys.mint(&support::claims_from_json(&case["claims"])).unwrap();
+        let keys =
+            KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
+        let token = keys
+            .mint(&support::claims_from_json(&case["claims"]))
+            .unwrap();
         if token != case["token"] {
             failures.push(format!("mint {}: {token}", case["name"]));
         }
     }
     for case in doc["jws"].as_array().unwrap() {
-        let keys = KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
-        let token = sign_jws(keys.active().unwrap(), case["header"].as_str().unwrap().as_bytes(),
-            case["payload"].as_str().unwrap().as_bytes()).unwrap();
+        let keys =
+            KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
+        let token = sign_jws(
+            keys.active().unwrap(),
+            case["header"].as_str().unwrap().as_bytes(),
+            case["payload"].as_str().unwrap().as_bytes(),
+        )
+        .unwrap();
         if token != case["token"] {
             failures.push(format!("jws {}: {token}", case["name"]));
         }
@@ -426,7 +1202,12 @@ fn check_tokens_document(doc: &Value) {
             failures.push(format!("key {}: got {got:?}", case["name"]));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Writes `doc` to `file` under UPDATE_VECTORS=1, else asserts the committed file equals it.
@@ -474,7 +1255,12 @@ fn flow_vectors_hold_and_are_committed() {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     sync("flows.json", &doc);
 }
 

@@ -175,113 +175,462 @@ pub fn document() -> Value {
         ("pathological redirect_uri", "issue 8", auth_query("").replace(CB, &"https%3A%2F%2Fa".repeat(300)), 400, "RequestTooLarge"),
     ];
     for (name, source, query, status, reason) in auth_fail {
-        s.push(scenario(&format!("authorize: {name}"), source, vec![authorize(T, &query, problem(status, reason))]));
+        s.push(scenario(
+            &format!("authorize: {name}"),
+            source,
+            vec![authorize(T, &query, problem(status, reason))],
+        ));
     }
 
     // Token endpoint: the documented table and the decided rows.
     let missing: Vec<(&str, String, &str)> = vec![
-        ("client_id missing", format!("client_secret={SECRET}&redirect_uri={CB}&code=x"), "Invalid client_id"),
-        ("client_id empty", format!("client_id=&client_secret={SECRET}&redirect_uri={CB}&code=x"), "Invalid client_id"),
-        ("client_id and client_secret missing", format!("redirect_uri={CB}&code=x"), "Invalid client_id"),
-        ("client_secret missing", format!("client_id=abc123&redirect_uri={CB}&code=x"), "Invalid client_secret"),
-        ("client_secret empty", format!("client_id=abc123&client_secret=&redirect_uri={CB}&code=x"), "Invalid client_secret"),
-        ("redirect_uri missing", format!("client_id=abc123&client_secret={SECRET}&code=x"), "Invalid redirect_uri"),
-        ("code missing", format!("client_id=abc123&client_secret={SECRET}&redirect_uri={CB}"), "Invalid Code"),
+        (
+            "client_id missing",
+            format!("client_secret={SECRET}&redirect_uri={CB}&code=x"),
+            "Invalid client_id",
+        ),
+        (
+            "client_id empty",
+            format!("client_id=&client_secret={SECRET}&redirect_uri={CB}&code=x"),
+            "Invalid client_id",
+        ),
+        (
+            "client_id and client_secret missing",
+            format!("redirect_uri={CB}&code=x"),
+            "Invalid client_id",
+        ),
+        (
+            "client_secret missing",
+            format!("client_id=abc123&redirect_uri={CB}&code=x"),
+            "Invalid client_secret",
+        ),
+        (
+            "client_secret empty",
+            format!("client_id=abc123&client_secret=&redirect_uri={CB}&code=x"),
+            "Invalid client_secret",
+        ),
+        (
+            "redirect_uri missing",
+            format!("client_id=abc123&client_secret={SECRET}&code=x"),
+            "Invalid redirect_uri",
+        ),
+        (
+            "code missing",
+            format!("client_id=abc123&client_secret={SECRET}&redirect_uri={CB}"),
+            "Invalid Code",
+        ),
     ];
     for (name, body, answer) in missing {
-        s.push(scenario(&format!("token: {name}"), "PROTOCOL.md §2", vec![exchange(T, Some(FORM), &body, text(answer, "MissingParameter"))]));
+        s.push(scenario(
+            &format!("token: {name}"),
+            "PROTOCOL.md §2",
+            vec![exchange(
+                T,
+                Some(FORM),
+                &body,
+                text(answer, "MissingParameter"),
+            )],
+        ));
     }
-    s.push(scenario("token: client_id missing (JSON)", "PROTOCOL.md §2", vec![exchange(T, Some(JSON_CT),
-        &json!({"client_secret": SECRET, "redirect_uri": CB_RAW, "code": "x"}).to_string(), text("Invalid client_id", "MissingParameter"))]));
-    s.push(scenario("token: client_id unknown", "PROTOCOL.md §2", vec![exchange(T, Some(FORM),
-        &form("x", "").replace("client_id=abc123", "client_id=nobody"), problem(401, "UnknownClient"))]));
-    s.push(scenario("token: client_secret wrong", "PROTOCOL.md §2", vec![exchange(T, Some(FORM),
-        &form("x", "").replace(SECRET, "s3cr3t-abc123-0123456789abcdeX"), problem(401, "InvalidClientSecret"))]));
-    s.push(scenario("token: another client's secret", "PROTOCOL.md §2", vec![exchange(T, Some(FORM),
-        &form("x", "").replace(SECRET, OTHER_SECRET), problem(401, "InvalidClientSecret"))]));
-    s.push(scenario("token: code is garbage", "PROTOCOL.md §2", vec![exchange(T, Some(FORM), &form("SplxlOBeZQQYbYS6WxSbIA", ""), text("Invalid Code", "InvalidCode"))]));
-    s.push(scenario("token: a code past the 16 KiB body bound", "issue 8 (bounded input)", vec![exchange(T, Some(FORM), &form(&"A".repeat(17 * 1024), ""), text("Invalid request", "RequestTooLarge"))]));
-    s.push(scenario("token: a 1 KiB code", "issue 8 (bounded input)", vec![exchange(T, Some(FORM), &form(&"A".repeat(1024), ""), text("Invalid Code", "InvalidCode"))]));
-    s.push(with_code("token: a wrong secret does not burn the code", "decided", None, vec![
-        exchange(T + 1, Some(FORM), &form("{c}", "").replace(SECRET, "wrong-secret"), problem(401, "InvalidClientSecret")),
-        exchange(T + 2, Some(FORM), &form("{c}", ""), json!({"status": 200})),
-    ]));
-    s.push(with_code("token: code at the last second of its life", "PROTOCOL.md §1 (short-lived)", None, vec![
-        exchange(T + 59, Some(FORM), &form("{c}", ""), json!({"status": 200, "reason": null})),
-    ]));
-    s.push(with_code("token: code expired at its 60th second", "PROTOCOL.md §2", None, vec![
-        exchange(T + 60, Some(FORM), &form("{c}", ""), text("Invalid Code", "CodeExpired")),
-    ]));
-    s.push(with_code("token: replayed code is refused and its token revoked", "PROTOCOL.md §2; RFC 6749 §4.1.2", None, vec![
-        exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
-        bearer(T + 2, Some("Bearer {t}"), "any", json!({"status": 200})),
-        exchange(T + 3, Some(FORM), &form("{c}", ""), text("Invalid Code", "CodeAlreadyRedeemed")),
-        bearer(T + 4, Some("Bearer {t}"), "any", bearer_refused(401, INVALID_TOKEN, "TokenRevoked")),
-    ]));
-    s.push(with_code("token: code of another client", "PROTOCOL.md §2", None, vec![
-        exchange(T + 1, Some(FORM), &form("{c}", "").replace("client_id=abc123", "client_id=other").replace(SECRET, OTHER_SECRET), text("Invalid Code", "InvalidCode")),
-    ]));
-    s.push(with_code("token: redirect_uri differs from the authorization's", "PROTOCOL.md §2", None, vec![
-        exchange(T + 1, Some(FORM), &form("{c}", "").replace(CB, "https%3A%2F%2Fapp.example%2Fcb%3Ftenant%3D1"), text("Invalid Code", "InvalidCode")),
-    ]));
-    s.push(with_code("token: userid omitted for a user code", "PROTOCOL.md §2", Some("user_42"), vec![
-        exchange(T + 1, Some(FORM), &form("{c}", ""), text("Invalid Code", "UseridMismatch")),
-    ]));
-    s.push(with_code("token: userid sent for a generic code", "PROTOCOL.md §2", None, vec![
-        exchange(T + 1, Some(FORM), &form("{c}", "&userid=user_42"), text("Invalid Code", "UseridMismatch")),
-    ]));
-    s.push(with_code("token: another userid", "PROTOCOL.md §2", Some("user_42"), vec![
-        exchange(T + 1, Some(FORM), &form("{c}", "&userid=user_7"), text("Invalid Code", "InvalidCode")),
-    ]));
-    s.push(with_code("token: code_verifier for a code without challenge", "RFC 9700 §4.8.2", None, vec![
-        exchange(T + 1, Some(FORM), &form("{c}", &format!("&code_verifier={VERIFIER}")), text("Invalid Code", "PkceUnexpected")),
-    ]));
+    s.push(scenario(
+        "token: client_id missing (JSON)",
+        "PROTOCOL.md §2",
+        vec![exchange(
+            T,
+            Some(JSON_CT),
+            &json!({"client_secret": SECRET, "redirect_uri": CB_RAW, "code": "x"}).to_string(),
+            text("Invalid client_id", "MissingParameter"),
+        )],
+    ));
+    s.push(scenario(
+        "token: client_id unknown",
+        "PROTOCOL.md §2",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form("x", "").replace("client_id=abc123", "client_id=nobody"),
+            problem(401, "UnknownClient"),
+        )],
+    ));
+    s.push(scenario(
+        "token: client_secret wrong",
+        "PROTOCOL.md §2",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form("x", "").replace(SECRET, "s3cr3t-abc123-0123456789abcdeX"),
+            problem(401, "InvalidClientSecret"),
+        )],
+    ));
+    s.push(scenario(
+        "token: another client's secret",
+        "PROTOCOL.md §2",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form("x", "").replace(SECRET, OTHER_SECRET),
+            problem(401, "InvalidClientSecret"),
+        )],
+    ));
+    s.push(scenario(
+        "token: code is garbage",
+        "PROTOCOL.md §2",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form("SplxlOBeZQQYbYS6WxSbIA", ""),
+            text("Invalid Code", "InvalidCode"),
+        )],
+    ));
+    s.push(scenario(
+        "token: a code past the 16 KiB body bound",
+        "issue 8 (bounded input)",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form(&"A".repeat(17 * 1024), ""),
+            text("Invalid request", "RequestTooLarge"),
+        )],
+    ));
+    s.push(scenario(
+        "token: a 1 KiB code",
+        "issue 8 (bounded input)",
+        vec![exchange(
+            T,
+            Some(FORM),
+            &form(&"A".repeat(1024), ""),
+            text("Invalid Code", "InvalidCode"),
+        )],
+    ));
+    s.push(with_code(
+        "token: a wrong secret does not burn the code",
+        "decided",
+        None,
+        vec![
+            exchange(
+                T + 1,
+                Some(FORM),
+                &form("{c}", "").replace(SECRET, "wrong-secret"),
+                problem(401, "InvalidClientSecret"),
+            ),
+            exchange(T + 2, Some(FORM), &form("{c}", ""), json!({"status": 200})),
+        ],
+    ));
+    s.push(with_code(
+        "token: code at the last second of its life",
+        "PROTOCOL.md §1 (short-lived)",
+        None,
+        vec![exchange(
+            T + 59,
+            Some(FORM),
+            &form("{c}", ""),
+            json!({"status": 200, "reason": null}),
+        )],
+    ));
+    s.push(with_code(
+        "token: code expired at its 60th second",
+        "PROTOCOL.md §2",
+        None,
+        vec![exchange(
+            T + 60,
+            Some(FORM),
+            &form("{c}", ""),
+            text("Invalid Code", "CodeExpired"),
+        )],
+    ));
+    s.push(with_code(
+        "token: replayed code is refused and its token revoked",
+        "PROTOCOL.md §2; RFC 6749 §4.1.2",
+        None,
+        vec![
+            exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
+            bearer(T + 2, Some("Bearer {t}"), "any", json!({"status": 200})),
+            exchange(
+                T + 3,
+                Some(FORM),
+                &form("{c}", ""),
+                text("Invalid Code", "CodeAlreadyRedeemed"),
+            ),
+            bearer(
+                T + 4,
+                Some("Bearer {t}"),
+                "any",
+                bearer_refused(401, INVALID_TOKEN, "TokenRevoked"),
+            ),
+        ],
+    ));
+    s.push(with_code(
+        "token: code of another client",
+        "PROTOCOL.md §2",
+        None,
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", "")
+                .replace("client_id=abc123", "client_id=other")
+                .replace(SECRET, OTHER_SECRET),
+            text("Invalid Code", "InvalidCode"),
+        )],
+    ));
+    s.push(with_code(
+        "token: redirect_uri differs from the authorization's",
+        "PROTOCOL.md §2",
+        None,
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", "").replace(CB, "https%3A%2F%2Fapp.example%2Fcb%3Ftenant%3D1"),
+            text("Invalid Code", "InvalidCode"),
+        )],
+    ));
+    s.push(with_code(
+        "token: userid omitted for a user code",
+        "PROTOCOL.md §2",
+        Some("user_42"),
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", ""),
+            text("Invalid Code", "UseridMismatch"),
+        )],
+    ));
+    s.push(with_code(
+        "token: userid sent for a generic code",
+        "PROTOCOL.md §2",
+        None,
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", "&userid=user_42"),
+            text("Invalid Code", "UseridMismatch"),
+        )],
+    ));
+    s.push(with_code(
+        "token: another userid",
+        "PROTOCOL.md §2",
+        Some("user_42"),
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", "&userid=user_7"),
+            text("Invalid Code", "InvalidCode"),
+        )],
+    ));
+    s.push(with_code(
+        "token: code_verifier for a code without challenge",
+        "RFC 9700 §4.8.2",
+        None,
+        vec![exchange(
+            T + 1,
+            Some(FORM),
+            &form("{c}", &format!("&code_verifier={VERIFIER}")),
+            text("Invalid Code", "PkceUnexpected"),
+        )],
+    ));
 
     // PKCE with the public client and the RFC 7636 Appendix B vector.
     let mobile_auth = format!("client_id=mobile&redirect_uri=com.example.app%3A%2Fcb&code_challenge={CHALLENGE}&code_challenge_method=S256&state=p");
-    let mobile_form = |verifier: &str| format!("client_id=mobile&client_secret={MOBILE_SECRET}&redirect_uri=com.example.app%3A%2Fcb&code={{c}}{verifier}");
-    let mobile = |name: &str, verifier: &str, expect: Value| scenario(name, "RFC 7636 §4.6; Appendix B", vec![
-        authorize_saving(T, &mobile_auth, redirect("com.example.app:/cb?code=", json!({"code": "<code>", "state": "p"})), "c"),
-        exchange(T + 1, Some(FORM), &mobile_form(verifier), expect),
-    ]);
-    s.push(mobile("PKCE: the right verifier", &format!("&code_verifier={VERIFIER}"), json!({"status": 200, "reason": null,
-        "claims": {"sub": "mobile", "client_id": "mobile", "user_token": false}})));
-    s.push(mobile("PKCE: a wrong verifier", "&code_verifier=eBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", text("Invalid Code", "InvalidCode")));
-    s.push(mobile("PKCE: downgrade (verifier omitted)", "", text("Invalid Code", "PkceRequired")));
-    s.push(mobile("PKCE: malformed verifier", "&code_verifier=short", text("Invalid Code", "PkceMismatch")));
-    s.push(mobile("PKCE: verifier with a forbidden character", &format!("&code_verifier={}%21", &VERIFIER[..43]), text("Invalid Code", "PkceMismatch")));
+    let mobile_form = |verifier: &str| {
+        format!("client_id=mobile&client_secret={MOBILE_SECRET}&redirect_uri=com.example.app%3A%2Fcb&code={{c}}{verifier}")
+    };
+    let mobile = |name: &str, verifier: &str, expect: Value| {
+        scenario(
+            name,
+            "RFC 7636 §4.6; Appendix B",
+            vec![
+                authorize_saving(
+                    T,
+                    &mobile_auth,
+                    redirect(
+                        "com.example.app:/cb?code=",
+                        json!({"code": "<code>", "state": "p"}),
+                    ),
+                    "c",
+                ),
+                exchange(T + 1, Some(FORM), &mobile_form(verifier), expect),
+            ],
+        )
+    };
+    s.push(mobile(
+        "PKCE: the right verifier",
+        &format!("&code_verifier={VERIFIER}"),
+        json!({"status": 200, "reason": null,
+        "claims": {"sub": "mobile", "client_id": "mobile", "user_token": false}}),
+    ));
+    s.push(mobile(
+        "PKCE: a wrong verifier",
+        "&code_verifier=eBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+        text("Invalid Code", "InvalidCode"),
+    ));
+    s.push(mobile(
+        "PKCE: downgrade (verifier omitted)",
+        "",
+        text("Invalid Code", "PkceRequired"),
+    ));
+    s.push(mobile(
+        "PKCE: malformed verifier",
+        "&code_verifier=short",
+        text("Invalid Code", "PkceMismatch"),
+    ));
+    s.push(mobile(
+        "PKCE: verifier with a forbidden character",
+        &format!("&code_verifier={}%21", &VERIFIER[..43]),
+        text("Invalid Code", "PkceMismatch"),
+    ));
 
     // Token request bodies.
     let bodies: Vec<(&str, Option<&str>, String, &str)> = vec![
-        ("parameter repeated (form)", Some(FORM), form("x", "&client_id=abc123"), "DuplicateParameter"),
-        ("member repeated (JSON)", Some(JSON_CT), format!(r#"{{"client_id":"abc123","client_id":"abc123","client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"x"}}"#), "MalformedRequest"),
-        ("JSON value not a string", Some(JSON_CT), format!(r#"{{"client_id":123,"client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"x"}}"#), "MalformedRequest"),
-        ("JSON is not an object", Some(JSON_CT), r#"["client_id","abc123"]"#.into(), "MalformedRequest"),
-        ("JSON is truncated", Some(JSON_CT), r#"{"client_id":"abc123""#.into(), "MalformedRequest"),
-        ("form body sent as JSON", Some(JSON_CT), form("x", ""), "MalformedRequest"),
-        ("content type text/plain", Some("text/plain"), form("x", ""), "UnsupportedContentType"),
-        ("no content type", None, form("x", ""), "UnsupportedContentType"),
-        ("charset other than UTF-8", Some("application/x-www-form-urlencoded; charset=iso-8859-1"), form("x", ""), "UnsupportedContentType"),
-        ("grant_type password", Some(FORM), form("x", "&grant_type=password"), "MalformedRequest"),
-        ("bad percent escape", Some(FORM), form("x", "&userid=%G1"), "MalformedRequest"),
+        (
+            "parameter repeated (form)",
+            Some(FORM),
+            form("x", "&client_id=abc123"),
+            "DuplicateParameter",
+        ),
+        (
+            "member repeated (JSON)",
+            Some(JSON_CT),
+            format!(
+                r#"{{"client_id":"abc123","client_id":"abc123","client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"x"}}"#
+            ),
+            "MalformedRequest",
+        ),
+        (
+            "JSON value not a string",
+            Some(JSON_CT),
+            format!(
+                r#"{{"client_id":123,"client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"x"}}"#
+            ),
+            "MalformedRequest",
+        ),
+        (
+            "JSON is not an object",
+            Some(JSON_CT),
+            r#"["client_id","abc123"]"#.into(),
+            "MalformedRequest",
+        ),
+        (
+            "JSON is truncated",
+            Some(JSON_CT),
+            r#"{"client_id":"abc123""#.into(),
+            "MalformedRequest",
+        ),
+        (
+            "form body sent as JSON",
+            Some(JSON_CT),
+            form("x", ""),
+            "MalformedRequest",
+        ),
+        (
+            "content type text/plain",
+            Some("text/plain"),
+            form("x", ""),
+            "UnsupportedContentType",
+        ),
+        (
+            "no content type",
+            None,
+            form("x", ""),
+            "UnsupportedContentType",
+        ),
+        (
+            "charset other than UTF-8",
+            Some("application/x-www-form-urlencoded; charset=iso-8859-1"),
+            form("x", ""),
+            "UnsupportedContentType",
+        ),
+        (
+            "grant_type password",
+            Some(FORM),
+            form("x", "&grant_type=password"),
+            "MalformedRequest",
+        ),
+        (
+            "bad percent escape",
+            Some(FORM),
+            form("x", "&userid=%G1"),
+            "MalformedRequest",
+        ),
     ];
     for (name, ct, body, reason) in bodies {
-        s.push(scenario(&format!("token: {name}"), "PROTOCOL.md §2 (decided)", vec![exchange(T, ct, &body, text("Invalid request", reason))]));
+        s.push(scenario(
+            &format!("token: {name}"),
+            "PROTOCOL.md §2 (decided)",
+            vec![exchange(T, ct, &body, text("Invalid request", reason))],
+        ));
     }
 
     // Bearer use.
-    s.push(scenario("bearer: no Authorization header", "RFC 6750 §3", vec![bearer(T, None, "any", bearer_refused(401, "Bearer", "MissingBearer"))]));
-    s.push(scenario("bearer: another scheme", "RFC 6750 §3", vec![bearer(T, Some("Basic YWJjMTIzOnNlY3JldA=="), "any", bearer_refused(401, "Bearer", "MissingBearer"))]));
-    s.push(scenario("bearer: scheme without token", "RFC 6750 §3", vec![bearer(T, Some("Bearer "), "any", bearer_refused(401, "Bearer", "MissingBearer"))]));
-    s.push(scenario("bearer: not a token", "RFC 6750 §3.1", vec![bearer(T, Some("Bearer AAABBBCCC111222333444"), "any", bearer_refused(401, INVALID_TOKEN, "MalformedToken"))]));
-    s.push(with_code("bearer: expired token", "PROTOCOL.md §4", None, vec![
-        exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
-        bearer(T + 1 + 3600 + 29, Some("Bearer {t}"), "any", json!({"status": 200})),
-        bearer(T + 1 + 3600 + 30, Some("Bearer {t}"), "any", bearer_refused(401, INVALID_TOKEN, "Expired")),
-    ]));
-    s.push(with_code("bearer: a code is not a token", "issue 8 (token-type confusion)", None, vec![
-        bearer(T + 1, Some("Bearer {c}"), "any", bearer_refused(401, INVALID_TOKEN, "MalformedToken")),
-    ]));
+    s.push(scenario(
+        "bearer: no Authorization header",
+        "RFC 6750 §3",
+        vec![bearer(
+            T,
+            None,
+            "any",
+            bearer_refused(401, "Bearer", "MissingBearer"),
+        )],
+    ));
+    s.push(scenario(
+        "bearer: another scheme",
+        "RFC 6750 §3",
+        vec![bearer(
+            T,
+            Some("Basic YWJjMTIzOnNlY3JldA=="),
+            "any",
+            bearer_refused(401, "Bearer", "MissingBearer"),
+        )],
+    ));
+    s.push(scenario(
+        "bearer: scheme without token",
+        "RFC 6750 §3",
+        vec![bearer(
+            T,
+            Some("Bearer "),
+            "any",
+            bearer_refused(401, "Bearer", "MissingBearer"),
+        )],
+    ));
+    s.push(scenario(
+        "bearer: not a token",
+        "RFC 6750 §3.1",
+        vec![bearer(
+            T,
+            Some("Bearer AAABBBCCC111222333444"),
+            "any",
+            bearer_refused(401, INVALID_TOKEN, "MalformedToken"),
+        )],
+    ));
+    s.push(with_code(
+        "bearer: expired token",
+        "PROTOCOL.md §4",
+        None,
+        vec![
+            exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
+            bearer(
+                T + 1 + 3600 + 29,
+                Some("Bearer {t}"),
+                "any",
+                json!({"status": 200}),
+            ),
+            bearer(
+                T + 1 + 3600 + 30,
+                Some("Bearer {t}"),
+                "any",
+                bearer_refused(401, INVALID_TOKEN, "Expired"),
+            ),
+        ],
+    ));
+    s.push(with_code(
+        "bearer: a code is not a token",
+        "issue 8 (token-type confusion)",
+        None,
+        vec![bearer(
+            T + 1,
+            Some("Bearer {c}"),
+            "any",
+            bearer_refused(401, INVALID_TOKEN, "MalformedToken"),
+        )],
+    ));
 
     json!({
         "description": "Shared flow vectors. Generated by crates/airisk-auth/tests/vectors.rs (UPDATE_VECTORS=1); format in README.md.",

@@ -138,8 +138,15 @@ fn check_response(r: &Response, expect: &Value, what: &str) -> Result<(), String
         }
         let trace = got["traceId"].as_str().unwrap_or("");
         let parts: Vec<&str> = trace.split('-').collect();
-        let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !(parts.len() == 4 && parts[0] == "00" && parts[3] == "00" && hex(parts[1], 32) && hex(parts[2], 16)) {
+        let hex = |s: &str, n: usize| {
+            s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        };
+        if !(parts.len() == 4
+            && parts[0] == "00"
+            && parts[3] == "00"
+            && hex(parts[1], 32)
+            && hex(parts[2], 16))
+        {
             return fail("traceId".into());
         }
     }
@@ -151,7 +158,11 @@ fn check_response(r: &Response, expect: &Value, what: &str) -> Result<(), String
         }
     }
     if let Some(prefix) = expect.get("location_prefix") {
-        if !r.header("Location").unwrap_or("").starts_with(prefix.as_str().unwrap()) {
+        if !r
+            .header("Location")
+            .unwrap_or("")
+            .starts_with(prefix.as_str().unwrap())
+        {
             return fail(format!("location prefix {prefix}"));
         }
     }
@@ -167,7 +178,11 @@ fn check_response(r: &Response, expect: &Value, what: &str) -> Result<(), String
             let Some((_, value)) = got.iter().find(|(n, _)| n == k) else {
                 return fail(format!("location param {k}"));
             };
-            let ok = if v == "<code>" { value.len() == 56 } else { v == value };
+            let ok = if v == "<code>" {
+                value.len() == 56
+            } else {
+                v == value
+            };
             if !ok {
                 return fail(format!("location param {k}={v}"));
             }
@@ -240,7 +255,9 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                 }
             }
             "bearer" => {
-                let auth = step["authorization"].as_str().map(|a| substitute(a, &saved));
+                let auth = step["authorization"]
+                    .as_str()
+                    .map(|a| substitute(a, &saved));
                 let access = match step["access"].as_str().unwrap() {
                     "user" => Access::User,
                     _ => Access::Any,
@@ -272,7 +289,12 @@ pub fn case_token(case: &Value) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .map(|part| part[0].as_str().unwrap().repeat(usize::try_from(part[1].as_u64().unwrap()).unwrap()))
+        .map(|part| {
+            part[0]
+                .as_str()
+                .unwrap()
+                .repeat(usize::try_from(part[1].as_u64().unwrap()).unwrap())
+        })
         .collect()
 }
 
@@ -289,7 +311,11 @@ pub fn run_verify_case(
     let verifier = Verifier::new(Arc::new(keys), policy);
     let token = case_token(case);
     let got = verifier.verify_at(&token, case["now"].as_u64().unwrap());
-    match (got, case["expect"].get("claims"), case["expect"].get("error")) {
+    match (
+        got,
+        case["expect"].get("claims"),
+        case["expect"].get("error"),
+    ) {
         (Ok(c), Some(want), None) if &claims_json(&c) == want => Ok(()),
         (Err(e), None, Some(want)) if e.name() == want => Ok(()),
         (got, _, _) => Err(format!("{name}: got {got:?}, want {}", case["expect"])),
