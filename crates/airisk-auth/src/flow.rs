@@ -508,23 +508,8 @@ impl Issuer {
         body: &[u8],
         now: u64,
     ) -> core::result::Result<String, Refusal> {
-        let bad_request = |e| Refusal::Text("Invalid request", e);
-        if body.len() > MAX_BODY_LEN {
-            return Err(bad_request(Error::RequestTooLarge));
-        }
-        let params = match body_kind(content_type) {
-            Some(BodyKind::Form) => Params::from_form(body),
-            Some(BodyKind::Json) => Params::from_json(body),
-            None => Err(Error::UnsupportedContentType),
-        }
-        .map_err(bad_request)?;
-        if params
-            .raw("grant_type")
-            .is_some_and(|g| g != "authorization_code")
-        {
-            return Err(bad_request(Error::MalformedRequest));
-        }
-
+        let params =
+            token_params(content_type, body).map_err(|e| Refusal::Text("Invalid request", e))?;
         let missing = |field| Refusal::Text(field, Error::MissingParameter);
         let client_id = params
             .get("client_id")
@@ -621,6 +606,25 @@ impl Issuer {
             "{{\"access_token\":\"{token}\",\"expiration\":\"{expiration}\",\"token_type\":\"Bearer\",\"expires_in\":{ttl}}}"
         ))
     }
+}
+
+/// The parameters of a token request body, bounded, strictly decoded.
+fn token_params(content_type: Option<&str>, body: &[u8]) -> Result<Params> {
+    if body.len() > MAX_BODY_LEN {
+        return Err(Error::RequestTooLarge);
+    }
+    let params = match body_kind(content_type) {
+        Some(BodyKind::Form) => Params::from_form(body),
+        Some(BodyKind::Json) => Params::from_json(body),
+        None => Err(Error::UnsupportedContentType),
+    }?;
+    if params
+        .raw("grant_type")
+        .is_some_and(|g| g != "authorization_code")
+    {
+        return Err(Error::MalformedRequest);
+    }
+    Ok(params)
 }
 
 enum Refusal {
