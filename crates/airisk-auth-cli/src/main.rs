@@ -1,1 +1,67 @@
-fn main() {}
+//! `airisk-auth`: the command-line face of the airisk-auth core.
+//!
+//! Every decision about keys, tokens, codes and the flows is the core's; this
+//! binary only reads files and arguments, calls the core, and prints what it
+//! answers. See `airisk-auth --help` for the exit statuses.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod demo;
+mod files;
+mod style;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Why a command failed, and so which exit status it ends with.
+#[derive(Debug)]
+pub enum Failure {
+    /// The thing checked was refused (exit 1). The message was already printed
+    /// when it is `None`.
+    Refused(Option<String>),
+    /// Bad arguments or unusable inputs (exit 2).
+    Usage(String),
+    /// A file or stream could not be read or written (exit 3).
+    Io(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Refused(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Io(_) => 3,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            Failure::Refused(m) => m.as_deref(),
+            Failure::Usage(m) | Failure::Io(m) => Some(m),
+        }
+    }
+}
+
+/// A core error as shown to people: its stable name, then its message.
+pub fn describe(e: airisk_auth::Error) -> String {
+    format!("{}: {}", e.name(), e)
+}
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap prints help and version on stdout (exit 0) and usage errors on stderr (exit 2).
+        Err(e) => e.exit(),
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if let Some(message) = failure.message() {
+                eprintln!("{}: {message}", style::error_label());
+            }
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

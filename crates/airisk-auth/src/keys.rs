@@ -648,12 +648,33 @@ impl KeySet {
         serde_json::Value::Object(doc)
     }
 
+    /// [`KeySet::to_json`] as text in a buffer wiped on drop; the intermediate
+    /// JSON values holding secrets are wiped too.
+    #[must_use]
+    pub fn to_json_string(&self, include_private: bool) -> Zeroizing<String> {
+        let mut doc = self.to_json(include_private);
+        let text = Zeroizing::new(doc.to_string());
+        wipe_json(&mut doc);
+        text
+    }
+
     /// The public keys as a JWKS document (RFC 7517 §5) for other systems to
     /// verify our EdDSA tokens. HS256 keys are secret and never listed.
     #[must_use]
     pub fn to_jwks(&self) -> serde_json::Value {
         let keys: Vec<_> = self.keys.iter().filter_map(|k| k.to_jwk(false)).collect();
         serde_json::json!({ "keys": keys })
+    }
+}
+
+/// Overwrites every string of a JSON value (secret members included) before it is dropped.
+fn wipe_json(value: &mut serde_json::Value) {
+    use zeroize::Zeroize as _;
+    match value {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(wipe_json),
+        _ => {}
     }
 }
 

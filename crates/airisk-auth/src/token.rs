@@ -156,6 +156,44 @@ impl Claims {
         }
     }
 
+    /// The JSON text shared by the CLI, the C and Python bindings and the test
+    /// vectors: compact, every member present, in this fixed order, `null` when absent.
+    ///
+    /// ```
+    /// use airisk_auth::token::Claims;
+    /// let c = Claims::generic("https://airisk.example", "abc123", 1_000, 60, "j");
+    /// assert_eq!(c.to_json(), r#"{"iss":"https://airisk.example","sub":"abc123","aud":[],"client_id":"abc123","user_token":false,"company_id":null,"iat":1000,"nbf":null,"exp":1060,"jti":"j"}"#);
+    /// ```
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Full<'a> {
+            iss: &'a str,
+            sub: Option<&'a str>,
+            aud: &'a [String],
+            client_id: Option<&'a str>,
+            user_token: bool,
+            company_id: Option<&'a str>,
+            iat: Option<u64>,
+            nbf: Option<u64>,
+            exp: u64,
+            jti: Option<&'a str>,
+        }
+        serde_json::to_string(&Full {
+            iss: &self.iss,
+            sub: self.sub.as_deref(),
+            aud: &self.aud,
+            client_id: self.client_id.as_deref(),
+            user_token: self.user_token,
+            company_id: self.company_id.as_deref(),
+            iat: self.iat,
+            nbf: self.nbf,
+            exp: self.exp,
+            jti: self.jti.as_deref(),
+        })
+        .unwrap_or_default()
+    }
+
     fn check_mintable(&self) -> Result<()> {
         let dates = [self.iat, self.nbf, Some(self.exp)];
         if dates.iter().flatten().any(|&d| d > MAX_NUMERIC_DATE)

@@ -1,0 +1,792 @@
+//! Runs the built `airisk-auth` binary: every subcommand, success and failure,
+//! asserting exit statuses and the output people and scripts rely on.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_airisk-auth"));
+    command.args(args).env_remove("NO_COLOR");
+    command
+}
+
+fn finish(output: std::process::Output) -> Run {
+    Run {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// Runs with stdin closed (empty).
+fn run(args: &[&str]) -> Run {
+    finish(
+        command(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs"),
+    )
+}
+
+fn run_with_stdin(args: &[&str], input: &str) -> Run {
+    let mut child = command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("stdin written");
+    finish(child.wait_with_output().expect("the binary ends"))
+}
+
+fn assert_exit(run: &Run, code: i32) {
+    assert_eq!(
+        run.code, code,
+        "exit status\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+/// A fresh directory for one test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("airisk-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn path(&self, file: &str) -> String {
+        self.0.join(file).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn read_json(path: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+const ISS: &str = "https://api.airisk.example.com";
+
+/// An HS256 key file with kid `kid`.
+fn hs256_keys(dir: &TempDir, name: &str, kid: &str) -> String {
+    let path = dir.path(name);
+    let r = run(&["keygen", "--alg", "hs256", "--kid", kid, "--out", &path]);
+    assert_exit(&r, 0);
+    path
+}
+
+fn mint(keys: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "mint",
+        "--keys",
+        keys,
+        "--iss",
+        ISS,
+        "--client-id",
+        "abc123",
+    ];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    assert_exit(&r, 0);
+    r.stdout.trim().to_owned()
+}
+
+fn verify(keys: &str, extra: &[&str], token: &str) -> Run {
+    let mut args = vec!["verify", "--keys", keys, "--issuer", ISS];
+    args.extend_from_slice(extra);
+    args.push(token);
+    run(&args)
+}
+
+/// The token with one character of its signature changed (a middle one, so
+/// the encoding stays canonical and only the signature is wrong).
+fn tamper(token: &str) -> String {
+    let dot = token.rfind('.').unwrap();
+    let mut bytes = token.as_bytes().to_vec();
+    let i = dot + (token.len() - dot) / 2;
+    bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
+
+// ------------------------------------------------------------------ help and usage
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for command in [
+        &["keygen"][..],
+        &["jwks"],
+        &["mint"],
+        &["verify"],
+        &["inspect"],
+        &["registry", "check"],
+        &["completions"],
+        &["demo"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let r = run(&args);
+        assert_exit(&r, 0);
+        assert!(r.stdout.contains("Examples:"), "{command:?}: {}", r.stdout);
+        assert!(r.stdout.contains("airisk-auth"), "{command:?}");
+    }
+    let r = run(&["--help"]);
+    assert_exit(&r, 0);
+    for needle in [
+        "Exit status",
+        "0  success",
+        "1  refused",
+        "2  usage error",
+        "3  I/O error",
+        "NO_COLOR",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle}: {}", r.stdout);
+    }
+    let r = run(&["--version"]);
+    assert_exit(&r, 0);
+    assert!(r.stdout.starts_with("airisk-auth "));
+}
+
+#[test]
+fn usage_errors_exit_2_on_stderr() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["verify", "--keys", "k.json", "some.token.here"],
+        &["keygen"],
+        &["keygen", "--print", "--out", "x.json"],
+        &["completions", "nosh"],
+        &["mint", "--keys", "k.json", "--ttl", "-5"],
+    ] {
+        let r = run(args);
+        assert_exit(&r, 2);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(!r.stderr.is_empty(), "{args:?}");
+    }
+    assert!(run(&["verify", "--keys", "k.json", "t"])
+        .stderr
+        .contains("--issuer"));
+}
+
+// ------------------------------------------------------------------ keygen
+
+#[cfg(unix)]
+fn mode(path: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn keygen_writes_a_0600_key_set_and_never_prints_the_secret() {
+    let dir = TempDir::new("keygen");
+    let path = dir.path("keys.json");
+    let r = run(&["keygen", "--alg", "hs256", "--kid", "k1", "--out", &path]);
+    assert_exit(&r, 0);
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let doc = read_json(&path);
+    assert_eq!(doc["active_kid"], "k1");
+    assert_eq!(doc["keys"][0]["kty"], "oct");
+    assert_eq!(doc["keys"][0]["alg"], "HS256");
+    let secret = doc["keys"][0]["k"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 43, "32 bytes of base64url");
+    assert!(!r.stdout.contains(&secret) && !r.stderr.contains(&secret));
+    assert!(r.stdout.contains("k1") && r.stdout.contains("0600"));
+
+    // Never overwritten silently.
+    let r = run(&["keygen", "--kid", "k1", "--out", &path]);
+    assert_exit(&r, 3);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(read_json(&path)["keys"][0]["k"], secret.as_str());
+
+    let r = run(&["keygen", "--kid", "k1", "--out", &path, "--force"]);
+    assert_exit(&r, 0);
+    assert_ne!(read_json(&path)["keys"][0]["k"], secret.as_str());
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+
+    // Rotation: a new key joins the set and signs; the old one stays.
+    let r = run(&[
+        "keygen", "--alg", "eddsa", "--kid", "k2", "--out", &path, "--append", "--json",
+    ]);
+    assert_exit(&r, 0);
+    assert_eq!(r.json()["keys"], 2);
+    let doc = read_json(&path);
+    assert_eq!(doc["active_kid"], "k2");
+    assert_eq!(doc["keys"].as_array().unwrap().len(), 2);
+    assert!(doc["keys"][1]["d"].is_string(), "the private half is kept");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let r = run(&["keygen", "--kid", "k2", "--out", &path, "--append"]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("DuplicateKeyId"), "{}", r.stderr);
+
+    let r = run(&["keygen", "--out", &dir.path("no/such/dir/keys.json")]);
+    assert_exit(&r, 3);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn keygen_print_shows_the_key_set_only_when_asked() {
+    let r = run(&["keygen", "--alg", "eddsa", "--kid", "p1", "--print"]);
+    assert_exit(&r, 0);
+    let doc = r.json();
+    assert_eq!(doc["keys"][0]["kty"], "OKP");
+    assert!(doc["keys"][0]["d"].is_string());
+    assert!(r.stderr.contains("secret"), "{}", r.stderr);
+    let r = run(&["keygen", "--stdout"]);
+    assert_exit(&r, 0);
+    assert!(r.json()["keys"][0]["k"].is_string());
+}
+
+// ------------------------------------------------------------------ jwks
+
+#[test]
+fn jwks_publishes_only_public_keys_and_verifies_tokens() {
+    let dir = TempDir::new("jwks");
+    let keys = dir.path("keys.json");
+    assert_exit(
+        &run(&["keygen", "--alg", "hs256", "--kid", "h", "--out", &keys]),
+        0,
+    );
+    let r = run(&["jwks", "--keys", &keys]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("no Ed25519 key"), "{}", r.stderr);
+
+    assert_exit(
+        &run(&[
+            "keygen", "--alg", "eddsa", "--kid", "e", "--out", &keys, "--append",
+        ]),
+        0,
+    );
+    let r = run(&["jwks", "--keys", &keys]);
+    assert_exit(&r, 0);
+    let jwks = r.json();
+    let published = jwks["keys"].as_array().unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0]["kid"], "e");
+    assert!(published[0]["x"].is_string());
+    assert!(published[0].get("d").is_none() && published[0].get("k").is_none());
+    assert!(r.stderr.contains("1 HS256 key left out"), "{}", r.stderr);
+
+    // A verifier holding only the JWKS accepts our tokens but cannot mint.
+    let public = dir.path("jwks.json");
+    std::fs::write(&public, &r.stdout).unwrap();
+    let token = mint(&keys, &[]);
+    assert_exit(&verify(&public, &[], &token), 0);
+    let r = run(&["mint", "--keys", &public, "--iss", ISS]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("NoSigningKey"), "{}", r.stderr);
+
+    std::fs::write(
+        dir.path("bad.json"),
+        "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2hvcnQ\"}]}",
+    )
+    .unwrap();
+    let r = run(&["jwks", "--keys", &dir.path("bad.json")]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("WeakKey"), "{}", r.stderr);
+    assert_exit(&run(&["jwks", "--keys", &dir.path("missing.json")]), 3);
+}
+
+// ------------------------------------------------------------------ mint and verify
+
+#[test]
+fn mint_and_verify_round_trip() {
+    let dir = TempDir::new("mint");
+    let keys = hs256_keys(&dir, "keys.json", "m1");
+
+    let token = mint(&keys, &[]);
+    assert!(token.starts_with("eyJ") && token.split('.').count() == 3);
+    let r = verify(&keys, &[], &token);
+    assert_exit(&r, 0);
+    let claims = r.json();
+    assert_eq!(claims["iss"], ISS);
+    assert_eq!(claims["client_id"], "abc123");
+    assert_eq!(claims["sub"], "abc123");
+    assert_eq!(claims["user_token"], false);
+    let iat = claims["iat"].as_u64().unwrap();
+    assert_eq!(claims["exp"].as_u64().unwrap(), iat + 3600, "default ttl");
+    assert_eq!(claims["jti"].as_str().unwrap().len(), 32);
+    assert!(r.stderr.is_empty());
+
+    // A user token, with every flag.
+    let r = run(&[
+        "mint",
+        "--keys",
+        &keys,
+        "--iss",
+        ISS,
+        "--client-id",
+        "abc123",
+        "--user",
+        "user_42",
+        "--company",
+        "acme",
+        "--aud",
+        "airisk-api",
+        "--iat",
+        "1700000000",
+        "--nbf",
+        "1700000000",
+        "--ttl",
+        "600",
+        "--jti",
+        "j-1",
+        "--json",
+    ]);
+    assert_exit(&r, 0);
+    let minted = r.json();
+    assert_eq!(minted["expiration"], "2023-11-14T22:23:20Z");
+    assert_eq!(minted["claims"]["exp"], 1_700_000_600);
+    let user_token = minted["access_token"].as_str().unwrap();
+    let r = verify(
+        &keys,
+        &[
+            "--audience",
+            "airisk-api",
+            "--require-user",
+            "--now",
+            "1700000100",
+            "--json",
+        ],
+        user_token,
+    );
+    assert_exit(&r, 0);
+    let out = r.json();
+    assert_eq!(out["valid"], true);
+    assert_eq!(out["claims"], minted["claims"]);
+    assert_eq!(out["claims"]["sub"], "user_42");
+    assert_eq!(out["claims"]["company_id"], "acme");
+    assert_eq!(out["claims"]["aud"], serde_json::json!(["airisk-api"]));
+
+    // Claims from a file; flags win.
+    let file = dir.path("claims.json");
+    std::fs::write(
+        &file,
+        r#"{"iss":"https://other.example","sub":"svc","client_id":"c9","aud":["a","b"],"iat":1700000000,"exp":1700000300,"jti":"f-1"}"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "mint", "--keys", &keys, "--claims", &file, "--iss", ISS, "--json",
+    ]);
+    assert_exit(&r, 0);
+    let claims = &r.json()["claims"];
+    assert_eq!(claims["iss"], ISS);
+    assert_eq!(claims["client_id"], "c9");
+    assert_eq!(claims["aud"], serde_json::json!(["a", "b"]));
+    assert_eq!(claims["exp"], 1_700_000_300);
+
+    // Refused claims.
+    std::fs::write(&file, r#"{"iss":"x","exp":1,"scope":"admin"}"#).unwrap();
+    let r = run(&["mint", "--keys", &keys, "--claims", &file]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("scope"), "{}", r.stderr);
+    let r = run(&["mint", "--keys", &keys, "--iss", ISS, "--ttl", "0"]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("InvalidClaims"), "{}", r.stderr);
+    let r = run(&["mint", "--keys", &keys, "--client-id", "abc123"]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("--iss"), "{}", r.stderr);
+    assert_exit(
+        &run(&[
+            "mint",
+            "--keys",
+            &keys,
+            "--iss",
+            ISS,
+            "--claims",
+            &dir.path("none.json"),
+        ]),
+        3,
+    );
+}
+
+#[test]
+fn verify_reads_the_token_from_an_argument_stdin_or_an_authorization_line() {
+    let dir = TempDir::new("sources");
+    let keys = hs256_keys(&dir, "keys.json", "s1");
+    let token = mint(&keys, &["--user", "user_7"]);
+    let base = ["verify", "--keys", keys.as_str(), "--issuer", ISS];
+
+    for input in [
+        format!("{token}\n"),
+        format!("Authorization: Bearer {token}\r\n"),
+        format!("authorization:bearer {token}"),
+        format!("Bearer {token}\n"),
+    ] {
+        let r = run_with_stdin(&base, &input);
+        assert_exit(&r, 0);
+        assert_eq!(r.json()["sub"], "user_7", "{input:?}");
+        let mut dash = base.to_vec();
+        dash.push("-");
+        assert_exit(&run_with_stdin(&dash, &input), 0);
+    }
+    let mut with_header = base.to_vec();
+    let header = format!("Authorization: Bearer {token}");
+    with_header.push(&header);
+    assert_exit(&run(&with_header), 0);
+
+    let r = run_with_stdin(&base, &format!("Authorization: Basic {token}"));
+    assert_exit(&r, 1);
+    assert!(r.stderr.contains("MissingBearer"), "{}", r.stderr);
+    let r = run_with_stdin(&base, "\n");
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("no token"), "{}", r.stderr);
+}
+
+#[test]
+fn verify_refuses_with_the_reason_and_exit_1() {
+    let dir = TempDir::new("refusals");
+    let keys = hs256_keys(&dir, "keys.json", "r1");
+    let token = mint(&keys, &["--iat", "1700000000", "--ttl", "600"]);
+    let at = |now: &str| verify(&keys, &["--now", now], &token);
+
+    let refused = |r: &Run, name: &str| {
+        assert_exit(r, 1);
+        assert!(r.stderr.contains(name), "want {name}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "no claims on failure: {}", r.stdout);
+    };
+
+    assert_exit(&at("1700000100"), 0);
+    // exp 1700000600, default leeway 30: valid through 1700000629.
+    assert_exit(&at("1700000629"), 0);
+    refused(&at("1700000630"), "Expired");
+    refused(
+        &verify(&keys, &["--now", "1700000600", "--leeway", "0"], &token),
+        "Expired",
+    );
+    refused(&at("1699999969"), "NotYetValid");
+
+    let r = verify(&keys, &["--now", "1700000100"], &tamper(&token));
+    refused(&r, "InvalidSignature");
+    assert!(
+        r.stderr.contains("the token signature is invalid"),
+        "{}",
+        r.stderr
+    );
+
+    refused(
+        &run(&[
+            "verify",
+            "--keys",
+            &keys,
+            "--issuer",
+            "https://evil.example",
+            "--now",
+            "1700000100",
+            &token,
+        ]),
+        "InvalidIssuer",
+    );
+    refused(
+        &verify(&keys, &["--now", "1700000100", "--audience", "api"], &token),
+        "InvalidAudience",
+    );
+    refused(
+        &verify(&keys, &["--now", "1700000100", "--require-user"], &token),
+        "UserTokenRequired",
+    );
+    let other = hs256_keys(&dir, "other.json", "r2");
+    refused(
+        &verify(&other, &["--now", "1700000100"], &token),
+        "UnknownKeyId",
+    );
+    refused(&verify(&keys, &[], "not-a-token"), "MalformedToken");
+
+    let r = verify(&keys, &["--now", "1700000630", "--json"], &token);
+    assert_exit(&r, 1);
+    let out = r.json();
+    assert_eq!(out["valid"], false);
+    assert_eq!(out["error"]["name"], "Expired");
+    assert_eq!(out["error"]["code"], 10);
+
+    let r = verify(&keys, &["--leeway", "301"], &token);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("InvalidConfiguration"), "{}", r.stderr);
+    std::fs::write(dir.path("garbage.json"), "not json").unwrap();
+    let r = verify(&dir.path("garbage.json"), &[], &token);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("InvalidKey"), "{}", r.stderr);
+    assert_exit(&verify(&dir.path("missing.json"), &[], &token), 3);
+}
+
+// ------------------------------------------------------------------ inspect
+
+#[test]
+fn inspect_decodes_without_verifying_and_says_so() {
+    let dir = TempDir::new("inspect");
+    let keys = hs256_keys(&dir, "keys.json", "i1");
+    let token = mint(&keys, &["--user", "user_42", "--iat", "1700000000"]);
+
+    // Even a token with a broken signature is decoded: nothing is checked.
+    let r = run(&["inspect", &tamper(&token)]);
+    assert_exit(&r, 0);
+    assert!(r.stdout.starts_with("UNVERIFIED"), "{}", r.stdout);
+    assert!(r.stdout.contains("header (UNVERIFIED)") && r.stdout.contains("claims (UNVERIFIED)"));
+    assert!(r.stdout.contains("\"kid\": \"i1\""));
+    assert!(r.stdout.contains("\"sub\": \"user_42\""));
+    assert!(
+        r.stdout.contains("2023-11-14T22:13:20Z"),
+        "iat shown in UTC: {}",
+        r.stdout
+    );
+
+    let r = run_with_stdin(
+        &["inspect", "--json"],
+        &format!("Authorization: Bearer {token}\n"),
+    );
+    assert_exit(&r, 0);
+    let out = r.json();
+    assert_eq!(out["verified"], false);
+    assert!(out["warning"].as_str().unwrap().starts_with("UNVERIFIED"));
+    assert_eq!(out["header"]["alg"], "HS256");
+    assert_eq!(out["claims"]["user_token"], true);
+
+    let r = run(&["inspect", "abc.def"]);
+    assert_exit(&r, 1);
+    assert!(r.stderr.contains("MalformedToken"), "{}", r.stderr);
+}
+
+// ------------------------------------------------------------------ registry check
+
+/// The line after `LINE | text` in a compiler-style report: where the caret is.
+fn caret_under(report: &str, line: usize) -> (String, usize) {
+    let prefix = format!("{line} | ");
+    let lines: Vec<&str> = report.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no line {line} shown: {report}"));
+    let caret = lines[at + 1].find('^').expect("a caret");
+    (lines[at].to_owned(), caret)
+}
+
+#[test]
+fn registry_check_reports_the_position_with_context() {
+    let dir = TempDir::new("registry");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo_registry.json");
+    let r = run(&["registry", "check", demo.to_str().unwrap()]);
+    assert_exit(&r, 0);
+    assert!(r.stdout.contains("ok: 1 client, 2 users"), "{}", r.stdout);
+    let r = run(&["registry", "check", "--json", demo.to_str().unwrap()]);
+    assert_exit(&r, 0);
+    assert_eq!(r.json()["valid"], true);
+    assert_eq!(r.json()["users"], 2);
+
+    // A missing comma on line 5.
+    let file = dir.path("syntax.json");
+    std::fs::write(
+        &file,
+        "{\n  \"clients\": [],\n  \"users\": [\n    {\"userid\": \"u1\"}\n    {\"userid\": \"u2\"}\n  ]\n}\n",
+    )
+    .unwrap();
+    let r = run(&["registry", "check", &file]);
+    assert_exit(&r, 1);
+    assert!(
+        r.stderr
+            .contains(&format!("{file}:5:5: expected `,` or `]`")),
+        "{}",
+        r.stderr
+    );
+    let (shown, caret) = caret_under(&r.stderr, 5);
+    assert_eq!(shown, "5 |     {\"userid\": \"u2\"}");
+    assert_eq!(&shown[caret..=caret], "{");
+
+    let r = run(&["registry", "check", "--json", &file]);
+    assert_exit(&r, 1);
+    let out = r.json();
+    assert_eq!(out["valid"], false);
+    assert_eq!(out["line"], 5);
+    assert_eq!(out["column"], 5);
+
+    // A rule of the registry: an http redirect to a non-loopback host.
+    std::fs::write(
+        &file,
+        "{\"clients\": [\n  {\"client_id\": \"c1\", \"client_secret\": \"s\",\n   \"redirect_uri\": \"http://app.example/cb\"}\n]}\n",
+    )
+    .unwrap();
+    let r = run(&["registry", "check", &file]);
+    assert_exit(&r, 1);
+    assert!(r.stderr.contains("non-loopback"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{file}:")), "{}", r.stderr);
+
+    // Unknown members are typos, not ignored.
+    std::fs::write(
+        &file,
+        "{\"users\": [{\"userid\": \"u1\", \"compny_id\": \"x\"}]}",
+    )
+    .unwrap();
+    let r = run(&["registry", "check", &file]);
+    assert_exit(&r, 1);
+    assert!(
+        r.stderr.contains("compny_id") && r.stderr.contains(":1:"),
+        "{}",
+        r.stderr
+    );
+    let (_, caret) = caret_under(&r.stderr, 1);
+    assert!(caret > 4);
+
+    std::fs::write(
+        &file,
+        "{\"users\": [{\"userid\": \"u1\"}, {\"userid\": \"u1\"}]}",
+    )
+    .unwrap();
+    let r = run(&["registry", "check", &file]);
+    assert_exit(&r, 1);
+    assert!(
+        r.stderr.contains("userid \"u1\" appears twice"),
+        "{}",
+        r.stderr
+    );
+
+    assert_exit(&run(&["registry", "check", &dir.path("missing.json")]), 3);
+    let r = run_with_stdin(&["registry", "check", "-"], "{\"users\": []}");
+    assert_exit(&r, 0);
+}
+
+// ------------------------------------------------------------------ completions
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = run(&["completions", shell]);
+        assert_exit(&r, 0);
+        assert!(
+            r.stdout.contains("airisk-auth") || r.stdout.contains("airisk__auth"),
+            "{shell}"
+        );
+        assert!(
+            r.stdout.contains("keygen") && r.stdout.contains("registry"),
+            "{shell}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ demo
+
+#[test]
+fn demo_walks_the_documented_flow_and_checks_itself() {
+    let r = run(&["demo"]);
+    assert_exit(&r, 0);
+    for needle in [
+        "GET /api/oauth2?client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback",
+        "HTTP/1.1 302 Found",
+        "Location: https://localhost/callback?code=",
+        "POST /api/oauth2/Token HTTP/1.1",
+        "Content-Type: application/x-www-form-urlencoded",
+        "Content-Type: application/json\n",
+        "HTTP/1.1 200 OK",
+        "\"expiration\":\"2025-03-31T13:12:17Z\"",
+        "Bearer error=\"insufficient_scope\"",
+        "Location: https://app.example/cb?code=",
+        "\"userid\":\"user_42\"",
+        "    Invalid Code\n",
+        "CodeAlreadyRedeemed",
+        "Bearer error=\"invalid_token\"",
+        "TokenRevoked",
+        "    Invalid client_id\n",
+        "Content-Type: application/problem+json; charset=utf-8",
+        "\"title\":\"Unauthorized\"",
+    ] {
+        assert!(
+            r.stdout.contains(needle),
+            "missing {needle:?} in\n{}",
+            r.stdout
+        );
+    }
+    assert!(!r.stdout.contains("FAILED"));
+    let last = r.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("demo: all ") && last.contains("checks passed"),
+        "{last}"
+    );
+    assert!(
+        !r.stdout.contains('\x1b'),
+        "no color when stdout is not a terminal"
+    );
+    // The client secret is only ever sent in requests, never stored in the registry.
+    let registry = include_str!("../src/demo_registry.json");
+    assert!(registry.contains("client_secret_sha256"));
+
+    let r = finish(
+        command(&["demo", "--alg", "eddsa"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap(),
+    );
+    assert_exit(&r, 0);
+    assert!(r.stdout.contains("EdDSA") && !r.stdout.contains('\x1b'));
+}
+
+#[test]
+fn demo_json_lists_every_exchange_and_check() {
+    let r = run(&["demo", "--json"]);
+    assert_exit(&r, 0);
+    let report = r.json();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["failed"], 0);
+    let exchanges: Vec<&Value> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["exchanges"].as_array().unwrap())
+        .collect();
+    let checks = exchanges
+        .iter()
+        .map(|x| x["checks"].as_array().unwrap().len())
+        .sum::<usize>();
+    assert_eq!(
+        report["passed"].as_u64().unwrap(),
+        u64::try_from(checks).unwrap()
+    );
+    assert!(checks >= 30);
+    let replay = exchanges
+        .iter()
+        .find(|x| x["response"]["reason"] == "CodeAlreadyRedeemed")
+        .expect("the replay exchange");
+    assert_eq!(replay["response"]["status"], 400);
+    assert_eq!(replay["response"]["body"], "Invalid Code");
+    let revoked = exchanges
+        .iter()
+        .find(|x| x["response"]["reason"] == "TokenRevoked")
+        .expect("the revoked token exchange");
+    assert_eq!(revoked["response"]["status"], 401);
+    // The full token is sent, not the abbreviation of the text output.
+    let auth = revoked["request"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "Authorization")
+        .unwrap();
+    assert_eq!(auth[1].as_str().unwrap().split('.').count(), 3);
+}
