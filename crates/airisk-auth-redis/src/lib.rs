@@ -1,0 +1,1 @@
+//! Redis ledger (stub, see issue 9).
