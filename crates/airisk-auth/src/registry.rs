@@ -434,6 +434,11 @@ impl MemoryRegistry {
         Ok(())
     }
 
+    /// The userids, in no particular order (e.g. for a `ListUsers` resource).
+    pub fn userids(&self) -> impl Iterator<Item = &str> {
+        self.users.keys().map(String::as_str)
+    }
+
     /// The number of clients and users.
     #[must_use]
     pub fn counts(&self) -> (usize, usize) {

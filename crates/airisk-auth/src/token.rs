@@ -392,6 +392,11 @@ impl Policy {
     pub fn requires_user(&self) -> bool {
         self.require_user
     }
+    /// Whether the access-token claims must be present.
+    #[must_use]
+    pub fn requires_access_token_claims(&self) -> bool {
+        self.require_access_claims
+    }
 }
 
 /// Verifies tokens: a key set, a policy, a clock and an optional revocation list.

@@ -1,0 +1,567 @@
+"""Type stubs of the native module ``airisk_auth._native`` (re-exported by ``airisk_auth``)."""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar, Literal, Sequence, Union, final
+
+__version__: str
+__all__ = [
+    "AuthError",
+    "TokenTooLargeError",
+    "MalformedTokenError",
+    "MalformedHeaderError",
+    "AlgorithmMismatchError",
+    "UnknownKeyIdError",
+    "CriticalHeaderError",
+    "InvalidSignatureError",
+    "MalformedClaimsError",
+    "MissingClaimError",
+    "ExpiredError",
+    "NotYetValidError",
+    "InvalidIssuerError",
+    "InvalidAudienceError",
+    "UserTokenRequiredError",
+    "TokenRevokedError",
+    "WrongTokenTypeError",
+    "WeakKeyError",
+    "InvalidKeyError",
+    "DuplicateKeyIdError",
+    "NoSigningKeyError",
+    "InvalidConfigurationError",
+    "InvalidClaimsError",
+    "RandomFailureError",
+    "InvalidRegistryError",
+    "UnknownClientError",
+    "InvalidClientSecretError",
+    "InvalidRedirectUriError",
+    "UnknownUserError",
+    "MissingParameterError",
+    "DuplicateParameterError",
+    "MalformedRequestError",
+    "UnsupportedContentTypeError",
+    "InvalidCodeError",
+    "CodeExpiredError",
+    "CodeAlreadyRedeemedError",
+    "UseridMismatchError",
+    "PkceRequiredError",
+    "PkceMismatchError",
+    "PkceUnexpectedError",
+    "UnsupportedPkceMethodError",
+    "LedgerFullError",
+    "LedgerUnavailableError",
+    "MissingBearerError",
+    "RequestTooLargeError",
+    "InternalError",
+    "InvalidArgumentError",
+    "BufferTooSmallError",
+    "Claims",
+    "KeySet",
+    "Policy",
+    "Verifier",
+    "Registry",
+    "Response",
+    "Issuer",
+    "check_bearer",
+    "error_kinds",
+    "__version__",
+]
+
+def error_kinds() -> list[tuple[str, int, str]]:
+    """Every core error kind as ``(name, code, message)``, in numeric order."""
+
+def check_bearer(
+    verifier: Verifier,
+    authorization: str | None,
+    *,
+    access: Literal["any", "user"] = "any",
+    now: int | None = None,
+) -> Claims | Response:
+    """Check a protected request's ``Authorization`` header value.
+
+    Returns the verified :class:`Claims`, or the 401/403 :class:`Response` to send
+    (with the RFC 6750 ``WWW-Authenticate`` challenge). ``access="user"`` refuses a
+    generic token with 403 ``insufficient_scope``. ``now`` defaults to the system clock.
+    """
+
+@final
+class Claims:
+    """The claims of an access token (read-only attributes)."""
+
+    def __new__(
+        cls,
+        iss: str,
+        exp: int,
+        *,
+        sub: str | None = None,
+        aud: Sequence[str] = ...,
+        client_id: str | None = None,
+        user_token: bool = False,
+        company_id: str | None = None,
+        iat: int | None = None,
+        nbf: int | None = None,
+        jti: str | None = None,
+    ) -> Claims:
+        """Claims to mint with :meth:`KeySet.mint` (verification returns them too)."""
+    @staticmethod
+    def generic(iss: str, client_id: str, iat: int, ttl: int, jti: str) -> Claims:
+        """Claims of a generic (application) token: ``sub`` is the client_id."""
+    @staticmethod
+    def user(iss: str, client_id: str, userid: str, iat: int, ttl: int, jti: str) -> Claims:
+        """Claims of a user-specific token: ``sub`` is the userid."""
+    @property
+    def iss(self) -> str:
+        """Who issued the token."""
+    @property
+    def sub(self) -> str | None:
+        """The userid (user token) or the client_id (generic token)."""
+    @property
+    def aud(self) -> tuple[str, ...]:
+        """The audiences; empty when the token has none."""
+    @property
+    def client_id(self) -> str | None:
+        """The client (APIUser) the token was issued to."""
+    @property
+    def user_token(self) -> bool:
+        """Whether the token acts on behalf of a user."""
+    @property
+    def company_id(self) -> str | None:
+        """The user's company, if known."""
+    @property
+    def iat(self) -> int | None:
+        """Issued at, Unix seconds."""
+    @property
+    def nbf(self) -> int | None:
+        """Not before, Unix seconds."""
+    @property
+    def exp(self) -> int:
+        """Expires at, Unix seconds."""
+    @property
+    def jti(self) -> str | None:
+        """The token's unique id."""
+    @property
+    def userid(self) -> str | None:
+        """The userid this token acts for: ``sub`` of a user token, None for a generic one."""
+    def to_dict(self) -> dict[str, str | int | bool | list[str] | None]:
+        """Every claim in a dict (``aud`` as a list), the shape of the shared test vectors."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class KeySet:
+    """Signing and verification keys, with at most one active signing key.
+
+    ``repr()`` shows key ids and algorithms, never key material.
+    """
+
+    @staticmethod
+    def from_json(json: str) -> KeySet:
+        """A key set from JSON: a JWKS whose keys may hold private members, optional ``active_kid``."""
+    @staticmethod
+    def from_hs256_secret(secret: bytes, kid: str | None = None) -> KeySet:
+        """A one-key set from a raw HS256 secret of 32 to 1024 bytes (``WeakKeyError`` below 32)."""
+    @staticmethod
+    def generate_hs256(kid: str) -> KeySet:
+        """A one-key set with a new random HS256 secret, active."""
+    @staticmethod
+    def generate_ed25519(kid: str) -> KeySet:
+        """A one-key set with a new random Ed25519 key pair, active."""
+    def to_jwks(self) -> str:
+        """The public keys as a JWKS document (JSON text). HS256 keys are secret and never listed."""
+    def to_json(self, include_private: bool = False) -> str:
+        """The whole set as JSON text, the form :meth:`from_json` reads; secrets only when asked."""
+    def mint(self, claims: Claims) -> str:
+        """Sign ``claims`` with the active key into a compact JWS (``InvalidClaimsError``, ``NoSigningKeyError``)."""
+    def sign_jws(self, header_json: str, payload: bytes | str) -> str:
+        """Sign an arbitrary JWS with the active key, header and payload encoded as given.
+
+        For interoperability tests and RFC examples; services use :meth:`mint`.
+        """
+    def kids(self) -> list[str | None]:
+        """The key ids in insertion order (None for a key without one)."""
+    @property
+    def active_kid(self) -> str | None:
+        """The kid of the active signing key, if any."""
+    def __len__(self) -> int: ...
+
+@final
+class Policy:
+    """What a :class:`Verifier` accepts. Strict by default."""
+
+    def __new__(
+        cls,
+        issuer: str,
+        *,
+        audience: str | None = None,
+        leeway: int = 30,
+        max_token_len: int = 8192,
+        require_user: bool = False,
+        require_access_token_claims: bool = True,
+    ) -> Policy:
+        """``leeway`` at most 300 s; ``max_token_len`` 64 to 65536 bytes (else ``InvalidConfigurationError``)."""
+    @property
+    def issuer(self) -> str:
+        """The expected ``iss``."""
+    @property
+    def audience(self) -> str | None:
+        """The audience ``aud`` must contain; None refuses tokens that carry ``aud``."""
+    @property
+    def leeway(self) -> int:
+        """Clock-skew allowance, seconds."""
+    @property
+    def max_token_len(self) -> int:
+        """Longest token accepted, checked before decoding."""
+    @property
+    def require_user(self) -> bool:
+        """Whether only user-specific tokens are accepted."""
+    @property
+    def require_access_token_claims(self) -> bool:
+        """Whether ``sub``, ``client_id``, ``iat``, ``jti`` and ``user_token`` must be present."""
+
+@final
+class Verifier:
+    """Verifies tokens with a key set and a policy. Thread-safe; build once, share."""
+
+    def __new__(cls, keys: KeySet, policy: Policy) -> Verifier: ...
+    def verify(self, token: str) -> Claims:
+        """Verify ``token`` at the system clock's time; raises an :class:`AuthError` subclass."""
+    def verify_at(self, token: str, now: int) -> Claims:
+        """Verify ``token`` at ``now`` (Unix seconds); raises an :class:`AuthError` subclass."""
+    def verify_many(
+        self, tokens: Sequence[str], now: int | None = None
+    ) -> list[Union[Claims, AuthError]]:
+        """Verify many tokens with the GIL released; each item is the claims or the error (returned)."""
+    @property
+    def issuer(self) -> str:
+        """The expected issuer."""
+
+@final
+class Registry:
+    """Clients (APIUser) and users (ApplicationUser)."""
+
+    @staticmethod
+    def from_json(json: str) -> Registry:
+        """Load a registry document; ``InvalidRegistryError`` says where it is wrong."""
+    @staticmethod
+    def from_file(path: str | os.PathLike[str]) -> Registry:
+        """Load a registry document from a UTF-8 file (``OSError`` if unreadable)."""
+    @property
+    def client_count(self) -> int:
+        """The number of clients."""
+    @property
+    def user_count(self) -> int:
+        """The number of users."""
+
+@final
+class Response:
+    """A complete HTTP answer: send ``status``, ``headers`` and ``body`` as they are."""
+
+    @property
+    def status(self) -> int:
+        """The HTTP status code."""
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """The headers, in order."""
+    @property
+    def body(self) -> str:
+        """The body (empty for a redirect or a bearer challenge)."""
+    @property
+    def reason(self) -> str | None:
+        """For a failure, the core's name of the precise reason (for logs only, never sent)."""
+    @property
+    def reason_code(self) -> int | None:
+        """For a failure, the numeric kind of the reason."""
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header, if any."""
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (case-insensitive)."""
+
+@final
+class Issuer:
+    """The authorization server: ``GET /api/oauth2`` and ``POST /api/oauth2/Token``.
+
+    ``repr()`` never shows the code key.
+    """
+
+    def __new__(
+        cls,
+        keys: KeySet,
+        registry: Registry,
+        *,
+        issuer: str,
+        audience: str | None = None,
+        code_ttl: int = 60,
+        token_ttl: int = 3600,
+        code_key: bytes | None = None,
+    ) -> Issuer:
+        """``code_key``: 32+ secret bytes shared by every instance of a deployment (random when None)."""
+    def authorize(self, query: str) -> Response:
+        """``GET /api/oauth2`` now; ``query`` is the raw query string without ``?``."""
+    def authorize_at(self, query: str, now: int) -> Response:
+        """``GET /api/oauth2`` at ``now`` (Unix seconds)."""
+    def exchange(self, content_type: str | None, body: bytes | str) -> Response:
+        """``POST /api/oauth2/Token`` now: the ``Content-Type`` header and the raw body."""
+    def exchange_at(self, content_type: str | None, body: bytes | str, now: int) -> Response:
+        """``POST /api/oauth2/Token`` at ``now`` (Unix seconds)."""
+    def verifier(self) -> Verifier:
+        """A verifier for this issuer's tokens (revoked tokens refused)."""
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` of every token."""
+    @property
+    def audience(self) -> str | None:
+        """The ``aud`` of every token, if any."""
+    @property
+    def code_ttl(self) -> int:
+        """Code lifetime, seconds."""
+    @property
+    def token_ttl(self) -> int:
+        """Token lifetime, seconds."""
+
+class AuthError(ValueError):
+    """Base class of every airisk_auth error.
+
+    ``code`` is the stable numeric kind (the C result code), ``name`` the core's name
+    of the kind. Only subclasses are raised; the base's ``code`` is 0.
+    """
+
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class TokenTooLargeError(AuthError):
+    """The token is longer than the allowed maximum (code 1)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MalformedTokenError(AuthError):
+    """The token is not a well-formed compact JWS (code 2)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MalformedHeaderError(AuthError):
+    """The token header is malformed (code 3)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class AlgorithmMismatchError(AuthError):
+    """The token algorithm is not the one of its key (code 4)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnknownKeyIdError(AuthError):
+    """The token names a key that is not known (code 5)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class CriticalHeaderError(AuthError):
+    """The token header has critical extensions (code 6)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidSignatureError(AuthError):
+    """The token signature is invalid (code 7)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MalformedClaimsError(AuthError):
+    """The token claims are malformed (code 8)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MissingClaimError(AuthError):
+    """The token lacks a required claim (code 9)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class ExpiredError(AuthError):
+    """The token has expired (code 10)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class NotYetValidError(AuthError):
+    """The token is not yet valid (code 11)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidIssuerError(AuthError):
+    """The token issuer is not accepted (code 12)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidAudienceError(AuthError):
+    """The token audience is not accepted (code 13)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UserTokenRequiredError(AuthError):
+    """A user-specific token is required (code 14)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class TokenRevokedError(AuthError):
+    """The token has been revoked (code 15)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class WrongTokenTypeError(AuthError):
+    """The token is not an access token (code 16)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class WeakKeyError(AuthError):
+    """The key is too short (code 20)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidKeyError(AuthError):
+    """The key is invalid (code 21)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class DuplicateKeyIdError(AuthError):
+    """Two keys share a key id (code 22)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class NoSigningKeyError(AuthError):
+    """The key set has no signing key (code 23)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidConfigurationError(AuthError):
+    """A setting is out of its allowed range (code 24)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidClaimsError(AuthError):
+    """The claims to sign are invalid (code 25)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class RandomFailureError(AuthError):
+    """The random number generator failed (code 26)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidRegistryError(AuthError):
+    """The registry is invalid (code 30)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnknownClientError(AuthError):
+    """The client is not known (code 31)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidClientSecretError(AuthError):
+    """The client secret is wrong (code 32)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidRedirectUriError(AuthError):
+    """The redirect URI is not registered for the client (code 33)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnknownUserError(AuthError):
+    """The user is not known (code 34)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MissingParameterError(AuthError):
+    """A required parameter is missing (code 35)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class DuplicateParameterError(AuthError):
+    """A parameter was repeated (code 36)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MalformedRequestError(AuthError):
+    """The request is malformed (code 37)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnsupportedContentTypeError(AuthError):
+    """The content type is not supported (code 38)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidCodeError(AuthError):
+    """The authorization code is invalid (code 39)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class CodeExpiredError(AuthError):
+    """The authorization code has expired (code 40)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class CodeAlreadyRedeemedError(AuthError):
+    """The authorization code was already used (code 41)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UseridMismatchError(AuthError):
+    """The userid does not match the authorization (code 42)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class PkceRequiredError(AuthError):
+    """A PKCE code challenge or verifier is required (code 43)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class PkceMismatchError(AuthError):
+    """The PKCE code verifier does not match (code 44)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class PkceUnexpectedError(AuthError):
+    """A PKCE code verifier was sent for a code without a challenge (code 45)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnsupportedPkceMethodError(AuthError):
+    """The PKCE method is not supported (code 46)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class LedgerFullError(AuthError):
+    """The redemption ledger is full (code 47)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class LedgerUnavailableError(AuthError):
+    """The redemption ledger is unavailable (code 48)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MissingBearerError(AuthError):
+    """No bearer token was presented (code 49)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class RequestTooLargeError(AuthError):
+    """The request is too large (code 50)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InternalError(AuthError):
+    """Internal error (code 90)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidArgumentError(AuthError):
+    """An argument is invalid (code 91)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class BufferTooSmallError(AuthError):
+    """The output buffer is too small (code 92)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+

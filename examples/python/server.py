@@ -1,0 +1,112 @@
+"""Reference AIRisk authorization server on Flask, built on ``airisk_auth``.
+
+Serves the documented endpoints so the AIRisk documentation's own curl and
+``requests`` examples run against it unchanged but for the host:
+
+- ``GET  /api/oauth2``           authorization (302 to the redirect URI with a code)
+- ``POST /api/oauth2/Token``     token exchange (form or JSON body)
+- ``GET  /api/GetConversations`` a user-only resource (a generic token gets 403)
+- ``GET  /api/Users/ListUsers``  a resource any valid token may read
+
+Run:  python examples/python/server.py --port 8000
+The demo registry (registry.json beside this file) has the documentation's
+``abc123`` and ``YOUR_client_id``/``YOUR_client_secret`` clients, redirect URI
+``https://localhost/callback``, and the user ``user_42``. Keys are generated at
+start (HS256, as in the documentation) unless --keys names a key-set JSON file.
+``--port 0`` picks a free port; the first line printed says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import flask
+from werkzeug.serving import make_server
+
+import airisk_auth
+from airisk_auth.flask import current_claims, require_bearer, to_flask_response
+
+HERE = Path(__file__).resolve().parent
+# Every printable ASCII byte stays as it is (existing %XX escapes included).
+_ASCII_SAFE = bytes(range(0x21, 0x7F)).decode("ascii")
+
+
+def raw_query(request: flask.Request) -> str:
+    """The raw query string for the core. Bytes that are not UTF-8 are percent-escaped:
+    form decoding gives the same bytes back, so the core refuses them as it would raw."""
+    raw = request.query_string
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return urllib.parse.quote_from_bytes(raw, safe=_ASCII_SAFE)
+
+
+def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) -> flask.Flask:
+    app = flask.Flask(__name__)
+    verifier = issuer.verifier()
+    users = [u["userid"] for u in registry_document.get("users", [])]
+
+    @app.get("/api/oauth2")
+    def authorize() -> flask.Response:
+        return to_flask_response(issuer.authorize(raw_query(flask.request)))
+
+    @app.post("/api/oauth2/Token")
+    def token() -> flask.Response:
+        answer = issuer.exchange(flask.request.headers.get("Content-Type"), flask.request.get_data())
+        if answer.reason is not None:
+            app.logger.info("token refused: %s", answer.reason)
+        return to_flask_response(answer)
+
+    @app.get("/api/GetConversations")
+    @require_bearer(verifier, access="user")
+    def conversations() -> Any:
+        claims = current_claims()
+        return flask.jsonify(
+            [{"id": 1, "userid": claims.userid, "company_id": claims.company_id, "title": "Welcome"}]
+        )
+
+    @app.get("/api/Users/ListUsers")
+    @require_bearer(verifier, access="any")
+    def list_users() -> Any:
+        return flask.jsonify([{"userid": u} for u in users])
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--registry", type=Path, default=HERE / "registry.json")
+    parser.add_argument("--keys", type=Path, help="key-set JSON (default: a new HS256 key)")
+    parser.add_argument("--issuer", default="https://airisk.example")
+    args = parser.parse_args(argv)
+
+    document_text = args.registry.read_text(encoding="utf-8")
+    registry = airisk_auth.Registry.from_json(document_text)
+    keys = (
+        airisk_auth.KeySet.from_json(args.keys.read_text(encoding="utf-8"))
+        if args.keys
+        else airisk_auth.KeySet.generate_hs256("demo-1")
+    )
+    issuer = airisk_auth.Issuer(keys, registry, issuer=args.issuer)
+    app = create_app(issuer, json.loads(document_text))
+
+    server = make_server(args.host, args.port, app, threaded=True)
+    print(f"listening on http://{args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""The module's own surface: exceptions, classes, reprs, arguments."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+
+import pytest
+
+import airisk_auth as aa
+
+ISS = "https://airisk.example"
+
+
+def test_every_core_error_kind_has_its_exception_class():
+    kinds = aa.error_kinds()
+    assert len(kinds) >= 40
+    codes = set()
+    for name, code, message in kinds:
+        cls = getattr(aa, name + "Error")
+        assert cls.__name__ == name + "Error"
+        assert cls.__module__ == "airisk_auth"
+        assert issubclass(cls, aa.AuthError) and issubclass(cls, ValueError)
+        assert cls.code == code and cls.name == name
+        assert name + "Error" in aa.__all__
+        assert message and message.lower() in (cls.__doc__ or "").lower()
+        codes.add(code)
+    assert len(codes) == len(kinds), "codes are unique"
+    # Numbers are ABI (the C result codes): spot-check the stable ones.
+    assert aa.TokenTooLargeError.code == 1
+    assert aa.InvalidSignatureError.code == 7
+    assert aa.ExpiredError.code == 10
+    assert aa.WeakKeyError.code == 20
+    assert aa.InvalidRegistryError.code == 30
+    assert aa.InternalError.code == 90
+
+
+def test_raised_errors_carry_kind_code_and_message_and_pickle():
+    keys = aa.KeySet.generate_hs256("k1")
+    verifier = aa.Verifier(keys, aa.Policy(ISS))
+    token = keys.mint(aa.Claims.generic(ISS, "abc123", 1_000, 3_600, "j"))
+    with pytest.raises(aa.ExpiredError) as info:
+        verifier.verify_at(token, 1_000 + 3_600 + 30)
+    err = info.value
+    assert err.code == 10 and err.name == "Expired"
+    assert str(err) == "the token has expired"
+    assert token not in str(err)
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is aa.ExpiredError and str(back) == str(err)
+    with pytest.raises(ValueError):
+        verifier.verify_at("not-a-token", 1_000)
+    with pytest.raises(aa.MalformedTokenError):
+        verifier.verify_at("a.b", 1_000)
+
+
+def test_repr_never_shows_secrets():
+    secret = b"S" * 40
+    keys = aa.KeySet.from_hs256_secret(secret, kid="k1")
+    private_json = keys.to_json(include_private=True)
+    k = __import__("json").loads(private_json)["keys"][0]["k"]
+    for shown in (repr(keys), str(keys), repr(aa.Verifier(keys, aa.Policy(ISS)))):
+        assert "k1" in shown
+        assert k not in shown and "SSSS" not in shown
+    code_key = b"C" * 32
+    registry = aa.Registry.from_json(
+        '{"clients":[{"client_id":"abc123","client_secret":"topsecret-value-123",'
+        '"redirect_uri":"https://localhost/callback"}],"users":[]}'
+    )
+    issuer = aa.Issuer(keys, registry, issuer=ISS, code_key=code_key)
+    for shown in (repr(issuer), repr(registry), repr(issuer.verifier())):
+        assert "CCCC" not in shown and "topsecret" not in shown and k not in shown
+    ed = aa.KeySet.generate_ed25519("e1")
+    d = __import__("json").loads(ed.to_json(include_private=True))["keys"][0]["d"]
+    assert d not in repr(ed)
+    assert '"d"' not in ed.to_jwks() and d not in ed.to_json()
+
+
+def test_claims_attributes_are_typed_and_read_only():
+    c = aa.Claims(ISS, 5_000, sub="user_42", aud=["a", "b"], client_id="abc123", user_token=True,
+                  company_id="acme", iat=1_000, nbf=1_000, jti="j1")
+    assert (c.iss, c.sub, c.aud, c.client_id, c.user_token) == (ISS, "user_42", ("a", "b"), "abc123", True)
+    assert (c.company_id, c.iat, c.nbf, c.exp, c.jti, c.userid) == ("acme", 1_000, 1_000, 5_000, "j1", "user_42")
+    with pytest.raises(AttributeError):
+        c.sub = "someone_else"  # type: ignore[misc]
+    g = aa.Claims.generic(ISS, "abc123", 1_000, 60, "j")
+    assert g.userid is None and g.sub == "abc123" and not g.user_token
+    assert g == aa.Claims.generic(ISS, "abc123", 1_000, 60, "j") and g != c
+    assert g.to_dict() == {"iss": ISS, "sub": "abc123", "aud": [], "client_id": "abc123", "user_token": False,
+                           "company_id": None, "iat": 1_000, "nbf": None, "exp": 1_060, "jti": "j"}
+    with pytest.raises(TypeError):
+        aa.Claims(ISS, 5, aud="not-a-list")  # a str is not a list of audiences
+
+
+def test_mint_and_verify_round_trip_both_algorithms():
+    for keys in (aa.KeySet.generate_hs256("h"), aa.KeySet.generate_ed25519("e")):
+        claims = aa.Claims.user(ISS, "abc123", "user_42", 1_000, 3_600, "j1")
+        token = keys.mint(claims)
+        verified = aa.Verifier(keys, aa.Policy(ISS)).verify_at(token, 2_000)
+        assert verified == claims
+        with pytest.raises(aa.InvalidIssuerError):
+            aa.Verifier(keys, aa.Policy("https://other.example")).verify_at(token, 2_000)
+        with pytest.raises(aa.InvalidSignatureError):
+            aa.Verifier(keys, aa.Policy(ISS)).verify_at(token[:-2] + ("AA" if token[-2:] != "AA" else "BA"), 2_000)
+    with pytest.raises(aa.InvalidClaimsError):
+        aa.KeySet.generate_hs256("h").mint(aa.Claims(ISS, 10, iat=10))
+
+
+def test_policy_bounds_and_user_requirement():
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.Policy(ISS, leeway=301)
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.Policy(ISS, max_token_len=10)
+    p = aa.Policy(ISS, audience="api", leeway=0, require_user=True)
+    assert (p.issuer, p.audience, p.leeway, p.max_token_len, p.require_user) == (ISS, "api", 0, 8192, True)
+    keys = aa.KeySet.generate_hs256("k")
+    generic = keys.mint(aa.Claims.generic(ISS, "abc123", 1_000, 60, "j"))
+    with pytest.raises(aa.UserTokenRequiredError):
+        aa.Verifier(keys, aa.Policy(ISS, require_user=True)).verify_at(generic, 1_001)
+
+
+def test_weak_and_bad_keys():
+    with pytest.raises(aa.WeakKeyError):
+        aa.KeySet.from_hs256_secret(b"x" * 31)
+    with pytest.raises(aa.InvalidKeyError):
+        aa.KeySet.from_json("{not json")
+    with pytest.raises(aa.WeakKeyError):
+        aa.Issuer(aa.KeySet.generate_hs256("k"), aa.Registry.from_json('{"clients":[],"users":[]}'),
+                  issuer=ISS, code_key=b"short")
+
+
+def test_registry_errors_say_where():
+    with pytest.raises(aa.InvalidRegistryError) as info:
+        aa.Registry.from_json('{"clients": [\n {"client_id": "a", "nope": 1}], "users": []}')
+    assert "line 2" in str(info.value)
+    with pytest.raises(aa.InvalidRegistryError):
+        aa.Registry.from_json('{"clients":[{"client_id":"a","client_secret":"s",'
+                              '"redirect_uri":"https://a.example/cb, https://b.example/cb"}],"users":[]}')
+
+
+def test_registry_from_file(tmp_path):
+    path = tmp_path / "registry.json"
+    path.write_text('{"clients":[],"users":[{"userid":"user_42"}]}', encoding="utf-8")
+    registry = aa.Registry.from_file(path)
+    assert (registry.client_count, registry.user_count) == (0, 1)
+    with pytest.raises(OSError):
+        aa.Registry.from_file(tmp_path / "missing.json")
+
+
+def test_verify_many_returns_claims_or_errors_in_order():
+    keys = aa.KeySet.generate_ed25519("e")
+    verifier = aa.Verifier(keys, aa.Policy(ISS))
+    good = keys.mint(aa.Claims.generic(ISS, "abc123", 1_000, 60, "j"))
+    out = verifier.verify_many([good, "x", good], now=1_001)
+    assert isinstance(out[0], aa.Claims) and out[2] == out[0]
+    assert isinstance(out[1], aa.MalformedTokenError)
+    assert isinstance(verifier.verify_many([good], now=5_000)[0], aa.ExpiredError)
+
+
+def test_verify_from_many_threads_agrees():
+    keys = aa.KeySet.generate_ed25519("e")
+    verifier = aa.Verifier(keys, aa.Policy(ISS))
+    tokens = [keys.mint(aa.Claims.generic(ISS, f"c{i}", 1_000, 60, f"j{i}")) for i in range(8)]
+    results: dict[int, str | None] = {}
+
+    def work(i: int) -> None:
+        for _ in range(50):
+            results[i] = verifier.verify_at(tokens[i], 1_001).client_id
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {i: f"c{i}" for i in range(8)}
+
+
+def test_check_bearer_answers():
+    keys = aa.KeySet.generate_hs256("k")
+    verifier = aa.Verifier(keys, aa.Policy(ISS))
+    generic = keys.mint(aa.Claims.generic(ISS, "abc123", 1_000, 60, "j"))
+    user = keys.mint(aa.Claims.user(ISS, "abc123", "user_42", 1_000, 60, "j2"))
+    missing = aa.check_bearer(verifier, None, now=1_001)
+    assert isinstance(missing, aa.Response)
+    assert (missing.status, missing.header("www-authenticate"), missing.reason) == (401, "Bearer", "MissingBearer")
+    assert missing.reason_code == aa.MissingBearerError.code and missing.body == ""
+    refused = aa.check_bearer(verifier, "Bearer " + generic, access="user", now=1_001)
+    assert isinstance(refused, aa.Response) and refused.status == 403
+    assert refused.header("WWW-Authenticate") == 'Bearer error="insufficient_scope"'
+    expired = aa.check_bearer(verifier, "Bearer " + user, access="user", now=9_999)
+    assert isinstance(expired, aa.Response) and expired.status == 401 and expired.reason == "Expired"
+    assert expired.headers == [("WWW-Authenticate", 'Bearer error="invalid_token"')]
+    ok = aa.check_bearer(verifier, "bearer " + user, access="user", now=1_001)
+    assert isinstance(ok, aa.Claims) and ok.userid == "user_42"
+    with pytest.raises(aa.InvalidArgumentError):
+        aa.check_bearer(verifier, None, access="admin")  # type: ignore[arg-type]
