@@ -1,0 +1,354 @@
+//! Flattens the shared vectors (tests/vectors/tokens.json and flows.json, format
+//! in tests/vectors/README.md) into the line format the C test runner reads,
+//! because C has no JSON parser. It only re-encodes: every call and every
+//! comparison is made by the C test through the C ABI.
+//!
+//! Usage: `cargo run -p airisk-auth-c --example flatten_vectors -- VECTORS_DIR OUT_FILE`
+//!
+//! # Line format (tests/c/vectors.txt, generated, not committed)
+//! One record per line, fields separated by TAB. In a field, `\` is `\\`, and
+//! bytes below 0x20 and 0x7f are `\xHH`; a field that is exactly `\N` is null.
+//! Error names come with their number (`Expired` `10`); absent errors are `\N` `0`.
+//!
+//! ```text
+//! keyset NAME JSON                       policy NAME ISSUER AUD LEEWAY MAXLEN REQUIRE_USER REQUIRE_ACCESS
+//! verify NAME KEYSET POLICY NOW TOKEN ERROR CODE   then `claim` lines, then `end`
+//! claim FIELD VALUE                      (aud: `claim aud N A1 .. AN`; bools 0/1)
+//! mint NAME KEYSET CLAIMS_JSON TOKEN     key NAME jwk|keyset JSON ERROR CODE
+//! jws NAME KEYSET HEADER PAYLOAD TOKEN
+//! flows_registry JSON   flows_keyset JSON   flows_code_key HEX   flows_issuer ISSUER AUD CODE_TTL TOKEN_TTL
+//! scenario NAME
+//! step authorize NOW QUERY | step exchange NOW CONTENT_TYPE BODY | step bearer NOW AUTHORIZATION any|user
+//! expect status N | expect reason ERROR CODE | expect content_type V | expect body V
+//! expect problem TYPE_JSON TITLE_JSON STATUS_JSON | expect header NAME V | expect location_prefix V
+//! expect location_params N   then N × `expect location_param NAME V`
+//! expect json MEMBER VALUE_JSON | expect claim FIELD VALUE
+//! save code|token NAME
+//! end
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use airisk_core::Error;
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 || c == '\x7f' => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Out(String);
+
+impl Out {
+    fn line(&mut self, fields: &[String]) {
+        self.0.push_str(&fields.join("\t"));
+        self.0.push('\n');
+    }
+}
+
+fn s(v: &str) -> String {
+    esc(v)
+}
+
+fn opt_str(v: &Value) -> String {
+    match v {
+        Value::Null => "\\N".into(),
+        Value::String(t) => esc(t),
+        other => panic!("expected a string or null, got {other}"),
+    }
+}
+
+fn int(v: &Value) -> String {
+    v.as_u64()
+        .unwrap_or_else(|| panic!("expected an integer, got {v}"))
+        .to_string()
+}
+
+fn boolean(v: &Value) -> String {
+    match v.as_bool() {
+        Some(true) => "1".into(),
+        Some(false) => "0".into(),
+        None => panic!("expected a bool, got {v}"),
+    }
+}
+
+fn error_fields(name: Option<&Value>) -> [String; 2] {
+    match name {
+        None | Some(Value::Null) => ["\\N".into(), "0".into()],
+        Some(Value::String(n)) => {
+            let e = Error::from_name(n).unwrap_or_else(|| panic!("unknown error name {n}"));
+            [esc(n), e.code().to_string()]
+        }
+        Some(other) => panic!("bad error name {other}"),
+    }
+}
+
+fn json_text(v: &Value) -> String {
+    esc(&serde_json::to_string(v).unwrap())
+}
+
+fn obj(v: &Value) -> &Map<String, Value> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("expected an object, got {v}"))
+}
+
+/// `claim` lines for the members of a `<Claims>` object (all of them, or a subset).
+fn claim_lines(out: &mut Out, prefix: &[&str], claims: &Map<String, Value>) {
+    for (field, value) in claims {
+        let mut fields: Vec<String> = prefix.iter().map(|p| (*p).to_owned()).collect();
+        fields.push(field.clone());
+        match field.as_str() {
+            "iss" | "sub" | "client_id" | "company_id" | "jti" => fields.push(opt_str(value)),
+            "iat" | "nbf" => fields.push(if value.is_null() {
+                "\\N".into()
+            } else {
+                int(value)
+            }),
+            "exp" => fields.push(int(value)),
+            "user_token" => fields.push(boolean(value)),
+            "aud" => {
+                let list = value.as_array().expect("aud is an array");
+                fields.push(list.len().to_string());
+                fields.extend(list.iter().map(opt_str));
+            }
+            other => panic!("unknown claim member {other}"),
+        }
+        out.line(&fields);
+    }
+}
+
+/// The case's `token`, or its `token_build` (`[[text, times], ...]`) concatenated.
+fn token_of(case: &Value) -> String {
+    if let Some(token) = case.get("token") {
+        return token.as_str().expect("token is a string").to_owned();
+    }
+    let parts = case["token_build"]
+        .as_array()
+        .expect("token or token_build");
+    let mut token = String::new();
+    for part in parts {
+        let text = part[0].as_str().expect("token_build text");
+        let times = part[1]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .expect("token_build times");
+        token.push_str(&text.repeat(times));
+    }
+    token
+}
+
+fn tokens(out: &mut Out, doc: &Value) {
+    for (name, keyset) in obj(&doc["keysets"]) {
+        out.line(&["keyset".into(), s(name), json_text(keyset)]);
+    }
+    for (name, p) in obj(&doc["policies"]) {
+        out.line(&[
+            "policy".into(),
+            s(name),
+            opt_str(&p["issuer"]),
+            opt_str(&p["audience"]),
+            int(&p["leeway"]),
+            int(&p["max_token_len"]),
+            boolean(&p["require_user"]),
+            boolean(&p["require_access_token_claims"]),
+        ]);
+    }
+    for case in doc["verify"].as_array().into_iter().flatten() {
+        let expect = obj(&case["expect"]);
+        let [err, code] = error_fields(expect.get("error"));
+        out.line(&[
+            "verify".into(),
+            opt_str(&case["name"]),
+            opt_str(&case["keyset"]),
+            opt_str(&case["policy"]),
+            int(&case["now"]),
+            esc(&token_of(case)),
+            err,
+            code,
+        ]);
+        if let Some(claims) = expect.get("claims") {
+            claim_lines(out, &["claim"], obj(claims));
+        }
+        out.line(&["end".into()]);
+    }
+    for case in doc["mint"].as_array().into_iter().flatten() {
+        out.line(&[
+            "mint".into(),
+            opt_str(&case["name"]),
+            opt_str(&case["keyset"]),
+            json_text(&case["claims"]),
+            opt_str(&case["token"]),
+        ]);
+    }
+    for case in doc["jws"].as_array().into_iter().flatten() {
+        out.line(&[
+            "jws".into(),
+            opt_str(&case["name"]),
+            opt_str(&case["keyset"]),
+            opt_str(&case["header"]),
+            opt_str(&case["payload"]),
+            opt_str(&case["token"]),
+        ]);
+    }
+    for case in doc["keys"].as_array().into_iter().flatten() {
+        let (kind, json) = match (case.get("jwk"), case.get("keyset")) {
+            (Some(j), None) => ("jwk", j),
+            (None, Some(k)) => ("keyset", k),
+            _ => panic!("a key case has one of jwk and keyset"),
+        };
+        // The JWK or key set is given as JSON text, or (leniently) as a JSON value.
+        let json = match json {
+            Value::String(t) => esc(t),
+            other => json_text(other),
+        };
+        let [err, code] = error_fields(obj(&case["expect"]).get("error"));
+        out.line(&[
+            "key".into(),
+            opt_str(&case["name"]),
+            kind.into(),
+            json,
+            err,
+            code,
+        ]);
+    }
+}
+
+fn b64url_to_hex(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut hex = String::new();
+    for b in text.bytes() {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == b)
+            .and_then(|p| u32::try_from(p).ok())
+            .expect("base64url code key");
+        bits = (bits << 6) | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            let _ = write!(hex, "{:02x}", (bits >> count) & 0xff);
+        }
+    }
+    hex
+}
+
+fn flows(out: &mut Out, doc: &Value) {
+    let setup = obj(&doc["setup"]);
+    out.line(&["flows_registry".into(), json_text(&setup["registry"])]);
+    out.line(&["flows_keyset".into(), json_text(&setup["keyset"])]);
+    out.line(&[
+        "flows_code_key".into(),
+        b64url_to_hex(setup["code_key"].as_str().expect("code_key")),
+    ]);
+    let issuer = &setup["issuer"];
+    out.line(&[
+        "flows_issuer".into(),
+        opt_str(&issuer["issuer"]),
+        opt_str(&issuer["audience"]),
+        int(&issuer["code_ttl"]),
+        int(&issuer["token_ttl"]),
+    ]);
+    for scenario in doc["scenarios"].as_array().into_iter().flatten() {
+        out.line(&["scenario".into(), opt_str(&scenario["name"])]);
+        for step in scenario["steps"].as_array().into_iter().flatten() {
+            let op = step["op"].as_str().expect("op");
+            let mut fields = vec!["step".into(), op.to_owned(), int(&step["now"])];
+            match op {
+                "authorize" => fields.push(opt_str(&step["query"])),
+                "exchange" => {
+                    fields.push(opt_str(&step["content_type"]));
+                    fields.push(opt_str(&step["body"]));
+                }
+                "bearer" => {
+                    fields.push(opt_str(&step["authorization"]));
+                    fields.push(opt_str(&step["access"]));
+                }
+                other => panic!("unknown op {other}"),
+            }
+            out.line(&fields);
+            expectations(out, obj(&step["expect"]));
+            if let Some(save) = step.get("save") {
+                for (what, name) in obj(save) {
+                    out.line(&["save".into(), s(what), opt_str(name)]);
+                }
+            }
+            out.line(&["end".into()]);
+        }
+    }
+}
+
+fn expectations(out: &mut Out, expect: &Map<String, Value>) {
+    let e = |f: &[String]| {
+        let mut v = vec!["expect".to_owned()];
+        v.extend_from_slice(f);
+        v
+    };
+    for (what, value) in expect {
+        match what.as_str() {
+            "status" => out.line(&e(&["status".into(), int(value)])),
+            "reason" => {
+                let [name, code] = error_fields(Some(value));
+                out.line(&e(&["reason".into(), name, code]));
+            }
+            "content_type" => out.line(&e(&["content_type".into(), opt_str(value)])),
+            "body" => out.line(&e(&["body".into(), opt_str(value)])),
+            "location_prefix" => out.line(&e(&["location_prefix".into(), opt_str(value)])),
+            "problem" => {
+                let p = obj(value);
+                out.line(&e(&[
+                    "problem".into(),
+                    json_text(&p["type"]),
+                    json_text(&p["title"]),
+                    json_text(&p["status"]),
+                ]));
+            }
+            "headers" => {
+                for (name, v) in obj(value) {
+                    out.line(&e(&["header".into(), s(name), opt_str(v)]));
+                }
+            }
+            "location_params" => {
+                let params = obj(value);
+                out.line(&e(&["location_params".into(), params.len().to_string()]));
+                for (name, v) in params {
+                    out.line(&e(&["location_param".into(), s(name), opt_str(v)]));
+                }
+            }
+            "json" => {
+                for (member, v) in obj(value) {
+                    out.line(&e(&["json".into(), s(member), json_text(v)]));
+                }
+            }
+            "claims" => claim_lines(out, &["expect", "claim"], obj(value)),
+            other => panic!("unknown expectation {other}: teach the C runner first"),
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, dir, target] = args.as_slice() else {
+        panic!("usage: flatten_vectors VECTORS_DIR OUT_FILE");
+    };
+    let read = |name: &str| -> Value {
+        let path = format!("{dir}/{name}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let mut out = Out(String::new());
+    tokens(&mut out, &read("tokens.json"));
+    flows(&mut out, &read("flows.json"));
+    std::fs::write(target, out.0).unwrap_or_else(|e| panic!("{target}: {e}"));
+}

@@ -1,0 +1,27 @@
+//! Every `unsafe` block of the crate is in src/ffi.rs, where each has a SAFETY comment.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[test]
+fn unsafe_lives_only_in_ffi_rs() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        checked += 1;
+        let blocks = text.matches("unsafe {").count() + text.matches("unsafe fn").count();
+        if name == "ffi.rs" {
+            assert!(blocks > 0, "ffi.rs is where the unsafe code is");
+            assert_eq!(
+                text.matches("unsafe {").count(),
+                text.matches("// SAFETY:").count(),
+                "every unsafe block in ffi.rs has a SAFETY comment"
+            );
+        } else {
+            assert_eq!(blocks, 0, "{name} has unsafe code: move it to ffi.rs");
+        }
+    }
+    assert!(checked >= 3);
+}

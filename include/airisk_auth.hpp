@@ -1,0 +1,349 @@
+// airisk_auth.hpp: a small C++17 layer over airisk_auth.h.
+//
+// - Handles are move-only RAII objects (std::unique_ptr with the C _free
+//   function); copying is not offered because the C objects have one owner.
+// - Failures throw airisk::error, which carries the airisk_result code, its
+//   name ("Expired") and its text. Answers to HTTP requests (airisk::response)
+//   are not failures: read their status.
+// - std::string_view results borrow from the object they came from (claims,
+//   response) and are valid as long as it lives, as in the C API.
+// - Threads: keyset, registry, verifier and issuer may be shared between
+//   threads (const methods only); claims and responses are read-only values.
+//
+// Header-only; link libairisk_auth as for the C API.
+#ifndef AIRISK_AUTH_HPP
+#define AIRISK_AUTH_HPP
+
+#include "airisk_auth.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace airisk {
+
+/// A failed call: the airisk_result code, with the core's name and text.
+class error : public std::runtime_error {
+ public:
+  explicit error(uint32_t code)
+      : std::runtime_error(std::string(airisk_result_name(code)) + ": " +
+                           airisk_result_text(code)),
+        code_(code) {}
+  /// The AIRISK_* code (never AIRISK_OK).
+  uint32_t code() const noexcept { return code_; }
+  /// The core's name of the code, e.g. "Expired".
+  const char* name() const noexcept { return airisk_result_name(code_); }
+
+ private:
+  uint32_t code_;
+};
+
+namespace detail {
+inline void check(uint32_t rc) {
+  if (rc != AIRISK_OK) throw error(rc);
+}
+
+template <class T, void (*Free)(T*)>
+struct deleter {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+
+template <class T, void (*Free)(T*)>
+using handle = std::unique_ptr<T, deleter<T, Free>>;
+
+inline std::string take_string(char* s) {
+  std::unique_ptr<char, deleter<char, airisk_string_free>> owned(s);
+  return owned ? std::string(owned.get()) : std::string();
+}
+
+inline std::optional<std::string_view> view(const char* p, size_t len) {
+  if (p == nullptr) return std::nullopt;
+  return std::string_view(p, len);
+}
+
+/// A pointer for a (ptr, len) input that must be present, even when empty.
+inline const char* present(std::string_view s) { return s.data() ? s.data() : ""; }
+}  // namespace detail
+
+/// The library version, e.g. "0.1.0".
+inline std::string version() { return airisk_version(); }
+
+/// A key set (airisk_keyset).
+class keyset {
+ public:
+  /// From a JWKS-like JSON document (private keys allowed, optional "active_kid").
+  static keyset from_json(std::string_view json) {
+    airisk_keyset* out = nullptr;
+    detail::check(airisk_keyset_from_json(detail::present(json), json.size(), &out));
+    return keyset(out);
+  }
+  /// A key set of the one key of a JWK.
+  static keyset from_jwk(std::string_view json) {
+    airisk_keyset* out = nullptr;
+    detail::check(airisk_keyset_from_jwk(detail::present(json), json.size(), &out));
+    return keyset(out);
+  }
+  /// From a file in the from_json format.
+  static keyset from_file(const std::string& path) {
+    airisk_keyset* out = nullptr;
+    detail::check(airisk_keyset_from_file(path.c_str(), &out));
+    return keyset(out);
+  }
+  /// The public keys as JWKS text.
+  std::string jwks() const {
+    char* out = nullptr;
+    detail::check(airisk_keyset_jwks(get(), &out));
+    return detail::take_string(out);
+  }
+  /// Signs claims given as JSON (see airisk_mint_json).
+  std::string mint_json(std::string_view claims_json) const {
+    char* out = nullptr;
+    detail::check(
+        airisk_mint_json(get(), detail::present(claims_json), claims_json.size(), &out));
+    return detail::take_string(out);
+  }
+  /// Signs an arbitrary JWS with the active key (see airisk_sign_jws).
+  std::string sign_jws(std::string_view header_json, std::string_view payload) const {
+    char* out = nullptr;
+    detail::check(airisk_sign_jws(get(), detail::present(header_json), header_json.size(),
+                                  detail::present(payload), payload.size(), &out));
+    return detail::take_string(out);
+  }
+  const airisk_keyset* get() const noexcept { return h_.get(); }
+
+ private:
+  explicit keyset(airisk_keyset* p) : h_(p) {}
+  detail::handle<airisk_keyset, airisk_keyset_free> h_;
+};
+
+/// The verified claims of a token (airisk_claims).
+class claims {
+ public:
+  /// The userid of a user token; nullopt for a generic token.
+  std::optional<std::string_view> userid() const { return str(airisk_claims_userid); }
+  std::string_view iss() const { return str(airisk_claims_iss).value_or(std::string_view()); }
+  std::optional<std::string_view> sub() const { return str(airisk_claims_sub); }
+  std::optional<std::string_view> client_id() const { return str(airisk_claims_client_id); }
+  std::optional<std::string_view> company_id() const { return str(airisk_claims_company_id); }
+  std::optional<std::string_view> jti() const { return str(airisk_claims_jti); }
+  uint64_t exp() const noexcept { return airisk_claims_exp(get()); }
+  std::optional<uint64_t> iat() const { return date(airisk_claims_iat); }
+  std::optional<uint64_t> nbf() const { return date(airisk_claims_nbf); }
+  bool user_token() const noexcept { return airisk_claims_user_token(get()); }
+  std::vector<std::string_view> audience() const {
+    std::vector<std::string_view> out;
+    for (size_t i = 0, n = airisk_claims_audience_count(get()); i < n; i++) {
+      size_t len = 0;
+      const char* p = airisk_claims_audience(get(), i, &len);
+      out.emplace_back(p, len);
+    }
+    return out;
+  }
+  const airisk_claims* get() const noexcept { return h_.get(); }
+  /// Takes ownership of claims obtained from the C API.
+  explicit claims(airisk_claims* owned) : h_(owned) {}
+
+ private:
+  std::optional<std::string_view> str(const char* (*f)(const airisk_claims*, size_t*)) const {
+    size_t len = 0;
+    const char* p = f(get(), &len);
+    return detail::view(p, len);
+  }
+  std::optional<uint64_t> date(bool (*f)(const airisk_claims*, uint64_t*)) const {
+    uint64_t v = 0;
+    if (f(get(), &v)) return v;
+    return std::nullopt;
+  }
+  detail::handle<airisk_claims, airisk_claims_free> h_;
+};
+
+/// A complete HTTP answer (airisk_response).
+class response {
+ public:
+  uint16_t status() const noexcept { return airisk_response_status(get()); }
+  /// Why the request failed, for logs (AIRISK_OK for success).
+  uint32_t reason() const noexcept { return airisk_response_reason(get()); }
+  /// The first header called `name` (case-insensitive).
+  std::optional<std::string_view> header(const std::string& name) const {
+    size_t len = 0;
+    const char* p = airisk_response_header(get(), name.c_str(), &len);
+    return detail::view(p, len);
+  }
+  std::optional<std::string_view> content_type() const { return header("Content-Type"); }
+  /// Every header, in order.
+  std::vector<std::pair<std::string_view, std::string_view>> headers() const {
+    std::vector<std::pair<std::string_view, std::string_view>> out;
+    for (size_t i = 0, n = airisk_response_header_count(get()); i < n; i++) {
+      size_t nl = 0, vl = 0;
+      const char* name = airisk_response_header_name(get(), i, &nl);
+      const char* value = airisk_response_header_value(get(), i, &vl);
+      out.emplace_back(std::string_view(name, nl), std::string_view(value, vl));
+    }
+    return out;
+  }
+  std::string_view body() const {
+    size_t len = 0;
+    const char* p = airisk_response_body(get(), &len);
+    return std::string_view(p, len);
+  }
+  const airisk_response* get() const noexcept { return h_.get(); }
+  /// Takes ownership of a response obtained from the C API.
+  explicit response(airisk_response* owned) : h_(owned) {}
+
+ private:
+  detail::handle<airisk_response, airisk_response_free> h_;
+};
+
+/// A token verifier (airisk_verifier).
+class verifier {
+ public:
+  /// See airisk_verifier_new; `flags` combines AIRISK_POLICY_*.
+  verifier(const keyset& keys, const std::string& issuer,
+           const std::optional<std::string>& audience = std::nullopt,
+           uint64_t leeway = AIRISK_DEFAULT_LEEWAY,
+           size_t max_token_len = AIRISK_DEFAULT_MAX_TOKEN_LEN, uint32_t flags = 0) {
+    airisk_verifier* out = nullptr;
+    detail::check(airisk_verifier_new(keys.get(), issuer.c_str(),
+                                      audience ? audience->c_str() : nullptr, leeway,
+                                      max_token_len, flags, &out));
+    h_.reset(out);
+  }
+  /// Verifies at the system clock's time; throws airisk::error when refused.
+  claims verify(std::string_view token) const {
+    airisk_claims* out = nullptr;
+    detail::check(airisk_verify(get(), detail::present(token), token.size(), &out));
+    return claims(out);
+  }
+  /// Verifies at `now` (Unix seconds).
+  claims verify_at(std::string_view token, uint64_t now) const {
+    airisk_claims* out = nullptr;
+    detail::check(airisk_verify_at(get(), detail::present(token), token.size(), now, &out));
+    return claims(out);
+  }
+  const airisk_verifier* get() const noexcept { return h_.get(); }
+  /// Takes ownership of a verifier obtained from the C API.
+  explicit verifier(airisk_verifier* owned) : h_(owned) {}
+
+ private:
+  detail::handle<airisk_verifier, airisk_verifier_free> h_;
+};
+
+/// The outcome of a bearer check: claims (allowed) or the response to send.
+struct bearer_result {
+  std::optional<airisk::claims> claims;
+  std::optional<airisk::response> refusal;
+  bool allowed() const noexcept { return claims.has_value(); }
+};
+
+namespace detail {
+inline bearer_result check_bearer_impl(const verifier& v,
+                                       std::optional<std::string_view> authorization,
+                                       uint32_t access, const uint64_t* now) {
+  airisk_claims* c = nullptr;
+  airisk_response* r = nullptr;
+  const char* auth = authorization ? detail::present(*authorization) : nullptr;
+  size_t len = authorization ? authorization->size() : 0;
+  detail::check(now ? airisk_bearer_check_at(v.get(), auth, len, access, *now, &c, &r)
+                    : airisk_bearer_check(v.get(), auth, len, access, &c, &r));
+  bearer_result out;
+  if (c != nullptr) out.claims.emplace(claims(c));
+  if (r != nullptr) out.refusal.emplace(response(r));
+  return out;
+}
+}  // namespace detail
+
+/// Checks an Authorization header (nullopt: the request has none) at the system clock's time.
+inline bearer_result check_bearer(const verifier& v, std::optional<std::string_view> authorization,
+                                  uint32_t access = AIRISK_ACCESS_ANY) {
+  return detail::check_bearer_impl(v, authorization, access, nullptr);
+}
+
+/// check_bearer at `now` (Unix seconds).
+inline bearer_result check_bearer_at(const verifier& v,
+                                     std::optional<std::string_view> authorization,
+                                     uint32_t access, uint64_t now) {
+  return detail::check_bearer_impl(v, authorization, access, &now);
+}
+
+/// Clients and users (airisk_registry).
+class registry {
+ public:
+  static registry from_json(std::string_view json) {
+    airisk_registry* out = nullptr;
+    detail::check(airisk_registry_from_json(detail::present(json), json.size(), &out));
+    return registry(out);
+  }
+  static registry from_file(const std::string& path) {
+    airisk_registry* out = nullptr;
+    detail::check(airisk_registry_from_file(path.c_str(), &out));
+    return registry(out);
+  }
+  const airisk_registry* get() const noexcept { return h_.get(); }
+
+ private:
+  explicit registry(airisk_registry* p) : h_(p) {}
+  detail::handle<airisk_registry, airisk_registry_free> h_;
+};
+
+/// The authorization server (airisk_issuer).
+class issuer {
+ public:
+  /// See airisk_issuer_new.
+  issuer(const registry& reg, const keyset& keys, const std::vector<uint8_t>& code_key,
+         const std::string& iss, const std::optional<std::string>& audience = std::nullopt,
+         uint64_t code_ttl = AIRISK_DEFAULT_CODE_TTL,
+         uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL) {
+    airisk_issuer* out = nullptr;
+    detail::check(airisk_issuer_new(reg.get(), keys.get(), code_key.data(), code_key.size(),
+                                    iss.c_str(), audience ? audience->c_str() : nullptr,
+                                    code_ttl, token_ttl, &out));
+    h_.reset(out);
+  }
+  /// GET /api/oauth2 with the raw query string.
+  response authorize(std::string_view query) const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_authorize(get(), detail::present(query), query.size(), &out));
+    return response(out);
+  }
+  response authorize_at(std::string_view query, uint64_t now) const {
+    airisk_response* out = nullptr;
+    detail::check(
+        airisk_issuer_authorize_at(get(), detail::present(query), query.size(), now, &out));
+    return response(out);
+  }
+  /// POST /api/oauth2/Token with the Content-Type (nullopt: none) and raw body.
+  response exchange(std::optional<std::string_view> content_type, std::string_view body) const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_exchange(
+        get(), content_type ? detail::present(*content_type) : nullptr,
+        content_type ? content_type->size() : 0, detail::present(body), body.size(), &out));
+    return response(out);
+  }
+  response exchange_at(std::optional<std::string_view> content_type, std::string_view body,
+                       uint64_t now) const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_exchange_at(
+        get(), content_type ? detail::present(*content_type) : nullptr,
+        content_type ? content_type->size() : 0, detail::present(body), body.size(), now, &out));
+    return response(out);
+  }
+  /// A verifier of this issuer's tokens (with its revocation list).
+  airisk::verifier verifier() const {
+    airisk_verifier* out = nullptr;
+    detail::check(airisk_issuer_verifier(get(), &out));
+    return airisk::verifier(out);
+  }
+  const airisk_issuer* get() const noexcept { return h_.get(); }
+
+ private:
+  detail::handle<airisk_issuer, airisk_issuer_free> h_;
+};
+
+}  // namespace airisk
+
+#endif  // AIRISK_AUTH_HPP

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The C and C++ suites of libairisk_auth (tests/c/, examples/c/), end to end:
+#  1. install into a temporary prefix (scripts/install-c.sh) and build
+#     examples/c/hello.c with pkg-config, shared and static, and run it;
+#  2. build the library with the `test-hooks` feature and flatten the shared
+#     vectors (tests/vectors/) for C;
+#  3. compile every test with -Wall -Wextra -Werror -pedantic and
+#     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
+#     the vectors (test_vectors), threads (test_threads), C++ (test_cpp);
+#  4. compile again without sanitizers and run the C tests under valgrind.
+# Ends with `c: N passed, F failed` (N counts assertions) and exits non-zero on any failure.
+# Works with the default target dir or $CARGO_TARGET_DIR.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+need=()
+for tool in gcc g++ valgrind pkg-config; do
+    command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+done
+if [ ${#need[@]} -ne 0 ]; then
+    echo "== c: installing ${need[*]}"
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}" >/dev/null || {
+        echo "c: could not install ${need[*]}"; exit 1; }
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+lib="$target_dir/debug"
+export RUST_BACKTRACE=0
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+
+# Runs a test program; adds up its `NAME: P passed, F failed` line, or counts
+# one failure when it exits non-zero without reporting a failure itself.
+run_suite() {
+    local label="$1"; shift
+    local log="$work/$label.log"
+    "$@" >"$log" 2>&1
+    local rc=$?
+    local line p f
+    line="$(grep -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)"
+    if [ -n "$line" ]; then
+        p="$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/')"
+        f="$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/')"
+        passed=$((passed + p))
+        failed=$((failed + f))
+    else
+        p=0; f=0
+    fi
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+        echo "FAIL $label (exit $rc)"; grep -E 'FAIL|ERROR|error|Sanitizer|definitely|Invalid' "$log" | head -40
+    else
+        echo "ok   $label: ${line:-no report}"
+    fi
+}
+
+CFLAGS_STRICT=(-Wall -Wextra -Werror -pedantic -g)
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+echo "== c: the release profile must unwind (catch_unwind is the panic boundary)"
+if grep -Eq '^[[:space:]]*panic[[:space:]]*=[[:space:]]*"abort"' Cargo.toml bindings/c/Cargo.toml; then
+    fail "panic = \"abort\" is set: panics would abort C callers"
+else
+    pass "no panic = \"abort\" profile"
+fi
+
+echo "== c: the README's example is examples/c/hello.c"
+sed -n '/^```c$/,/^```$/p' bindings/c/README.md | sed '1d;$d' >"$work/readme_hello.c"
+if tail -n +4 examples/c/hello.c | cmp -s - "$work/readme_hello.c"; then
+    pass "bindings/c/README.md shows examples/c/hello.c"
+else
+    fail "bindings/c/README.md's C example differs from examples/c/hello.c (after its 3-line comment)"
+fi
+
+echo "== c: install to a temporary prefix and build examples/c/hello.c with pkg-config"
+prefix="$work/prefix"
+if bash scripts/install-c.sh PREFIX="$prefix" PROFILE=dev >"$work/install.log" 2>&1; then
+    pass "scripts/install-c.sh PREFIX=$prefix"
+else
+    fail "scripts/install-c.sh"; tail -20 "$work/install.log"
+fi
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+printf '%s' '{"keys":[{"kty":"oct","kid":"k1","alg":"HS256","k":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA"}]}' >"$work/keys.json"
+if [ "$(pkg-config --modversion airisk-auth 2>/dev/null)" = "$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" ]; then
+    pass "pkg-config --modversion airisk-auth"
+else
+    fail "pkg-config does not find airisk-auth $(pkg-config --modversion airisk-auth 2>&1)"
+fi
+# shellcheck disable=SC2046
+if cc -std=c11 "${CFLAGS_STRICT[@]}" examples/c/hello.c $(pkg-config --cflags --libs airisk-auth) -o "$work/hello" &&
+   cc -std=c11 "${CFLAGS_STRICT[@]}" tests/c/mint_now.c $(pkg-config --cflags --libs airisk-auth) -o "$work/mint_now"; then
+    pass "cc hello.c \$(pkg-config --cflags --libs airisk-auth)"
+    token="$(LD_LIBRARY_PATH="$prefix/lib" "$work/mint_now" "$work/keys.json" user_42)"
+    out="$(LD_LIBRARY_PATH="$prefix/lib" "$work/hello" "$work/keys.json" "$token" 2>&1)"
+    if [ "$out" = "userid: user_42" ]; then pass "hello prints the userid"; else fail "hello said: $out"; fi
+    out="$(LD_LIBRARY_PATH="$prefix/lib" "$work/hello" "$work/keys.json" "not.a.token" 2>&1)"
+    rc=$?
+    if [ "$rc" -eq 1 ] && [ "$out" = "refused: MalformedToken (the token is not a well-formed compact JWS)" ]; then
+        pass "hello refuses a bad token"
+    else
+        fail "hello on a bad token: exit $rc: $out"
+    fi
+else
+    fail "hello.c does not build with pkg-config"
+fi
+# The static library, with the libraries pkg-config lists for static linking.
+# shellcheck disable=SC2046
+if cc -std=c11 "${CFLAGS_STRICT[@]}" examples/c/hello.c $(pkg-config --cflags airisk-auth) \
+      "$prefix/lib/libairisk_auth.a" $(pkg-config --libs-only-l --static airisk-auth | sed 's/-lairisk_auth//') \
+      -o "$work/hello_static" &&
+   out="$(env -u LD_LIBRARY_PATH "$work/hello_static" "$work/keys.json" "${token:-x}" 2>&1)" &&
+   [ "$out" = "userid: user_42" ]; then
+    pass "hello linked statically"
+else
+    fail "hello linked statically: ${out:-does not build}"
+fi
+
+echo "== c: library with test hooks, and the vectors flattened for C"
+if ! cargo build -q -p airisk-auth-c --features test-hooks; then
+    fail "cargo build -p airisk-auth-c --features test-hooks"
+fi
+if cargo run -q -p airisk-auth-c --example flatten_vectors -- tests/vectors "$work/vectors.txt"; then
+    pass "vectors flattened ($(wc -l <"$work/vectors.txt") records)"
+else
+    fail "flatten_vectors"
+fi
+staticlib="$lib/libairisk_auth.a"
+LIBS=(-lpthread -ldl -lm)
+
+build() { # build NAME COMPILER STD [extra flags...] SOURCE
+    local out="$1" compiler="$2" std="$3"; shift 3
+    if "$compiler" "-std=$std" "${CFLAGS_STRICT[@]}" -DAIRISK_TEST_HOOKS -Iinclude "$@" \
+        "$staticlib" "${LIBS[@]}" -o "$work/$out" 2>"$work/$out.build.log"; then
+        return 0
+    fi
+    fail "compile $out"; head -30 "$work/$out.build.log"; return 1
+}
+
+echo "== c: tests with -fsanitize=address,undefined"
+build test_api cc c11 "${SAN[@]}" tests/c/test_api.c && run_suite "test_api (asan,ubsan)" "$work/test_api"
+build test_vectors cc c11 "${SAN[@]}" tests/c/test_vectors.c &&
+    run_suite "test_vectors (asan,ubsan)" "$work/test_vectors" "$work/vectors.txt"
+build test_threads cc c11 "${SAN[@]}" -pthread tests/c/test_threads.c &&
+    run_suite "test_threads (asan,ubsan)" "$work/test_threads"
+build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
+    run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
+
+echo "== c: tests under valgrind memcheck"
+VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
+          --error-exitcode=1)
+build test_api_vg cc c11 tests/c/test_api.c && run_suite "test_api (valgrind)" "${VALGRIND[@]}" "$work/test_api_vg"
+build test_vectors_vg cc c11 tests/c/test_vectors.c &&
+    run_suite "test_vectors (valgrind)" "${VALGRIND[@]}" "$work/test_vectors_vg" "$work/vectors.txt"
+build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
+    run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
+
+echo "c: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,438 @@
+/* The C ABI's contract, call by call: results, NULL arguments, out-params
+ * written only on success, ownership, the panic boundary, and one full
+ * authorize -> exchange -> bearer round trip. Tokens are minted through the ABI. */
+#define _POSIX_C_SOURCE 200809L
+#include "airisk_auth.h"
+#include "check.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ISS "https://airisk.example"
+#define KEYSET_JSON                                                           \
+  "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k1\",\"alg\":\"HS256\","             \
+  "\"k\":\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA\"}]}"
+#define REGISTRY_JSON                                                         \
+  "{\"clients\":[{\"client_id\":\"abc123\",\"client_secret\":\"s3cret-s3cret\"," \
+  "\"redirect_uri\":\"https://localhost/callback\"}],"                        \
+  "\"users\":[{\"userid\":\"user_42\",\"company_id\":\"acme\"}]}"
+
+static void *const SENTINEL = (void *)&check_passed;
+
+static airisk_keyset *load_keys(void) {
+  airisk_keyset *keys = NULL;
+  CHECK_RC(airisk_keyset_from_json(KEYSET_JSON, strlen(KEYSET_JSON), &keys), AIRISK_OK);
+  return keys;
+}
+
+static void test_version_and_results(void) {
+  CHECK_STR(airisk_version(), AIRISK_AUTH_VERSION_STRING);
+  CHECK_STR(airisk_result_name(AIRISK_OK), "Ok");
+  CHECK_STR(airisk_result_name(AIRISK_EXPIRED), "Expired");
+  CHECK_STR(airisk_result_text(AIRISK_EXPIRED), "the token has expired");
+  CHECK(AIRISK_EXPIRED == 10 && AIRISK_INTERNAL == 90 && AIRISK_INVALID_ARGUMENT == 91,
+        "codes are the core's numbers");
+  CHECK_STR(airisk_result_text(12345), "unknown result code");
+  CHECK_STR(airisk_result_name(12345), "Unknown");
+  CHECK(sizeof(airisk_result) == 4, "airisk_result is a uint32_t");
+}
+
+static void test_free_null_is_a_no_op(void) {
+  airisk_keyset_free(NULL);
+  airisk_registry_free(NULL);
+  airisk_verifier_free(NULL);
+  airisk_claims_free(NULL);
+  airisk_issuer_free(NULL);
+  airisk_response_free(NULL);
+  airisk_string_free(NULL);
+  CHECK(1, "survived");
+}
+
+static void test_keyset_loading(void) {
+  airisk_keyset *keys = (airisk_keyset *)SENTINEL;
+  CHECK_RC(airisk_keyset_from_json("{\"keys\":[", 9, &keys), AIRISK_INVALID_KEY);
+  CHECK(keys == (airisk_keyset *)SENTINEL, "out untouched on failure");
+  CHECK_RC(airisk_keyset_from_json(NULL, 3, &keys), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_keyset_from_json(KEYSET_JSON, strlen(KEYSET_JSON), NULL),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_keyset_from_json("{\"keys\":\xff]}", 11, &keys), AIRISK_INVALID_ARGUMENT);
+  CHECK(keys == (airisk_keyset *)SENTINEL, "out untouched on failure");
+  const char *weak = "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AQID\"}]}";
+  CHECK_RC(airisk_keyset_from_json(weak, strlen(weak), &keys), AIRISK_WEAK_KEY);
+  CHECK_RC(airisk_keyset_from_file("/nonexistent/keys.json", &keys), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_keyset_from_file(NULL, &keys), AIRISK_INVALID_ARGUMENT);
+
+  char path[] = "/tmp/airisk-keys-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0, "mkstemp");
+  if (fd >= 0) {
+    CHECK(write(fd, KEYSET_JSON, strlen(KEYSET_JSON)) == (ssize_t)strlen(KEYSET_JSON), "write");
+    close(fd);
+    keys = NULL;
+    CHECK_RC(airisk_keyset_from_file(path, &keys), AIRISK_OK);
+    CHECK(keys != NULL, "loaded from file");
+    char *jwks = NULL;
+    CHECK_RC(airisk_keyset_jwks(keys, &jwks), AIRISK_OK);
+    /* HS256 keys are secret: never published. */
+    CHECK_STR(jwks, "{\"keys\":[]}");
+    airisk_string_free(jwks);
+    airisk_keyset_free(keys);
+    unlink(path);
+  }
+  const char *jwk = "{\"kty\":\"oct\",\"kid\":\"j\",\"k\":\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA\"}";
+  keys = NULL;
+  CHECK_RC(airisk_keyset_from_jwk(jwk, strlen(jwk), &keys), AIRISK_OK);
+  airisk_keyset_free(keys);
+}
+
+static void test_mint_verify_and_claims(void) {
+  airisk_keyset *keys = load_keys();
+  char *token = NULL;
+  CHECK_RC(airisk_mint(keys, ISS, "abc123", "user_42", "acme", NULL, 1000, 3600, "jti-1", &token),
+           AIRISK_OK);
+  CHECK(token != NULL && strncmp(token, "eyJ", 3) == 0, "a compact JWS");
+
+  /* The same claims as JSON give the same bytes (HS256 is deterministic). */
+  const char *json =
+      "{\"iss\":\"" ISS "\",\"sub\":\"user_42\",\"aud\":[],\"client_id\":\"abc123\","
+      "\"user_token\":true,\"company_id\":\"acme\",\"iat\":1000,\"nbf\":null,"
+      "\"exp\":4600,\"jti\":\"jti-1\"}";
+  char *again = NULL;
+  CHECK_RC(airisk_mint_json(keys, json, strlen(json), &again), AIRISK_OK);
+  CHECK_STR(again, token);
+  airisk_string_free(again);
+  CHECK_RC(airisk_mint_json(keys, "{", 1, &again), AIRISK_INVALID_CLAIMS);
+  const char *backwards = "{\"iss\":\"x\",\"iat\":10,\"exp\":5}";
+  CHECK_RC(airisk_mint_json(keys, backwards, strlen(backwards), &again), AIRISK_INVALID_CLAIMS);
+
+  airisk_verifier *verifier = NULL;
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, AIRISK_DEFAULT_LEEWAY,
+                               AIRISK_DEFAULT_MAX_TOKEN_LEN, 0, &verifier),
+           AIRISK_OK);
+  /* The verifier keeps its own reference: the key set may go now. */
+  airisk_keyset_free(keys);
+
+  airisk_claims *claims = NULL;
+  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 2000, &claims), AIRISK_OK);
+  size_t len = 0;
+  CHECK_STR(airisk_claims_userid(claims, &len), "user_42");
+  CHECK(len == 7, "length %zu", len);
+  CHECK_STR(airisk_claims_sub(claims, NULL), "user_42");
+  CHECK_STR(airisk_claims_client_id(claims, NULL), "abc123");
+  CHECK_STR(airisk_claims_company_id(claims, NULL), "acme");
+  CHECK_STR(airisk_claims_jti(claims, NULL), "jti-1");
+  CHECK_STR(airisk_claims_iss(claims, NULL), ISS);
+  CHECK(airisk_claims_exp(claims) == 4600, "exp");
+  uint64_t iat = 0, nbf = 77;
+  CHECK(airisk_claims_iat(claims, &iat) && iat == 1000, "iat");
+  CHECK(!airisk_claims_nbf(claims, &nbf) && nbf == 77, "no nbf, out untouched");
+  CHECK(airisk_claims_user_token(claims), "user token");
+  CHECK(airisk_claims_audience_count(claims) == 0, "no aud");
+  CHECK(airisk_claims_audience(claims, 0, NULL) == NULL, "no aud[0]");
+
+  char buf[8];
+  memset(buf, 'x', sizeof buf);
+  CHECK_RC(airisk_claims_copy(claims, AIRISK_CLAIM_USERID, buf, sizeof buf), AIRISK_OK);
+  CHECK_STR(buf, "user_42");
+  memset(buf, 'x', sizeof buf);
+  CHECK_RC(airisk_claims_copy(claims, AIRISK_CLAIM_USERID, buf, 7), AIRISK_BUFFER_TOO_SMALL);
+  CHECK(buf[0] == 'x', "buffer untouched when too small");
+  CHECK_RC(airisk_claims_copy(claims, 99, buf, sizeof buf), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_claims_copy(claims, AIRISK_CLAIM_USERID, NULL, 8), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_claims_copy(NULL, AIRISK_CLAIM_USERID, buf, 8), AIRISK_INVALID_ARGUMENT);
+  airisk_claims_free(claims);
+
+  /* Failures leave the out-param alone. */
+  claims = (airisk_claims *)SENTINEL;
+  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 4600 + 30, &claims), AIRISK_EXPIRED);
+  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 500, &claims), AIRISK_NOT_YET_VALID);
+  char *tampered = strdup(token);
+  tampered[strlen(tampered) - 2] ^= 1;
+  CHECK_RC(airisk_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
+           AIRISK_INVALID_SIGNATURE);
+  /* A length that cuts the token short is what is verified. */
+  CHECK_RC(airisk_verify_at(verifier, token, 10, 2000, &claims), AIRISK_MALFORMED_TOKEN);
+  tampered[5] = (char)0xff;
+  CHECK_RC(airisk_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
+           AIRISK_INVALID_ARGUMENT);
+  free(tampered);
+  CHECK_RC(airisk_verify_at(NULL, token, strlen(token), 2000, &claims), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verify_at(verifier, NULL, 5, 2000, &claims), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 2000, NULL), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verify_at(verifier, "", 0, 2000, &claims), AIRISK_MALFORMED_TOKEN);
+  CHECK(claims == (airisk_claims *)SENTINEL, "out untouched by every failure");
+
+  /* Accessors on NULL are safe. */
+  CHECK(airisk_claims_userid(NULL, &len) == NULL && len == 0, "NULL claims");
+  CHECK(airisk_claims_exp(NULL) == 0 && !airisk_claims_user_token(NULL), "NULL claims");
+
+  airisk_verifier_free(verifier);
+  airisk_string_free(token);
+}
+
+static void test_policy(void) {
+  airisk_keyset *keys = load_keys();
+  airisk_verifier *v = (airisk_verifier *)SENTINEL;
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 301, 8192, 0, &v), AIRISK_INVALID_CONFIGURATION);
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 10, 0, &v), AIRISK_INVALID_CONFIGURATION);
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 8192, 4, &v), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_new(keys, NULL, NULL, 30, 8192, 0, &v), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_new(NULL, ISS, NULL, 30, 8192, 0, &v), AIRISK_INVALID_ARGUMENT);
+  CHECK(v == (airisk_verifier *)SENTINEL, "out untouched");
+
+  char *generic = NULL, *with_aud = NULL;
+  CHECK_RC(airisk_mint(keys, ISS, "abc123", NULL, NULL, NULL, 1000, 3600, "g", &generic),
+           AIRISK_OK);
+  CHECK_RC(airisk_mint(keys, ISS, "abc123", NULL, NULL, "api", 1000, 3600, "a", &with_aud),
+           AIRISK_OK);
+
+  airisk_verifier *user_only = NULL, *api = NULL, *plain = NULL;
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 8192, AIRISK_POLICY_REQUIRE_USER, &user_only),
+           AIRISK_OK);
+  CHECK_RC(airisk_verifier_new(keys, ISS, "api", 30, 8192, 0, &api), AIRISK_OK);
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 64, 0, &plain), AIRISK_OK);
+
+  airisk_claims *c = NULL;
+  CHECK_RC(airisk_verify_at(user_only, generic, strlen(generic), 2000, &c),
+           AIRISK_USER_TOKEN_REQUIRED);
+  CHECK_RC(airisk_verify_at(api, generic, strlen(generic), 2000, &c), AIRISK_INVALID_AUDIENCE);
+  CHECK_RC(airisk_verify_at(plain, generic, strlen(generic), 2000, &c), AIRISK_TOKEN_TOO_LARGE);
+  CHECK_RC(airisk_verify_at(api, with_aud, strlen(with_aud), 2000, &c), AIRISK_OK);
+  CHECK(airisk_claims_audience_count(c) == 1, "one audience");
+  CHECK_STR(airisk_claims_audience(c, 0, NULL), "api");
+  CHECK(airisk_claims_userid(c, NULL) == NULL, "a generic token has no userid");
+  CHECK_STR(airisk_claims_sub(c, NULL), "abc123");
+  char buf[32];
+  CHECK_RC(airisk_claims_copy(c, AIRISK_CLAIM_USERID, buf, sizeof buf), AIRISK_MISSING_CLAIM);
+  CHECK_RC(airisk_claims_copy(c, AIRISK_CLAIM_COMPANY_ID, buf, sizeof buf), AIRISK_MISSING_CLAIM);
+  airisk_claims_free(c);
+
+  /* The system-clock variant: a token minted now verifies now. */
+  char *fresh = NULL;
+  CHECK_RC(airisk_mint(keys, ISS, "abc123", "user_42", NULL, NULL, (uint64_t)time(NULL), 3600,
+                       "now", &fresh),
+           AIRISK_OK);
+  c = NULL;
+  CHECK_RC(airisk_verify(user_only, fresh, strlen(fresh), &c), AIRISK_OK);
+  CHECK_STR(airisk_claims_userid(c, NULL), "user_42");
+  airisk_claims_free(c);
+  CHECK_RC(airisk_verify(user_only, generic, strlen(generic), &c), AIRISK_EXPIRED);
+
+  airisk_string_free(fresh);
+  airisk_string_free(generic);
+  airisk_string_free(with_aud);
+  airisk_verifier_free(user_only);
+  airisk_verifier_free(api);
+  airisk_verifier_free(plain);
+  airisk_keyset_free(keys);
+}
+
+/* The value of query parameter `name` in `url` (not decoded), copied into out. */
+static int query_param(const char *url, const char *name, char *out, size_t cap) {
+  const char *q = strchr(url, '?');
+  size_t n = strlen(name);
+  while (q != NULL) {
+    q++;
+    if (strncmp(q, name, n) == 0 && q[n] == '=') {
+      const char *v = q + n + 1;
+      size_t len = strcspn(v, "&");
+      if (len >= cap) return 0;
+      memcpy(out, v, len);
+      out[len] = '\0';
+      return 1;
+    }
+    q = strchr(q, '&');
+  }
+  return 0;
+}
+
+static void test_flow_round_trip(void) {
+  airisk_keyset *keys = load_keys();
+  airisk_registry *registry = NULL;
+  CHECK_RC(airisk_registry_from_json(REGISTRY_JSON, strlen(REGISTRY_JSON), &registry), AIRISK_OK);
+  airisk_registry *bad = (airisk_registry *)SENTINEL;
+  CHECK_RC(airisk_registry_from_json("{\"clients\":7}", 13, &bad), AIRISK_INVALID_REGISTRY);
+  CHECK(bad == (airisk_registry *)SENTINEL, "out untouched");
+  /* The operator learns where and what, without the secret. */
+  const char *broken =
+      "{\n \"clients\": [\n  {\"client_id\": \"a\", \"client_secret\": \"TOPSECRET\",\n"
+      "   \"redirect_uri\": \"https://a.example/cb,\"}\n ]\n}";
+  CHECK_RC(airisk_registry_from_json(broken, strlen(broken), &bad), AIRISK_INVALID_REGISTRY);
+  char *why = NULL;
+  CHECK_RC(airisk_registry_explain(broken, strlen(broken), &why), AIRISK_OK);
+  CHECK(why != NULL && strncmp(why, "line ", 5) == 0 && strstr(why, "redirect_uri") != NULL &&
+            strstr(why, "TOPSECRET") == NULL,
+        "explanation: %s", why ? why : "(null)");
+  airisk_string_free(why);
+  why = NULL;
+  CHECK_RC(airisk_registry_explain(REGISTRY_JSON, strlen(REGISTRY_JSON), &why), AIRISK_OK);
+  CHECK_STR(why, "");
+  airisk_string_free(why);
+
+  uint8_t code_key[32];
+  for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 7 + 1);
+  airisk_issuer *issuer = (airisk_issuer *)SENTINEL;
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 16, ISS, NULL, 60, 3600, &issuer),
+           AIRISK_WEAK_KEY);
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 0, 3600, &issuer),
+           AIRISK_INVALID_CONFIGURATION);
+  CHECK(issuer == (airisk_issuer *)SENTINEL, "out untouched");
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
+                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+           AIRISK_OK);
+  /* The issuer keeps its own references. */
+  airisk_registry_free(registry);
+  airisk_keyset_free(keys);
+
+  const uint64_t now = 1743423132;
+  const char *query =
+      "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42&state=xyz";
+  airisk_response *r = NULL;
+  CHECK_RC(airisk_issuer_authorize_at(issuer, query, strlen(query), now, &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 302, "status %u", airisk_response_status(r));
+  CHECK(airisk_response_reason(r) == AIRISK_OK, "no reason on success");
+  const char *location = airisk_response_header(r, "location", NULL);
+  CHECK(location != NULL && strncmp(location, "https://localhost/callback?code=", 32) == 0,
+        "Location %s", location ? location : "(none)");
+  CHECK_STR(airisk_response_header(r, "Cache-Control", NULL), "no-store");
+  CHECK(airisk_response_header(r, "X-Nope", NULL) == NULL, "absent header");
+  CHECK(airisk_response_header_count(r) == 2, "two headers");
+  CHECK_STR(airisk_response_header_name(r, 0, NULL), "Location");
+  CHECK(airisk_response_header_name(r, 2, NULL) == NULL, "past the end");
+  size_t body_len = 99;
+  CHECK_STR(airisk_response_body(r, &body_len), "");
+  CHECK(body_len == 0, "empty body");
+  char code[128] = "", state[16] = "";
+  CHECK(location != NULL && query_param(location, "code", code, sizeof code), "a code");
+  CHECK(location != NULL && query_param(location, "state", state, sizeof state), "a state");
+  CHECK(strlen(code) == 56, "a 56-character code: %s", code);
+  CHECK_STR(state, "xyz");
+  airisk_response_free(r);
+
+  char body[512];
+  snprintf(body, sizeof body,
+           "client_id=abc123&client_secret=s3cret-s3cret&redirect_uri=https%%3A%%2F%%2Flocalhost"
+           "%%2Fcallback&code=%s&userid=user_42",
+           code);
+  const char *form = "application/x-www-form-urlencoded";
+  r = NULL;
+  CHECK_RC(airisk_issuer_exchange_at(issuer, form, strlen(form), body, strlen(body), now + 5, &r),
+           AIRISK_OK);
+  CHECK(airisk_response_status(r) == 200, "status %u", airisk_response_status(r));
+  CHECK_STR(airisk_response_header(r, "Content-Type", NULL), "application/json; charset=utf-8");
+  const char *json = airisk_response_body(r, NULL);
+  CHECK(json != NULL && strstr(json, "\"expiration\":\"2025-03-31T13:12:17Z\"") != NULL, "%s",
+        json ? json : "(null)");
+  char token[1024] = "";
+  const char *at = json ? strstr(json, "\"access_token\":\"") : NULL;
+  if (at != NULL) {
+    at += strlen("\"access_token\":\"");
+    size_t n = strcspn(at, "\"");
+    if (n < sizeof token) {
+      memcpy(token, at, n);
+      token[n] = '\0';
+    }
+  }
+  CHECK(strlen(token) > 20, "an access token");
+  airisk_response_free(r);
+
+  airisk_verifier *verifier = NULL;
+  CHECK_RC(airisk_issuer_verifier(issuer, &verifier), AIRISK_OK);
+  char authorization[1100];
+  snprintf(authorization, sizeof authorization, "Bearer %s", token);
+  airisk_claims *claims = NULL;
+  r = NULL;
+  CHECK_RC(airisk_bearer_check_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_USER,
+                                  now + 10, &claims, &r),
+           AIRISK_OK);
+  CHECK(claims != NULL && r == NULL, "allowed: claims, no response");
+  CHECK_STR(airisk_claims_userid(claims, NULL), "user_42");
+  CHECK_STR(airisk_claims_company_id(claims, NULL), "acme");
+  airisk_claims_free(claims);
+
+  /* Replaying the code is refused and revokes the token. */
+  r = NULL;
+  CHECK_RC(airisk_issuer_exchange_at(issuer, form, strlen(form), body, strlen(body), now + 6, &r),
+           AIRISK_OK);
+  CHECK(airisk_response_status(r) == 400, "status %u", airisk_response_status(r));
+  CHECK_STR(airisk_response_body(r, NULL), "Invalid Code");
+  CHECK_RC(airisk_response_reason(r), AIRISK_CODE_ALREADY_REDEEMED);
+  airisk_response_free(r);
+
+  claims = NULL;
+  r = NULL;
+  CHECK_RC(airisk_bearer_check_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_ANY,
+                                  now + 10, &claims, &r),
+           AIRISK_OK);
+  CHECK(claims == NULL && r != NULL, "refused: a response, no claims");
+  CHECK(airisk_response_status(r) == 401, "status %u", airisk_response_status(r));
+  CHECK_RC(airisk_response_reason(r), AIRISK_TOKEN_REVOKED);
+  CHECK_STR(airisk_response_header(r, "WWW-Authenticate", NULL), "Bearer error=\"invalid_token\"");
+  airisk_response_free(r);
+
+  r = NULL;
+  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, &claims, &r),
+           AIRISK_OK);
+  CHECK(airisk_response_status(r) == 401, "no header: 401");
+  CHECK_RC(airisk_response_reason(r), AIRISK_MISSING_BEARER);
+  CHECK_STR(airisk_response_header(r, "WWW-Authenticate", NULL), "Bearer");
+  airisk_response_free(r);
+
+  airisk_response *untouched = (airisk_response *)SENTINEL;
+  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, 7, now, &claims, &untouched),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_bearer_check_at(verifier, "\xff", 1, AIRISK_ACCESS_ANY, now, &claims, &untouched),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, NULL, &untouched),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK(untouched == (airisk_response *)SENTINEL, "out untouched");
+
+  /* Non-UTF-8 and NULL request parts. */
+  CHECK_RC(airisk_issuer_authorize_at(issuer, "a=\xff", 3, now, &untouched),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_issuer_authorize_at(issuer, NULL, 3, now, &untouched), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_issuer_exchange_at(NULL, form, strlen(form), body, strlen(body), now, &untouched),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK(untouched == (airisk_response *)SENTINEL, "out untouched");
+
+  /* The system-clock variants answer too. */
+  r = NULL;
+  CHECK_RC(airisk_issuer_authorize(issuer, query, strlen(query), &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 302, "status %u", airisk_response_status(r));
+  airisk_response_free(r);
+  r = NULL;
+  CHECK_RC(airisk_issuer_exchange(issuer, NULL, 0, "", 0, &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 400, "no content type: 400");
+  CHECK_RC(airisk_response_reason(r), AIRISK_UNSUPPORTED_CONTENT_TYPE);
+  airisk_response_free(r);
+
+  airisk_verifier_free(verifier);
+  airisk_issuer_free(issuer);
+}
+
+static void test_panic_boundary(void) {
+#if defined(AIRISK_TEST_HOOKS)
+  CHECK_RC(airisk_test_panic(), AIRISK_INTERNAL);
+  CHECK_RC(airisk_test_panic(), AIRISK_INTERNAL);
+  /* The library still works after a caught panic. */
+  airisk_keyset *keys = load_keys();
+  CHECK(keys != NULL, "usable after a panic");
+  airisk_keyset_free(keys);
+#else
+  CHECK(0, "built without AIRISK_TEST_HOOKS: the panic test did not run");
+#endif
+}
+
+int main(void) {
+  test_version_and_results();
+  test_free_null_is_a_no_op();
+  test_keyset_loading();
+  test_mint_verify_and_claims();
+  test_policy();
+  test_flow_round_trip();
+  test_panic_boundary();
+  return check_report("test_api");
+}
