@@ -369,30 +369,6 @@ pub extern "C" fn airisk_keyset_jwks(
 // Minting
 // ---------------------------------------------------------------------------
 
-/// The JSON form of claims to mint (tests/vectors/README.md `<Claims>`).
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClaimsJson {
-    iss: String,
-    #[serde(default)]
-    sub: Option<String>,
-    #[serde(default)]
-    aud: Vec<String>,
-    #[serde(default)]
-    client_id: Option<String>,
-    #[serde(default)]
-    user_token: bool,
-    #[serde(default)]
-    company_id: Option<String>,
-    #[serde(default)]
-    iat: Option<u64>,
-    #[serde(default)]
-    nbf: Option<u64>,
-    exp: u64,
-    #[serde(default)]
-    jti: Option<String>,
-}
-
 /// Signs claims given as JSON with the key set's active key; writes the compact
 /// JWS to `*token_out`, which the caller frees with `airisk_string_free()`.
 ///
@@ -412,20 +388,7 @@ pub extern "C" fn airisk_mint_json(
         let out = ffi::out_ptr(token_out)?;
         let keyset = ffi::handle(keyset)?;
         let json = ffi::text(claims_json, claims_json_len)?;
-        let c: ClaimsJson = serde_json::from_str(json).map_err(|_| Error::InvalidClaims)?;
-        let claims = Claims {
-            iss: c.iss,
-            sub: c.sub,
-            aud: c.aud,
-            client_id: c.client_id,
-            user_token: c.user_token,
-            company_id: c.company_id,
-            iat: c.iat,
-            nbf: c.nbf,
-            exp: c.exp,
-            jti: c.jti,
-        };
-        ffi::give_string(out, keyset.keys.mint(&claims)?)
+        ffi::give_string(out, keyset.keys.mint(&Claims::from_json(json)?)?)
     })
 }
 

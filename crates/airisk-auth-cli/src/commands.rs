@@ -66,39 +66,6 @@ pub fn random_hex(n: usize) -> Result<String, Failure> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The JSON form of [`Claims`] shared by every binding and the test vectors:
-/// every member present, `aud` always an array.
-#[derive(Serialize)]
-pub struct ClaimsJson<'a> {
-    iss: &'a str,
-    sub: Option<&'a str>,
-    aud: &'a [String],
-    client_id: Option<&'a str>,
-    user_token: bool,
-    company_id: Option<&'a str>,
-    iat: Option<u64>,
-    nbf: Option<u64>,
-    exp: u64,
-    jti: Option<&'a str>,
-}
-
-impl<'a> From<&'a Claims> for ClaimsJson<'a> {
-    fn from(c: &'a Claims) -> Self {
-        ClaimsJson {
-            iss: &c.iss,
-            sub: c.sub.as_deref(),
-            aud: &c.aud,
-            client_id: c.client_id.as_deref(),
-            user_token: c.user_token,
-            company_id: c.company_id.as_deref(),
-            iat: c.iat,
-            nbf: c.nbf,
-            exp: c.exp,
-            jti: c.jti.as_deref(),
-        }
-    }
-}
-
 fn load_keyset(path: &Path) -> Result<KeySet, Failure> {
     let text = Zeroizing::new(read_bounded(path, MAX_KEY_DOCUMENT_LEN)?);
     KeySet::from_json(&text).map_err(|e| {
@@ -216,7 +183,8 @@ fn jwks(args: &JwksArgs, json: bool) -> Result<(), Failure> {
 
 // ---------------------------------------------------------------- mint
 
-/// The members a claims file may hold (the [`ClaimsJson`] form, all optional).
+/// The members a claims file may hold (the [`Claims`] JSON form, all optional:
+/// flags fill in or override them).
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClaimsFile {
@@ -243,7 +211,7 @@ enum Audience {
 struct MintReport<'a> {
     access_token: &'a str,
     expiration: String,
-    claims: ClaimsJson<'a>,
+    claims: &'a Claims,
 }
 
 /// A claims file is small; anything larger is refused unread.
@@ -276,7 +244,7 @@ fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
             &MintReport {
                 access_token: &token,
                 expiration,
-                claims: ClaimsJson::from(&claims),
+                claims: &claims,
             },
             true,
         ));
@@ -382,7 +350,7 @@ fn presented(text: &str) -> Presented<'_> {
 struct VerifyReport<'a> {
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    claims: Option<ClaimsJson<'a>>,
+    claims: Option<&'a Claims>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorJson>,
 }
@@ -433,7 +401,7 @@ fn verify(args: &VerifyArgs, json: bool) -> Result<(), Failure> {
     };
     match verdict {
         Ok(claims) => {
-            let shown = ClaimsJson::from(&claims);
+            let shown = &claims;
             if json {
                 emit(&json_text(
                     &VerifyReport {

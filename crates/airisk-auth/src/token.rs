@@ -94,27 +94,42 @@ const STACK_PAYLOAD_LEN: usize = 1024;
 /// assert_eq!(generic.sub.as_deref(), Some("abc123"));
 /// assert_eq!(generic.userid(), None);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its serde form (used by [`Claims::to_json`] and [`Claims::from_json`], the
+/// CLI, the C and Python bindings and the test vectors) has every member, in
+/// this order, `null` when absent; reading it, only `iss` and `exp` are
+/// required and unknown members are refused. (This is *not* the token's own
+/// payload, which omits absent members: see [`KeySet::mint`].)
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Claims {
     /// `iss`: who issued the token.
     pub iss: String,
     /// `sub`: the userid (user token) or the client_id (generic token).
+    #[serde(default)]
     pub sub: Option<String>,
     /// `aud`: the audiences; empty when the token has none.
+    #[serde(default)]
     pub aud: Vec<String>,
     /// `client_id`: the client the token was issued to.
+    #[serde(default)]
     pub client_id: Option<String>,
     /// `user_token`: whether the token acts on behalf of a user.
+    #[serde(default)]
     pub user_token: bool,
     /// `company_id`: the user's company, if known.
+    #[serde(default)]
     pub company_id: Option<String>,
     /// `iat`: issued at, Unix seconds.
+    #[serde(default)]
     pub iat: Option<u64>,
     /// `nbf`: not before, Unix seconds.
+    #[serde(default)]
     pub nbf: Option<u64>,
     /// `exp`: expires at, Unix seconds.
     pub exp: u64,
     /// `jti`: the token's unique id.
+    #[serde(default)]
     pub jti: Option<String>,
 }
 
@@ -166,32 +181,15 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn to_json(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct Full<'a> {
-            iss: &'a str,
-            sub: Option<&'a str>,
-            aud: &'a [String],
-            client_id: Option<&'a str>,
-            user_token: bool,
-            company_id: Option<&'a str>,
-            iat: Option<u64>,
-            nbf: Option<u64>,
-            exp: u64,
-            jti: Option<&'a str>,
-        }
-        serde_json::to_string(&Full {
-            iss: &self.iss,
-            sub: self.sub.as_deref(),
-            aud: &self.aud,
-            client_id: self.client_id.as_deref(),
-            user_token: self.user_token,
-            company_id: self.company_id.as_deref(),
-            iat: self.iat,
-            nbf: self.nbf,
-            exp: self.exp,
-            jti: self.jti.as_deref(),
-        })
-        .unwrap_or_default()
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads the JSON text of [`Claims::to_json`] (absent optional members allowed).
+    ///
+    /// # Errors
+    /// [`Error::InvalidClaims`] for anything else.
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|_| Error::InvalidClaims)
     }
 
     fn check_mintable(&self) -> Result<()> {
