@@ -73,13 +73,15 @@ else
     pass "no panic = \"abort\" profile"
 fi
 
-echo "== c: the README's example is examples/c/hello.c"
-sed -n '/^```c$/,/^```$/p' bindings/c/README.md | sed '1d;$d' >"$work/readme_hello.c"
-if tail -n +4 examples/c/hello.c | cmp -s - "$work/readme_hello.c"; then
-    pass "bindings/c/README.md shows examples/c/hello.c"
-else
-    fail "bindings/c/README.md's C example differs from examples/c/hello.c (after its 3-line comment)"
-fi
+echo "== c: the READMEs' example is examples/c/hello.c"
+for readme in README.md bindings/c/README.md; do
+    sed -n '/^```c$/,/^```$/p' "$readme" | sed '1d;$d' >"$work/readme_hello.c"
+    if tail -n +4 examples/c/hello.c | cmp -s - "$work/readme_hello.c"; then
+        pass "$readme shows examples/c/hello.c"
+    else
+        fail "$readme's C example differs from examples/c/hello.c (after its 3-line comment)"
+    fi
+done
 
 echo "== c: install to a temporary prefix and build examples/c/hello.c with pkg-config"
 prefix="$work/prefix"
