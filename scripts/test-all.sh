@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Every test of every language, as CI runs it: `bash scripts/test-all.sh`.
-# Each part installs what it needs (Python tools into ./.venv, C tools through apt when missing).
+# Each part installs what it needs (Python tools into ./.venv, C tools and redis-server through apt
+# when missing).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failed=()
-for part in rust c python; do
+for part in rust c python redis; do
     script="scripts/test-$part.sh"
     [ -f "$script" ] || continue
     echo "=============== $part ==============="

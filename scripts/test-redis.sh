@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The Redis ledger (crates/airisk-auth-redis) against a real redis-server: installs it
+# when missing (scripts/redis.sh), starts one on a free 127.0.0.1 port, runs the crate's
+# tests with AIRISK_REDIS_URL set (and AIRISK_REDIS_REQUIRED=1, so none is skipped),
+# and stops the server on exit, whatever happens.
+#
+#   scripts/test-redis.sh           the tests
+#   scripts/test-redis.sh --bench   the tests, then exchanges per second, in-memory vs Redis
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bench=0
+case "${1:-}" in
+    "") ;;
+    --bench) bench=1 ;;
+    *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+esac
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/airisk-redis.XXXXXX")
+cleanup() { bash scripts/redis.sh stop "$work/server" || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== redis: server"
+port=$(bash scripts/redis.sh start "$work/server")
+export AIRISK_REDIS_URL="redis://127.0.0.1:$port/0"
+export AIRISK_REDIS_REQUIRED=1
+AIRISK_REDIS_PID=$(bash scripts/redis.sh pid "$work/server")
+export AIRISK_REDIS_PID
+echo "$(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$port (pid $AIRISK_REDIS_PID)"
+
+echo "== redis: test"
+set +e
+cargo test -p airisk-auth-redis --locked 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$work/test.log" | grep -Eo '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$work/test.log" | grep -Eo '[0-9]+ failed' | awk '{s += $1} END {print s + 0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    echo "cargo test exited with $status (build failure?)" >&2
+    failed=1
+fi
+
+if [ "$bench" = 1 ] && [ "$status" -eq 0 ]; then
+    echo "== redis: bench"
+    cargo bench -p airisk-auth-redis --locked --bench exchange
+fi
+
+echo "redis: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
