@@ -24,6 +24,7 @@
 //! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` |
 //! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` |
 //! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` |
+//! | bearer | revocation list unreachable | 503 | empty (the token is neither accepted nor blamed) |
 //!
 //! Text bodies are `text/plain; charset=utf-8`; problem bodies are
 //! `application/problem+json; charset=utf-8` with a fresh W3C `traceId`; the
@@ -734,6 +735,9 @@ pub fn check_bearer_at(
         Ok(claims) if access == Access::User && !claims.user_token => Err(insufficient()),
         Ok(claims) => Ok(claims),
         Err(Error::UserTokenRequired) => Err(insufficient()),
+        // The token may be fine: the revocation list could not say. Refuse without
+        // blaming the token, so clients retry rather than re-authenticate.
+        Err(e @ (Error::LedgerUnavailable | Error::LedgerFull)) => Err(Response::new(503, Some(e))),
         Err(e) => Err(Response::new(401, Some(e))
             .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"")),
     }
@@ -827,6 +831,39 @@ mod tests {
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearer"), None);
         assert_eq!(bearer_token("Bearer "), None);
+    }
+
+    #[derive(Debug)]
+    struct Unreachable;
+    impl RevocationList for Unreachable {
+        fn revoke(&self, _: &str, _: u64, _: u64) -> Result<()> {
+            Err(Error::LedgerUnavailable)
+        }
+        fn is_revoked(&self, _: &str, _: u64) -> Result<bool> {
+            Err(Error::LedgerUnavailable)
+        }
+    }
+
+    #[test]
+    fn bearer_fails_closed_with_503_when_revocations_are_unreachable() {
+        let keys = Arc::new(
+            KeySet::single(crate::keys::Key::hs256(Some("k"), &[1; 32]).unwrap()).unwrap(),
+        );
+        let token = keys
+            .mint(&Claims::generic("i", "c", 100, 3600, "j"))
+            .unwrap();
+        let verifier =
+            Verifier::new(keys, Policy::new("i")).with_revocations(Arc::new(Unreachable));
+        let answer = check_bearer_at(
+            &verifier,
+            Some(&format!("Bearer {token}")),
+            Access::Any,
+            200,
+        )
+        .unwrap_err();
+        assert_eq!(answer.status, 503);
+        assert_eq!(answer.reason, Some(Error::LedgerUnavailable));
+        assert_eq!(answer.header("WWW-Authenticate"), None);
     }
 
     #[test]
