@@ -19,6 +19,8 @@
  *   internally synchronised: build once, share between any number of threads.
  *   Claims and responses are immutable and may be read from several threads.
  *   Freeing an object while another thread uses it is undefined behaviour.
+ *   An issuer on an application's ledger (airisk_issuer_new_with_ledger) relies
+ *   on its callbacks being thread-safe: see airisk_ledger_callbacks.
  * - Panics: no Rust panic crosses this ABI; an internal failure gives AIRISK_INTERNAL.
  */
 
@@ -94,6 +96,29 @@
  * Bearer check: a user-specific token (a generic one gets 403 `insufficient_scope`).
  */
 #define AIRISK_ACCESS_USER 1
+
+/**
+ * Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
+ * the code first; the library issues a token.
+ */
+#define AIRISK_REDEMPTION_FIRST 1
+
+/**
+ * Written by a ledger's `redeem` callback to `*redemption`: the code had
+ * already been redeemed; the library refuses the exchange and revokes the token
+ * issued on first use.
+ */
+#define AIRISK_REDEMPTION_REPLAYED 2
+
+/**
+ * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
+ */
+#define AIRISK_JTI_NOT_REVOKED 1
+
+/**
+ * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
+ */
+#define AIRISK_JTI_REVOKED 2
 
 /**
  * Claim field for `airisk_claims_copy`: `iss`.
@@ -372,6 +397,77 @@ typedef struct airisk_response airisk_response;
  * used by any number of threads at once.
  */
 typedef struct airisk_verifier airisk_verifier;
+
+/**
+ * A redemption ledger and revocation list kept by the application, e.g. in a
+ * store shared by every instance of a service (Redis, a database), given to
+ * `airisk_issuer_new_with_ledger()` as callbacks.
+ *
+ * Each callback gets `user_data` first and returns 0 for success. Any other
+ * return, a NULL callback, or an out-value left unwritten (or not one of the
+ * documented values) makes the library fail closed: the token exchange answers
+ * 503 with reason `AIRISK_LEDGER_UNAVAILABLE` and issues no token, a verifier
+ * refuses every token with `AIRISK_LEDGER_UNAVAILABLE`, and a bearer check answers 503.
+ * Returning `AIRISK_LEDGER_FULL` reports a full store (also 503, with that reason).
+ *
+ * The contract the application keeps:
+ * - Threads: callbacks may be called concurrently, from every thread that uses
+ *   the issuer or a verifier made from it (`airisk_issuer_verifier()`); they
+ *   must be thread-safe for that `user_data`.
+ * - Atomicity: `redeem` must be atomic: of any number of concurrent calls with
+ *   the same code id, across every process sharing the store, exactly one may
+ *   write `AIRISK_REDEMPTION_FIRST` (e.g. Redis `SET key 1 NX EXAT expires_at`).
+ * - Lifetime: the struct itself is copied by the constructor; `user_data` and
+ *   the callbacks must stay valid until `release` is called. The library calls
+ *   `release(user_data)` exactly once per successful constructor call, when
+ *   that issuer and every verifier made from it are freed (never if the
+ *   constructor fails: then the caller still owns `user_data`). Giving one
+ *   `user_data` to several issuers means as many `release` calls: count them.
+ *   `release` may be NULL.
+ * - Reentrancy: callbacks must not call into this library with the issuer or
+ *   verifier that called them (above all, never free it), must not unwind
+ *   (no C++ exception, no longjmp) and should return promptly: they run on the
+ *   request's thread, so bound the store's timeouts.
+ * - Pointers given to a callback are valid only during the call.
+ */
+typedef struct {
+  /**
+   * The application's context, passed to every callback; may be NULL.
+   */
+  void *user_data;
+  /**
+   * Atomically marks the authorization code `code_id` (16 bytes) redeemed,
+   * remembering it at least until `expires_at` (Unix seconds; `now` is the
+   * request's time), and writes to `*redemption` `AIRISK_REDEMPTION_FIRST` if
+   * this call redeemed it or `AIRISK_REDEMPTION_REPLAYED` if it already was.
+   */
+  uint32_t (*redeem)(void *user_data,
+                     const uint8_t *code_id,
+                     uint64_t expires_at,
+                     uint64_t now,
+                     uint32_t *redemption);
+  /**
+   * Revokes the token id `(jti, jti_len)` (UTF-8, not NUL-terminated) until
+   * `until` (Unix seconds), when its code was replayed. Revoking a `jti` again
+   * keeps the later `until`.
+   */
+  uint32_t (*revoke)(void *user_data, const char *jti, size_t jti_len, uint64_t until, uint64_t now);
+  /**
+   * Writes to `*revoked` `AIRISK_JTI_REVOKED` if the token id `(jti, jti_len)`
+   * (UTF-8, not NUL-terminated) is revoked at `now`, `AIRISK_JTI_NOT_REVOKED`
+   * otherwise. Called on every verification of a token with a `jti`: keep it fast.
+   */
+  uint32_t (*is_revoked)(void *user_data,
+                         const char *jti,
+                         size_t jti_len,
+                         uint64_t now,
+                         uint32_t *revoked);
+  /**
+   * Releases `user_data`, once, after the last issuer or verifier using the
+   * ledger is freed; may be NULL.
+   */
+  void (*release)(void *user_data);
+} airisk_ledger_callbacks;
 
 #ifdef __cplusplus
 extern "C" {
@@ -679,7 +775,31 @@ airisk_result airisk_issuer_new(const airisk_registry *registry,
                                 airisk_issuer **out);
 
 /**
- * Frees an issuer (and its ledger). NULL is a no-op. No other thread may be using it.
+ * Makes an authorization server whose redemption ledger and revocation list
+ * are the application's callbacks `*ledger` (see `airisk_ledger_callbacks` for
+ * the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
+ *
+ * The other arguments, the errors and the ownership of `*out` are those of
+ * `airisk_issuer_new()`; a NULL `ledger` gives `AIRISK_INVALID_ARGUMENT`.
+ * `*ledger` is copied. On success the library owns `user_data`: it calls
+ * `release(user_data)` once, when this issuer and every verifier made from it
+ * (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
+ * `user_data` stays the caller's. Thread-safe.
+ */
+airisk_result airisk_issuer_new_with_ledger(const airisk_registry *registry,
+                                            const airisk_keyset *keyset,
+                                            const uint8_t *code_key,
+                                            size_t code_key_len,
+                                            const char *issuer,
+                                            const char *audience,
+                                            uint64_t code_ttl,
+                                            uint64_t token_ttl,
+                                            const airisk_ledger_callbacks *ledger,
+                                            airisk_issuer **out);
+
+/**
+ * Frees an issuer (and its ledger, unless a verifier made from it still uses
+ * it: see `airisk_ledger_callbacks`). NULL is a no-op. No other thread may be using it.
  */
 void airisk_issuer_free(airisk_issuer *issuer);
 

@@ -9,6 +9,8 @@
 //   response) and are valid as long as it lives, as in the C API.
 // - Threads: keyset, registry, verifier and issuer may be shared between
 //   threads (const methods only); claims and responses are read-only values.
+// - A service's own shared store plugs in as an airisk::ledger (virtual
+//   redeem/revoke/is_revoked) given to the issuer as a std::shared_ptr.
 //
 // Header-only; link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
@@ -16,6 +18,8 @@
 
 #include "airisk_auth.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -290,6 +294,61 @@ class registry {
   detail::handle<airisk_registry, airisk_registry_free> h_;
 };
 
+/// A redemption ledger and revocation list kept by the application, e.g. in a
+/// store shared by the instances of a service (see airisk_ledger_callbacks).
+/// Methods are called concurrently from every thread using the issuer or its
+/// verifiers, so they must be thread-safe. An exception never reaches the
+/// library: it makes it fail closed (exchange and bearer check answer 503).
+/// The issuer and its verifiers share ownership of the ledger.
+class ledger {
+ public:
+  virtual ~ledger() = default;
+  /// Atomically marks the code redeemed, remembering it at least until
+  /// `expires_at`; returns true when it already was (a replay). Of concurrent
+  /// calls with one id, across every process sharing the store, exactly one may return false.
+  virtual bool redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at,
+                      uint64_t now) = 0;
+  /// Revokes the token id `jti` until `until` (keep the later one when repeated).
+  virtual void revoke(std::string_view jti, uint64_t until, uint64_t now) = 0;
+  /// Whether `jti` is revoked at `now`. Called on every verification: keep it fast.
+  virtual bool is_revoked(std::string_view jti, uint64_t now) = 0;
+};
+
+namespace detail {
+/// The C callbacks over a heap-held std::shared_ptr<ledger> (the user_data).
+struct ledger_callbacks {
+  static ledger& self(void* user_data) { return **static_cast<std::shared_ptr<ledger>*>(user_data); }
+  static uint32_t redeem(void* user_data, const uint8_t* code_id, uint64_t expires_at,
+                         uint64_t now, uint32_t* redemption) noexcept try {
+    std::array<uint8_t, 16> id;
+    std::copy(code_id, code_id + id.size(), id.begin());
+    *redemption = self(user_data).redeem(id, expires_at, now) ? AIRISK_REDEMPTION_REPLAYED
+                                                              : AIRISK_REDEMPTION_FIRST;
+    return AIRISK_OK;
+  } catch (...) {
+    return AIRISK_LEDGER_UNAVAILABLE;
+  }
+  static uint32_t revoke(void* user_data, const char* jti, size_t len, uint64_t until,
+                         uint64_t now) noexcept try {
+    self(user_data).revoke(std::string_view(jti, len), until, now);
+    return AIRISK_OK;
+  } catch (...) {
+    return AIRISK_LEDGER_UNAVAILABLE;
+  }
+  static uint32_t is_revoked(void* user_data, const char* jti, size_t len, uint64_t now,
+                             uint32_t* revoked) noexcept try {
+    *revoked = self(user_data).is_revoked(std::string_view(jti, len), now) ? AIRISK_JTI_REVOKED
+                                                                           : AIRISK_JTI_NOT_REVOKED;
+    return AIRISK_OK;
+  } catch (...) {
+    return AIRISK_LEDGER_UNAVAILABLE;
+  }
+  static void release(void* user_data) noexcept {
+    delete static_cast<std::shared_ptr<ledger>*>(user_data);
+  }
+};
+}  // namespace detail
+
 /// The authorization server (airisk_issuer).
 class issuer {
  public:
@@ -302,6 +361,25 @@ class issuer {
     detail::check(airisk_issuer_new(reg.get(), keys.get(), code_key.data(), code_key.size(),
                                     iss.c_str(), audience ? audience->c_str() : nullptr,
                                     code_ttl, token_ttl, &out));
+    h_.reset(out);
+  }
+  /// See airisk_issuer_new_with_ledger: redemptions and revocations go to `store`
+  /// (not null), which lives as long as this issuer or a verifier made from it.
+  issuer(const registry& reg, const keyset& keys, const std::vector<uint8_t>& code_key,
+         const std::string& iss, std::shared_ptr<ledger> store,
+         const std::optional<std::string>& audience = std::nullopt,
+         uint64_t code_ttl = AIRISK_DEFAULT_CODE_TTL,
+         uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL) {
+    if (!store) throw error(AIRISK_INVALID_ARGUMENT);
+    auto owned = std::make_unique<std::shared_ptr<ledger>>(std::move(store));
+    using cb = detail::ledger_callbacks;
+    airisk_ledger_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
+                                      cb::release};
+    airisk_issuer* out = nullptr;
+    detail::check(airisk_issuer_new_with_ledger(
+        reg.get(), keys.get(), code_key.data(), code_key.size(), iss.c_str(),
+        audience ? audience->c_str() : nullptr, code_ttl, token_ttl, &callbacks, &out));
+    owned.release();  // the library owns it now; cb::release deletes it
     h_.reset(out);
   }
   /// GET /api/oauth2 with the raw query string.

@@ -6,7 +6,8 @@
 #     vectors (tests/vectors/) for C;
 #  3. compile every test with -Wall -Wextra -Werror -pedantic and
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
-#     the vectors (test_vectors), threads (test_threads), C++ (test_cpp);
+#     the vectors (test_vectors), threads (test_threads), a ledger plugged in
+#     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp);
 #  4. compile again without sanitizers and run the C tests under valgrind.
 # Ends with `c: N passed, F failed` (N counts assertions) and exits non-zero on any failure.
 # Works with the default target dir or $CARGO_TARGET_DIR.
@@ -75,7 +76,9 @@ fi
 
 echo "== c: the READMEs' example is examples/c/hello.c"
 for readme in README.md bindings/c/README.md; do
-    sed -n '/^```c$/,/^```$/p' "$readme" | sed '1d;$d' >"$work/readme_hello.c"
+    # The first C block only (a README may show other snippets after it).
+    awk '/^```c$/ && !seen { on = 1; seen = 1; next } on && /^```$/ { exit } on' "$readme" \
+        >"$work/readme_hello.c"
     if tail -n +4 examples/c/hello.c | cmp -s - "$work/readme_hello.c"; then
         pass "$readme shows examples/c/hello.c"
     else
@@ -153,8 +156,12 @@ build test_vectors cc c11 "${SAN[@]}" tests/c/test_vectors.c &&
     run_suite "test_vectors (asan,ubsan)" "$work/test_vectors" "$work/vectors.txt"
 build test_threads cc c11 "${SAN[@]}" -pthread tests/c/test_threads.c &&
     run_suite "test_threads (asan,ubsan)" "$work/test_threads"
+build test_ledger cc c11 "${SAN[@]}" -pthread tests/c/test_ledger.c &&
+    run_suite "test_ledger (asan,ubsan)" "$work/test_ledger"
 build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
+build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
+    run_suite "test_ledger_cpp (asan,ubsan)" "$work/test_ledger_cpp"
 
 echo "== c: tests under valgrind memcheck"
 VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
@@ -164,6 +171,8 @@ build test_vectors_vg cc c11 tests/c/test_vectors.c &&
     run_suite "test_vectors (valgrind)" "${VALGRIND[@]}" "$work/test_vectors_vg" "$work/vectors.txt"
 build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
     run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
+build test_ledger_vg cc c11 -pthread tests/c/test_ledger.c &&
+    run_suite "test_ledger (valgrind)" "${VALGRIND[@]}" "$work/test_ledger_vg"
 
 echo "c: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

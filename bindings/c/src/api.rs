@@ -12,7 +12,7 @@ use airisk_core::keys::{Key, KeySet};
 use airisk_core::registry::MemoryRegistry;
 use airisk_core::token::{sign_jws, Claims, Policy, Verifier};
 use airisk_core::{code::CodeKey, Error};
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------
@@ -45,6 +45,18 @@ pub const AIRISK_POLICY_ALLOW_PLAIN_JWT: u32 = 2;
 pub const AIRISK_ACCESS_ANY: u32 = 0;
 /// Bearer check: a user-specific token (a generic one gets 403 `insufficient_scope`).
 pub const AIRISK_ACCESS_USER: u32 = 1;
+
+/// Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
+/// the code first; the library issues a token.
+pub const AIRISK_REDEMPTION_FIRST: u32 = 1;
+/// Written by a ledger's `redeem` callback to `*redemption`: the code had
+/// already been redeemed; the library refuses the exchange and revokes the token
+/// issued on first use.
+pub const AIRISK_REDEMPTION_REPLAYED: u32 = 2;
+/// Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
+pub const AIRISK_JTI_NOT_REVOKED: u32 = 1;
+/// Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
+pub const AIRISK_JTI_REVOKED: u32 = 2;
 
 /// Claim field for `airisk_claims_copy`: `iss`.
 pub const AIRISK_CLAIM_ISS: u32 = 1;
@@ -107,6 +119,83 @@ pub struct airisk_claims {
 #[derive(Debug)]
 pub struct airisk_issuer {
     issuer: Issuer,
+}
+
+/// A redemption ledger and revocation list kept by the application, e.g. in a
+/// store shared by every instance of a service (Redis, a database), given to
+/// `airisk_issuer_new_with_ledger()` as callbacks.
+///
+/// Each callback gets `user_data` first and returns 0 for success. Any other
+/// return, a NULL callback, or an out-value left unwritten (or not one of the
+/// documented values) makes the library fail closed: the token exchange answers
+/// 503 with reason `AIRISK_LEDGER_UNAVAILABLE` and issues no token, a verifier
+/// refuses every token with `AIRISK_LEDGER_UNAVAILABLE`, and a bearer check answers 503.
+/// Returning `AIRISK_LEDGER_FULL` reports a full store (also 503, with that reason).
+///
+/// The contract the application keeps:
+/// - Threads: callbacks may be called concurrently, from every thread that uses
+///   the issuer or a verifier made from it (`airisk_issuer_verifier()`); they
+///   must be thread-safe for that `user_data`.
+/// - Atomicity: `redeem` must be atomic: of any number of concurrent calls with
+///   the same code id, across every process sharing the store, exactly one may
+///   write `AIRISK_REDEMPTION_FIRST` (e.g. Redis `SET key 1 NX EXAT expires_at`).
+/// - Lifetime: the struct itself is copied by the constructor; `user_data` and
+///   the callbacks must stay valid until `release` is called. The library calls
+///   `release(user_data)` exactly once per successful constructor call, when
+///   that issuer and every verifier made from it are freed (never if the
+///   constructor fails: then the caller still owns `user_data`). Giving one
+///   `user_data` to several issuers means as many `release` calls: count them.
+///   `release` may be NULL.
+/// - Reentrancy: callbacks must not call into this library with the issuer or
+///   verifier that called them (above all, never free it), must not unwind
+///   (no C++ exception, no longjmp) and should return promptly: they run on the
+///   request's thread, so bound the store's timeouts.
+/// - Pointers given to a callback are valid only during the call.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct airisk_ledger_callbacks {
+    /// The application's context, passed to every callback; may be NULL.
+    pub user_data: *mut c_void,
+    /// Atomically marks the authorization code `code_id` (16 bytes) redeemed,
+    /// remembering it at least until `expires_at` (Unix seconds; `now` is the
+    /// request's time), and writes to `*redemption` `AIRISK_REDEMPTION_FIRST` if
+    /// this call redeemed it or `AIRISK_REDEMPTION_REPLAYED` if it already was.
+    pub redeem: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            code_id: *const u8,
+            expires_at: u64,
+            now: u64,
+            redemption: *mut u32,
+        ) -> u32,
+    >,
+    /// Revokes the token id `(jti, jti_len)` (UTF-8, not NUL-terminated) until
+    /// `until` (Unix seconds), when its code was replayed. Revoking a `jti` again
+    /// keeps the later `until`.
+    pub revoke: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            jti: *const c_char,
+            jti_len: usize,
+            until: u64,
+            now: u64,
+        ) -> u32,
+    >,
+    /// Writes to `*revoked` `AIRISK_JTI_REVOKED` if the token id `(jti, jti_len)`
+    /// (UTF-8, not NUL-terminated) is revoked at `now`, `AIRISK_JTI_NOT_REVOKED`
+    /// otherwise. Called on every verification of a token with a `jti`: keep it fast.
+    pub is_revoked: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            jti: *const c_char,
+            jti_len: usize,
+            now: u64,
+            revoked: *mut u32,
+        ) -> u32,
+    >,
+    /// Releases `user_data`, once, after the last issuer or verifier using the
+    /// ledger is freed; may be NULL.
+    pub release: Option<unsafe extern "C" fn(user_data: *mut c_void)>,
 }
 
 /// A complete HTTP answer (status, headers, body). Owned by the caller; immutable.
@@ -823,25 +912,85 @@ pub extern "C" fn airisk_issuer_new(
 ) -> airisk_result {
     boundary(|| {
         let out = ffi::out_ptr(out)?;
-        let registry = ffi::handle(registry)?;
-        let keyset = ffi::handle(keyset)?;
-        let code_key = CodeKey::from_bytes(ffi::bytes(code_key, code_key_len)?)?;
-        let mut config = IssuerConfig::new(ffi::cstr(issuer)?);
-        config.audience = ffi::opt_cstr(audience)?.map(str::to_owned);
-        config.code_ttl = code_ttl;
-        config.token_ttl = token_ttl;
-        let issuer = Issuer::new(
-            config,
-            keyset.keys.clone(),
-            code_key,
-            registry.registry.clone(),
+        let issuer = new_issuer(
+            registry,
+            keyset,
+            (code_key, code_key_len),
+            (issuer, audience),
+            (code_ttl, token_ttl),
         )?;
         ffi::give(out, airisk_issuer { issuer });
         Ok(())
     })
 }
 
-/// Frees an issuer (and its ledger). NULL is a no-op. No other thread may be using it.
+/// Makes an authorization server whose redemption ledger and revocation list
+/// are the application's callbacks `*ledger` (see `airisk_ledger_callbacks` for
+/// the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
+///
+/// The other arguments, the errors and the ownership of `*out` are those of
+/// `airisk_issuer_new()`; a NULL `ledger` gives `AIRISK_INVALID_ARGUMENT`.
+/// `*ledger` is copied. On success the library owns `user_data`: it calls
+/// `release(user_data)` once, when this issuer and every verifier made from it
+/// (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
+/// `user_data` stays the caller's. Thread-safe.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // one C argument per setting
+pub extern "C" fn airisk_issuer_new_with_ledger(
+    registry: *const airisk_registry,
+    keyset: *const airisk_keyset,
+    code_key: *const u8,
+    code_key_len: usize,
+    issuer: *const c_char,
+    audience: *const c_char,
+    code_ttl: u64,
+    token_ttl: u64,
+    ledger: *const airisk_ledger_callbacks,
+    out: *mut *mut airisk_issuer,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let callbacks = ffi::read(ledger)?;
+        let issuer = new_issuer(
+            registry,
+            keyset,
+            (code_key, code_key_len),
+            (issuer, audience),
+            (code_ttl, token_ttl),
+        )?;
+        // Made last: from here nothing fails, so `release` runs only once the
+        // library owns `user_data`.
+        let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
+        let issuer = issuer.with_ledger(ledger.clone()).with_revocations(ledger);
+        ffi::give(out, airisk_issuer { issuer });
+        Ok(())
+    })
+}
+
+fn new_issuer(
+    registry: *const airisk_registry,
+    keyset: *const airisk_keyset,
+    code_key: (*const u8, usize),
+    (issuer, audience): (*const c_char, *const c_char),
+    (code_ttl, token_ttl): (u64, u64),
+) -> Result<Issuer, Error> {
+    let registry = ffi::handle(registry)?;
+    let keyset = ffi::handle(keyset)?;
+    let code_key = CodeKey::from_bytes(ffi::bytes(code_key.0, code_key.1)?)?;
+    let mut config = IssuerConfig::new(ffi::cstr(issuer)?);
+    config.audience = ffi::opt_cstr(audience)?.map(str::to_owned);
+    config.code_ttl = code_ttl;
+    config.token_ttl = token_ttl;
+    Issuer::new(
+        config,
+        keyset.keys.clone(),
+        code_key,
+        registry.registry.clone(),
+    )
+}
+
+/// Frees an issuer (and its ledger, unless a verifier made from it still uses
+/// it: see `airisk_ledger_callbacks`). NULL is a no-op. No other thread may be using it.
 #[no_mangle]
 pub extern "C" fn airisk_issuer_free(issuer: *mut airisk_issuer) {
     boundary_value((), || ffi::free(issuer));

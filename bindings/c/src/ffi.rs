@@ -8,9 +8,16 @@
 
 #![allow(unsafe_code)]
 
+use crate::api::{
+    airisk_ledger_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
+    AIRISK_REDEMPTION_REPLAYED,
+};
 use crate::result::airisk_result;
+use airisk_core::code::CodeId;
+use airisk_core::ledger::{Redemption, RedemptionLedger, RevocationList};
 use airisk_core::Error;
 use core::ffi::c_char;
+use core::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs `body` so that nothing unwinds into C: a panic becomes `AIRISK_INTERNAL`.
@@ -166,5 +173,131 @@ pub(crate) fn free_string(ptr: *mut c_char) {
     if !ptr.is_null() {
         // SAFETY: the header's contract: `ptr` came from `give_string` and is freed once.
         drop(unsafe { std::ffi::CString::from_raw(ptr) });
+    }
+}
+
+/// A copy of the struct `*ptr`, or `InvalidArgument` for NULL.
+pub(crate) fn read<T: Copy>(ptr: *const T) -> Result<T, Error> {
+    // SAFETY: the header's contract: a non-NULL `ptr` points to a readable,
+    // initialised `T` (a plain C struct) for the duration of the call.
+    unsafe { ptr.as_ref() }
+        .copied()
+        .ok_or(Error::InvalidArgument)
+}
+
+/// The application's ledger callbacks as the core's ledger and revocation list.
+///
+/// Fails closed: a non-zero return, a NULL callback or an out-value that is not
+/// one of the documented ones is [`Error::LedgerUnavailable`] (a store may say
+/// [`Error::LedgerFull`] by returning its code). Calls `release` once, on drop,
+/// that is when the last issuer or verifier holding this (in an `Arc`) is freed.
+pub(crate) struct CallbackLedger {
+    callbacks: airisk_ledger_callbacks,
+}
+
+// SAFETY: the contract of `airisk_ledger_callbacks` (in the header): the
+// callbacks may be called with `user_data` from any thread, and `release` too.
+unsafe impl Send for CallbackLedger {}
+// SAFETY: the same contract: the callbacks are thread-safe for concurrent
+// calls with one `user_data`, and this type only reads its fields.
+unsafe impl Sync for CallbackLedger {}
+
+impl CallbackLedger {
+    /// Takes ownership of `callbacks.user_data` (released on drop).
+    pub(crate) fn new(callbacks: airisk_ledger_callbacks) -> Self {
+        CallbackLedger { callbacks }
+    }
+}
+
+impl fmt::Debug for CallbackLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackLedger").finish_non_exhaustive()
+    }
+}
+
+impl Drop for CallbackLedger {
+    fn drop(&mut self) {
+        if let Some(release) = self.callbacks.release {
+            // SAFETY: the contract: `release` accepts `user_data`; this is the
+            // only call, as the ledger is dropped once and no callback runs after.
+            unsafe { release(self.callbacks.user_data) };
+        }
+    }
+}
+
+/// A callback's return code: 0 is success, `AIRISK_LEDGER_FULL` a full store,
+/// anything else an unavailable one.
+fn callback_status(rc: u32) -> Result<(), Error> {
+    match rc {
+        0 => Ok(()),
+        rc if rc == Error::LedgerFull.code() => Err(Error::LedgerFull),
+        _ => Err(Error::LedgerUnavailable),
+    }
+}
+
+impl RedemptionLedger for CallbackLedger {
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
+        let redeem = self.callbacks.redeem.ok_or(Error::LedgerUnavailable)?;
+        // Left at 0 unless the callback answers: then the exchange fails closed.
+        let mut redemption = 0u32;
+        // SAFETY: the contract of `redeem`: a thread-safe function taking
+        // `user_data`, 16 readable bytes (the code id, alive during the call)
+        // and a writable `uint32_t` (a local, alive during the call).
+        let rc = unsafe {
+            redeem(
+                self.callbacks.user_data,
+                code.0.as_ptr(),
+                expires_at,
+                now,
+                &mut redemption,
+            )
+        };
+        callback_status(rc)?;
+        match redemption {
+            AIRISK_REDEMPTION_FIRST => Ok(Redemption::First),
+            AIRISK_REDEMPTION_REPLAYED => Ok(Redemption::Replayed),
+            _ => Err(Error::LedgerUnavailable),
+        }
+    }
+}
+
+impl RevocationList for CallbackLedger {
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
+        let revoke = self.callbacks.revoke.ok_or(Error::LedgerUnavailable)?;
+        // SAFETY: the contract of `revoke`: a thread-safe function taking
+        // `user_data` and `jti_len` readable bytes alive during the call.
+        let rc = unsafe {
+            revoke(
+                self.callbacks.user_data,
+                jti.as_ptr().cast::<c_char>(),
+                jti.len(),
+                until,
+                now,
+            )
+        };
+        callback_status(rc)
+    }
+
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
+        let is_revoked = self.callbacks.is_revoked.ok_or(Error::LedgerUnavailable)?;
+        let mut revoked = 0u32;
+        // SAFETY: the contract of `is_revoked`: a thread-safe function taking
+        // `user_data`, `jti_len` readable bytes and a writable `uint32_t`, all
+        // alive during the call.
+        let rc = unsafe {
+            is_revoked(
+                self.callbacks.user_data,
+                jti.as_ptr().cast::<c_char>(),
+                jti.len(),
+                now,
+                &mut revoked,
+            )
+        };
+        callback_status(rc)?;
+        match revoked {
+            AIRISK_JTI_NOT_REVOKED => Ok(false),
+            AIRISK_JTI_REVOKED => Ok(true),
+            _ => Err(Error::LedgerUnavailable),
+        }
     }
 }

@@ -149,6 +149,10 @@ fn every_symbol_is_prefixed() {
             assert!(name.starts_with("AIRISK_"), "{name}");
         }
         if let Some(rest) = line.strip_prefix("typedef struct ") {
+            // `typedef struct {` (a struct with public fields) is named by its closing line.
+            assert!(rest.starts_with("airisk_") || rest == "{", "{line}");
+        }
+        if let Some(rest) = line.strip_prefix("} ").and_then(|r| r.strip_suffix(';')) {
             assert!(rest.starts_with("airisk_"), "{line}");
         }
         if let Some(open) = line.find('(') {
