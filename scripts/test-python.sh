@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Python suite: builds the extension into the project's virtualenv (.venv at the
 # repository root, created here with the pinned tools of requirements-dev.txt), then
-# runs pytest on tests/python and mypy.stubtest on the package. Exits non-zero on any
-# failure. Needs only python3 (>= 3.9, with venv and pip) and cargo.
+# starts a throwaway redis-server (scripts/redis.sh, which installs it with apt-get when
+# missing) for the ledger tests, runs pytest on tests/python and mypy.stubtest on the
+# package. Exits non-zero on any failure. Needs python3 (>= 3.9, with venv and pip), cargo,
+# and redis-server (or apt-get).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +29,16 @@ echo "== building the extension (maturin develop)"
 # maturin develop installs into the virtualenv named by VIRTUAL_ENV.
 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" \
     "$VENV/bin/maturin" develop --quiet -m bindings/python/Cargo.toml
+
+echo "== redis-server for the ledger tests (scripts/redis.sh)"
+# A throwaway server on a free 127.0.0.1 port, stopped on exit whatever happens; the
+# ledger tests fail (not skip) without it.
+REDIS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/airisk-pyredis.XXXXXX")"
+trap 'bash "$ROOT/scripts/redis.sh" stop "$REDIS_DIR/server" || true; rm -rf "$REDIS_DIR"' EXIT
+trap 'exit 130' INT TERM
+REDIS_PORT="$(bash scripts/redis.sh start "$REDIS_DIR/server")"
+export AIRISK_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export AIRISK_REDIS_REQUIRED=1
 
 echo "== pytest tests/python"
 "$PY" -m pytest -q tests/python

@@ -9,7 +9,10 @@
 //! - the GIL policy: it is released around EdDSA verification, batches and the
 //!   token exchange (each costs tens of microseconds), and kept around a single HS256
 //!   verification and the authorize step, where releasing and re-taking it costs as
-//!   much as the work (measured in `bindings/python/README.md`).
+//!   much as the work (measured in `bindings/python/README.md`);
+//! - [`PyLedger`]: any Python object with a `redeem` method (or `revoke` and
+//!   `is_revoked`) plugged into the core as its redemption ledger (or revocation
+//!   list), failing closed on anything but a well-typed answer.
 
 #![deny(missing_docs)]
 #![warn(clippy::pedantic)]
@@ -22,17 +25,19 @@
     clippy::unnecessary_wraps
 )]
 
-use airisk_auth::code::CodeKey;
+use airisk_auth::code::{CodeId, CodeKey};
 use airisk_auth::flow::{self, Access};
 use airisk_auth::keys::{Algorithm, Key, KeySet as CoreKeySet};
+use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
 use airisk_auth::registry::MemoryRegistry;
 use airisk_auth::token::{self, Claims as CoreClaims};
 use airisk_auth::Error;
-use pyo3::exceptions::PyValueError;
+use core::fmt;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use std::ffi::CString;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -512,12 +517,21 @@ impl PyVerifier {
 
 #[pymethods]
 impl PyVerifier {
+    /// `revocations` (an object with `revoke` and `is_revoked`, e.g. the
+    /// `RedisLedger` the issuer uses): tokens whose `jti` it lists are refused.
     #[new]
-    fn new(keys: &PyKeySet, policy: &PyPolicy) -> Self {
-        Self::from_core(token::Verifier::new(
-            keys.inner.clone(),
-            policy.inner.clone(),
-        ))
+    #[pyo3(signature = (keys, policy, *, revocations=None))]
+    fn new(
+        keys: &PyKeySet,
+        policy: &PyPolicy,
+        revocations: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut inner = token::Verifier::new(keys.inner.clone(), policy.inner.clone());
+        if let Some(revocations) = revocations {
+            let list = PyLedger::new(revocations, "revocations", &["revoke", "is_revoked"])?;
+            inner = inner.with_revocations(Arc::new(list));
+        }
+        Ok(Self::from_core(inner))
     }
 
     /// Verifies `token` now (system clock): the claims, or an `AuthError` subclass.
@@ -627,6 +641,141 @@ impl PyRegistry {
     }
 }
 
+// ---------------------------------------------------------------- ledgers
+
+/// A Python object plugged into the core as its [`RedemptionLedger`] (it has
+/// `redeem(code_id, expires_at, now) -> bool`) or [`RevocationList`] (it has
+/// `revoke(jti, until, now) -> None` and `is_revoked(jti, now) -> bool`).
+///
+/// The core calls it with the GIL released (the exchange detaches), so every
+/// call attaches again. It fails closed: an exception, a missing method, an
+/// answer of the wrong type (`1` is not `True`), or an interpreter that cannot
+/// be attached to (shutting down) is [`Error::LedgerUnavailable`], logged on the
+/// `airisk_auth` logger, and never taken for a first redemption.
+struct PyLedger {
+    object: Py<PyAny>,
+    /// For `Debug`, which has no GIL to ask the object itself.
+    type_name: String,
+}
+
+impl fmt::Debug for PyLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PyLedger({})", self.type_name)
+    }
+}
+
+/// The `airisk_auth` logger, where failed ledger calls are reported.
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+impl PyLedger {
+    /// Wraps `object`, which must have every method of `methods` (a
+    /// misconfiguration is a `TypeError` now, not a 503 on every request).
+    fn new(object: &Bound<'_, PyAny>, role: &str, methods: &[&str]) -> PyResult<Self> {
+        for method in methods {
+            if !object
+                .getattr_opt(*method)?
+                .is_some_and(|m| m.is_callable())
+            {
+                return Err(PyTypeError::new_err(format!(
+                    "{role} must have a callable `{method}` method (see airisk_auth.{})",
+                    if role == "ledger" {
+                        "RedemptionLedger"
+                    } else {
+                        "RevocationList"
+                    }
+                )));
+            }
+        }
+        Ok(PyLedger {
+            object: object.clone().unbind(),
+            type_name: object.get_type().name()?.to_string(),
+        })
+    }
+
+    /// Calls `method(*args)` with the GIL; `accept` turns the answer into the
+    /// result, or refuses it (`None`) with the type the answer should have had.
+    fn call<A, T>(
+        &self,
+        method: &str,
+        args: A,
+        expected: &str,
+        accept: impl FnOnce(&Bound<'_, PyAny>) -> Option<T>,
+    ) -> Result<T, Error>
+    where
+        A: for<'py> pyo3::call::PyCallArgs<'py>,
+    {
+        Python::try_attach(|py| match self.object.bind(py).call_method1(method, args) {
+            Ok(answer) => accept(&answer).ok_or_else(|| {
+                let got = answer
+                    .get_type()
+                    .name()
+                    .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+                self.log(py, &format!("returned {got}, not {expected}"), None);
+                Error::LedgerUnavailable
+            }),
+            Err(e) => {
+                self.log(py, "raised", Some(e));
+                Err(Error::LedgerUnavailable)
+            }
+        })
+        .unwrap_or(Err(Error::LedgerUnavailable))
+    }
+
+    /// Reports a failed call on the `airisk_auth` logger (the exchange or
+    /// verification refuses; this says why). A failure to log is ignored.
+    fn log(&self, py: Python<'_>, what: &str, error: Option<PyErr>) {
+        let logger = LOGGER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("logging")?
+                .call_method1("getLogger", ("airisk_auth",))?
+                .unbind())
+        });
+        let Ok(logger) = logger else { return };
+        let message = format!("{}: {what}; refused (LedgerUnavailable)", self.type_name);
+        let kwargs = PyDict::new(py);
+        if let Some(error) = error {
+            let _ = kwargs.set_item("exc_info", error.into_value(py));
+        }
+        let _ = logger
+            .bind(py)
+            .call_method("warning", ("%s", message), Some(&kwargs));
+    }
+}
+
+/// An answer that is exactly `True` or `False` (no truthiness: `1`, `"OK"` or
+/// `None` is a broken ledger, not a verdict).
+fn strict_bool(answer: &Bound<'_, PyAny>) -> Option<bool> {
+    answer.cast::<PyBool>().ok().map(PyBoolMethods::is_true)
+}
+
+impl RedemptionLedger for PyLedger {
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
+        let first = self.call(
+            "redeem",
+            (code.to_string(), expires_at, now),
+            "bool",
+            strict_bool,
+        )?;
+        Ok(if first {
+            Redemption::First
+        } else {
+            Redemption::Replayed
+        })
+    }
+}
+
+impl RevocationList for PyLedger {
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
+        self.call("revoke", (jti, until, now), "None", |answer| {
+            answer.is_none().then_some(())
+        })
+    }
+
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
+        self.call("is_revoked", (jti, now), "bool", strict_bool)
+    }
+}
+
 // ---------------------------------------------------------------- flows
 
 /// A complete HTTP answer: send `status`, `headers` and `body` as they are.
@@ -699,7 +848,10 @@ struct PyIssuer {
 #[pymethods]
 impl PyIssuer {
     #[new]
-    #[pyo3(signature = (keys, registry, *, issuer, audience=None, code_ttl=60, token_ttl=3600, code_key=None))]
+    /// `ledger` (an object with `redeem`) and `revocations` (with `revoke` and
+    /// `is_revoked`) replace the in-memory ledger, each on its own: pass a shared
+    /// store (e.g. `RedisLedger`) as both for single use across processes.
+    #[pyo3(signature = (keys, registry, *, issuer, audience=None, code_ttl=60, token_ttl=3600, code_key=None, ledger=None, revocations=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -710,7 +862,15 @@ impl PyIssuer {
         code_ttl: u64,
         token_ttl: u64,
         code_key: Option<&[u8]>,
+        ledger: Option<&Bound<'_, PyAny>>,
+        revocations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let ledger = ledger
+            .map(|l| PyLedger::new(l, "ledger", &["redeem"]))
+            .transpose()?;
+        let revocations = revocations
+            .map(|r| PyLedger::new(r, "revocations", &["revoke", "is_revoked"]))
+            .transpose()?;
         let code_key = match code_key {
             Some(secret) => CodeKey::from_bytes(secret),
             None => CodeKey::generate(),
@@ -720,8 +880,15 @@ impl PyIssuer {
         config.audience = audience;
         config.code_ttl = code_ttl;
         config.token_ttl = token_ttl;
-        let inner = flow::Issuer::new(config, keys.inner.clone(), code_key, registry.inner.clone())
-            .py(py)?;
+        let mut inner =
+            flow::Issuer::new(config, keys.inner.clone(), code_key, registry.inner.clone())
+                .py(py)?;
+        if let Some(ledger) = ledger {
+            inner = inner.with_ledger(Arc::new(ledger));
+        }
+        if let Some(revocations) = revocations {
+            inner = inner.with_revocations(Arc::new(revocations));
+        }
         Ok(PyIssuer { inner })
     }
 

@@ -11,6 +11,12 @@ as the Rust crate and the C library, so the same inputs give the same bytes):
 - :class:`AuthError` (a ``ValueError``) and one subclass per error kind, e.g.
   :class:`ExpiredError`, each with the stable numeric ``code``.
 
+Single use across processes: pass any object with a ``redeem`` method as
+``Issuer(..., ledger=obj)`` (and one with ``revoke``/``is_revoked`` as
+``revocations=obj``); :class:`RedemptionLedger` and :class:`RevocationList` say
+what they must do, and :class:`RedisLedger` is one on Redis (wrapping your
+``redis.Redis`` client; ``redis`` is not a dependency).
+
 Framework helpers live in :mod:`airisk_auth.flask` and :mod:`airisk_auth.fastapi`
 (imported only when used; neither framework is a dependency).
 """
@@ -31,6 +37,8 @@ from ._native import (
     check_bearer,
     error_kinds,
 )
+from .ledger import RedemptionLedger, RevocationList
+from .redis_ledger import RedisLedger
 
 __all__ = [
     "AuthError",
@@ -38,8 +46,11 @@ __all__ = [
     "Issuer",
     "KeySet",
     "Policy",
+    "RedemptionLedger",
+    "RedisLedger",
     "Registry",
     "Response",
+    "RevocationList",
     "Verifier",
     "__version__",
     "check_bearer",

@@ -60,6 +60,8 @@ from ._native import (
     InvalidArgumentError as InvalidArgumentError,
     BufferTooSmallError as BufferTooSmallError,
 )
+from .ledger import RedemptionLedger as RedemptionLedger, RevocationList as RevocationList
+from .redis_ledger import RedisLedger as RedisLedger
 
 __all__ = [
     "AuthError",
@@ -67,8 +69,11 @@ __all__ = [
     "Issuer",
     "KeySet",
     "Policy",
+    "RedemptionLedger",
+    "RedisLedger",
     "Registry",
     "Response",
+    "RevocationList",
     "Verifier",
     "__version__",
     "check_bearer",

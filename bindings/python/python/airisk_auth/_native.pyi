@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import ClassVar, Literal, Sequence, Union, final
 
+from .ledger import RedemptionLedger, RevocationList
+
 __version__: str
 __all__ = [
     "AuthError",
@@ -223,7 +225,10 @@ class Policy:
 class Verifier:
     """Verifies tokens with a key set and a policy. Thread-safe; build once, share."""
 
-    def __new__(cls, keys: KeySet, policy: Policy) -> Verifier: ...
+    def __new__(
+        cls, keys: KeySet, policy: Policy, *, revocations: RevocationList | None = None
+    ) -> Verifier:
+        """``revocations``: refuse tokens whose ``jti`` it lists (fails closed when it errs)."""
     def verify(self, token: str) -> Claims:
         """Verify ``token`` at the system clock's time; raises an :class:`AuthError` subclass."""
     def verify_at(self, token: str, now: int) -> Claims:
@@ -295,8 +300,16 @@ class Issuer:
         code_ttl: int = 60,
         token_ttl: int = 3600,
         code_key: bytes | None = None,
+        ledger: RedemptionLedger | None = None,
+        revocations: RevocationList | None = None,
     ) -> Issuer:
-        """``code_key``: 32+ secret bytes shared by every instance of a deployment (random when None)."""
+        """``code_key``: 32+ secret bytes shared by every instance of a deployment (random when None).
+
+        ``ledger`` records redemptions and ``revocations`` keeps revoked token ids
+        (both in memory, for this process only, when None): pass a store shared by
+        every process, e.g. a :class:`~airisk_auth.RedisLedger` as both, for single
+        use across processes. An object lacking a method raises ``TypeError``.
+        """
     def authorize(self, query: str) -> Response:
         """``GET /api/oauth2`` now; ``query`` is the raw query string without ``?``."""
     def authorize_at(self, query: str, now: int) -> Response:

@@ -1,0 +1,50 @@
+"""What an object must provide to be plugged in as a ledger (the core's
+``airisk_auth::ledger`` traits, for Python).
+
+``Issuer(..., ledger=obj)`` records redemptions of authorization codes in ``obj``
+instead of the issuer's own in-memory ledger; ``Issuer(..., revocations=obj)`` and
+``Verifier(..., revocations=obj)`` keep and consult revoked token ids there. With a
+store shared by every process (e.g. :class:`airisk_auth.redis_ledger.RedisLedger`),
+a code is honoured once across all of them.
+
+The issuer fails closed: an exception, a missing method, or an answer of the wrong type (``1`` is not
+``True``) makes the exchange answer 503 (and the verifier refuse the token) with the
+reason ``LedgerUnavailable``, and is logged on the ``airisk_auth`` logger. The
+methods are called like any Python code (the GIL is taken again for them), possibly
+from several threads at once.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+__all__ = ["RedemptionLedger", "RevocationList"]
+
+
+@runtime_checkable
+class RedemptionLedger(Protocol):
+    """Records redeemed authorization codes."""
+
+    def redeem(self, code_id: str, expires_at: int, now: int) -> bool:
+        """Marks the code ``code_id`` (32 lower-case hex digits) redeemed.
+
+        Returns ``True`` for the first redemption of ``code_id`` and ``False`` for
+        every later one, atomically: of any number of concurrent callers, in any
+        process sharing the store, exactly one gets ``True``. Remember the code at
+        least until ``expires_at`` (Unix seconds; ``now`` is the issuer's time).
+        Raise when unsure: that refuses the exchange.
+        """
+        ...
+
+
+@runtime_checkable
+class RevocationList(Protocol):
+    """Revoked access-token ids (``jti``), each until its token would expire anyway."""
+
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        """Revokes ``jti`` until ``until`` (Unix seconds); never shortens an earlier revocation."""
+        ...
+
+    def is_revoked(self, jti: str, now: int) -> bool:
+        """Whether ``jti`` is revoked at ``now``. Raise when unsure: that refuses the token."""
+        ...

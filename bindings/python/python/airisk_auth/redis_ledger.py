@@ -1,0 +1,143 @@
+"""Single use across processes and machines: a ledger on Redis, for Python.
+
+:class:`RedisLedger` wraps a ``redis.Redis`` client that you build (this module never
+imports ``redis``, so ``airisk_auth`` has no dependency on it) and implements both
+:class:`~airisk_auth.ledger.RedemptionLedger` and
+:class:`~airisk_auth.ledger.RevocationList` with exactly the keys and commands of the
+Rust crate ``airisk-auth-redis``, so Python, Rust and C services can share one Redis:
+
+========================  =============================================  ==========================
+operation                 Redis                                          key (default prefix)
+========================  =============================================  ==========================
+redeem a code             ``SET key 1 NX EX <remaining life, >= 1 s>``   ``airisk:code:<hex id>``
+revoke a token            ``EVAL`` of a script: ``SET key 1 EX <ttl>``,  ``airisk:revoked:<jti>``
+                          never shortening an earlier revocation
+is it revoked?            ``EXISTS key``                                 ``airisk:revoked:<jti>``
+========================  =============================================  ==========================
+
+Any client error (refused connection, timeout, error reply) propagates, and an
+unexpected reply raises :class:`airisk_auth.LedgerUnavailableError`: plugged into an
+``Issuer`` either one refuses the exchange with 503, never issues a second token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._native import LedgerUnavailableError
+
+__all__ = ["MAX_SECONDS", "REVOKE_SCRIPT", "RedisLedger"]
+
+#: The largest expiry sent to Redis, in seconds: the core's largest NumericDate
+#: (9999-12-31T23:59:59Z), as the Rust crate caps it.
+MAX_SECONDS = 253_402_300_799
+
+#: Keeps a revocation's expiry from ever moving earlier; ``TTL`` is -2 for a missing
+#: key and -1 for a key without expiry (kept as it is: revoked for good). The same
+#: text as the Rust crate's, so both behave the same on one server.
+REVOKE_SCRIPT = (
+    "local t = redis.call('TTL', KEYS[1]) "
+    "if t == -1 then return 0 end "
+    "if t < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'EX', ARGV[1]) end "
+    "return 1"
+)
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _seconds(value: object, what: str) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_SECONDS:
+        raise ValueError(f"{what} must be an int of Unix seconds in 0..={MAX_SECONDS}")
+    return value
+
+
+class RedisLedger:
+    """A redemption ledger and revocation list on one Redis server, shared by every
+    process and machine whose client points at it.
+
+    ``client`` is a ``redis.Redis`` (or anything with its ``set``, ``eval`` and
+    ``exists``); give it short timeouts (``socket_timeout``,
+    ``socket_connect_timeout``) and few retries, since a request waits on them
+    while Redis is down. ``prefix`` starts every key: ``<prefix>code:<hex id>`` and
+    ``<prefix>revoked:<jti>``; the default matches the Rust crate's defaults. Give
+    each deployment sharing a server its own. ``extra_retention`` (seconds, default
+    0) keeps entries that much longer than needed: set it to the largest clock
+    difference between the machines sharing the ledger.
+
+    Thread-safe as far as the client is (``redis.Redis`` is: it has a connection pool).
+    """
+
+    __slots__ = ("_client", "_code_prefix", "_extra_retention", "_revoked_prefix")
+
+    def __init__(self, client: Any, prefix: str = "airisk:", *, extra_retention: int = 0) -> None:
+        if not isinstance(prefix, str) or not prefix:
+            raise ValueError("prefix must be a non-empty str")
+        self._extra_retention = _seconds(extra_retention, "extra_retention")
+        for method in ("set", "eval", "exists"):
+            if not callable(getattr(client, method, None)):
+                raise TypeError(f"client must be a redis.Redis (it has no `{method}` method)")
+        self._client = client
+        self._code_prefix = prefix + "code:"
+        self._revoked_prefix = prefix + "revoked:"
+
+    @property
+    def client(self) -> Any:
+        """The Redis client."""
+        return self._client
+
+    def code_key(self, code_id: str) -> str:
+        """The key of a redeemed code: ``<prefix>code:<code_id>``."""
+        if not isinstance(code_id, str) or len(code_id) != 32 or not _HEX.issuperset(code_id):
+            raise ValueError("code_id must be 32 lower-case hex digits")
+        return self._code_prefix + code_id
+
+    def revoked_key(self, jti: str) -> str:
+        """The key of a revoked token id: ``<prefix>revoked:<jti>``."""
+        if not isinstance(jti, str) or not jti:
+            raise ValueError("jti must be a non-empty str")
+        return self._revoked_prefix + jti
+
+    def seconds_until(self, until: int, now: int) -> int:
+        """The expiry sent to Redis for an entry needed until ``until``: the remaining
+        life, at least 1 s (Redis refuses ``EX 0``), plus ``extra_retention``."""
+        remaining = max(_seconds(until, "until") - _seconds(now, "now"), 1)
+        return min(remaining + self._extra_retention, MAX_SECONDS)
+
+    def redeem(self, code_id: str, expires_at: int, now: int) -> bool:
+        """``SET <prefix>code:<code_id> 1 NX EX <ttl>``: ``True`` when this call set
+        it (the first redemption), ``False`` when it was already there."""
+        key = self.code_key(code_id)
+        reply = self._client.set(key, 1, nx=True, ex=self.seconds_until(expires_at, now))
+        if reply is True:
+            return True
+        if reply is None:
+            return False
+        # A proxy or module answering otherwise: not a proof of first use.
+        raise LedgerUnavailableError(f"unexpected reply to SET NX: {type(reply).__name__}")
+
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        """Revokes ``jti`` until ``until``, never shortening an earlier revocation."""
+        key = self.revoked_key(jti)
+        reply = self._client.eval(REVOKE_SCRIPT, 1, key, self.seconds_until(until, now))
+        if type(reply) is not int or reply not in (0, 1):
+            raise LedgerUnavailableError(f"unexpected reply to the revocation script: {type(reply).__name__}")
+
+    def is_revoked(self, jti: str, now: int) -> bool:
+        """``EXISTS <prefix>revoked:<jti>`` (Redis expires the key when the revocation ends)."""
+        _seconds(now, "now")
+        reply = self._client.exists(self.revoked_key(jti))
+        if type(reply) is not int or reply not in (0, 1):
+            raise LedgerUnavailableError(f"unexpected reply to EXISTS: {type(reply).__name__}")
+        return reply == 1
+
+    def ping(self) -> None:
+        """Checks that Redis answers (for readiness probes); raises if it does not."""
+        if self._client.ping() is not True:
+            raise LedgerUnavailableError("unexpected reply to PING")
+
+    def __repr__(self) -> str:
+        # The client's own repr may show a URL; its type is enough here.
+        return (
+            f"RedisLedger(client={type(self._client).__name__}, "
+            f"prefix={self._code_prefix[: -len('code:')]!r}, extra_retention={self._extra_retention})"
+        )
