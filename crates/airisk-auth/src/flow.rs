@@ -81,6 +81,7 @@ use core::fmt;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The largest authorization query accepted, in bytes.
 pub const MAX_QUERY_LEN: usize = 8 * 1024;
@@ -179,11 +180,13 @@ fn trace_id() -> String {
 }
 
 /// Parameters of one request: names and values, decoded, none repeated.
+/// Values are wiped on drop: a token request carries the client secret and
+/// the PKCE verifier.
 #[derive(Default)]
-struct Params(Vec<(String, String)>);
+struct Params(Vec<(Zeroizing<String>, Zeroizing<String>)>);
 
 impl Params {
-    fn push(&mut self, name: String, value: String) -> Result<()> {
+    fn push(&mut self, name: Zeroizing<String>, value: Zeroizing<String>) -> Result<()> {
         if self.0.iter().any(|(n, _)| *n == name) {
             return Err(Error::DuplicateParameter);
         }
@@ -195,7 +198,7 @@ impl Params {
     fn raw(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.as_str() == name)
             .map(|(_, v)| v.as_str())
     }
 
@@ -225,8 +228,10 @@ impl Params {
     }
 }
 
-fn form_decode(raw: &[u8]) -> Result<String> {
-    let mut bytes = Vec::with_capacity(raw.len());
+fn form_decode(raw: &[u8]) -> Result<Zeroizing<String>> {
+    // Decoding never grows the text, so this buffer is never reallocated (and
+    // no unwiped copy of a secret is left behind).
+    let mut bytes = Zeroizing::new(Vec::with_capacity(raw.len()));
     let mut i = 0;
     while i < raw.len() {
         match raw[i] {
@@ -244,7 +249,10 @@ fn form_decode(raw: &[u8]) -> Result<String> {
         }
         i += 1;
     }
-    String::from_utf8(bytes).map_err(|_| Error::MalformedRequest)
+    core::str::from_utf8(&bytes).map_err(|_| Error::MalformedRequest)?;
+    String::from_utf8(core::mem::take(&mut *bytes))
+        .map(Zeroizing::new)
+        .map_err(|_| Error::MalformedRequest)
 }
 
 /// A JSON object whose values are all strings and whose members do not repeat.
@@ -263,8 +271,8 @@ impl<'de> de::Deserialize<'de> for JsonParams {
                 mut map: A,
             ) -> core::result::Result<Self::Value, A::Error> {
                 let mut params = Params::default();
-                while let Some(name) = map.next_key::<String>()? {
-                    let value = map.next_value::<String>()?;
+                while let Some(name) = map.next_key::<Zeroizing<String>>()? {
+                    let value = map.next_value::<Zeroizing<String>>()?;
                     params
                         .push(name, value)
                         .map_err(|_| de::Error::custom("repeated member"))?;

@@ -770,8 +770,11 @@ impl<'de> Deserialize<'de> for RawHeader<'de> {
     }
 }
 
+/// The whole header must be UTF-8 (RFC 7515 §4), including members that are
+/// skipped unparsed, which serde_json would not check.
 fn parse_header(json: &[u8]) -> Result<RawHeader<'_>> {
-    serde_json::from_slice(json).map_err(|_| Error::MalformedHeader)
+    let text = core::str::from_utf8(json).map_err(|_| Error::MalformedHeader)?;
+    serde_json::from_str(text).map_err(|_| Error::MalformedHeader)
 }
 
 struct RawClaims<'a> {
@@ -887,8 +890,10 @@ impl<'de> Deserialize<'de> for RawClaims<'de> {
     }
 }
 
+/// The whole claims set must be UTF-8 (RFC 7519 §7.2), skipped members included.
 fn parse_claims(json: &[u8]) -> Result<RawClaims<'_>> {
-    serde_json::from_slice(json).map_err(|_| Error::MalformedClaims)
+    let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
+    serde_json::from_str(text).map_err(|_| Error::MalformedClaims)
 }
 
 /// An unverified look inside a token, for debugging only.

@@ -82,8 +82,19 @@ fn run<T>(what: String, len: usize, mut call: impl FnMut() -> T) -> (T, Row) {
 
 fn report(title: &str, rows: &mut [Row]) {
     rows.sort_by_key(|r| std::cmp::Reverse(r.best));
-    println!("\n{title}: {} calls; slowest first (debug build unless --release)", rows.len());
-    println!("{:>10} {:>9} {:>9} {:>6}  case", "time", "len", "peak B", "allocs");
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!(
+        "\n{title}: {} calls, slowest first ({build} build)",
+        rows.len()
+    );
+    println!(
+        "{:>10} {:>9} {:>9} {:>6}  case",
+        "time", "len", "peak B", "allocs"
+    );
     for r in rows.iter().take(8) {
         println!(
             "{:>10.1?} {:>9} {:>9} {:>6}  {}",
@@ -93,13 +104,13 @@ fn report(title: &str, rows: &mut [Row]) {
     let worst = rows
         .iter()
         .filter(|r| r.len > 0)
-        .max_by(|a, b| {
-            (a.info.bytes_max * u64_of(b.len)).cmp(&(b.info.bytes_max * u64_of(a.len)))
-        });
+        .max_by(|a, b| (a.info.bytes_max * u64_of(b.len)).cmp(&(b.info.bytes_max * u64_of(a.len))));
     if let Some(r) = worst {
+        let hundredths = r.info.bytes_max * 100 / u64_of(r.len);
         println!(
-            "highest peak per input byte: {:.2} ({} B for {} B) in {}",
-            r.info.bytes_max as f64 / r.len as f64,
+            "highest peak per input byte: {}.{:02} ({} B for {} B) in {}",
+            hundredths / 100,
+            hundredths % 100,
             r.info.bytes_max,
             r.len,
             r.what
@@ -116,14 +127,17 @@ fn every_token_vector_verifies_within_its_allocation_bound() {
     let mut too_large = 0;
     for case in doc["verify"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let keys = KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
+        let keys =
+            KeySet::from_json(&keysets[case["keyset"].as_str().unwrap()].to_string()).unwrap();
         let policy = support::policy_from_json(&policies[case["policy"].as_str().unwrap()]);
         let max = policy.max_token_len();
         let verifier = Verifier::new(Arc::new(keys), policy);
         let token = support::case_token(case);
         let now = case["now"].as_u64().unwrap();
 
-        let (got, row) = run(name.to_owned(), token.len(), || verifier.verify_at(&token, now));
+        let (got, row) = run(name.to_owned(), token.len(), || {
+            verifier.verify_at(&token, now)
+        });
         // The measured call is the vector's call: same verdict as the vectors expect.
         match (&got, case["expect"].get("error")) {
             (Err(e), Some(want)) => assert_eq!(e.name(), want, "{name}"),
@@ -199,10 +213,18 @@ fn every_flow_vector_call_stays_within_its_allocation_bound() {
                 "authorize" => {
                     let query = substitute(step["query"].as_str().unwrap(), &saved);
                     // Timing repeats would spend codes; authorize has no single-use state.
-                    let (r, row) = run(what.clone(), query.len(), || issuer.authorize_at(&query, now));
+                    let (r, row) = run(what.clone(), query.len(), || {
+                        issuer.authorize_at(&query, now)
+                    });
                     assert_eq!(Some(u64::from(r.status)), want_status, "{what}");
                     oversized += usize::from(query.len() > MAX_QUERY_LEN);
-                    check_request_bound(&what, query.len(), MAX_QUERY_LEN, RESPONSE_SLACK, row.info);
+                    check_request_bound(
+                        &what,
+                        query.len(),
+                        MAX_QUERY_LEN,
+                        RESPONSE_SLACK,
+                        row.info,
+                    );
                     if let Some(code_name) = step.pointer("/save/code").and_then(Value::as_str) {
                         saved.insert(code_name.to_owned(), location_code(&r).unwrap());
                     }
@@ -223,13 +245,23 @@ fn every_flow_vector_call_stays_within_its_allocation_bound() {
                     if r.status == 200 {
                         if let Some(n) = step.pointer("/save/token").and_then(Value::as_str) {
                             let json: Value = serde_json::from_str(&r.body).unwrap();
-                            saved.insert(n.to_owned(), json["access_token"].as_str().unwrap().to_owned());
+                            saved.insert(
+                                n.to_owned(),
+                                json["access_token"].as_str().unwrap().to_owned(),
+                            );
                         }
                     }
-                    exchange.push(Row { what, len: body.len(), info, best });
+                    exchange.push(Row {
+                        what,
+                        len: body.len(),
+                        info,
+                        best,
+                    });
                 }
                 "bearer" => {
-                    let header = step["authorization"].as_str().map(|a| substitute(a, &saved));
+                    let header = step["authorization"]
+                        .as_str()
+                        .map(|a| substitute(a, &saved));
                     let access = match step["access"].as_str().unwrap() {
                         "user" => Access::User,
                         _ => Access::Any,
@@ -245,7 +277,11 @@ fn every_flow_vector_call_stays_within_its_allocation_bound() {
                     } else {
                         VERIFY_FACTOR * u64_of(len) + VERIFY_SLACK + RESPONSE_SLACK
                     };
-                    assert!(row.info.bytes_max <= bound, "{what}: peak {} B over {bound} B", row.info.bytes_max);
+                    assert!(
+                        row.info.bytes_max <= bound,
+                        "{what}: peak {} B over {bound} B",
+                        row.info.bytes_max
+                    );
                     bearer.push(row);
                 }
                 other => panic!("{what}: unknown op {other}"),
@@ -285,7 +321,13 @@ fn adversarial_member_floods_stay_within_the_bound() {
     let max = verifier.policy().max_token_len();
     let flood = |n: usize, escaped: bool| -> String {
         let members: Vec<String> = (0..n)
-            .map(|i| if escaped { format!("\"\\u0061{i:x}\":0") } else { format!("\"{i:x}\":0") })
+            .map(|i| {
+                if escaped {
+                    format!("\"\\u0061{i:x}\":0")
+                } else {
+                    format!("\"{i:x}\":0")
+                }
+            })
             .collect();
         format!("{{\"alg\":\"HS256\",\"kid\":\"k\",{}}}", members.join(","))
     };
@@ -293,12 +335,20 @@ fn adversarial_member_floods_stay_within_the_bound() {
     for escaped in [false, true] {
         // The most members that still fit under the limit, in the header then in the claims.
         let most = |make: &dyn Fn(usize) -> String| -> String {
-            let n = (1..max).take_while(|&n| make(n).len() <= max).last().unwrap();
+            let n = (1..max)
+                .take_while(|&n| make(n).len() <= max)
+                .last()
+                .unwrap();
             make(n)
         };
         let header_flood = most(&|n| sign_jws(&key, flood(n, escaped).as_bytes(), b"{}").unwrap());
         let claims_flood = most(&|n| {
-            sign_jws(&key, br#"{"alg":"HS256","kid":"k"}"#, flood(n, escaped).as_bytes()).unwrap()
+            sign_jws(
+                &key,
+                br#"{"alg":"HS256","kid":"k"}"#,
+                flood(n, escaped).as_bytes(),
+            )
+            .unwrap()
         });
         for (what, token) in [("header", header_flood), ("claims", claims_flood)] {
             let kind = if escaped { "escaped" } else { "plain" };
@@ -306,7 +356,11 @@ fn adversarial_member_floods_stay_within_the_bound() {
             let (got, row) = run(what.clone(), token.len(), || verifier.verify_at(&token, 0));
             assert!(got.is_err(), "{what}");
             let bound = VERIFY_FACTOR * u64_of(token.len()) + VERIFY_SLACK;
-            assert!(row.info.bytes_max <= bound, "{what}: peak {} B over {bound} B", row.info.bytes_max);
+            assert!(
+                row.info.bytes_max <= bound,
+                "{what}: peak {} B over {bound} B",
+                row.info.bytes_max
+            );
             rows.push(row);
         }
     }

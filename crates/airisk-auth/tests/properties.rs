@@ -51,8 +51,27 @@ fn config(divisor: u32) -> Config {
 /// Any Unicode text, weighted towards what JSON must escape or may mangle.
 fn text(max: usize) -> impl Strategy<Value = String> {
     let special = prop::sample::select(vec![
-        '"', '\\', '/', '\u{0}', '\n', '\r', '\t', '\u{1f}', '\u{7f}', '\u{2028}', '\u{2029}',
-        '\u{feff}', '\u{fffd}', '\u{10ffff}', '😀', 'é', '.', '=', '&', '%', '+',
+        '"',
+        '\\',
+        '/',
+        '\u{0}',
+        '\n',
+        '\r',
+        '\t',
+        '\u{1f}',
+        '\u{7f}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{feff}',
+        '\u{fffd}',
+        '\u{10ffff}',
+        '😀',
+        'é',
+        '.',
+        '=',
+        '&',
+        '%',
+        '+',
     ]);
     prop::collection::vec(prop_oneof![3 => any::<char>(), 2 => special], 0..max)
         .prop_map(String::from_iter)
@@ -64,9 +83,9 @@ fn opt_text(max: usize) -> impl Strategy<Value = Option<String>> {
 
 /// A key id: 1 to 128 bytes.
 fn kid() -> impl Strategy<Value = Option<String>> {
-    prop::option::of(text(24).prop_filter("kid is 1..=128 bytes", |k| {
-        !k.is_empty() && k.len() <= 128
-    }))
+    prop::option::of(
+        text(24).prop_filter("kid is 1..=128 bytes", |k| !k.is_empty() && k.len() <= 128),
+    )
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -257,7 +276,6 @@ fn issuer() -> Issuer {
 /// flows.json's T: codes are issued then and exchanged a little later.
 const T: u64 = 1_743_423_132;
 
-
 // ---------------------------------------------------------------------------
 // Round trips
 
@@ -320,13 +338,13 @@ proptest! {
 fn one_byte_changes(token: &str) -> impl Iterator<Item = String> + '_ {
     let bytes = token.as_bytes();
     (0..=bytes.len()).flat_map(move |i| {
-        let replaced = (0u8..128).filter_map(move |b| {
-            (i < bytes.len() && bytes[i] != b).then(|| {
+        let replaced = (0u8..128)
+            .filter(move |&b| i < bytes.len() && bytes[i] != b)
+            .map(move |b| {
                 let mut v = bytes.to_vec();
                 v[i] = b;
                 String::from_utf8(v).unwrap()
-            })
-        });
+            });
         let deleted = (i < bytes.len()).then(|| {
             let mut v = bytes.to_vec();
             v.remove(i);
@@ -529,7 +547,8 @@ fn form_text() -> impl Strategy<Value = String> {
                 if *raw {
                     format!("{name}={value}")
                 } else {
-                    let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+                    let encoded: String =
+                        form_urlencoded::byte_serialize(value.as_bytes()).collect();
                     format!("{name}={encoded}")
                 }
             })
@@ -665,12 +684,14 @@ fn control_a_signed_token_with_an_unknown_utf8_member_verifies() {
 /// but verify_at accepts it, because serde_json's IgnoredAny skips the strings of
 /// unknown members without validating their UTF-8.
 #[test]
-#[ignore = "core bug: verify_at accepts claims that are not UTF-8 inside an unknown member"]
 fn claims_that_are_not_utf8_are_refused() {
     let mut payload = format!(r#"{GOOD_CLAIMS},"scope":"admi"#).into_bytes();
     payload.extend_from_slice(b"\x94n\"}");
     let token = signed(br#"{"alg":"HS256","kid":"hs-2026"}"#, &payload);
-    assert_eq!(inspect_unverified(&token).unwrap_err(), Error::MalformedClaims);
+    assert_eq!(
+        inspect_unverified(&token).unwrap_err(),
+        Error::MalformedClaims
+    );
     assert_eq!(
         mixed_verifier().verify_at(&token, 1_750_000_000),
         Err(Error::MalformedClaims)
@@ -679,11 +700,16 @@ fn claims_that_are_not_utf8_are_refused() {
 
 /// The same for the header, which is parsed before the signature is checked.
 #[test]
-#[ignore = "core bug: verify_at accepts a header that is not UTF-8 inside an unknown member"]
 fn headers_that_are_not_utf8_are_refused() {
     let payload = format!("{GOOD_CLAIMS}}}");
-    let token = signed(b"{\"alg\":\"HS256\",\"kid\":\"hs-2026\",\"x\":\"\xff\"}", payload.as_bytes());
-    assert_eq!(inspect_unverified(&token).unwrap_err(), Error::MalformedHeader);
+    let token = signed(
+        b"{\"alg\":\"HS256\",\"kid\":\"hs-2026\",\"x\":\"\xff\"}",
+        payload.as_bytes(),
+    );
+    assert_eq!(
+        inspect_unverified(&token).unwrap_err(),
+        Error::MalformedHeader
+    );
     assert_eq!(
         mixed_verifier().verify_at(&token, 1_750_000_000),
         Err(Error::MalformedHeader)

@@ -1,0 +1,28 @@
+//! Authorization-request parsing: `Issuer::authorize_at` on any query string.
+//!
+//! Input: the raw query (lossily made UTF-8).
+#![no_main]
+
+use airisk_auth_fuzz::{flow, location_code, FLOW_T};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let fixture = flow();
+    let issuer = fixture.issuer();
+    let query = String::from_utf8_lossy(data);
+    let answer = issuer.authorize_at(&query, FLOW_T);
+    assert!(matches!(answer.status, 302 | 400 | 401), "{answer:?}");
+    assert_eq!(answer.status == 302, answer.reason.is_none(), "{answer:?}");
+    assert_eq!(answer.header("Cache-Control"), Some("no-store"));
+    if answer.status == 302 {
+        // Only ever to a registered redirect URI, with a well-formed code.
+        let location = answer.header("Location").expect("Location");
+        assert!(
+            fixture.redirect_uris.iter().any(|uri| location
+                .strip_prefix(uri.as_str())
+                .is_some_and(|rest| rest.starts_with(['?', '&']))),
+            "{location}"
+        );
+        assert_eq!(location_code(&answer).map(|c| c.len()), Some(56));
+    }
+});
