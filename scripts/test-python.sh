@@ -43,6 +43,11 @@ export AIRISK_REDIS_REQUIRED=1
 echo "== pytest tests/python"
 "$PY" -m pytest -q tests/python
 
+# Again with CPython's debug allocator: it catches buffer overruns, use after free
+# and API misuse on the Python heap (issue 8).
+echo "== pytest tests/python under PYTHONMALLOC=debug"
+PYTHONMALLOC=debug "$PY" -m pytest -q -p no:cacheprovider tests/python
+
 echo "== mypy.stubtest airisk_auth"
 # From a neutral directory, so the installed package (not a source folder) is checked.
 (cd "$VENV" && "$PY" -m mypy.stubtest airisk_auth)
