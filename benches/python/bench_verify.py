@@ -1,0 +1,271 @@
+"""HS256 verification from Python: airisk_auth beside PyJWT, pyjwt-rs, joserfc and CPython's hmac.
+
+Run it with `bash scripts/bench-python.sh` (a release build of the extension in .venv-bench).
+Every candidate checks the same token (the Rust benches' claims and secret), and each is
+first shown to accept it and to refuse it once its signature is altered, so no candidate is
+timed doing less than a verification. The rounds interleave the candidates (each round times
+every candidate once, in turn), so drifting load on a shared machine hits them alike; the
+table gives the median of the rounds and the ratios between medians of the same run.
+
+Not a test: nothing here is asserted about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import platform
+import statistics
+import sys
+import time
+import timeit
+import warnings
+from typing import Callable, NamedTuple
+
+import airisk_auth as aa
+
+# The constants of benches/src/lib.rs, so Python, C and Rust time the same bytes.
+ISSUER = "https://airisk.example"
+CLIENT_ID = "abc123"
+USERID = "user_42"
+KID = "k1"
+TOKEN_TTL = 3600
+HS256_SECRET = b"airisk-auth bench HS256 secret!!"
+# The flow derives a 22-character base64url jti from the code id; any such value will do.
+JTI = "bQx3Yk9TzR1uVwA5pL0c2E"
+assert len(HS256_SECRET) == 32
+
+
+class Candidate(NamedTuple):
+    key: str
+    label: str
+    fn: Callable[[], object]
+
+
+def mint() -> tuple[str, int]:
+    """The bench token, minted by our KeySet at the current time, and the time to verify at."""
+    now = int(time.time())
+    keys = aa.KeySet.from_hs256_secret(HS256_SECRET, KID)
+    token = keys.mint(aa.Claims.user(ISSUER, CLIENT_ID, USERID, now, TOKEN_TTL, JTI))
+    return token, now + 5
+
+
+def candidates(token: str, now: int) -> list[Candidate]:
+    keys = aa.KeySet.from_hs256_secret(HS256_SECRET, KID)
+    # The full policy: alg pinned by the key set, issuer, exp/nbf, the access-token
+    # claims, and a user token required.
+    verifier = aa.Verifier(keys, aa.Policy(ISSUER, require_user=True))
+
+    def ours() -> object:
+        return verifier.verify_at(token, now)
+
+    def ours_batch() -> object:
+        return verifier.verify_many(batch, now)
+
+    batch = [token] * 100
+
+    out = [
+        Candidate("ours", "airisk_auth Verifier.verify_at (full policy, Claims)", ours),
+        Candidate("ours_batch", "airisk_auth verify_many, 100 tokens (per token)", ours_batch),
+    ]
+
+    # The floor: CPython's HMAC of the same signing input and a constant-time compare.
+    signing_input, _, sig_b64 = token.rpartition(".")
+    signing_bytes = signing_input.encode()
+    signature = base64.urlsafe_b64decode(sig_b64 + "=" * (-len(sig_b64) % 4))
+    sha256 = hashlib.sha256
+
+    def floor() -> object:
+        return hmac.compare_digest(hmac.new(HS256_SECRET, signing_bytes, sha256).digest(), signature)
+
+    def floor_b64() -> object:
+        head, _, sig = token.rpartition(".")
+        expected = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+        return hmac.compare_digest(hmac.new(HS256_SECRET, head.encode(), sha256).digest(), expected)
+
+    def floor_oneshot() -> object:
+        return hmac.compare_digest(hmac.digest(HS256_SECRET, signing_bytes, "sha256"), signature)
+
+    out += [
+        Candidate("floor", "floor: hmac.new(key, input, sha256).digest() + compare_digest", floor),
+        Candidate("floor_b64", "floor + split + base64url decode of the signature", floor_b64),
+        Candidate("floor_oneshot", "hmac.digest(key, input, 'sha256') + compare_digest", floor_oneshot),
+    ]
+
+    required = ["exp", "iat", "iss", "sub", "jti"]
+    try:
+        import jwt as pyjwt
+
+        def pyjwt_decode() -> object:
+            return pyjwt.decode(
+                token, HS256_SECRET, algorithms=["HS256"], issuer=ISSUER, options={"require": required}
+            )
+
+        out.append(Candidate("pyjwt", f"PyJWT {pyjwt.__version__} jwt.decode", pyjwt_decode))
+    except ImportError:
+        print("PyJWT not installed: skipped", file=sys.stderr)
+
+    try:
+        import jwt_rs
+
+        version = getattr(jwt_rs, "__version__", "?")
+
+        def pyjwt_rs_decode() -> object:
+            return jwt_rs.decode(
+                token, HS256_SECRET, algorithms=["HS256"], issuer=ISSUER, options={"require": required}
+            )
+
+        out.append(Candidate("pyjwt_rs", f"pyjwt-rs (jwt_rs {version}) jwt_rs.decode", pyjwt_rs_decode))
+    except ImportError:
+        print("pyjwt-rs not installed: skipped", file=sys.stderr)
+
+    try:
+        from importlib.metadata import version as dist_version
+
+        from joserfc import jwt as jose_jwt
+        from joserfc.jwk import OctKey
+
+        oct_key = OctKey.import_key(HS256_SECRET)
+        registry = jose_jwt.JWTClaimsRegistry(
+            now=lambda: now,
+            iss={"essential": True, "value": ISSUER},
+            sub={"essential": True},
+            exp={"essential": True},
+            iat={"essential": True},
+            jti={"essential": True},
+        )
+
+        def joserfc_decode() -> object:
+            decoded = jose_jwt.decode(token, oct_key, algorithms=["HS256"])
+            registry.validate(decoded.claims)
+            return decoded.claims
+
+        label = f"joserfc {dist_version('joserfc')} jwt.decode + claims registry"
+        out.append(Candidate("joserfc", label, joserfc_decode))
+    except ImportError:
+        print("joserfc not installed: skipped", file=sys.stderr)
+    return out
+
+
+def tampered(token: str) -> str:
+    """The token with the last character of its signature changed."""
+    last = token[-2]  # not the final character, whose low bits may be padding
+    return token[:-2] + ("A" if last != "A" else "B") + token[-1]
+
+
+def check_candidates(token: str, now: int, found: list[Candidate]) -> None:
+    """Each candidate must accept the token and refuse a forged signature."""
+    forged = tampered(token)
+    for cand in found:
+        result = cand.fn()
+        if cand.key.startswith("floor"):
+            assert result is True, cand.key
+        elif cand.key == "ours":
+            assert result.userid == USERID and result.iss == ISSUER, result  # type: ignore[attr-defined]
+        elif cand.key == "ours_batch":
+            assert all(getattr(c, "userid", None) == USERID for c in result)  # type: ignore[attr-defined]
+        else:
+            assert isinstance(result, dict) and result["sub"] == USERID, result
+    # Forged tokens: rebuild the candidates on the forged token and expect a refusal.
+    for cand in candidates(forged, now):
+        if cand.key.startswith("floor"):
+            assert cand.fn() is False, cand.key
+            continue
+        try:
+            result = cand.fn()
+        except Exception:  # noqa: BLE001 - every library has its own error class
+            continue
+        if cand.key == "ours_batch" and all(isinstance(r, aa.InvalidSignatureError) for r in result):  # type: ignore[attr-defined]
+            continue
+        raise AssertionError(f"{cand.key} accepted a forged signature")
+
+
+def calibrate(fn: Callable[[], object], target: float) -> int:
+    """A loop count for which one timing of fn takes about `target` seconds."""
+    number = 1
+    while True:
+        elapsed = timeit.timeit(fn, number=number)
+        if elapsed >= target / 10:
+            return max(1, int(number * target / elapsed))
+        number *= 4
+
+
+def measure(found: list[Candidate], rounds: int, target: float) -> dict[str, list[float]]:
+    """Seconds per call of each candidate in each of the interleaved rounds."""
+    numbers = {c.key: calibrate(c.fn, target) for c in found}
+    samples: dict[str, list[float]] = {c.key: [] for c in found}
+    for _ in range(rounds):
+        for cand in found:
+            n = numbers[cand.key]
+            # verify_many checks 100 tokens per call: report it per token.
+            per = n * (100 if cand.key == "ours_batch" else 1)
+            samples[cand.key].append(timeit.timeit(cand.fn, number=n) / per)
+    return samples
+
+
+def paired(samples: dict[str, list[float]], num: str, den: str) -> float:
+    """The median of the per-round ratios num/den: the two times of a round were taken
+    moments apart, so load drifting between rounds cancels out."""
+    return statistics.median(a / b for a, b in zip(samples[num], samples[den]))
+
+
+def fmt_time(seconds: float) -> str:
+    return f"{seconds * 1e6:8.2f} us" if seconds >= 1e-6 else f"{seconds * 1e9:8.0f} ns"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds (median taken)")
+    parser.add_argument("--target", type=float, default=0.08, help="seconds per candidate per round")
+    parser.add_argument("--json", help="also write the medians (seconds) and ratios to this file")
+    args = parser.parse_args()
+
+    warnings.simplefilter("ignore")  # a peer's warning printed once per call would be timed too
+    token, now = mint()
+    found = candidates(token, now)
+    check_candidates(token, now, found)
+
+    print(f"token: {len(token)} characters, HS256, claims {sorted(json.loads(base64.urlsafe_b64decode(token.split('.')[1] + '==')))}")
+    print(f"python {platform.python_version()} on {platform.machine()}, airisk_auth {aa.__version__}; "
+          f"{args.rounds} interleaved rounds of ~{args.target}s per candidate, medians")
+    started = time.perf_counter()
+    samples = measure(found, args.rounds, args.target)
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    print(f"(measured in {time.perf_counter() - started:.1f} s)\n")
+
+    width = max(len(c.label) for c in found)
+    print(f"{'candidate':<{width}}  {'median':>11}  {'min':>11}  {'/ ours':>7}")
+    for cand in found:
+        print(f"{cand.label:<{width}}  {fmt_time(med[cand.key]):>11}  "
+              f"{fmt_time(min(samples[cand.key])):>11}  {paired(samples, cand.key, 'ours'):7.2f}")
+
+    # (name, numerator, denominator, goal, met(ratio) or None for information)
+    wanted: list[tuple[str, str, str, str, Callable[[float], bool] | None]] = [
+        ("ours / floor (hmac.new + compare_digest)", "ours", "floor", "< 1.0", lambda r: r < 1.0),
+        ("ours / (floor + base64url decode)", "ours", "floor_b64", "(info)", None),
+        ("ours / hmac.digest one-shot", "ours", "floor_oneshot", "(info)", None),
+        ("PyJWT / ours", "pyjwt", "ours", ">= 30", lambda r: r >= 30),
+        ("pyjwt-rs / ours", "pyjwt_rs", "ours", ">= 8", lambda r: r >= 8),
+        ("joserfc / ours", "joserfc", "ours", "(info)", None),
+    ]
+    ratios: dict[str, dict[str, float]] = {}
+    print(f"\n{'ratio':<{width}}  {'paired':>11}  {'medians':>11}  goal (on paired)")
+    for name, num, den, goal, met in wanted:
+        if num not in samples or den not in samples:
+            continue
+        value, of_medians = paired(samples, num, den), med[num] / med[den]
+        ratios[name] = {"paired": value, "of_medians": of_medians}
+        verdict = "" if met is None else ("  met" if met(value) else "  NOT met")
+        print(f"{name:<{width}}  {value:11.2f}  {of_medians:11.2f}  {goal}{verdict}")
+
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"token_chars": len(token), "medians_s": med, "ratios": ratios}, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,386 @@
+//! The ratio table: reads criterion's `*/new/estimates.json` and the extra
+//! results (threads, ledger memory) of the last run, and judges every goal of
+//! issue 7 on ratios taken in that same run.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The HMAC floor every time is divided by.
+pub const FLOOR: &str = "verify/floor_hmac";
+
+/// The criterion benches the report lists, in order, with what each measures.
+pub const BENCHES: &[(&str, &str)] = &[
+    (
+        FLOOR,
+        "ring hmac::verify, precomputed key, signature already decoded",
+    ),
+    (
+        "verify/floor_hmac_b64",
+        "floor + base64url decode of the three parts",
+    ),
+    (
+        "verify/airisk_hs256_generic",
+        "Verifier::verify_at, HS256 generic token",
+    ),
+    (
+        "verify/airisk_hs256_user",
+        "Verifier::verify_at, HS256 user token, require_user (full policy)",
+    ),
+    ("verify/jsonwebtoken_hs256", "jsonwebtoken::decode, HS256"),
+    ("verify/jwt_simple_hs256", "jwt-simple verify_token, HS256"),
+    (
+        "verify/floor_ed25519",
+        "ring Ed25519 verify of the same signing input",
+    ),
+    (
+        "verify/airisk_eddsa",
+        "Verifier::verify_at, EdDSA generic token",
+    ),
+    ("verify/jsonwebtoken_eddsa", "jsonwebtoken::decode, EdDSA"),
+    ("verify/jwt_simple_eddsa", "jwt-simple verify_token, EdDSA"),
+    ("flow/ledger_redeem", "MemoryLedger::redeem of a new code"),
+    (
+        "flow/authorize",
+        "Issuer::authorize_at (user-bound code, state)",
+    ),
+    (
+        "flow/exchange",
+        "Issuer::exchange_at (form body, user token minted)",
+    ),
+];
+
+/// Whether a goal is met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Measured and within the goal.
+    Met,
+    /// Measured and outside the goal.
+    NotMet,
+    /// A figure it needs is missing from this run (or the binding does not exist yet).
+    NotMeasured,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::NotMet => "NOT met",
+            Verdict::NotMeasured => "not measured",
+        }
+    }
+}
+
+/// One goal of issue 7 and its measured value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    /// What is compared.
+    pub name: &'static str,
+    /// The goal, as text.
+    pub target: &'static str,
+    /// The ratio of the two criterion medians, when the goal compares two benches.
+    pub criterion: Option<f64>,
+    /// The measured value the verdict is taken on: the paired ratio when there
+    /// is one (robust to load drift between benches), else the criterion ratio,
+    /// or MB for memory.
+    pub measured: Option<f64>,
+    /// The judgement.
+    pub verdict: Verdict,
+}
+
+#[derive(Clone, Copy)]
+enum Bound {
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+fn goal(
+    name: &'static str,
+    target: &'static str,
+    (criterion, paired): (Option<f64>, Option<f64>),
+    bound: Bound,
+) -> Goal {
+    let measured = paired.or(criterion);
+    let verdict = match (measured, bound) {
+        (None, _) => Verdict::NotMeasured,
+        (Some(m), Bound::AtMost(limit)) if m <= limit => Verdict::Met,
+        (Some(m), Bound::AtLeast(limit)) if m >= limit => Verdict::Met,
+        (Some(_), _) => Verdict::NotMet,
+    };
+    Goal {
+        name,
+        target,
+        criterion,
+        measured,
+        verdict,
+    }
+}
+
+/// The figures of one run: criterion medians in ns by bench id, and extras by `file.key`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Run {
+    /// Median ns per bench id (`group/name`).
+    pub medians: BTreeMap<String, f64>,
+    /// Extra figures: `threads.ratio`, `ledger_memory.held_mb`, …
+    pub extras: BTreeMap<String, f64>,
+}
+
+impl Run {
+    /// Reads the last run from a criterion directory (missing figures stay missing).
+    #[must_use]
+    pub fn load(criterion_dir: &Path) -> Self {
+        let mut run = Run::default();
+        for (id, _) in BENCHES {
+            let path = criterion_dir.join(id).join("new").join("estimates.json");
+            let median = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .and_then(|v| v["median"]["point_estimate"].as_f64());
+            if let Some(median) = median {
+                run.medians.insert((*id).to_owned(), median);
+            }
+        }
+        for file in ["threads", "ledger_memory", "paired"] {
+            let path = criterion_dir
+                .join("airisk-extra")
+                .join(format!("{file}.json"));
+            let Some(Value::Object(map)) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            else {
+                continue;
+            };
+            for (key, value) in map {
+                if let Some(v) = value.as_f64() {
+                    run.extras.insert(format!("{file}.{key}"), v);
+                }
+            }
+        }
+        run
+    }
+
+    fn median(&self, id: &str) -> Option<f64> {
+        self.medians.get(id).copied()
+    }
+
+    /// The criterion ratio of two benches and the paired ratio named `paired`.
+    fn ratio(
+        &self,
+        numerator: &str,
+        denominator: &str,
+        paired: &str,
+    ) -> (Option<f64>, Option<f64>) {
+        let criterion = self
+            .median(numerator)
+            .zip(self.median(denominator))
+            .map(|(n, d)| n / d);
+        (criterion, self.extra(&format!("paired.{paired}")))
+    }
+
+    fn extra(&self, key: &str) -> Option<f64> {
+        self.extras.get(key).copied()
+    }
+
+    /// Every goal of issue 7, judged on this run.
+    #[must_use]
+    pub fn goals(&self) -> Vec<Goal> {
+        let full = "verify/airisk_hs256_user";
+        vec![
+            goal(
+                "Rust HS256 full policy / HMAC floor",
+                "<= 2.0x",
+                self.ratio(full, FLOOR, "hs256_full_policy_over_floor"),
+                Bound::AtMost(2.0),
+            ),
+            goal(
+                "jsonwebtoken HS256 / our HS256 full policy",
+                ">= 3.5x",
+                self.ratio(
+                    "verify/jsonwebtoken_hs256",
+                    full,
+                    "jsonwebtoken_over_hs256_full_policy",
+                ),
+                Bound::AtLeast(3.5),
+            ),
+            goal(
+                "Rust EdDSA / ring bare Ed25519 verify",
+                "<= 1.05x",
+                self.ratio(
+                    "verify/airisk_eddsa",
+                    "verify/floor_ed25519",
+                    "eddsa_over_ring_ed25519",
+                ),
+                Bound::AtMost(1.05),
+            ),
+            goal(
+                "exchange / HS256 verify (full policy)",
+                "<= 6x",
+                self.ratio("flow/exchange", full, "exchange_over_hs256_full_policy"),
+                Bound::AtMost(6.0),
+            ),
+            goal(
+                "authorize / HS256 verify (full policy)",
+                "<= 3x",
+                self.ratio("flow/authorize", full, "authorize_over_hs256_full_policy"),
+                Bound::AtMost(3.0),
+            ),
+            goal(
+                "2 threads / 1 thread verify throughput (shared Verifier)",
+                ">= 1.8x",
+                (None, self.extra("threads.ratio")),
+                Bound::AtLeast(1.8),
+            ),
+            goal(
+                "MemoryLedger, 1,000,000 outstanding codes (MB held)",
+                "<= 100 MB",
+                (None, self.extra("ledger_memory.held_mb")),
+                Bound::AtMost(100.0),
+            ),
+            goal(
+                "C ABI verify / Rust verify (pending: C bench lands with the C binding)",
+                "<= 1.1x",
+                (None, None),
+                Bound::AtMost(1.1),
+            ),
+            goal(
+                "Python verify vs CPython hmac + compare_digest (pending: Python bench)",
+                "< 1.0x",
+                (None, None),
+                Bound::AtMost(1.0),
+            ),
+        ]
+    }
+
+    /// The report as Markdown: the bench table with ratios to the floor, then the goals.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let floor = self.median(FLOOR);
+        let mut out = String::new();
+        out.push_str("| bench | what | median | x HMAC floor |\n|---|---|---:|---:|\n");
+        for (id, what) in BENCHES {
+            let (time, ratio) = match self.median(id) {
+                Some(ns) => (
+                    format_ns(ns),
+                    floor.map_or_else(|| "-".to_owned(), |f| format!("{:.2}", ns / f)),
+                ),
+                None => ("missing".to_owned(), "-".to_owned()),
+            };
+            let _ = writeln!(out, "| `{id}` | {what} | {time} | {ratio} |");
+        }
+        out.push_str(
+            "\n| goal | target | criterion ratio | measured (paired) | status |\n|---|---|---:|---:|---|\n",
+        );
+        let show = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |m| format!("{m:.2}"));
+        for g in self.goals() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                g.name,
+                g.target,
+                show(g.criterion),
+                show(g.measured),
+                g.verdict.as_str()
+            );
+        }
+        if let (Some(one), Some(two)) = (
+            self.extras.get("threads.one_thread_ns_per_verify"),
+            self.extras.get("threads.two_threads_ns_per_verify"),
+        ) {
+            let control = self.extra("threads.control_ratio").unwrap_or(f64::NAN);
+            let _ = writeln!(
+                out,
+                "\nthreads: {one:.0} ns per verify on 1 thread, {two:.0} ns wall per verify on 2 threads; \
+                 the same measure of ring's bare HMAC (what this machine allows now): {control:.2}x"
+            );
+        }
+        if let Some(per_code) = self.extras.get("ledger_memory.bytes_per_code") {
+            let peak = self
+                .extras
+                .get("ledger_memory.peak_mb")
+                .copied()
+                .unwrap_or(f64::NAN);
+            let _ = writeln!(
+                out,
+                "ledger: {per_code:.1} bytes per outstanding code, peak {peak:.1} MB while growing"
+            );
+        }
+        out
+    }
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 10_000.0 {
+        format!("{:.1} µs", ns / 1000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn run(pairs: &[(&str, f64)], extras: &[(&str, f64)]) -> Run {
+        Run {
+            medians: pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            extras: extras.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+        }
+    }
+
+    #[test]
+    fn goals_are_judged_on_ratios() {
+        let r = run(
+            &[
+                (FLOOR, 300.0),
+                ("verify/airisk_hs256_user", 570.0),
+                ("verify/jsonwebtoken_hs256", 1900.0),
+                ("verify/airisk_eddsa", 50_000.0),
+                ("verify/floor_ed25519", 47_000.0),
+            ],
+            &[
+                ("threads.ratio", 1.5),
+                ("paired.eddsa_over_ring_ed25519", 1.01),
+            ],
+        );
+        let goals = r.goals();
+        assert_eq!(goals[0].verdict, Verdict::Met);
+        assert!((goals[0].measured.unwrap() - 1.9).abs() < 1e-9);
+        assert_eq!(goals[1].verdict, Verdict::NotMet, "1900/570 is 3.33");
+        // Criterion says 50/47 = 1.064, the paired measurement 1.01: the paired one decides.
+        assert!((goals[2].criterion.unwrap() - 50.0 / 47.0).abs() < 1e-9);
+        assert_eq!(goals[2].measured, Some(1.01));
+        assert_eq!(goals[2].verdict, Verdict::Met);
+        assert_eq!(goals[3].verdict, Verdict::NotMeasured);
+        assert_eq!(goals[5].verdict, Verdict::NotMet);
+        assert_eq!(goals[6].verdict, Verdict::NotMeasured);
+    }
+
+    #[test]
+    fn load_reads_criterion_medians_and_extras() {
+        let dir = std::env::temp_dir().join(format!("airisk-bench-report-{}", std::process::id()));
+        let est = dir.join("verify/floor_hmac/new");
+        std::fs::create_dir_all(&est).unwrap();
+        std::fs::write(
+            est.join("estimates.json"),
+            r#"{"mean":{"point_estimate":290.0},"median":{"point_estimate":281.5}}"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join("airisk-extra")).unwrap();
+        std::fs::write(
+            dir.join("airisk-extra/ledger_memory.json"),
+            r#"{"held_mb": 52.5, "bytes_per_code": 55.0}"#,
+        )
+        .unwrap();
+        let r = Run::load(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(r.medians.get(FLOOR), Some(&281.5));
+        assert_eq!(r.medians.len(), 1);
+        assert_eq!(r.extras.get("ledger_memory.held_mb"), Some(&52.5));
+        let text = r.render();
+        assert!(text.contains("| `verify/floor_hmac` |"), "{text}");
+        assert!(text.contains("| 1.00 |"), "{text}");
+        assert!(text.contains("| - | 52.50 | met |"), "{text}");
+    }
+}
