@@ -5,7 +5,8 @@ Every candidate checks the same token (the Rust benches' claims and secret), and
 first shown to accept it and to refuse it once its signature is altered, so no candidate is
 timed doing less than a verification. The rounds interleave the candidates (each round times
 every candidate once, in turn), so drifting load on a shared machine hits them alike; the
-table gives the median of the rounds and the ratios between medians of the same run.
+table gives the median of the rounds, and each ratio is the median of the per-round ratios
+(the ratio of the medians beside it).
 
 Not a test: nothing here is asserted about time.
 """
@@ -23,7 +24,7 @@ import sys
 import time
 import timeit
 import warnings
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import airisk_auth as aa
 
@@ -36,7 +37,6 @@ TOKEN_TTL = 3600
 HS256_SECRET = b"airisk-auth bench HS256 secret!!"
 # The flow derives a 22-character base64url jti from the code id; any such value will do.
 JTI = "bQx3Yk9TzR1uVwA5pL0c2E"
-assert len(HS256_SECRET) == 32
 
 
 class Candidate(NamedTuple):
@@ -156,31 +156,39 @@ def tampered(token: str) -> str:
     return token[:-2] + ("A" if last != "A" else "B") + token[-1]
 
 
+def require(condition: bool, message: str) -> None:
+    """Stops the bench when a candidate does not verify as it should (not `assert`: -O)."""
+    if not condition:
+        raise SystemExit(f"bench_verify: {message}")
+
+
 def check_candidates(token: str, now: int, found: list[Candidate]) -> None:
-    """Each candidate must accept the token and refuse a forged signature."""
-    forged = tampered(token)
+    """Each candidate must accept the token and refuse it with a forged signature."""
     for cand in found:
-        result = cand.fn()
+        result: Any = cand.fn()
         if cand.key.startswith("floor"):
-            assert result is True, cand.key
+            require(result is True, f"{cand.key} does not match the token's signature")
         elif cand.key == "ours":
-            assert result.userid == USERID and result.iss == ISSUER, result  # type: ignore[attr-defined]
+            require(result.userid == USERID and result.iss == ISSUER, f"ours gave {result!r}")
         elif cand.key == "ours_batch":
-            assert all(getattr(c, "userid", None) == USERID for c in result)  # type: ignore[attr-defined]
+            require(all(getattr(c, "userid", None) == USERID for c in result), "verify_many failed")
         else:
-            assert isinstance(result, dict) and result["sub"] == USERID, result
-    # Forged tokens: rebuild the candidates on the forged token and expect a refusal.
-    for cand in candidates(forged, now):
-        if cand.key.startswith("floor"):
-            assert cand.fn() is False, cand.key
-            continue
+            require(isinstance(result, dict) and result.get("sub") == USERID, f"{cand.key}: {result!r}")
+    # The same candidates built on the forged token must refuse it.
+    for cand in candidates(tampered(token), now):
         try:
             result = cand.fn()
-        except Exception:  # noqa: BLE001 - every library has its own error class
+        except aa.InvalidSignatureError:
             continue
-        if cand.key == "ours_batch" and all(isinstance(r, aa.InvalidSignatureError) for r in result):  # type: ignore[attr-defined]
+        except Exception as e:  # every peer has its own error class
+            require(not cand.key.startswith("ours"), f"{cand.key} raised {e!r}, not InvalidSignatureError")
             continue
-        raise AssertionError(f"{cand.key} accepted a forged signature")
+        if cand.key.startswith("floor"):
+            require(result is False, f"{cand.key} matched a forged signature")
+        elif cand.key == "ours_batch":
+            require(all(isinstance(r, aa.InvalidSignatureError) for r in result), "verify_many accepted a forgery")
+        else:
+            require(False, f"{cand.key} accepted a forged signature")
 
 
 def calibrate(fn: Callable[[], object], target: float) -> int:
@@ -218,8 +226,8 @@ def fmt_time(seconds: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds (median taken)")
-    parser.add_argument("--target", type=float, default=0.08, help="seconds per candidate per round")
+    parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds (median taken)")
+    parser.add_argument("--target", type=float, default=0.03, help="seconds per candidate per round")
     parser.add_argument("--json", help="also write the medians (seconds) and ratios to this file")
     args = parser.parse_args()
 
