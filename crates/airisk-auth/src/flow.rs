@@ -179,15 +179,31 @@ fn trace_id() -> String {
     format!("00-{}-{}-00", &hex[..32], &hex[32..])
 }
 
-/// Parameters of one request: names and values, decoded, none repeated.
-/// Values are wiped on drop: a token request carries the client secret and
-/// the PKCE verifier.
-#[derive(Default)]
-struct Params(Vec<(Zeroizing<String>, Zeroizing<String>)>);
+/// A decoded parameter name or value: borrowed from the request when decoding
+/// leaves it unchanged (nothing to copy, nothing to wipe: the buffer is the
+/// caller's), else decoded into a buffer wiped on drop, since a token request
+/// carries the client secret and the PKCE verifier.
+enum Text<'a> {
+    Borrowed(&'a str),
+    Decoded(Zeroizing<String>),
+}
 
-impl Params {
-    fn push(&mut self, name: Zeroizing<String>, value: Zeroizing<String>) -> Result<()> {
-        if self.0.iter().any(|(n, _)| *n == name) {
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(text) => text,
+            Text::Decoded(text) => text,
+        }
+    }
+}
+
+/// Parameters of one request: names and values, decoded, none repeated.
+#[derive(Default)]
+struct Params<'a>(Vec<(Text<'a>, Text<'a>)>);
+
+impl<'a> Params<'a> {
+    fn push(&mut self, name: Text<'a>, value: Text<'a>) -> Result<()> {
+        if self.0.iter().any(|(n, _)| n.as_str() == name.as_str()) {
             return Err(Error::DuplicateParameter);
         }
         self.0.push((name, value));
@@ -209,7 +225,7 @@ impl Params {
 
     /// Strict `application/x-www-form-urlencoded` (the WHATWG algorithm, minus its
     /// lossy UTF-8 and its tolerance of bad percent escapes).
-    fn from_form(input: &[u8]) -> Result<Self> {
+    fn from_form(input: &'a [u8]) -> Result<Self> {
         let mut params = Params::default();
         for pair in input.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
             let (name, value) = match pair.iter().position(|&b| b == b'=') {
@@ -221,14 +237,18 @@ impl Params {
         Ok(params)
     }
 
-    fn from_json(input: &[u8]) -> Result<Self> {
+    fn from_json(input: &'a [u8]) -> Result<Self> {
         let JsonParams(params) =
             serde_json::from_slice(input).map_err(|_| Error::MalformedRequest)?;
         Ok(params)
     }
 }
 
-fn form_decode(raw: &[u8]) -> Result<Zeroizing<String>> {
+fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        let text = core::str::from_utf8(raw).map_err(|_| Error::MalformedRequest)?;
+        return Ok(Text::Borrowed(text));
+    }
     // Decoding never grows the text, so this buffer is never reallocated (and
     // no unwiped copy of a secret is left behind).
     let mut bytes = Zeroizing::new(Vec::with_capacity(raw.len()));
@@ -251,18 +271,40 @@ fn form_decode(raw: &[u8]) -> Result<Zeroizing<String>> {
     }
     core::str::from_utf8(&bytes).map_err(|_| Error::MalformedRequest)?;
     String::from_utf8(core::mem::take(&mut *bytes))
-        .map(Zeroizing::new)
+        .map(|text| Text::Decoded(Zeroizing::new(text)))
         .map_err(|_| Error::MalformedRequest)
 }
 
-/// A JSON object whose values are all strings and whose members do not repeat.
-struct JsonParams(Params);
-
-impl<'de> de::Deserialize<'de> for JsonParams {
+impl<'de> de::Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = JsonParams;
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> core::result::Result<Self::Value, E> {
+                Ok(Text::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Self::Value, E> {
+                Ok(Text::Decoded(Zeroizing::new(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A JSON object whose values are all strings and whose members do not repeat.
+struct JsonParams<'a>(Params<'a>);
+
+impl<'de> de::Deserialize<'de> for JsonParams<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JsonParams<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of strings")
             }
@@ -271,8 +313,8 @@ impl<'de> de::Deserialize<'de> for JsonParams {
                 mut map: A,
             ) -> core::result::Result<Self::Value, A::Error> {
                 let mut params = Params::default();
-                while let Some(name) = map.next_key::<Zeroizing<String>>()? {
-                    let value = map.next_value::<Zeroizing<String>>()?;
+                while let Some(name) = map.next_key::<Text<'de>>()? {
+                    let value = map.next_value::<Text<'de>>()?;
                     params
                         .push(name, value)
                         .map_err(|_| de::Error::custom("repeated member"))?;
@@ -618,7 +660,7 @@ impl Issuer {
 }
 
 /// The parameters of a token request body, bounded, strictly decoded.
-fn token_params(content_type: Option<&str>, body: &[u8]) -> Result<Params> {
+fn token_params<'a>(content_type: Option<&str>, body: &'a [u8]) -> Result<Params<'a>> {
     if body.len() > MAX_BODY_LEN {
         return Err(Error::RequestTooLarge);
     }
