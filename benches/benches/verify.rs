@@ -93,6 +93,9 @@ fn bench_verify(c: &mut Criterion) {
     g.bench_function("airisk_hs256_user", |b| {
         b.iter(|| user.verify_at(black_box(&fx.hs256_user), now));
     });
+    g.bench_function("airisk_hs256_user_borrowed", |b| {
+        b.iter(|| user.verify_with(black_box(&fx.hs256_user), now, |c| c.userid().map(str::len)));
+    });
     g.bench_function("jsonwebtoken_hs256", |b| {
         b.iter(|| {
             jsonwebtoken::decode::<PeerClaims>(

@@ -475,11 +475,50 @@ impl Verifier {
     /// # Errors
     /// The first rule broken, as listed in the [module docs](self).
     pub fn verify_at(&self, token: &str, now: u64) -> Result<Claims> {
-        let raw_len = token.len();
-        if raw_len > self.policy.max_token_len {
+        // A closure, not the method path: `finish` must accept claims of any lifetime.
+        #[allow(clippy::redundant_closure_for_method_calls)]
+        self.verify_then(token, now, |raw| raw.into_owned())
+    }
+
+    /// Verifies `token` at `now` and lends its claims to `read`, without
+    /// copying them out of the decoded token: the hot path for a service that
+    /// needs only a field or two (the userid, say). Same checks, same errors,
+    /// as [`Verifier::verify_at`].
+    ///
+    /// ```
+    /// # use airisk_auth::keys::{Key, KeySet};
+    /// # use airisk_auth::token::{Claims, Policy, Verifier};
+    /// # use std::sync::Arc;
+    /// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k1")?)?);
+    /// # let token = keys.mint(&Claims::user("https://airisk.example", "abc123", "user_42", 1_000, 3_600, "id-1"))?;
+    /// let verifier = Verifier::new(keys, Policy::new("https://airisk.example"));
+    /// let is_42 = verifier.verify_with(&token, 2_000, |claims| claims.userid() == Some("user_42"))?;
+    /// assert!(is_42);
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first rule broken, as listed in the [module docs](self).
+    pub fn verify_with<R>(
+        &self,
+        token: &str,
+        now: u64,
+        read: impl FnOnce(&ClaimsRef<'_>) -> R,
+    ) -> Result<R> {
+        self.verify_then(token, now, |raw| read(&ClaimsRef(&raw)))
+    }
+
+    /// Every check of a verification; `finish` turns the accepted claims,
+    /// still borrowed from the decoded payload, into the caller's result.
+    fn verify_then<R>(
+        &self,
+        token: &str,
+        now: u64,
+        finish: impl FnOnce(RawClaims<'_>) -> R,
+    ) -> Result<R> {
+        if token.len() > self.policy.max_token_len {
             return Err(Error::TokenTooLarge);
         }
-        let bytes = token.as_bytes();
         let (header, payload, signature) = split_compact(token)?;
         let key = match self.keys.by_encoded_header(header) {
             Some(key) => key,
@@ -492,7 +531,7 @@ impl Verifier {
         if sig_len != alg.signature_len() {
             return Err(Error::InvalidSignature);
         }
-        let signing_input = &bytes[..header.len() + 1 + payload.len()];
+        let signing_input = &token.as_bytes()[..header.len() + 1 + payload.len()];
         key.verify(signing_input, &sig[..sig_len])?;
 
         let mut stack = [0u8; STACK_PAYLOAD_LEN];
@@ -507,13 +546,12 @@ impl Verifier {
         };
         let claims = parse_claims(claims_json)?;
         self.check_claims(&claims, now)?;
-        let claims = claims.into_owned();
         if let (Some(list), Some(jti)) = (&self.revocations, claims.jti.as_deref()) {
             if list.is_revoked(jti, now)? {
                 return Err(Error::TokenRevoked);
             }
         }
-        Ok(claims)
+        Ok(finish(claims))
     }
 
     fn select_key_by_header(&self, encoded_header: &[u8]) -> Result<&Key> {
@@ -818,6 +856,102 @@ fn owned(text: Cow<'_, str>) -> String {
         Cow::Owned(mut out) => {
             out.reserve_exact(1);
             out
+        }
+    }
+}
+
+/// Verified claims lent by [`Verifier::verify_with`]: the same fields as
+/// [`Claims`], borrowed from the decoded token instead of copied.
+pub struct ClaimsRef<'a>(&'a RawClaims<'a>);
+
+impl fmt::Debug for ClaimsRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimsRef")
+            .field("iss", &self.iss())
+            .field("sub", &self.sub())
+            .field("client_id", &self.client_id())
+            .field("user_token", &self.user_token())
+            .field("exp", &self.exp())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClaimsRef<'_> {
+    /// `iss`.
+    #[must_use]
+    pub fn iss(&self) -> &str {
+        self.0.iss.as_deref().unwrap_or_default()
+    }
+    /// `sub`.
+    #[must_use]
+    pub fn sub(&self) -> Option<&str> {
+        self.0.sub.as_deref()
+    }
+    /// The audiences (`aud`), in order.
+    pub fn audiences(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .aud
+            .iter()
+            .flat_map(|a| a.0.iter().map(AsRef::as_ref))
+    }
+    /// `client_id`.
+    #[must_use]
+    pub fn client_id(&self) -> Option<&str> {
+        self.0.client_id.as_deref()
+    }
+    /// Whether this is a user-specific token.
+    #[must_use]
+    pub fn user_token(&self) -> bool {
+        self.0.user_token == Some(true)
+    }
+    /// The userid of a user token (`sub`), `None` for a generic token.
+    #[must_use]
+    pub fn userid(&self) -> Option<&str> {
+        if self.user_token() {
+            self.sub()
+        } else {
+            None
+        }
+    }
+    /// `company_id`.
+    #[must_use]
+    pub fn company_id(&self) -> Option<&str> {
+        self.0.company_id.as_deref()
+    }
+    /// `iat`.
+    #[must_use]
+    pub fn iat(&self) -> Option<u64> {
+        self.0.iat
+    }
+    /// `nbf`.
+    #[must_use]
+    pub fn nbf(&self) -> Option<u64> {
+        self.0.nbf
+    }
+    /// `exp`.
+    #[must_use]
+    pub fn exp(&self) -> u64 {
+        self.0.exp.unwrap_or_default()
+    }
+    /// `jti`.
+    #[must_use]
+    pub fn jti(&self) -> Option<&str> {
+        self.0.jti.as_deref()
+    }
+    /// An owned copy, as [`Verifier::verify_at`] returns.
+    #[must_use]
+    pub fn to_claims(&self) -> Claims {
+        Claims {
+            iss: self.iss().to_owned(),
+            sub: self.sub().map(str::to_owned),
+            aud: self.audiences().map(str::to_owned).collect(),
+            client_id: self.client_id().map(str::to_owned),
+            user_token: self.user_token(),
+            company_id: self.company_id().map(str::to_owned),
+            iat: self.iat(),
+            nbf: self.nbf(),
+            exp: self.exp(),
+            jti: self.jti().map(str::to_owned),
         }
     }
 }

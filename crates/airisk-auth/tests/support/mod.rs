@@ -307,6 +307,13 @@ pub fn run_verify_case(
     let verifier = Verifier::new(Arc::new(keys), policy);
     let token = case_token(case);
     let got = verifier.verify_at(&token, case["now"].as_u64().unwrap());
+    // The borrowing entry point gives the same verdict and the same claims.
+    let lent = verifier.verify_with(&token, case["now"].as_u64().unwrap(), |c| c.to_claims());
+    if lent != got {
+        return Err(format!(
+            "{name}: verify_with gave {lent:?}, verify_at {got:?}"
+        ));
+    }
     match (
         got,
         case["expect"].get("claims"),
