@@ -35,6 +35,7 @@ use core::fmt;
 use ring::digest;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -338,13 +339,15 @@ pub struct MemoryRegistry {
     users: HashMap<String, Arc<User>>,
 }
 
+/// The document's outline: each entry is kept as its raw text, so that an
+/// error in it can be reported where the entry starts.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Document {
-    #[serde(default)]
-    clients: Vec<ClientEntry>,
-    #[serde(default)]
-    users: Vec<UserEntry>,
+struct Document<'a> {
+    #[serde(default, borrow)]
+    clients: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    users: Vec<&'a RawValue>,
 }
 
 struct ClientEntry(Client);
@@ -457,30 +460,68 @@ impl MemoryRegistry {
                 message: "the document is larger than 16 MiB".into(),
             });
         }
-        let doc: Document = serde_json::from_str(json).map_err(|e| LoadError {
+        let doc: Document<'_> = serde_json::from_str(json).map_err(|e| LoadError {
             line: e.line(),
             column: e.column(),
             message: strip_position(&e.to_string()),
         })?;
         let mut registry = Self::new();
-        for ClientEntry(client) in doc.clients {
+        for raw in doc.clients {
+            let ClientEntry(client) = parse_entry(json, raw)?;
             let id = client.client_id.clone();
-            registry.add_client(client).map_err(|_| LoadError {
-                line: 0,
-                column: 0,
-                message: format!("client_id {id:?} appears twice"),
-            })?;
+            registry
+                .add_client(client)
+                .map_err(|_| entry_error(json, raw, format!("client_id {id:?} appears twice")))?;
         }
-        for UserEntry(user) in doc.users {
+        for raw in doc.users {
+            let UserEntry(user) = parse_entry(json, raw)?;
             let id = user.userid.clone();
-            registry.add_user(user).map_err(|_| LoadError {
-                line: 0,
-                column: 0,
-                message: format!("userid {id:?} appears twice"),
-            })?;
+            registry
+                .add_user(user)
+                .map_err(|_| entry_error(json, raw, format!("userid {id:?} appears twice")))?;
         }
         Ok(registry)
     }
+}
+
+/// The 1-based line and column of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
+    (line, column)
+}
+
+/// Where `raw` (a slice of `document`) starts in it.
+fn offset_in(document: &str, raw: &RawValue) -> usize {
+    raw.get()
+        .as_ptr()
+        .addr()
+        .saturating_sub(document.as_ptr().addr())
+}
+
+/// An error about a whole entry, placed at the entry's first character.
+fn entry_error(document: &str, raw: &RawValue, message: String) -> LoadError {
+    let (line, column) = position(document, offset_in(document, raw));
+    LoadError {
+        line,
+        column,
+        message,
+    }
+}
+
+/// Parses one entry; any error in it is placed where the entry starts (the
+/// entry is known to be well-formed JSON, so what is wrong is its content, and
+/// the message names the member).
+fn parse_entry<'a, T: Deserialize<'a>>(
+    document: &str,
+    raw: &'a RawValue,
+) -> core::result::Result<T, LoadError> {
+    serde_json::from_str(raw.get())
+        .map_err(|e| entry_error(document, raw, strip_position(&e.to_string())))
 }
 
 /// serde_json appends " at line L column C"; the position is reported apart.
@@ -551,15 +592,18 @@ mod tests {
     fn load_errors_have_positions_and_no_secrets() {
         let doc = "{\n \"clients\": [\n  {\"client_id\": \"a\", \"client_secret\": \"TOPSECRET\",\n   \"redirect_uri\": \"https://a.example/cb,\"}\n ]\n}";
         let err = MemoryRegistry::from_json(doc).unwrap_err();
-        // serde_json reports the end of the offending client object.
-        assert!((4..=5).contains(&err.line), "{err}");
+        // A problem found once the entry is complete is placed at its start.
+        assert_eq!((err.line, err.column), (3, 3), "{err}");
         assert!(err.message.contains("empty redirect_uri"), "{err}");
         assert!(!err.to_string().contains("TOPSECRET"));
-        let dup = r#"{"users":[{"userid":"u"},{"userid":"u"}]}"#;
-        assert!(MemoryRegistry::from_json(dup)
-            .unwrap_err()
-            .message
-            .contains("twice"));
+        let dup = "{\"users\": [\n  {\"userid\": \"u\"},\n  {\"userid\": \"u\"}\n]}";
+        let err = MemoryRegistry::from_json(dup).unwrap_err();
+        assert!(err.message.contains("twice"), "{err}");
+        assert_eq!((err.line, err.column), (3, 3), "{err}");
+        let typed = "{\"users\": [\n  {\"userid\": 7}\n]}";
+        let err = MemoryRegistry::from_json(typed).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 3), "{err}");
+        assert!(err.message.contains("invalid type"), "{err}");
         let typo = r#"{"clients":[{"client_id":"a","client_secret":"s","redirect_uris":"https://a.example/cb"}]}"#;
         assert!(MemoryRegistry::from_json(typo).is_err());
     }
