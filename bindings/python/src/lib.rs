@@ -418,7 +418,6 @@ fn key_set_repr(set: &CoreKeySet) -> String {
 #[pyclass(frozen, module = "airisk_auth", name = "Policy")]
 struct PyPolicy {
     inner: token::Policy,
-    require_access_token_claims: bool,
 }
 
 #[pymethods]
@@ -444,10 +443,7 @@ impl PyPolicy {
         if let Some(audience) = audience {
             policy = policy.with_audience(audience);
         }
-        Ok(PyPolicy {
-            inner: policy,
-            require_access_token_claims,
-        })
+        Ok(PyPolicy { inner: policy })
     }
 
     #[getter]
@@ -472,7 +468,7 @@ impl PyPolicy {
     }
     #[getter]
     fn require_access_token_claims(&self) -> bool {
-        self.require_access_token_claims
+        self.inner.requires_access_token_claims()
     }
 
     fn __repr__(&self) -> String {
@@ -483,7 +479,7 @@ impl PyPolicy {
             self.inner.leeway(),
             self.inner.max_token_len(),
             repr_bool(self.inner.requires_user()),
-            repr_bool(self.require_access_token_claims),
+            repr_bool(self.inner.requires_access_token_claims()),
         )
     }
 }

@@ -121,7 +121,7 @@ fn keygen(args: &KeygenArgs, json: bool) -> Result<(), Failure> {
         }
         _ => KeySet::single(key).map_err(|e| Failure::Usage(describe(e)))?,
     };
-    let document = Zeroizing::new(json_text(&set.to_json(true), json));
+    let document = set.to_json_string(true, !json);
 
     let Some(path) = args.out.as_deref().filter(|_| !args.print) else {
         eprintln!(

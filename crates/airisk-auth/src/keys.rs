@@ -341,12 +341,6 @@ impl Key {
         !matches!(self.material, Material::Ed25519Public { .. })
     }
 
-    /// Whether the key's material is public and may be published in a JWKS.
-    #[must_use]
-    pub fn is_asymmetric(&self) -> bool {
-        self.algorithm() == Algorithm::EdDsa
-    }
-
     fn public_key_bytes(&self) -> Option<&[u8]> {
         match &self.material {
             Material::Ed25519Pair { public, .. } | Material::Ed25519Public { public } => {
@@ -648,14 +642,28 @@ impl KeySet {
         serde_json::Value::Object(doc)
     }
 
-    /// [`KeySet::to_json`] as text in a buffer wiped on drop; the intermediate
-    /// JSON values holding secrets are wiped too.
+    /// [`KeySet::to_json`] as text ending in a newline (compact, or indented when
+    /// `pretty`), in a buffer wiped on drop. The intermediate JSON values holding
+    /// secrets are wiped too, and the buffer is sized before it is written: a
+    /// growing one would leave unwiped copies behind each time it reallocated.
     #[must_use]
-    pub fn to_json_string(&self, include_private: bool) -> Zeroizing<String> {
+    pub fn to_json_string(&self, include_private: bool, pretty: bool) -> Zeroizing<String> {
+        fn write(doc: &serde_json::Value, pretty: bool, out: impl std::io::Write) {
+            // Writing a Value to memory cannot fail.
+            let _ = if pretty {
+                serde_json::to_writer_pretty(out, doc)
+            } else {
+                serde_json::to_writer(out, doc)
+            };
+        }
         let mut doc = self.to_json(include_private);
-        let text = Zeroizing::new(doc.to_string());
+        let mut counter = ByteCounter(0);
+        write(&doc, pretty, &mut counter);
+        let mut bytes = Zeroizing::new(Vec::with_capacity(counter.0 + 1));
+        write(&doc, pretty, &mut *bytes);
+        bytes.push(b'\n');
         wipe_json(&mut doc);
-        text
+        Zeroizing::new(String::from_utf8(core::mem::take(&mut *bytes)).unwrap_or_default())
     }
 
     /// The public keys as a JWKS document (RFC 7517 §5) for other systems to
@@ -664,6 +672,19 @@ impl KeySet {
     pub fn to_jwks(&self) -> serde_json::Value {
         let keys: Vec<_> = self.keys.iter().filter_map(|k| k.to_jwk(false)).collect();
         serde_json::json!({ "keys": keys })
+    }
+}
+
+/// Counts the bytes written to it.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -727,6 +748,19 @@ mod tests {
         assert!(!Key::from_jwk(&public).unwrap().can_sign());
         let lying = private.replace("EdDSA", "HS256");
         assert_eq!(Key::from_jwk(&lying).unwrap_err(), Error::InvalidKey);
+    }
+
+    #[test]
+    fn json_text_round_trips_in_both_layouts() {
+        let set = KeySet::single(Key::generate_ed25519("e").unwrap()).unwrap();
+        for pretty in [false, true] {
+            let text = set.to_json_string(true, pretty);
+            assert!(text.ends_with('\n'));
+            assert_eq!(text.len(), text.capacity(), "sized before it was written");
+            let back = KeySet::from_json(&text).unwrap();
+            assert_eq!(back.active().unwrap().kid(), Some("e"));
+            assert!(back.active().unwrap().can_sign());
+        }
     }
 
     #[test]
