@@ -76,6 +76,7 @@ use crate::error::{Error, Result};
 use crate::keys::KeySet;
 use crate::ledger::{MemoryLedger, Redemption, RedemptionLedger, RevocationList};
 use crate::registry::{Registry, MAX_ID_LEN, MAX_REDIRECT_URI_LEN, MAX_SECRET_LEN};
+use crate::text::Text;
 use crate::token::{Claims, Policy, Verifier};
 use core::fmt;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -179,24 +180,6 @@ fn trace_id() -> String {
     format!("00-{}-{}-00", &hex[..32], &hex[32..])
 }
 
-/// A decoded parameter name or value: borrowed from the request when decoding
-/// leaves it unchanged (nothing to copy, nothing to wipe: the buffer is the
-/// caller's), else decoded into a buffer wiped on drop, since a token request
-/// carries the client secret and the PKCE verifier.
-enum Text<'a> {
-    Borrowed(&'a str),
-    Decoded(Zeroizing<String>),
-}
-
-impl Text<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Text::Borrowed(text) => text,
-            Text::Decoded(text) => text,
-        }
-    }
-}
-
 /// Parameters of one request: names and values, decoded, none repeated.
 #[derive(Default)]
 struct Params<'a>(Vec<(Text<'a>, Text<'a>)>);
@@ -271,30 +254,8 @@ fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
     }
     core::str::from_utf8(&bytes).map_err(|_| Error::MalformedRequest)?;
     String::from_utf8(core::mem::take(&mut *bytes))
-        .map(|text| Text::Decoded(Zeroizing::new(text)))
+        .map(|text| Text::Owned(Zeroizing::new(text)))
         .map_err(|_| Error::MalformedRequest)
-}
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                v: &'de str,
-            ) -> core::result::Result<Self::Value, E> {
-                Ok(Text::Borrowed(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Self::Value, E> {
-                Ok(Text::Decoded(Zeroizing::new(v.to_owned())))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }
 
 /// A JSON object whose values are all strings and whose members do not repeat.

@@ -56,6 +56,7 @@ pub mod flow;
 pub mod keys;
 pub mod ledger;
 pub mod registry;
+mod text;
 pub mod token;
 
 pub use error::{Error, Result};

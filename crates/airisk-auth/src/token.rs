@@ -66,12 +66,13 @@ use crate::encoding::{b64_decode, b64_decode_into, b64_encode};
 use crate::error::{Error, Result};
 use crate::keys::{Algorithm, Key, KeySet};
 use crate::ledger::RevocationList;
+use crate::text::Text;
 use core::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The default clock-skew allowance, in seconds.
 pub const DEFAULT_LEEWAY: u64 = 30;
@@ -632,31 +633,6 @@ fn split_compact(token: &str) -> Result<(&[u8], &[u8], &[u8])> {
 // ---------------------------------------------------------------------------
 // Strict JSON: objects whose members may not repeat, borrowed where possible.
 
-/// A JSON string, borrowed from the input when it has no escapes.
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Str<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                v: &'de str,
-            ) -> core::result::Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 /// A NumericDate: a non-negative JSON integer no later than [`MAX_NUMERIC_DATE`].
 struct NumericDate(u64);
 
@@ -681,11 +657,11 @@ impl<'de> Deserialize<'de> for NumericDate {
 }
 
 /// The `aud` claim: one string or an array of strings.
-struct Aud<'a>(Vec<Cow<'a, str>>);
+struct Aud<'a>(Vec<Text<'a>>);
 
 impl Aud<'_> {
     fn contains(&self, want: &str) -> bool {
-        self.0.iter().any(|a| a == want)
+        self.0.iter().any(|a| a.as_str() == want)
     }
 }
 
@@ -701,17 +677,17 @@ impl<'de> Deserialize<'de> for Aud<'de> {
                 self,
                 v: &'de str,
             ) -> core::result::Result<Self::Value, E> {
-                Ok(Aud(vec![Cow::Borrowed(v)]))
+                Ok(Aud(vec![Text::Borrowed(v)]))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Self::Value, E> {
-                Ok(Aud(vec![Cow::Owned(v.to_owned())]))
+                Ok(Aud(vec![Text::Owned(Zeroizing::new(v.to_owned()))]))
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 mut seq: A,
             ) -> core::result::Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(Str(s)) = seq.next_element::<Str<'de>>()? {
+                while let Some(s) = seq.next_element::<Text<'de>>()? {
                     out.push(s);
                 }
                 Ok(Aud(out))
@@ -726,7 +702,7 @@ impl<'de> Deserialize<'de> for Aud<'de> {
 #[derive(Default)]
 struct SeenMembers<'a> {
     known: u32,
-    unknown: HashSet<Cow<'a, str>>,
+    unknown: HashSet<Text<'a>>,
 }
 
 impl<'a> SeenMembers<'a> {
@@ -737,7 +713,7 @@ impl<'a> SeenMembers<'a> {
         self.known |= bit;
         Ok(())
     }
-    fn unknown<E: de::Error>(&mut self, name: Cow<'a, str>) -> core::result::Result<(), E> {
+    fn unknown<E: de::Error>(&mut self, name: Text<'a>) -> core::result::Result<(), E> {
         if !self.unknown.insert(name) {
             return Err(E::custom("repeated member"));
         }
@@ -746,9 +722,9 @@ impl<'a> SeenMembers<'a> {
 }
 
 struct RawHeader<'a> {
-    alg: Option<Cow<'a, str>>,
-    typ: Option<Cow<'a, str>>,
-    kid: Option<Cow<'a, str>>,
+    alg: Option<Text<'a>>,
+    typ: Option<Text<'a>>,
+    kid: Option<Text<'a>>,
     crit: bool,
 }
 
@@ -771,19 +747,19 @@ impl<'de> Deserialize<'de> for RawHeader<'de> {
                     kid: None,
                     crit: false,
                 };
-                while let Some(Str(name)) = map.next_key::<Str<'de>>()? {
-                    match name.as_ref() {
+                while let Some(name) = map.next_key::<Text<'de>>()? {
+                    match name.as_str() {
                         "alg" => {
                             seen.known(1)?;
-                            h.alg = Some(map.next_value::<Str<'de>>()?.0);
+                            h.alg = Some(map.next_value::<Text<'de>>()?);
                         }
                         "typ" => {
                             seen.known(2)?;
-                            h.typ = Some(map.next_value::<Str<'de>>()?.0);
+                            h.typ = Some(map.next_value::<Text<'de>>()?);
                         }
                         "kid" => {
                             seen.known(4)?;
-                            h.kid = Some(map.next_value::<Str<'de>>()?.0);
+                            h.kid = Some(map.next_value::<Text<'de>>()?);
                         }
                         "crit" => {
                             seen.known(8)?;
@@ -811,51 +787,34 @@ fn parse_header(json: &[u8]) -> Result<RawHeader<'_>> {
 }
 
 struct RawClaims<'a> {
-    iss: Option<Cow<'a, str>>,
-    sub: Option<Cow<'a, str>>,
+    iss: Option<Text<'a>>,
+    sub: Option<Text<'a>>,
     aud: Option<Aud<'a>>,
-    client_id: Option<Cow<'a, str>>,
+    client_id: Option<Text<'a>>,
     user_token: Option<bool>,
-    company_id: Option<Cow<'a, str>>,
+    company_id: Option<Text<'a>>,
     iat: Option<u64>,
     nbf: Option<u64>,
     exp: Option<u64>,
-    jti: Option<Cow<'a, str>>,
+    jti: Option<Text<'a>>,
 }
 
 impl RawClaims<'_> {
     fn into_owned(self) -> Claims {
         Claims {
-            iss: self.iss.map(owned).unwrap_or_default(),
-            sub: self.sub.map(owned),
+            iss: self.iss.map(Text::into_string).unwrap_or_default(),
+            sub: self.sub.map(Text::into_string),
             aud: self
                 .aud
-                .map(|a| a.0.into_iter().map(owned).collect())
+                .map(|a| a.0.into_iter().map(Text::into_string).collect())
                 .unwrap_or_default(),
-            client_id: self.client_id.map(owned),
+            client_id: self.client_id.map(Text::into_string),
             user_token: self.user_token.unwrap_or(false),
-            company_id: self.company_id.map(owned),
+            company_id: self.company_id.map(Text::into_string),
             iat: self.iat,
             nbf: self.nbf,
             exp: self.exp.unwrap_or_default(),
-            jti: self.jti.map(owned),
-        }
-    }
-}
-
-/// An owned claim string with one spare byte of capacity: the C binding appends
-/// its NUL terminator in place instead of reallocating each string of every
-/// verified token (measured at a tenth of a C verify, BENCHMARKS.md).
-fn owned(text: Cow<'_, str>) -> String {
-    match text {
-        Cow::Borrowed(text) => {
-            let mut out = String::with_capacity(text.len() + 1);
-            out.push_str(text);
-            out
-        }
-        Cow::Owned(mut out) => {
-            out.reserve_exact(1);
-            out
+            jti: self.jti.map(Text::into_string),
         }
     }
 }
@@ -889,10 +848,7 @@ impl ClaimsRef<'_> {
     }
     /// The audiences (`aud`), in order.
     pub fn audiences(&self) -> impl Iterator<Item = &str> {
-        self.0
-            .aud
-            .iter()
-            .flat_map(|a| a.0.iter().map(AsRef::as_ref))
+        self.0.aud.iter().flat_map(|a| a.0.iter().map(Text::as_str))
     }
     /// `client_id`.
     #[must_use]
@@ -981,15 +937,15 @@ impl<'de> Deserialize<'de> for RawClaims<'de> {
                     exp: None,
                     jti: None,
                 };
-                while let Some(Str(name)) = map.next_key::<Str<'de>>()? {
-                    match name.as_ref() {
+                while let Some(name) = map.next_key::<Text<'de>>()? {
+                    match name.as_str() {
                         "iss" => {
                             seen.known(1)?;
-                            c.iss = Some(map.next_value::<Str<'de>>()?.0);
+                            c.iss = Some(map.next_value::<Text<'de>>()?);
                         }
                         "sub" => {
                             seen.known(2)?;
-                            c.sub = Some(map.next_value::<Str<'de>>()?.0);
+                            c.sub = Some(map.next_value::<Text<'de>>()?);
                         }
                         "aud" => {
                             seen.known(4)?;
@@ -997,7 +953,7 @@ impl<'de> Deserialize<'de> for RawClaims<'de> {
                         }
                         "client_id" => {
                             seen.known(8)?;
-                            c.client_id = Some(map.next_value::<Str<'de>>()?.0);
+                            c.client_id = Some(map.next_value::<Text<'de>>()?);
                         }
                         "user_token" => {
                             seen.known(16)?;
@@ -1005,7 +961,7 @@ impl<'de> Deserialize<'de> for RawClaims<'de> {
                         }
                         "company_id" => {
                             seen.known(32)?;
-                            c.company_id = Some(map.next_value::<Str<'de>>()?.0);
+                            c.company_id = Some(map.next_value::<Text<'de>>()?);
                         }
                         "iat" => {
                             seen.known(64)?;
@@ -1021,7 +977,7 @@ impl<'de> Deserialize<'de> for RawClaims<'de> {
                         }
                         "jti" => {
                             seen.known(512)?;
-                            c.jti = Some(map.next_value::<Str<'de>>()?.0);
+                            c.jti = Some(map.next_value::<Text<'de>>()?);
                         }
                         _ => {
                             seen.unknown(name)?;
