@@ -11,19 +11,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv-bench"
-PY="$VENV/bin/python"
-
-if [ ! -x "$PY" ]; then
-    echo "== creating $VENV"
-    python3 -m venv "$VENV"
-fi
-STAMP="$VENV/.requirements-bench.sha256"
-WANT="$(sha256sum requirements-bench.txt | cut -d' ' -f1)"
-if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
-    echo "== installing requirements-bench.txt"
-    "$PY" -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
-    echo "$WANT" > "$STAMP"
-fi
+# shellcheck source=scripts/python-venv.sh
+. "$ROOT/scripts/python-venv.sh"
+ensure_venv "$VENV" requirements-bench.txt
 
 echo "== building the extension (maturin build --release)"
 # A wheel installed as a copy: `maturin develop` would put the release .so into

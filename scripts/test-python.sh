@@ -10,20 +10,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
-PY="$VENV/bin/python"
-
-if [ ! -x "$PY" ]; then
-    echo "== creating $VENV"
-    python3 -m venv "$VENV"
-fi
-# Reinstall the pinned tools only when requirements-dev.txt changed.
-STAMP="$VENV/.requirements-dev.sha256"
-WANT="$(sha256sum requirements-dev.txt | cut -d' ' -f1)"
-if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
-    echo "== installing requirements-dev.txt"
-    "$PY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-    echo "$WANT" > "$STAMP"
-fi
+# shellcheck source=scripts/python-venv.sh
+. "$ROOT/scripts/python-venv.sh"
+ensure_venv "$VENV" requirements-dev.txt
 
 echo "== building the extension (maturin develop)"
 # maturin develop installs into the virtualenv named by VIRTUAL_ENV.
