@@ -192,16 +192,17 @@ fn texts() -> &'static Texts {
     })
 }
 
+/// The name and message of a non-zero `code`, if it is one of the core's.
+fn entry(code: u32) -> Option<&'static (u32, CString, CString)> {
+    texts().entries.iter().find(|(c, _, _)| *c == code)
+}
+
 /// The message of `code` (the core's `Display` text), NUL-terminated and static.
 pub(crate) fn text(code: u32) -> &'static core::ffi::CStr {
     if code == 0 {
         return c"success";
     }
-    texts()
-        .entries
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or(c"unknown result code", |(_, _, t)| t.as_c_str())
+    entry(code).map_or(c"unknown result code", |(_, _, t)| t.as_c_str())
 }
 
 /// The name of `code` (the core's `Error::name()`, e.g. `Expired`), NUL-terminated and static.
@@ -209,11 +210,7 @@ pub(crate) fn name(code: u32) -> &'static core::ffi::CStr {
     if code == 0 {
         return c"Ok";
     }
-    texts()
-        .entries
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or(c"Unknown", |(_, n, _)| n.as_c_str())
+    entry(code).map_or(c"Unknown", |(_, n, _)| n.as_c_str())
 }
 
 /// `TokenTooLarge` -> `AIRISK_TOKEN_TOO_LARGE`.
