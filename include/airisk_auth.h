@@ -42,52 +42,6 @@
 
 
 /**
- * Major version of this library (also `airisk_version()`).
- */
-#define AIRISK_AUTH_VERSION_MAJOR 0
-
-/**
- * Minor version of this library.
- */
-#define AIRISK_AUTH_VERSION_MINOR 1
-
-/**
- * Patch version of this library.
- */
-#define AIRISK_AUTH_VERSION_PATCH 0
-
-/**
- * The default clock-skew allowance of a verifier, in seconds (at most 300).
- */
-#define AIRISK_DEFAULT_LEEWAY 30
-
-/**
- * The default maximum token length of a verifier, in bytes (64 to 65536).
- */
-#define AIRISK_DEFAULT_MAX_TOKEN_LEN 8192
-
-/**
- * The default authorization-code lifetime of an issuer, in seconds (1 to 600).
- */
-#define AIRISK_DEFAULT_CODE_TTL 60
-
-/**
- * The default access-token lifetime of an issuer, in seconds (60 to 86400).
- */
-#define AIRISK_DEFAULT_TOKEN_TTL 3600
-
-/**
- * Verifier flag: only user-specific tokens are accepted (`AIRISK_USER_TOKEN_REQUIRED` otherwise).
- */
-#define AIRISK_POLICY_REQUIRE_USER 1
-
-/**
- * Verifier flag: do not require the access-token claims `sub`, `client_id`, `iat`,
- * `jti`, `user_token`. Only to verify plain JWTs of other issuers.
- */
-#define AIRISK_POLICY_ALLOW_PLAIN_JWT 2
-
-/**
  * Bearer check: any valid token, generic or user-specific.
  */
 #define AIRISK_ACCESS_ANY 0
@@ -96,29 +50,6 @@
  * Bearer check: a user-specific token (a generic one gets 403 `insufficient_scope`).
  */
 #define AIRISK_ACCESS_USER 1
-
-/**
- * Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
- * the code first; the library issues a token.
- */
-#define AIRISK_REDEMPTION_FIRST 1
-
-/**
- * Written by a ledger's `redeem` callback to `*redemption`: the code had
- * already been redeemed; the library refuses the exchange and revokes the token
- * issued on first use.
- */
-#define AIRISK_REDEMPTION_REPLAYED 2
-
-/**
- * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
- */
-#define AIRISK_JTI_NOT_REVOKED 1
-
-/**
- * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
- */
-#define AIRISK_JTI_REVOKED 2
 
 /**
  * Claim field for `airisk_claims_copy`: `iss`.
@@ -149,6 +80,75 @@
  * Claim field for `airisk_claims_copy`: the userid (`sub` of a user token; absent for a generic one).
  */
 #define AIRISK_CLAIM_USERID 6
+
+/**
+ * The default authorization-code lifetime of an issuer, in seconds (1 to 600).
+ */
+#define AIRISK_DEFAULT_CODE_TTL 60
+
+/**
+ * The default access-token lifetime of an issuer, in seconds (60 to 86400).
+ */
+#define AIRISK_DEFAULT_TOKEN_TTL 3600
+
+/**
+ * Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
+ * the code first; the library issues a token.
+ */
+#define AIRISK_REDEMPTION_FIRST 1
+
+/**
+ * Written by a ledger's `redeem` callback to `*redemption`: the code had
+ * already been redeemed; the library refuses the exchange and revokes the token
+ * issued on first use.
+ */
+#define AIRISK_REDEMPTION_REPLAYED 2
+
+/**
+ * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
+ */
+#define AIRISK_JTI_NOT_REVOKED 1
+
+/**
+ * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
+ */
+#define AIRISK_JTI_REVOKED 2
+
+/**
+ * Major version of this library (also `airisk_version()`).
+ */
+#define AIRISK_AUTH_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define AIRISK_AUTH_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define AIRISK_AUTH_VERSION_PATCH 0
+
+/**
+ * The default clock-skew allowance of a verifier, in seconds (at most 300).
+ */
+#define AIRISK_DEFAULT_LEEWAY 30
+
+/**
+ * The default maximum token length of a verifier, in bytes (64 to 65536).
+ */
+#define AIRISK_DEFAULT_MAX_TOKEN_LEN 8192
+
+/**
+ * Verifier flag: only user-specific tokens are accepted (`AIRISK_USER_TOKEN_REQUIRED` otherwise).
+ */
+#define AIRISK_POLICY_REQUIRE_USER 1
+
+/**
+ * Verifier flag: do not require the access-token claims `sub`, `client_id`, `iat`,
+ * `jti`, `user_token`. Only to verify plain JWTs of other issuers.
+ */
+#define AIRISK_POLICY_ALLOW_PLAIN_JWT 2
 
 /**
  * The outcome of a call: `AIRISK_OK` (0) or the kind of failure.
@@ -474,171 +474,35 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * A short English description of a result code, e.g. "the token has expired".
+ * Checks the `Authorization` header `(authorization, authorization_len)` (NULL
+ * when the request has none) of a request to a protected resource, at the
+ * system clock's time. `access` is `AIRISK_ACCESS_ANY` or `AIRISK_ACCESS_USER`.
  *
- * Never NULL: an unknown code gives "unknown result code". The string is
- * static (never free it) and safe to log: it never contains secrets or token
- * bytes. Thread-safe.
+ * Returns `AIRISK_OK` when the check ran; then exactly one of the two
+ * out-params is written: `*claims_out` (request allowed; free with
+ * `airisk_claims_free()`) or `*response_out` (the 401/403 answer to send, with
+ * its `WWW-Authenticate` challenge and reason; free with `airisk_response_free()`).
+ * Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
+ * for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
  */
-const char *airisk_result_text(uint32_t code);
+airisk_result airisk_bearer_check(const airisk_verifier *verifier,
+                                  const char *authorization,
+                                  size_t authorization_len,
+                                  uint32_t access,
+                                  airisk_claims **claims_out,
+                                  airisk_response **response_out);
 
 /**
- * The name of a result code as in the Rust core and the test vectors, e.g.
- * "Expired" for `AIRISK_EXPIRED`, "Ok" for `AIRISK_OK`, "Unknown" for an unknown code.
- *
- * Never NULL; static (never free it). Thread-safe.
- */
-const char *airisk_result_name(uint32_t code);
-
-/**
- * The library version, e.g. "0.1.0" (equal to `AIRISK_AUTH_VERSION_STRING`
- * when header and library match). Static; never NULL. Thread-safe.
- */
-const char *airisk_version(void);
-
-/**
- * Frees a string returned by this library (minted tokens, JWKS text).
- * NULL is a no-op. Each string is freed once.
- */
-void airisk_string_free(char *s);
-
-/**
- * Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`
- * whose keys may hold private members, with an optional `"active_kid"`.
- *
- * On success writes a new key set to `*out`; the caller owns it and frees it
- * with `airisk_keyset_free()`. On failure `*out` is untouched.
- * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, or not UTF-8), `AIRISK_INVALID_KEY`,
- * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`.
- * The input is only read during the call. Thread-safe.
- */
-airisk_result airisk_keyset_from_json(const char *json, size_t json_len, airisk_keyset **out);
-
-/**
- * Loads a key set of one key from a JWK `(json, json_len)` (RFC 7517); the key
- * is active when it can sign. Ownership and errors as `airisk_keyset_from_json()`.
- */
-airisk_result airisk_keyset_from_jwk(const char *json, size_t json_len, airisk_keyset **out);
-
-/**
- * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
- * format of `airisk_keyset_from_json()`. An unreadable file gives
- * `AIRISK_INVALID_ARGUMENT`. Ownership and other errors as `airisk_keyset_from_json()`.
- */
-airisk_result airisk_keyset_from_file(const char *path, airisk_keyset **out);
-
-/**
- * Frees a key set. NULL is a no-op. Verifiers and issuers made from it keep
- * their own reference, so it may be freed while they are in use; it must
- * not be used by any other thread while being freed.
- */
-void airisk_keyset_free(airisk_keyset *keyset);
-
-/**
- * Writes the public keys as a JWKS document (RFC 7517 §5) to `*jwks_out`, for
- * other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
- * The caller frees the string with `airisk_string_free()`. Thread-safe.
- */
-airisk_result airisk_keyset_jwks(const airisk_keyset *keyset, char **jwks_out);
-
-/**
- * Signs claims given as JSON with the key set's active key; writes the compact
- * JWS to `*token_out`, which the caller frees with `airisk_string_free()`.
- *
- * The JSON object has the members `iss` (string) and `exp` (integer), and
- * optionally `sub`, `client_id`, `company_id`, `jti` (string or null), `aud`
- * (array of strings), `user_token` (bool), `iat`, `nbf` (integer or null).
- * Errors: `AIRISK_INVALID_CLAIMS` (bad JSON or inconsistent claims),
- * `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
- */
-airisk_result airisk_mint_json(const airisk_keyset *keyset,
-                               const char *claims_json,
-                               size_t claims_json_len,
-                               char **token_out);
-
-/**
- * Signs an access token with the key set's active key: a user token for
- * `userid` when it is not NULL (then `sub` is the userid), otherwise a generic
- * token for `client_id` (then `sub` is the client_id). `company_id` and
- * `audience` may be NULL. `iat` is the issue time (Unix seconds), `exp` = `iat + ttl`.
- * All strings are NUL-terminated UTF-8. Writes the token to `*token_out`; the
- * caller frees it with `airisk_string_free()`. Errors as `airisk_mint_json()`.
- */
-airisk_result airisk_mint(const airisk_keyset *keyset,
-                          const char *issuer,
-                          const char *client_id,
-                          const char *userid,
-                          const char *company_id,
-                          const char *audience,
-                          uint64_t iat,
-                          uint64_t ttl,
-                          const char *jti,
-                          char **token_out);
-
-/**
- * Signs an arbitrary JWS with the key set's active key: `(header_json,
- * header_json_len)` and `(payload, payload_len)` are base64url-encoded exactly
- * as given, so the header's `alg` is the caller's business. For
- * interoperability tests and RFC examples; services mint with `airisk_mint()`.
- * Writes the compact JWS to `*token_out`; free it with `airisk_string_free()`.
- * Errors: `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
- */
-airisk_result airisk_sign_jws(const airisk_keyset *keyset,
-                              const char *header_json,
-                              size_t header_json_len,
-                              const char *payload,
-                              size_t payload_len,
-                              char **token_out);
-
-/**
- * Makes a verifier of tokens signed by `keyset` and issued by `issuer`
- * (NUL-terminated). `audience` (NUL-terminated) is required in `aud` when not
- * NULL; when NULL, tokens carrying `aud` are refused. `leeway` is the clock
- * skew allowed in seconds (`AIRISK_DEFAULT_LEEWAY`; at most 300),
- * `max_token_len` the longest token accepted (`AIRISK_DEFAULT_MAX_TOKEN_LEN`;
- * 64 to 65536), `flags` a combination of `AIRISK_POLICY_*` (0 for the strict default).
- *
- * The verifier keeps its own reference to the key set. On success writes it to
- * `*out`; free it with `airisk_verifier_free()`. Errors:
- * `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range),
- * `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8, unknown flag). Thread-safe.
- */
-airisk_result airisk_verifier_new(const airisk_keyset *keyset,
-                                  const char *issuer,
-                                  const char *audience,
-                                  uint64_t leeway,
-                                  size_t max_token_len,
-                                  uint32_t flags,
-                                  airisk_verifier **out);
-
-/**
- * Frees a verifier. NULL is a no-op. No other thread may be using it.
- */
-void airisk_verifier_free(airisk_verifier *verifier);
-
-/**
- * Verifies the token `(token, token_len)` at the system clock's time.
- *
- * On success writes its claims to `*claims_out`; the caller owns them and frees
- * them with `airisk_claims_free()`. On failure returns why (e.g. `AIRISK_EXPIRED`,
- * `AIRISK_INVALID_SIGNATURE`) and leaves `*claims_out` untouched. A token that is
- * not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
- * call. Thread-safe: any number of threads may verify on one verifier at once.
- */
-airisk_result airisk_verify(const airisk_verifier *verifier,
-                            const char *token,
-                            size_t token_len,
-                            airisk_claims **claims_out);
-
-/**
- * `airisk_verify()` at `now` (Unix seconds) instead of the system clock; the same
+ * `airisk_bearer_check()` at `now` (Unix seconds) instead of the system clock; the same
  * ownership, out-parameters, errors and thread-safety.
  */
-airisk_result airisk_verify_at(const airisk_verifier *verifier,
-                               const char *token,
-                               size_t token_len,
-                               uint64_t now,
-                               airisk_claims **claims_out);
+airisk_result airisk_bearer_check_at(const airisk_verifier *verifier,
+                                     const char *authorization,
+                                     size_t authorization_len,
+                                     uint32_t access,
+                                     uint64_t now,
+                                     airisk_claims **claims_out,
+                                     airisk_response **response_out);
 
 /**
  * Frees claims. NULL is a no-op. Every pointer borrowed from them becomes invalid.
@@ -721,35 +585,6 @@ size_t airisk_claims_audience_count(const airisk_claims *claims);
  * NULL past the end.
  */
 const char *airisk_claims_audience(const airisk_claims *claims, size_t index, size_t *len_out);
-
-/**
- * Loads a registry of clients and users from JSON text `(json, json_len)`
- * (the `MemoryRegistry` document of the Rust core). On success writes it to
- * `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`,
- * `AIRISK_INVALID_ARGUMENT`. Thread-safe.
- */
-airisk_result airisk_registry_from_json(const char *json, size_t json_len, airisk_registry **out);
-
-/**
- * Explains why a registry document `(json, json_len)` would be refused:
- * writes to `*explanation_out` an owned string (free it with
- * `airisk_string_free()`), empty when the document is valid, otherwise
- * "line L, column C: what is wrong" (never containing a secret). For the
- * operator's logs after `airisk_registry_from_json()` failed. Errors:
- * `AIRISK_INVALID_ARGUMENT` only. Thread-safe.
- */
-airisk_result airisk_registry_explain(const char *json, size_t json_len, char **explanation_out);
-
-/**
- * Loads a registry from the file at `path` (NUL-terminated). An unreadable file
- * gives `AIRISK_INVALID_ARGUMENT`; otherwise as `airisk_registry_from_json()`.
- */
-airisk_result airisk_registry_from_file(const char *path, airisk_registry **out);
-
-/**
- * Frees a registry. NULL is a no-op. Issuers made from it keep their own reference.
- */
-void airisk_registry_free(airisk_registry *registry);
 
 /**
  * Makes an authorization server with an in-memory redemption ledger.
@@ -862,35 +697,158 @@ airisk_result airisk_issuer_exchange_at(const airisk_issuer *issuer,
                                         airisk_response **response_out);
 
 /**
- * Checks the `Authorization` header `(authorization, authorization_len)` (NULL
- * when the request has none) of a request to a protected resource, at the
- * system clock's time. `access` is `AIRISK_ACCESS_ANY` or `AIRISK_ACCESS_USER`.
+ * Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`
+ * whose keys may hold private members, with an optional `"active_kid"`.
  *
- * Returns `AIRISK_OK` when the check ran; then exactly one of the two
- * out-params is written: `*claims_out` (request allowed; free with
- * `airisk_claims_free()`) or `*response_out` (the 401/403 answer to send, with
- * its `WWW-Authenticate` challenge and reason; free with `airisk_response_free()`).
- * Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
- * for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
+ * On success writes a new key set to `*out`; the caller owns it and frees it
+ * with `airisk_keyset_free()`. On failure `*out` is untouched.
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, or not UTF-8), `AIRISK_INVALID_KEY`,
+ * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`.
+ * The input is only read during the call. Thread-safe.
  */
-airisk_result airisk_bearer_check(const airisk_verifier *verifier,
-                                  const char *authorization,
-                                  size_t authorization_len,
-                                  uint32_t access,
-                                  airisk_claims **claims_out,
-                                  airisk_response **response_out);
+airisk_result airisk_keyset_from_json(const char *json, size_t json_len, airisk_keyset **out);
 
 /**
- * `airisk_bearer_check()` at `now` (Unix seconds) instead of the system clock; the same
- * ownership, out-parameters, errors and thread-safety.
+ * Loads a key set of one key from a JWK `(json, json_len)` (RFC 7517); the key
+ * is active when it can sign. Ownership and errors as `airisk_keyset_from_json()`.
  */
-airisk_result airisk_bearer_check_at(const airisk_verifier *verifier,
-                                     const char *authorization,
-                                     size_t authorization_len,
-                                     uint32_t access,
-                                     uint64_t now,
-                                     airisk_claims **claims_out,
-                                     airisk_response **response_out);
+airisk_result airisk_keyset_from_jwk(const char *json, size_t json_len, airisk_keyset **out);
+
+/**
+ * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
+ * format of `airisk_keyset_from_json()`. An unreadable file gives
+ * `AIRISK_INVALID_ARGUMENT`. Ownership and other errors as `airisk_keyset_from_json()`.
+ */
+airisk_result airisk_keyset_from_file(const char *path, airisk_keyset **out);
+
+/**
+ * Frees a key set. NULL is a no-op. Verifiers and issuers made from it keep
+ * their own reference, so it may be freed while they are in use; it must
+ * not be used by any other thread while being freed.
+ */
+void airisk_keyset_free(airisk_keyset *keyset);
+
+/**
+ * Writes the public keys as a JWKS document (RFC 7517 §5) to `*jwks_out`, for
+ * other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
+ * The caller frees the string with `airisk_string_free()`. Thread-safe.
+ */
+airisk_result airisk_keyset_jwks(const airisk_keyset *keyset, char **jwks_out);
+
+/**
+ * Signs claims given as JSON with the key set's active key; writes the compact
+ * JWS to `*token_out`, which the caller frees with `airisk_string_free()`.
+ *
+ * The JSON object has the members `iss` (string) and `exp` (integer), and
+ * optionally `sub`, `client_id`, `company_id`, `jti` (string or null), `aud`
+ * (array of strings), `user_token` (bool), `iat`, `nbf` (integer or null).
+ * Errors: `AIRISK_INVALID_CLAIMS` (bad JSON or inconsistent claims),
+ * `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_mint_json(const airisk_keyset *keyset,
+                               const char *claims_json,
+                               size_t claims_json_len,
+                               char **token_out);
+
+/**
+ * Signs an access token with the key set's active key: a user token for
+ * `userid` when it is not NULL (then `sub` is the userid), otherwise a generic
+ * token for `client_id` (then `sub` is the client_id). `company_id` and
+ * `audience` may be NULL. `iat` is the issue time (Unix seconds), `exp` = `iat + ttl`.
+ * All strings are NUL-terminated UTF-8. Writes the token to `*token_out`; the
+ * caller frees it with `airisk_string_free()`. Errors as `airisk_mint_json()`.
+ */
+airisk_result airisk_mint(const airisk_keyset *keyset,
+                          const char *issuer,
+                          const char *client_id,
+                          const char *userid,
+                          const char *company_id,
+                          const char *audience,
+                          uint64_t iat,
+                          uint64_t ttl,
+                          const char *jti,
+                          char **token_out);
+
+/**
+ * Signs an arbitrary JWS with the key set's active key: `(header_json,
+ * header_json_len)` and `(payload, payload_len)` are base64url-encoded exactly
+ * as given, so the header's `alg` is the caller's business. For
+ * interoperability tests and RFC examples; services mint with `airisk_mint()`.
+ * Writes the compact JWS to `*token_out`; free it with `airisk_string_free()`.
+ * Errors: `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_sign_jws(const airisk_keyset *keyset,
+                              const char *header_json,
+                              size_t header_json_len,
+                              const char *payload,
+                              size_t payload_len,
+                              char **token_out);
+
+/**
+ * A short English description of a result code, e.g. "the token has expired".
+ *
+ * Never NULL: an unknown code gives "unknown result code". The string is
+ * static (never free it) and safe to log: it never contains secrets or token
+ * bytes. Thread-safe.
+ */
+const char *airisk_result_text(uint32_t code);
+
+/**
+ * The name of a result code as in the Rust core and the test vectors, e.g.
+ * "Expired" for `AIRISK_EXPIRED`, "Ok" for `AIRISK_OK`, "Unknown" for an unknown code.
+ *
+ * Never NULL; static (never free it). Thread-safe.
+ */
+const char *airisk_result_name(uint32_t code);
+
+/**
+ * The library version, e.g. "0.1.0" (equal to `AIRISK_AUTH_VERSION_STRING`
+ * when header and library match). Static; never NULL. Thread-safe.
+ */
+const char *airisk_version(void);
+
+/**
+ * Frees a string returned by this library (minted tokens, JWKS text).
+ * NULL is a no-op. Each string is freed once.
+ */
+void airisk_string_free(char *s);
+
+#if defined(AIRISK_TEST_HOOKS)
+/**
+ * Panics inside the library's panic boundary, to show that the caller gets
+ * `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+ */
+airisk_result airisk_test_panic(void);
+#endif
+
+/**
+ * Loads a registry of clients and users from JSON text `(json, json_len)`
+ * (the `MemoryRegistry` document of the Rust core). On success writes it to
+ * `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`,
+ * `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_registry_from_json(const char *json, size_t json_len, airisk_registry **out);
+
+/**
+ * Explains why a registry document `(json, json_len)` would be refused:
+ * writes to `*explanation_out` an owned string (free it with
+ * `airisk_string_free()`), empty when the document is valid, otherwise
+ * "line L, column C: what is wrong" (never containing a secret). For the
+ * operator's logs after `airisk_registry_from_json()` failed. Errors:
+ * `AIRISK_INVALID_ARGUMENT` only. Thread-safe.
+ */
+airisk_result airisk_registry_explain(const char *json, size_t json_len, char **explanation_out);
+
+/**
+ * Loads a registry from the file at `path` (NUL-terminated). An unreadable file
+ * gives `AIRISK_INVALID_ARGUMENT`; otherwise as `airisk_registry_from_json()`.
+ */
+airisk_result airisk_registry_from_file(const char *path, airisk_registry **out);
+
+/**
+ * Frees a registry. NULL is a no-op. Issuers made from it keep their own reference.
+ */
+void airisk_registry_free(airisk_registry *registry);
 
 /**
  * Frees a response. NULL is a no-op. Every pointer borrowed from it becomes invalid.
@@ -944,13 +902,55 @@ const char *airisk_response_header(const airisk_response *response,
  */
 const char *airisk_response_body(const airisk_response *response, size_t *len_out);
 
-#if defined(AIRISK_TEST_HOOKS)
 /**
- * Panics inside the library's panic boundary, to show that the caller gets
- * `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+ * Makes a verifier of tokens signed by `keyset` and issued by `issuer`
+ * (NUL-terminated). `audience` (NUL-terminated) is required in `aud` when not
+ * NULL; when NULL, tokens carrying `aud` are refused. `leeway` is the clock
+ * skew allowed in seconds (`AIRISK_DEFAULT_LEEWAY`; at most 300),
+ * `max_token_len` the longest token accepted (`AIRISK_DEFAULT_MAX_TOKEN_LEN`;
+ * 64 to 65536), `flags` a combination of `AIRISK_POLICY_*` (0 for the strict default).
+ *
+ * The verifier keeps its own reference to the key set. On success writes it to
+ * `*out`; free it with `airisk_verifier_free()`. Errors:
+ * `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range),
+ * `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8, unknown flag). Thread-safe.
  */
-airisk_result airisk_test_panic(void);
-#endif
+airisk_result airisk_verifier_new(const airisk_keyset *keyset,
+                                  const char *issuer,
+                                  const char *audience,
+                                  uint64_t leeway,
+                                  size_t max_token_len,
+                                  uint32_t flags,
+                                  airisk_verifier **out);
+
+/**
+ * Frees a verifier. NULL is a no-op. No other thread may be using it.
+ */
+void airisk_verifier_free(airisk_verifier *verifier);
+
+/**
+ * Verifies the token `(token, token_len)` at the system clock's time.
+ *
+ * On success writes its claims to `*claims_out`; the caller owns them and frees
+ * them with `airisk_claims_free()`. On failure returns why (e.g. `AIRISK_EXPIRED`,
+ * `AIRISK_INVALID_SIGNATURE`) and leaves `*claims_out` untouched. A token that is
+ * not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
+ * call. Thread-safe: any number of threads may verify on one verifier at once.
+ */
+airisk_result airisk_verify(const airisk_verifier *verifier,
+                            const char *token,
+                            size_t token_len,
+                            airisk_claims **claims_out);
+
+/**
+ * `airisk_verify()` at `now` (Unix seconds) instead of the system clock; the same
+ * ownership, out-parameters, errors and thread-safety.
+ */
+airisk_result airisk_verify_at(const airisk_verifier *verifier,
+                               const char *token,
+                               size_t token_len,
+                               uint64_t now,
+                               airisk_claims **claims_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,6 +1,6 @@
 //! Every `unsafe` operation of the crate, and the panic boundary.
 //!
-//! The exported functions (in [`crate::api`]) never touch a raw pointer
+//! The exported functions (one module per C type) never touch a raw pointer
 //! themselves: they call these helpers, which turn C arguments into Rust
 //! references, slices and strings (or an error code) under the caller's
 //! contract written in the header. A test (`tests/unsafe_confined.rs`)
@@ -8,7 +8,7 @@
 
 #![allow(unsafe_code)]
 
-use crate::api::{
+use crate::ledger::{
     airisk_ledger_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
     AIRISK_REDEMPTION_REPLAYED,
 };

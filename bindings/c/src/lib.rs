@@ -22,6 +22,26 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod api;
+pub mod bearer;
+pub mod claims;
 mod ffi;
+pub mod issuer;
+pub mod keyset;
+pub mod ledger;
+pub mod library;
+mod nul_str;
+pub mod registry;
+pub mod response;
 pub mod result;
+pub mod verifier;
+
+// The header promises that these may be shared between threads.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<keyset::airisk_keyset>();
+    shareable::<registry::airisk_registry>();
+    shareable::<verifier::airisk_verifier>();
+    shareable::<issuer::airisk_issuer>();
+    shareable::<claims::airisk_claims>();
+    shareable::<response::airisk_response>();
+};

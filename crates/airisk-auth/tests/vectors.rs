@@ -98,25 +98,135 @@ fn with_signature(token: &str, sig: &str) -> String {
     format!("{head}.{sig}")
 }
 
+/// What every case family shares: the key sets, their tokens, and the claims behind them.
+struct Fixture {
+    mixed: KeySet,
+    hs_only: KeySet,
+    ed_only: KeySet,
+    rfc8037: KeySet,
+    hs: Key,
+    ed: Key,
+    /// A generic and a user token of the mixed set.
+    g: String,
+    u: String,
+    ed_token: String,
+    /// A token of the rotated-out key.
+    old: String,
+    exp: u64,
+    /// The generic claims as JSON text.
+    gc: String,
+    rfc7515_token: &'static str,
+    aud_one_token: String,
+    aud_many: Claims,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let mixed = mixed_set();
+        let hs_only = set_with_active(hs_key(), "hs-2026");
+        let ed_only = set_with_active(ed_key(), "ed-2026");
+        let rfc8037 = KeySet::from_json(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#).unwrap();
+        let hs = hs_key();
+        let ed = ed_key();
+        let g = mixed.mint(&generic()).unwrap();
+        let u = mixed.mint(&user()).unwrap();
+        let ed_token = ed_only.mint(&user()).unwrap();
+        let old = set_with_active(Key::hs256(Some("hs-2025"), HS_2025).unwrap(), "hs-2025")
+            .mint(&generic())
+            .unwrap();
+        let exp = NOW - 100 + 3600;
+        let rfc7515_token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let mut aud_one = generic();
+        aud_one.aud = vec!["airisk-api".into()];
+        let aud_one_token = mixed.mint(&aud_one).unwrap();
+        let mut aud_many = generic();
+        aud_many.aud = vec!["other".into(), "airisk-api".into()];
+        Fixture {
+            gc: claims_text(&generic()),
+            mixed,
+            hs_only,
+            ed_only,
+            rfc8037,
+            hs,
+            ed,
+            g,
+            u,
+            ed_token,
+            old,
+            exp,
+            rfc7515_token,
+            aud_one_token,
+            aud_many,
+        }
+    }
+
+    /// Signs `claims` under `header` with the HS256 key hs-2026.
+    fn hs_with(&self, header: &str, claims: &str) -> String {
+        craft(&self.hs, header, claims)
+    }
+}
+
+/// The verify cases, in file order.
+#[derive(Default)]
+struct Cases(Vec<Value>);
+
+impl Cases {
+    #[allow(clippy::too_many_arguments)]
+    fn ok(
+        &mut self,
+        name: &str,
+        source: &str,
+        keyset: &str,
+        policy: &str,
+        now: u64,
+        token: &str,
+        claims: &Claims,
+    ) {
+        self.0.push(
+            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
+            "now": now, "token": token, "expect": {"claims": claims_json(claims)}}),
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn err(
+        &mut self,
+        name: &str,
+        source: &str,
+        keyset: &str,
+        policy: &str,
+        now: u64,
+        token: &str,
+        error: &str,
+    ) {
+        assert!(airisk_auth::Error::from_name(error).is_some(), "{error}");
+        self.0.push(
+            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
+            "now": now, "token": token, "expect": {"error": error}}),
+        );
+    }
+
+    fn push(&mut self, case: Value) {
+        self.0.push(case);
+    }
+}
+
 fn tokens_document() -> Value {
-    let mixed = mixed_set();
-    let hs_only = set_with_active(hs_key(), "hs-2026");
-    let ed_only = set_with_active(ed_key(), "ed-2026");
+    let f = Fixture::new();
     let mut ed_public = KeySet::new();
     let public_jwk = ed_key().to_jwk(false).unwrap().to_string();
     ed_public
         .insert(Key::from_jwk(&public_jwk).unwrap())
         .unwrap();
     let rfc7515 = KeySet::from_json(r#"{"keys":[{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}]}"#).unwrap();
-    let rfc8037 = KeySet::from_json(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#).unwrap();
 
     let keysets = json!({
-        "mixed": mixed.to_json(true),
-        "hs": hs_only.to_json(true),
-        "ed": ed_only.to_json(true),
+        "mixed": f.mixed.to_json(true),
+        "hs": f.hs_only.to_json(true),
+        "ed": f.ed_only.to_json(true),
         "ed_public": ed_public.to_json(true),
         "rfc7515": rfc7515.to_json(true),
-        "rfc8037": rfc8037.to_json(true),
+        "rfc8037": f.rfc8037.to_json(true),
     });
     let policies = json!({
         "default": policy(ISS),
@@ -127,99 +237,103 @@ fn tokens_document() -> Value {
         "small": with(policy(ISS), "max_token_len", json!(256)),
     });
 
-    let hs = hs_key();
-    let ed = ed_key();
-    let g = mixed.mint(&generic()).unwrap();
-    let u = mixed.mint(&user()).unwrap();
-    let ed_token = ed_only.mint(&user()).unwrap();
-    let old = set_with_active(Key::hs256(Some("hs-2025"), HS_2025).unwrap(), "hs-2025")
-        .mint(&generic())
-        .unwrap();
-    let exp = NOW - 100 + 3600;
+    let mut cases = Cases::default();
+    valid_tokens(&f, &mut cases);
+    time(&f, &mut cases);
+    claim_shapes(&f, &mut cases);
+    algorithms_and_keys(&f, &mut cases);
+    signatures(&f, &mut cases);
+    encoding(&f, &mut cases);
+    large_inputs(&mut cases);
+    json!({
+        "description": "Shared token vectors. Generated by crates/airisk-auth/tests/vectors.rs (UPDATE_VECTORS=1); format in README.md.",
+        "keysets": keysets, "policies": policies, "verify": cases.0, "mint": mint_cases(&f), "jws": jws_cases(&f), "keys": key_cases(&f),
+    })
+}
 
-    let mut cases: Vec<Value> = Vec::new();
-    let mut ok = |name: &str,
-                  source: &str,
-                  keyset: &str,
-                  policy: &str,
-                  now: u64,
-                  token: &str,
-                  claims: &Claims| {
-        cases.push(
-            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
-            "now": now, "token": token, "expect": {"claims": claims_json(claims)}}),
-        );
-    };
-    ok(
+/// Tokens that verify: both algorithms, rotation, RFC examples, `aud`, `nbf`.
+fn valid_tokens(f: &Fixture, cases: &mut Cases) {
+    let Fixture {
+        mixed,
+        hs,
+        g,
+        u,
+        ed_token,
+        old,
+        exp,
+        ..
+    } = f;
+    let exp = *exp;
+    cases.ok(
         "generic token",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &g,
+        g,
         &generic(),
     );
-    ok(
+    cases.ok(
         "user token",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &u,
+        u,
         &user(),
     );
-    ok(
+    cases.ok(
         "user token where a user is required",
         "PROTOCOL.md §3",
         "mixed",
         "user",
         NOW,
-        &u,
+        u,
         &user(),
     );
-    ok(
+    cases.ok(
         "EdDSA user token",
         "RFC 8037",
         "ed",
         "default",
         NOW,
-        &ed_token,
+        ed_token,
         &user(),
     );
-    ok(
+    cases.ok(
         "EdDSA token on a verify-only public key",
         "RFC 8037; issue 2",
         "ed_public",
         "default",
         NOW,
-        &ed_token,
+        ed_token,
         &user(),
     );
-    ok(
+    cases.ok(
         "EdDSA token in a mixed set",
         "issue 2",
         "mixed",
         "default",
         NOW,
-        &ed_token,
+        ed_token,
         &user(),
     );
-    ok(
+    cases.ok(
         "rotated-out key still verifies",
         "issue 2 (rotation)",
         "mixed",
         "default",
         NOW,
-        &old,
+        old,
         &generic(),
     );
-    ok(
+    cases.ok(
         "last second before exp + leeway",
         "RFC 7519 §4.1.4",
         "mixed",
         "default",
         exp + 29,
-        &g,
+        g,
         &generic(),
     );
     let rfc7515_token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -235,7 +349,7 @@ fn tokens_document() -> Value {
         exp: 1_300_819_380,
         jti: None,
     };
-    ok(
+    cases.ok(
         "RFC 7515 A.1 HS256 example",
         "RFC 7515 A.1",
         "rfc7515",
@@ -247,7 +361,7 @@ fn tokens_document() -> Value {
     let mut aud_one = generic();
     aud_one.aud = vec!["airisk-api".into()];
     let aud_one_token = mixed.mint(&aud_one).unwrap();
-    ok(
+    cases.ok(
         "aud string matches",
         "RFC 7519 §4.1.3",
         "mixed",
@@ -259,7 +373,7 @@ fn tokens_document() -> Value {
     let mut aud_many = generic();
     aud_many.aud = vec!["other".into(), "airisk-api".into()];
     let aud_many_token = mixed.mint(&aud_many).unwrap();
-    ok(
+    cases.ok(
         "aud array contains",
         "RFC 7519 §4.1.3",
         "mixed",
@@ -269,11 +383,11 @@ fn tokens_document() -> Value {
         &aud_many,
     );
     let at_jwt = craft(
-        &hs,
+        hs,
         r#"{"alg":"HS256","typ":"at+jwt","kid":"hs-2026"}"#,
         &claims_text(&generic()),
     );
-    ok(
+    cases.ok(
         "typ at+jwt",
         "RFC 9068 §2.1",
         "mixed",
@@ -283,14 +397,14 @@ fn tokens_document() -> Value {
         &generic(),
     );
     let unknown_members = craft(
-        &hs,
+        hs,
         r#"{"alg":"HS256","kid":"hs-2026","jku":"https://evil.example/jwks","x5u":"https://evil.example/x"}"#,
         &claims_text(&generic()).replace(
             '}',
             r#","scope":"admin","http://example.com/is_root":true}"#,
         ),
     );
-    ok(
+    cases.ok(
         "jku/x5u and unknown claims are ignored",
         "RFC 8725 §3.10",
         "mixed",
@@ -302,7 +416,7 @@ fn tokens_document() -> Value {
     let mut nbf = generic();
     nbf.nbf = Some(NOW + 29);
     let nbf_token = mixed.mint(&nbf).unwrap();
-    ok(
+    cases.ok(
         "nbf within leeway",
         "RFC 7519 §4.1.5",
         "mixed",
@@ -311,43 +425,37 @@ fn tokens_document() -> Value {
         &nbf_token,
         &nbf,
     );
+}
 
-    let mut err = |name: &str,
-                   source: &str,
-                   keyset: &str,
-                   policy: &str,
-                   now: u64,
-                   token: &str,
-                   error: &str| {
-        assert!(airisk_auth::Error::from_name(error).is_some(), "{error}");
-        cases.push(
-            json!({"name": name, "source": source, "keyset": keyset, "policy": policy,
-            "now": now, "token": token, "expect": {"error": error}}),
-        );
-    };
-    let gc = claims_text(&generic());
-    let hs_with = |header: &str, claims: &str| craft(&hs, header, claims);
-
-    // Time.
-    err(
+/// Time: `exp`, `nbf`, `iat` against `now` and the leeway.
+fn time(f: &Fixture, cases: &mut Cases) {
+    let Fixture {
+        mixed,
+        g,
+        exp,
+        rfc7515_token,
+        ..
+    } = f;
+    let exp = *exp;
+    cases.err(
         "expired at exp + leeway",
         "RFC 7519 §4.1.4",
         "mixed",
         "default",
         exp + 30,
-        &g,
+        g,
         "Expired",
     );
-    err(
+    cases.err(
         "expired at exp without leeway",
         "RFC 7519 §4.1.4",
         "mixed",
         "no_leeway",
         exp,
-        &g,
+        g,
         "Expired",
     );
-    err(
+    cases.err(
         "RFC 7515 A.1 after its exp",
         "RFC 7515 A.1",
         "rfc7515",
@@ -356,7 +464,7 @@ fn tokens_document() -> Value {
         rfc7515_token,
         "Expired",
     );
-    err(
+    cases.err(
         "nbf in the future",
         "RFC 7519 §4.1.5",
         "mixed",
@@ -369,7 +477,7 @@ fn tokens_document() -> Value {
         },
         "NotYetValid",
     );
-    err(
+    cases.err(
         "iat in the future",
         "RFC 7519 §4.1.6",
         "mixed",
@@ -383,7 +491,19 @@ fn tokens_document() -> Value {
         },
         "NotYetValid",
     );
-    // Claims shapes.
+}
+
+/// Claims shapes: types, required members, generic vs user tokens.
+fn claim_shapes(f: &Fixture, cases: &mut Cases) {
+    let Fixture {
+        mixed,
+        g,
+        exp,
+        gc,
+        aud_one_token,
+        ..
+    } = f;
+    let exp = *exp;
     for (label, value) in [
         ("a string", "\"9999999999\""),
         ("a float", "9999999999.0"),
@@ -396,13 +516,13 @@ fn tokens_document() -> Value {
         ("true", "true"),
     ] {
         let claims = gc.replacen(&format!("\"exp\":{exp}"), &format!("\"exp\":{value}"), 1);
-        err(
+        cases.err(
             &format!("exp is {label}"),
             "RFC 7519 §2 NumericDate",
             "mixed",
             "default",
             NOW,
-            &hs_with(HS_HEADER, &claims),
+            &f.hs_with(HS_HEADER, &claims),
             "MalformedClaims",
         );
     }
@@ -417,133 +537,133 @@ fn tokens_document() -> Value {
             &format!("\"iat\":{value}"),
             1,
         );
-        err(
+        cases.err(
             &format!("iat is {label}"),
             "RFC 7519 §2 NumericDate",
             "mixed",
             "default",
             NOW,
-            &hs_with(HS_HEADER, &claims),
+            &f.hs_with(HS_HEADER, &claims),
             "MalformedClaims",
         );
         let claims = gc.replacen('}', &format!(",\"nbf\":{value}}}"), 1);
-        err(
+        cases.err(
             &format!("nbf is {label}"),
             "RFC 7519 §2 NumericDate",
             "mixed",
             "default",
             NOW,
-            &hs_with(HS_HEADER, &claims),
+            &f.hs_with(HS_HEADER, &claims),
             "MalformedClaims",
         );
     }
     let no_exp = gc.replacen(&format!(",\"exp\":{exp}"), "", 1);
-    err(
+    cases.err(
         "exp missing",
         "RFC 8725 §3.10 (decided: exp required)",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &no_exp),
+        &f.hs_with(HS_HEADER, &no_exp),
         "MissingClaim",
     );
     let no_jti = gc.replacen(",\"jti\":\"jti-generic-1\"", "", 1);
-    err(
+    cases.err(
         "jti missing",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &no_jti),
+        &f.hs_with(HS_HEADER, &no_jti),
         "MissingClaim",
     );
     let no_marker = gc.replacen(",\"user_token\":false", "", 1);
-    err(
+    cases.err(
         "user marker missing",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &no_marker),
+        &f.hs_with(HS_HEADER, &no_marker),
         "MissingClaim",
     );
     let user_no_sub = claims_text(&user()).replacen("\"sub\":\"user_42\",", "", 1);
-    err(
+    cases.err(
         "user token without sub",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &user_no_sub),
+        &f.hs_with(HS_HEADER, &user_no_sub),
         "MissingClaim",
     );
-    err(
+    cases.err(
         "user marker not a bool",
         "PROTOCOL.md §3",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             HS_HEADER,
             &gc.replacen("\"user_token\":false", "\"user_token\":\"true\"", 1),
         ),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "duplicate exp claim",
         "RFC 7519 §4; RFC 8725 §3.11",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             HS_HEADER,
             &gc.replacen('}', &format!(",\"exp\":{}}}", NOW + 999_999), 1),
         ),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "duplicate user_token claim",
         "RFC 7519 §4",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', ",\"user_token\":true}", 1)),
+        &f.hs_with(HS_HEADER, &gc.replacen('}', ",\"user_token\":true}", 1)),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "duplicate unknown claim",
         "RFC 7519 §4",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', ",\"x\":1,\"x\":2}", 1)),
+        &f.hs_with(HS_HEADER, &gc.replacen('}', ",\"x\":1,\"x\":2}", 1)),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "claims are an array",
         "RFC 7519 §7.2",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, "[]"),
+        &f.hs_with(HS_HEADER, "[]"),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "claims are not JSON",
         "RFC 7519 §7.2",
         "mixed",
         "default",
         NOW,
-        &hs_with(HS_HEADER, "Example of Ed25519 signing"),
+        &f.hs_with(HS_HEADER, "Example of Ed25519 signing"),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "a claim nested too deep",
         "issue 8",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             HS_HEADER,
             &gc.replacen(
                 "\"abc123\"",
@@ -554,7 +674,7 @@ fn tokens_document() -> Value {
         "MalformedClaims",
     );
     let generic_token = g.clone();
-    err(
+    cases.err(
         "generic token where a user is required",
         "PROTOCOL.md §3",
         "mixed",
@@ -565,7 +685,7 @@ fn tokens_document() -> Value {
     );
     let mut spoof = generic();
     spoof.sub = Some("user_42".into());
-    err(
+    cases.err(
         "generic token whose sub is a userid",
         "PROTOCOL.md §3 (explicit marker)",
         "mixed",
@@ -574,7 +694,7 @@ fn tokens_document() -> Value {
         &mixed.mint(&spoof).unwrap(),
         "UserTokenRequired",
     );
-    err(
+    cases.err(
         "wrong issuer",
         "RFC 7519 §4.1.1",
         "mixed",
@@ -587,25 +707,25 @@ fn tokens_document() -> Value {
         },
         "InvalidIssuer",
     );
-    err(
+    cases.err(
         "aud present, none expected",
         "RFC 7519 §4.1.3",
         "mixed",
         "default",
         NOW,
-        &aud_one_token,
+        aud_one_token,
         "InvalidAudience",
     );
-    err(
+    cases.err(
         "aud expected, none present",
         "RFC 7519 §4.1.3",
         "mixed",
         "aud",
         NOW,
-        &g,
+        g,
         "InvalidAudience",
     );
-    err(
+    cases.err(
         "aud does not match",
         "RFC 7519 §4.1.3",
         "mixed",
@@ -618,29 +738,38 @@ fn tokens_document() -> Value {
         },
         "InvalidAudience",
     );
-    err(
+    cases.err(
         "aud is a number",
         "RFC 7519 §4.1.3",
         "mixed",
         "aud",
         NOW,
-        &hs_with(HS_HEADER, &gc.replacen('}', ",\"aud\":1}", 1)),
+        &f.hs_with(HS_HEADER, &gc.replacen('}', ",\"aud\":1}", 1)),
         "MalformedClaims",
     );
-    err(
+    cases.err(
         "aud array holds a number",
         "RFC 7519 §4.1.3",
         "mixed",
         "aud",
         NOW,
-        &hs_with(
+        &f.hs_with(
             HS_HEADER,
             &gc.replacen('}', ",\"aud\":[\"airisk-api\",1]}", 1),
         ),
         "MalformedClaims",
     );
+}
 
-    // Algorithms and keys.
+/// Algorithms and keys: `none`, confusion, `kid`, `crit`.
+fn algorithms_and_keys(f: &Fixture, cases: &mut Cases) {
+    let Fixture {
+        hs,
+        ed,
+        ed_token,
+        gc,
+        ..
+    } = f;
     for alg in ["none", "None", "NONE", "nOnE"] {
         let header = format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"hs-2026"}}"#);
         let unsigned = format!(
@@ -648,7 +777,7 @@ fn tokens_document() -> Value {
             base64_url_encode(header.as_bytes()),
             base64_url_encode(gc.as_bytes())
         );
-        err(
+        cases.err(
             &format!("alg {alg}, empty signature"),
             "CVE-2015-9235; RFC 8725 §3.1",
             "mixed",
@@ -657,47 +786,47 @@ fn tokens_document() -> Value {
             &unsigned,
             "MalformedToken",
         );
-        err(
+        cases.err(
             &format!("alg {alg}, signed"),
             "CVE-2015-9235; RFC 8725 §3.1",
             "mixed",
             "default",
             NOW,
-            &hs_with(&header, &gc),
+            &f.hs_with(&header, gc),
             "AlgorithmMismatch",
         );
     }
-    err(
+    cases.err(
         "HS256 MAC labelled HS512",
         "RFC 8725 §2.1",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"alg":"HS512","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        &f.hs_with(r#"{"alg":"HS512","typ":"JWT","kid":"hs-2026"}"#, gc),
         "AlgorithmMismatch",
     );
-    err(
+    cases.err(
         "alg in lower case",
         "RFC 7515 §4.1.1 (case-sensitive)",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"alg":"hs256","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        &f.hs_with(r#"{"alg":"hs256","typ":"JWT","kid":"hs-2026"}"#, gc),
         "AlgorithmMismatch",
     );
-    err(
+    cases.err(
         "alg missing",
         "RFC 7515 §4.1.1",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"typ":"JWT","kid":"hs-2026"}"#, &gc),
+        &f.hs_with(r#"{"typ":"JWT","kid":"hs-2026"}"#, gc),
         "AlgorithmMismatch",
     );
     let ed_public_bytes = base64_url_decode(ed.to_jwk(false).unwrap()["x"].as_str().unwrap());
     let confusion_key =
         Key::hs256(Some("x"), &[ed_public_bytes.as_slice(), &[0u8; 0]].concat()).unwrap();
-    err(
+    cases.err(
         "HS256 MAC keyed with the Ed25519 public key",
         "CVE-2016-10555; RFC 8725 §2.1",
         "mixed",
@@ -706,11 +835,11 @@ fn tokens_document() -> Value {
         &craft(
             &confusion_key,
             r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#,
-            &gc,
+            gc,
         ),
         "AlgorithmMismatch",
     );
-    err(
+    cases.err(
         "HS256 MAC with the public key, verify-only set",
         "CVE-2016-10555",
         "ed_public",
@@ -719,44 +848,44 @@ fn tokens_document() -> Value {
         &craft(
             &confusion_key,
             r#"{"alg":"HS256","typ":"JWT","kid":"ed-2026"}"#,
-            &gc,
+            gc,
         ),
         "AlgorithmMismatch",
     );
-    err(
+    cases.err(
         "EdDSA token on an HS-only verifier",
         "RFC 8725 §3.1",
         "hs",
         "default",
         NOW,
-        &ed_token,
+        ed_token,
         "UnknownKeyId",
     );
-    err(
+    cases.err(
         "EdDSA signature under an HS kid",
         "RFC 8725 §3.1",
         "mixed",
         "default",
         NOW,
-        &craft(&ed, r#"{"alg":"EdDSA","typ":"JWT","kid":"hs-2026"}"#, &gc),
+        &craft(ed, r#"{"alg":"EdDSA","typ":"JWT","kid":"hs-2026"}"#, gc),
         "AlgorithmMismatch",
     );
-    err(
+    cases.err(
         "unknown kid",
         "RFC 7515 §4.1.4",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2099"}"#, &gc),
+        &f.hs_with(r#"{"alg":"HS256","typ":"JWT","kid":"hs-2099"}"#, gc),
         "UnknownKeyId",
     );
-    err(
+    cases.err(
         "no kid with several keys",
         "RFC 7515 §4.1.4 (decided)",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"alg":"HS256","typ":"JWT"}"#, &gc),
+        &f.hs_with(r#"{"alg":"HS256","typ":"JWT"}"#, gc),
         "UnknownKeyId",
     );
     for (label, kid) in [
@@ -765,30 +894,30 @@ fn tokens_document() -> Value {
         ("NUL", "hs-2026\\u0000"),
         ("empty", ""),
     ] {
-        err(
+        cases.err(
             &format!("kid injection: {label}"),
             "CVE-2018-0114 family; RFC 8725 §3.10",
             "mixed",
             "default",
             NOW,
-            &hs_with(
+            &f.hs_with(
                 &format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#),
-                &gc,
+                gc,
             ),
             "UnknownKeyId",
         );
     }
-    err(
+    cases.err(
         "kid is a number",
         "RFC 7515 §4.1.4",
         "mixed",
         "default",
         NOW,
-        &hs_with(r#"{"alg":"HS256","kid":1}"#, &gc),
+        &f.hs_with(r#"{"alg":"HS256","kid":1}"#, gc),
         "MalformedHeader",
     );
     let attacker = Key::hs256(Some("hs-2026"), &[0x66; 32]).unwrap();
-    err(
+    cases.err(
         "embedded jwk is never used",
         "CVE-2018-0114; RFC 8725 §3.10",
         "mixed",
@@ -797,7 +926,7 @@ fn tokens_document() -> Value {
         &craft(
             &attacker,
             r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","jwk":{"kty":"oct","k":"ZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY"}}"#,
-            &gc,
+            gc,
         ),
         "InvalidSignature",
     );
@@ -807,71 +936,71 @@ fn tokens_document() -> Value {
         ("registered name", r#"["alg"]"#),
         ("b64", r#"["b64"]"#),
     ] {
-        err(
+        cases.err(
             &format!("crit {label}"),
             "RFC 7515 §4.1.11; RFC 7797",
             "mixed",
             "default",
             NOW,
-            &hs_with(
+            &f.hs_with(
                 &format!(r#"{{"alg":"HS256","typ":"JWT","kid":"hs-2026","crit":{crit}}}"#),
-                &gc,
+                gc,
             ),
             "CriticalHeader",
         );
     }
-    err(
+    cases.err(
         "typ of another kind",
         "RFC 8725 §3.11",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             r#"{"alg":"HS256","typ":"secevent+jwt","kid":"hs-2026"}"#,
-            &gc,
+            gc,
         ),
         "WrongTokenType",
     );
-    err(
+    cases.err(
         "duplicate alg header member",
         "RFC 7515 §5.2; RFC 8725 §3.11",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","alg":"none"}"#,
-            &gc,
+            gc,
         ),
         "MalformedHeader",
     );
-    err(
+    cases.err(
         "duplicate kid via an escape",
         "RFC 7515 §5.2",
         "mixed",
         "default",
         NOW,
-        &hs_with(
+        &f.hs_with(
             r#"{"alg":"HS256","typ":"JWT","kid":"hs-2026","k\u0069d":"hs-2025"}"#,
-            &gc,
+            gc,
         ),
         "MalformedHeader",
     );
-    err(
+    cases.err(
         "header is an array",
         "RFC 7515 §4",
         "mixed",
         "default",
         NOW,
-        &hs_with("[]", &gc),
+        &f.hs_with("[]", gc),
         "MalformedHeader",
     );
-    err(
+    cases.err(
         "header is a string",
         "RFC 7515 §4",
         "mixed",
         "default",
         NOW,
-        &hs_with("\"HS256\"", &gc),
+        &f.hs_with("\"HS256\"", gc),
         "MalformedHeader",
     );
     {
@@ -879,7 +1008,7 @@ fn tokens_document() -> Value {
         let payload = base64_url_encode(gc.as_bytes());
         let input = format!("{header}.{payload}");
         let sig = base64_url_encode(&hs.sign(input.as_bytes()).unwrap());
-        err(
+        cases.err(
             "header is not UTF-8",
             "RFC 7515 §4",
             "mixed",
@@ -889,8 +1018,14 @@ fn tokens_document() -> Value {
             "MalformedHeader",
         );
     }
+}
 
-    // Signatures.
+/// Signatures: tampering, truncation, wrong keys.
+fn signatures(f: &Fixture, cases: &mut Cases) {
+    let Fixture {
+        g, ed_token, gc, ..
+    } = f;
+    let attacker = Key::hs256(Some("hs-2026"), &[0x66; 32]).unwrap();
     let (g_head, g_sig) = g.rsplit_once('.').unwrap();
     let tampered = {
         let mut c = generic();
@@ -899,7 +1034,7 @@ fn tokens_document() -> Value {
         let header = g.split('.').next().unwrap();
         format!("{header}.{payload}.{g_sig}")
     };
-    err(
+    cases.err(
         "payload changed after signing",
         "RFC 7515 §5.2",
         "mixed",
@@ -908,7 +1043,7 @@ fn tokens_document() -> Value {
         &tampered,
         "InvalidSignature",
     );
-    err(
+    cases.err(
         "signature stripped",
         "RFC 8725 §3.1",
         "mixed",
@@ -917,31 +1052,31 @@ fn tokens_document() -> Value {
         &format!("{g_head}."),
         "MalformedToken",
     );
-    err(
+    cases.err(
         "all-zero signature",
         "issue 8",
         "mixed",
         "default",
         NOW,
-        &with_signature(&g, &base64_url_encode(&[0; 32])),
+        &with_signature(g, &base64_url_encode(&[0; 32])),
         "InvalidSignature",
     );
-    err(
+    cases.err(
         "truncated signature",
         "issue 8",
         "mixed",
         "default",
         NOW,
-        &with_signature(&g, &base64_url_encode(&base64_url_decode(g_sig)[..16])),
+        &with_signature(g, &base64_url_encode(&base64_url_decode(g_sig)[..16])),
         "InvalidSignature",
     );
-    err(
+    cases.err(
         "signature of another key",
         "RFC 7515",
         "mixed",
         "default",
         NOW,
-        &craft(&attacker, HS_HEADER, &gc),
+        &craft(&attacker, HS_HEADER, gc),
         "InvalidSignature",
     );
     {
@@ -953,7 +1088,7 @@ fn tokens_document() -> Value {
             sig[32 + i] = u8::try_from(sum & 0xff).unwrap();
             carry = sum >> 8;
         }
-        err(
+        cases.err(
             "Ed25519 S + L malleability",
             "RFC 8032 §5.1.7; issue 8",
             "ed",
@@ -962,7 +1097,7 @@ fn tokens_document() -> Value {
             &format!("{ed_head}.{}", base64_url_encode(&sig)),
             "InvalidSignature",
         );
-        err(
+        cases.err(
             "Ed25519 all-zero signature",
             "issue 8",
             "ed",
@@ -972,8 +1107,13 @@ fn tokens_document() -> Value {
             "InvalidSignature",
         );
     }
-    // Encoding.
-    err(
+}
+
+/// Encoding: base64url and JSON strictness.
+fn encoding(f: &Fixture, cases: &mut Cases) {
+    let Fixture { g, .. } = f;
+    let (g_head, g_sig) = g.rsplit_once('.').unwrap();
+    cases.err(
         "signature padded with =",
         "RFC 7515 §2",
         "mixed",
@@ -1002,7 +1142,7 @@ fn tokens_document() -> Value {
         '8' => '9',
         other => panic!("unexpected final character {other}"),
     };
-    err(
+    cases.err(
         "signature with non-zero trailing bits",
         "RFC 7515 §2; RFC 4648 §3.5",
         "mixed",
@@ -1011,14 +1151,14 @@ fn tokens_document() -> Value {
         &format!("{}{noncanonical}", &g[..g.len() - 1]),
         "MalformedToken",
     );
-    err(
+    cases.err(
         "standard alphabet + and /",
         "RFC 7515 §2",
         "mixed",
         "default",
         NOW,
         &with_signature(
-            &g,
+            g,
             &g_sig.replace('-', "+").replace('_', "/").replacen(
                 |c: char| c.is_ascii_alphanumeric(),
                 "+",
@@ -1027,7 +1167,7 @@ fn tokens_document() -> Value {
         ),
         "MalformedToken",
     );
-    err(
+    cases.err(
         "whitespace in the header segment",
         "RFC 7515 §7.1",
         "mixed",
@@ -1037,7 +1177,7 @@ fn tokens_document() -> Value {
         "MalformedToken",
     );
     // The signature covers the exact bytes of the payload segment, so it fails first.
-    err(
+    cases.err(
         "whitespace in the payload segment",
         "RFC 7515 §7.1",
         "mixed",
@@ -1046,7 +1186,7 @@ fn tokens_document() -> Value {
         &g.replacen('.', ". ", 1),
         "InvalidSignature",
     );
-    err(
+    cases.err(
         "signature length 1 mod 4",
         "RFC 4648",
         "mixed",
@@ -1055,7 +1195,7 @@ fn tokens_document() -> Value {
         &format!("{g}AA"),
         "MalformedToken",
     );
-    err(
+    cases.err(
         "two segments",
         "RFC 7515 §7.1",
         "mixed",
@@ -1064,7 +1204,7 @@ fn tokens_document() -> Value {
         g_head,
         "MalformedToken",
     );
-    err(
+    cases.err(
         "four segments",
         "RFC 7515 §7.1",
         "mixed",
@@ -1073,7 +1213,7 @@ fn tokens_document() -> Value {
         &format!("{g}.{g_sig}"),
         "MalformedToken",
     );
-    err(
+    cases.err(
         "empty token",
         "RFC 7515 §7.1",
         "mixed",
@@ -1082,7 +1222,7 @@ fn tokens_document() -> Value {
         "",
         "MalformedToken",
     );
-    err(
+    cases.err(
         "an authorization code as a bearer token",
         "issue 8 (token-type confusion)",
         "mixed",
@@ -1091,7 +1231,7 @@ fn tokens_document() -> Value {
         "AQAAAABn6pM1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "MalformedToken",
     );
-    err(
+    cases.err(
         "one byte over the maximum",
         "issue 2 (size bound)",
         "mixed",
@@ -1100,7 +1240,10 @@ fn tokens_document() -> Value {
         &"a".repeat(257),
         "TokenTooLarge",
     );
-    // Large inputs are described, not stored: `token_build` is concatenated by the runner.
+}
+
+/// Large inputs are described, not stored: `token_build` is concatenated by the runner.
+fn large_inputs(cases: &mut Cases) {
     let built = |name: &str, parts: Value| {
         json!({"name": name, "source": "issue 8 (bounded before decoding)",
         "keyset": "mixed", "policy": "default", "now": NOW, "token_build": parts, "expect": {"error": "TokenTooLarge"}})
@@ -1116,23 +1259,40 @@ fn tokens_document() -> Value {
             ["e", 524_288]
         ]),
     ));
+}
 
-    // Mint vectors: deterministic signatures reproduce byte for byte.
-    let mint = vec![
+/// Mint vectors: deterministic signatures reproduce byte for byte.
+fn mint_cases(f: &Fixture) -> Vec<Value> {
+    let Fixture {
+        hs_only,
+        ed_token,
+        aud_many,
+        ..
+    } = f;
+    vec![
         json!({"name": "HS256 generic", "keyset": "hs", "claims": claims_json(&generic()), "token": hs_only.mint(&generic()).unwrap()}),
         json!({"name": "HS256 user", "keyset": "hs", "claims": claims_json(&user()), "token": hs_only.mint(&user()).unwrap()}),
         json!({"name": "EdDSA user", "keyset": "ed", "claims": claims_json(&user()), "token": ed_token}),
         json!({"name": "HS256 with aud array and nbf", "keyset": "hs", "claims": claims_json(&{
             let mut c = aud_many.clone(); c.nbf = Some(NOW - 100); c }), "token": hs_only.mint(&{
             let mut c = aud_many.clone(); c.nbf = Some(NOW - 100); c }).unwrap()}),
-    ];
-    let rfc8037_key = rfc8037.active().unwrap();
-    let jws = vec![json!({
+    ]
+}
+
+/// Raw JWS signing: the RFC examples.
+fn jws_cases(f: &Fixture) -> Vec<Value> {
+    let rfc8037_key = f.rfc8037.active().unwrap();
+    vec![json!({
         "name": "RFC 8037 A.4 Ed25519 signing", "keyset": "rfc8037", "header": r#"{"alg":"EdDSA"}"#,
         "payload": "Example of Ed25519 signing",
         "token": sign_jws(rfc8037_key, br#"{"alg":"EdDSA"}"#, b"Example of Ed25519 signing").unwrap(),
-    })];
-    let keys = vec![
+    })]
+}
+
+/// Key loading: weak, malformed and inconsistent keys.
+fn key_cases(f: &Fixture) -> Vec<Value> {
+    let ed = &f.ed;
+    vec![
         json!({"name": "HS256 secret of 31 bytes", "jwk": json!({"kty":"oct","kid":"w","k": base64_url_encode(&[7; 31])}).to_string(), "expect": {"error": "WeakKey"}}),
         json!({"name": "HS256 secret of 32 bytes", "jwk": json!({"kty":"oct","kid":"w","k": base64_url_encode(&[7; 32])}).to_string(), "expect": {"ok": true}}),
         json!({"name": "oct key with padding", "jwk": json!({"kty":"oct","kid":"w","k": format!("{}=", base64_url_encode(&[7; 32]))}).to_string(), "expect": {"error": "InvalidKey"}}),
@@ -1146,11 +1306,7 @@ fn tokens_document() -> Value {
             {"kty":"oct","kid":"a","k": base64_url_encode(&[1; 32])}, {"kty":"oct","kid":"a","k": base64_url_encode(&[2; 32])}]}).to_string(), "expect": {"error": "DuplicateKeyId"}}),
         json!({"name": "active_kid names no key", "keyset": json!({"keys":[{"kty":"oct","kid":"a","k": base64_url_encode(&[1; 32])}], "active_kid": "b"}).to_string(), "expect": {"error": "UnknownKeyId"}}),
         json!({"name": "active_kid is verify-only", "keyset": json!({"keys":[ed.to_jwk(false).unwrap()], "active_kid": "ed-2026"}).to_string(), "expect": {"error": "NoSigningKey"}}),
-    ];
-    json!({
-        "description": "Shared token vectors. Generated by crates/airisk-auth/tests/vectors.rs (UPDATE_VECTORS=1); format in README.md.",
-        "keysets": keysets, "policies": policies, "verify": cases, "mint": mint, "jws": jws, "keys": keys,
-    })
+    ]
 }
 
 fn check_tokens_document(doc: &Value) {

@@ -1,0 +1,99 @@
+//! The bearer check of a protected resource (RFC 6750).
+
+// `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::claims::airisk_claims;
+use crate::ffi::{self, boundary};
+use crate::response::airisk_response;
+use crate::result::airisk_result;
+use crate::verifier::airisk_verifier;
+use airisk_core::flow::{check_bearer_at, Access};
+use airisk_core::Error;
+use core::ffi::c_char;
+
+/// Bearer check: any valid token, generic or user-specific.
+pub const AIRISK_ACCESS_ANY: u32 = 0;
+/// Bearer check: a user-specific token (a generic one gets 403 `insufficient_scope`).
+pub const AIRISK_ACCESS_USER: u32 = 1;
+
+/// Checks the `Authorization` header `(authorization, authorization_len)` (NULL
+/// when the request has none) of a request to a protected resource, at the
+/// system clock's time. `access` is `AIRISK_ACCESS_ANY` or `AIRISK_ACCESS_USER`.
+///
+/// Returns `AIRISK_OK` when the check ran; then exactly one of the two
+/// out-params is written: `*claims_out` (request allowed; free with
+/// `airisk_claims_free()`) or `*response_out` (the 401/403 answer to send, with
+/// its `WWW-Authenticate` challenge and reason; free with `airisk_response_free()`).
+/// Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
+/// for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_bearer_check(
+    verifier: *const airisk_verifier,
+    authorization: *const c_char,
+    authorization_len: usize,
+    access: u32,
+    claims_out: *mut *mut airisk_claims,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let verifier = ffi::handle(verifier)?;
+        let now = verifier.verifier.now();
+        bearer(
+            verifier,
+            (authorization, authorization_len),
+            access,
+            now,
+            claims_out,
+            response_out,
+        )
+    })
+}
+
+/// `airisk_bearer_check()` at `now` (Unix seconds) instead of the system clock; the same
+/// ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_bearer_check_at(
+    verifier: *const airisk_verifier,
+    authorization: *const c_char,
+    authorization_len: usize,
+    access: u32,
+    now: u64,
+    claims_out: *mut *mut airisk_claims,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        bearer(
+            ffi::handle(verifier)?,
+            (authorization, authorization_len),
+            access,
+            now,
+            claims_out,
+            response_out,
+        )
+    })
+}
+
+fn bearer(
+    verifier: &airisk_verifier,
+    authorization: (*const c_char, usize),
+    access: u32,
+    now: u64,
+    claims_out: *mut *mut airisk_claims,
+    response_out: *mut *mut airisk_response,
+) -> Result<(), Error> {
+    let claims_out = ffi::out_ptr(claims_out)?;
+    let response_out = ffi::out_ptr(response_out)?;
+    let access = match access {
+        AIRISK_ACCESS_ANY => Access::Any,
+        AIRISK_ACCESS_USER => Access::User,
+        _ => return Err(Error::InvalidArgument),
+    };
+    let authorization = ffi::opt_text(authorization.0, authorization.1)?;
+    match check_bearer_at(&verifier.verifier, authorization, access, now) {
+        Ok(claims) => ffi::give(claims_out, airisk_claims::new(claims)),
+        Err(answer) => ffi::give(response_out, airisk_response::new(answer)),
+    }
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! `airisk_issuer`: the authorization server, serving both AIRisk endpoints.
+
+// `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::ffi::{self, boundary, boundary_value};
+use crate::keyset::airisk_keyset;
+use crate::ledger::airisk_ledger_callbacks;
+use crate::registry::airisk_registry;
+use crate::response::airisk_response;
+use crate::result::airisk_result;
+use crate::verifier::airisk_verifier;
+use airisk_core::flow::{Issuer, IssuerConfig};
+use airisk_core::{code::CodeKey, Error};
+use core::ffi::c_char;
+use std::sync::Arc;
+
+/// The default authorization-code lifetime of an issuer, in seconds (1 to 600).
+pub const AIRISK_DEFAULT_CODE_TTL: u64 = 60;
+/// The default access-token lifetime of an issuer, in seconds (60 to 86400).
+pub const AIRISK_DEFAULT_TOKEN_TTL: u64 = 3600;
+
+/// The authorization server: both endpoints, with its redemption ledger.
+/// Thread-safe: one issuer may serve any number of threads at once.
+#[derive(Debug)]
+pub struct airisk_issuer {
+    issuer: Issuer,
+}
+
+/// Makes an authorization server with an in-memory redemption ledger.
+///
+/// `registry` and `keyset` are shared (the issuer keeps its own references);
+/// `(code_key, code_key_len)` is the 32 to 1024 secret bytes that make and check
+/// authorization codes (copied; share it between the instances of one deployment).
+/// `issuer` (NUL-terminated) is the `iss` of every token; `audience` its `aud`
+/// or NULL; `code_ttl` (1..600, `AIRISK_DEFAULT_CODE_TTL`) and `token_ttl`
+/// (60..86400, `AIRISK_DEFAULT_TOKEN_TTL`) are lifetimes in seconds.
+/// On success writes it to `*out`; free it with `airisk_issuer_free()`. Errors:
+/// `AIRISK_INVALID_CONFIGURATION`, `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
+/// `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // one C argument per setting
+pub extern "C" fn airisk_issuer_new(
+    registry: *const airisk_registry,
+    keyset: *const airisk_keyset,
+    code_key: *const u8,
+    code_key_len: usize,
+    issuer: *const c_char,
+    audience: *const c_char,
+    code_ttl: u64,
+    token_ttl: u64,
+    out: *mut *mut airisk_issuer,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let issuer = new_issuer(
+            registry,
+            keyset,
+            (code_key, code_key_len),
+            (issuer, audience),
+            (code_ttl, token_ttl),
+        )?;
+        ffi::give(out, airisk_issuer { issuer });
+        Ok(())
+    })
+}
+
+/// Makes an authorization server whose redemption ledger and revocation list
+/// are the application's callbacks `*ledger` (see `airisk_ledger_callbacks` for
+/// the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
+///
+/// The other arguments, the errors and the ownership of `*out` are those of
+/// `airisk_issuer_new()`; a NULL `ledger` gives `AIRISK_INVALID_ARGUMENT`.
+/// `*ledger` is copied. On success the library owns `user_data`: it calls
+/// `release(user_data)` once, when this issuer and every verifier made from it
+/// (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
+/// `user_data` stays the caller's. Thread-safe.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // one C argument per setting
+pub extern "C" fn airisk_issuer_new_with_ledger(
+    registry: *const airisk_registry,
+    keyset: *const airisk_keyset,
+    code_key: *const u8,
+    code_key_len: usize,
+    issuer: *const c_char,
+    audience: *const c_char,
+    code_ttl: u64,
+    token_ttl: u64,
+    ledger: *const airisk_ledger_callbacks,
+    out: *mut *mut airisk_issuer,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let callbacks = ffi::read(ledger)?;
+        let issuer = new_issuer(
+            registry,
+            keyset,
+            (code_key, code_key_len),
+            (issuer, audience),
+            (code_ttl, token_ttl),
+        )?;
+        // Made last: from here nothing fails, so `release` runs only once the
+        // library owns `user_data`.
+        let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
+        let issuer = issuer.with_ledger(ledger.clone()).with_revocations(ledger);
+        ffi::give(out, airisk_issuer { issuer });
+        Ok(())
+    })
+}
+
+fn new_issuer(
+    registry: *const airisk_registry,
+    keyset: *const airisk_keyset,
+    code_key: (*const u8, usize),
+    (issuer, audience): (*const c_char, *const c_char),
+    (code_ttl, token_ttl): (u64, u64),
+) -> Result<Issuer, Error> {
+    let registry = ffi::handle(registry)?;
+    let keyset = ffi::handle(keyset)?;
+    let code_key = CodeKey::from_bytes(ffi::bytes(code_key.0, code_key.1)?)?;
+    let mut config = IssuerConfig::new(ffi::cstr(issuer)?);
+    config.audience = ffi::opt_cstr(audience)?.map(str::to_owned);
+    config.code_ttl = code_ttl;
+    config.token_ttl = token_ttl;
+    Issuer::new(
+        config,
+        keyset.keys.clone(),
+        code_key,
+        registry.registry.clone(),
+    )
+}
+
+/// Frees an issuer (and its ledger, unless a verifier made from it still uses
+/// it: see `airisk_ledger_callbacks`). NULL is a no-op. No other thread may be using it.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_free(issuer: *mut airisk_issuer) {
+    boundary_value((), || ffi::free(issuer));
+}
+
+/// A verifier for this issuer's tokens: same keys, issuer and audience, and the
+/// issuer's revocation list (tokens of replayed codes are refused). Free it with
+/// `airisk_verifier_free()`; it stays valid after the issuer is freed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_verifier(
+    issuer: *const airisk_issuer,
+    out: *mut *mut airisk_verifier,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let verifier = ffi::handle(issuer)?.issuer.verifier();
+        ffi::give(out, airisk_verifier { verifier });
+        Ok(())
+    })
+}
+
+/// `GET /api/oauth2` at the system clock's time: `(query, query_len)` is the raw
+/// query string, without `?`. Writes the complete answer (302 with `Location`,
+/// or 400/401/503 problem+json) to `*response_out`; free it with
+/// `airisk_response_free()`. Returns `AIRISK_OK` whenever an answer was made —
+/// read its status; `AIRISK_INVALID_ARGUMENT` for NULL or a non-UTF-8 query.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_authorize(
+    issuer: *const airisk_issuer,
+    query: *const c_char,
+    query_len: usize,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        authorize(issuer, query, query_len, None, response_out)
+    })
+}
+
+/// `airisk_issuer_authorize()` at `now` (Unix seconds) instead of the system clock; the same
+/// ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_authorize_at(
+    issuer: *const airisk_issuer,
+    query: *const c_char,
+    query_len: usize,
+    now: u64,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        authorize(issuer, query, query_len, Some(now), response_out)
+    })
+}
+
+fn authorize(
+    issuer: &Issuer,
+    query: *const c_char,
+    query_len: usize,
+    now: Option<u64>,
+    response_out: *mut *mut airisk_response,
+) -> Result<(), Error> {
+    let out = ffi::out_ptr(response_out)?;
+    let query = ffi::text(query, query_len)?;
+    let answer = match now {
+        Some(now) => issuer.authorize_at(query, now),
+        None => issuer.authorize(query),
+    };
+    ffi::give(out, airisk_response::new(answer));
+    Ok(())
+}
+
+/// `POST /api/oauth2/Token` at the system clock's time: `(content_type,
+/// content_type_len)` is the `Content-Type` header value (NULL when the request
+/// has none) and `(body, body_len)` the raw body. Writes the complete answer
+/// (200 with the token JSON, or 400/401/503) to `*response_out`; free it with
+/// `airisk_response_free()`. Returns `AIRISK_OK` whenever an answer was made;
+/// `AIRISK_INVALID_ARGUMENT` for NULL or a non-UTF-8 content type. Thread-safe;
+/// a code is redeemed at most once even under concurrent requests.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_exchange(
+    issuer: *const airisk_issuer,
+    content_type: *const c_char,
+    content_type_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        exchange(
+            issuer,
+            (content_type, content_type_len),
+            (body, body_len),
+            None,
+            response_out,
+        )
+    })
+}
+
+/// `airisk_issuer_exchange()` at `now` (Unix seconds) instead of the system clock; the same
+/// ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_exchange_at(
+    issuer: *const airisk_issuer,
+    content_type: *const c_char,
+    content_type_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    now: u64,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        exchange(
+            issuer,
+            (content_type, content_type_len),
+            (body, body_len),
+            Some(now),
+            response_out,
+        )
+    })
+}
+
+fn exchange(
+    issuer: &Issuer,
+    content_type: (*const c_char, usize),
+    body: (*const c_char, usize),
+    now: Option<u64>,
+    response_out: *mut *mut airisk_response,
+) -> Result<(), Error> {
+    let out = ffi::out_ptr(response_out)?;
+    let content_type = ffi::opt_text(content_type.0, content_type.1)?;
+    let body = ffi::bytes(body.0.cast::<u8>(), body.1)?;
+    let answer = match now {
+        Some(now) => issuer.exchange_at(content_type, body, now),
+        None => issuer.exchange(content_type, body),
+    };
+    ffi::give(out, airisk_response::new(answer));
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! `airisk_keyset`: verification keys with one active signing key; minting.
+
+// `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::ffi::{self, boundary, boundary_value};
+use crate::result::airisk_result;
+use airisk_core::keys::{Key, KeySet};
+use airisk_core::token::{sign_jws, Claims};
+use airisk_core::Error;
+use core::ffi::c_char;
+use std::sync::Arc;
+
+/// A set of verification keys with at most one active signing key.
+/// Immutable once loaded: share one between threads freely. Secrets are zeroized when freed.
+#[derive(Debug)]
+pub struct airisk_keyset {
+    pub(crate) keys: Arc<KeySet>,
+}
+
+/// Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`
+/// whose keys may hold private members, with an optional `"active_kid"`.
+///
+/// On success writes a new key set to `*out`; the caller owns it and frees it
+/// with `airisk_keyset_free()`. On failure `*out` is untouched.
+/// Errors: `AIRISK_INVALID_ARGUMENT` (NULL, or not UTF-8), `AIRISK_INVALID_KEY`,
+/// `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`.
+/// The input is only read during the call. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_from_json(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut airisk_keyset,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let keys = KeySet::from_json(ffi::text(json, json_len)?)?;
+        ffi::give(
+            out,
+            airisk_keyset {
+                keys: Arc::new(keys),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Loads a key set of one key from a JWK `(json, json_len)` (RFC 7517); the key
+/// is active when it can sign. Ownership and errors as `airisk_keyset_from_json()`.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_from_jwk(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut airisk_keyset,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let keys = KeySet::single(Key::from_jwk(ffi::text(json, json_len)?)?)?;
+        ffi::give(
+            out,
+            airisk_keyset {
+                keys: Arc::new(keys),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
+/// format of `airisk_keyset_from_json()`. An unreadable file gives
+/// `AIRISK_INVALID_ARGUMENT`. Ownership and other errors as `airisk_keyset_from_json()`.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_from_file(
+    path: *const c_char,
+    out: *mut *mut airisk_keyset,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let text = read_file(ffi::cstr(path)?)?;
+        let keys = KeySet::from_json(&text)?;
+        ffi::give(
+            out,
+            airisk_keyset {
+                keys: Arc::new(keys),
+            },
+        );
+        Ok(())
+    })
+}
+
+pub(crate) fn read_file(path: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|_| Error::InvalidArgument)
+}
+
+/// Frees a key set. NULL is a no-op. Verifiers and issuers made from it keep
+/// their own reference, so it may be freed while they are in use; it must
+/// not be used by any other thread while being freed.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_free(keyset: *mut airisk_keyset) {
+    boundary_value((), || ffi::free(keyset));
+}
+
+/// Writes the public keys as a JWKS document (RFC 7517 §5) to `*jwks_out`, for
+/// other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
+/// The caller frees the string with `airisk_string_free()`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_jwks(
+    keyset: *const airisk_keyset,
+    jwks_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(jwks_out)?;
+        let keyset = ffi::handle(keyset)?;
+        ffi::give_string(out, keyset.keys.to_jwks().to_string())
+    })
+}
+
+/// Signs claims given as JSON with the key set's active key; writes the compact
+/// JWS to `*token_out`, which the caller frees with `airisk_string_free()`.
+///
+/// The JSON object has the members `iss` (string) and `exp` (integer), and
+/// optionally `sub`, `client_id`, `company_id`, `jti` (string or null), `aud`
+/// (array of strings), `user_token` (bool), `iat`, `nbf` (integer or null).
+/// Errors: `AIRISK_INVALID_CLAIMS` (bad JSON or inconsistent claims),
+/// `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_mint_json(
+    keyset: *const airisk_keyset,
+    claims_json: *const c_char,
+    claims_json_len: usize,
+    token_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(token_out)?;
+        let keyset = ffi::handle(keyset)?;
+        let json = ffi::text(claims_json, claims_json_len)?;
+        ffi::give_string(out, keyset.keys.mint(&Claims::from_json(json)?)?)
+    })
+}
+
+/// Signs an access token with the key set's active key: a user token for
+/// `userid` when it is not NULL (then `sub` is the userid), otherwise a generic
+/// token for `client_id` (then `sub` is the client_id). `company_id` and
+/// `audience` may be NULL. `iat` is the issue time (Unix seconds), `exp` = `iat + ttl`.
+/// All strings are NUL-terminated UTF-8. Writes the token to `*token_out`; the
+/// caller frees it with `airisk_string_free()`. Errors as `airisk_mint_json()`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // one C argument per claim
+pub extern "C" fn airisk_mint(
+    keyset: *const airisk_keyset,
+    issuer: *const c_char,
+    client_id: *const c_char,
+    userid: *const c_char,
+    company_id: *const c_char,
+    audience: *const c_char,
+    iat: u64,
+    ttl: u64,
+    jti: *const c_char,
+    token_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(token_out)?;
+        let keyset = ffi::handle(keyset)?;
+        let (issuer, client_id, jti) = (ffi::cstr(issuer)?, ffi::cstr(client_id)?, ffi::cstr(jti)?);
+        let mut claims = match ffi::opt_cstr(userid)? {
+            Some(userid) => Claims::user(issuer, client_id, userid, iat, ttl, jti),
+            None => Claims::generic(issuer, client_id, iat, ttl, jti),
+        };
+        claims.company_id = ffi::opt_cstr(company_id)?.map(str::to_owned);
+        claims.aud = ffi::opt_cstr(audience)?
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        ffi::give_string(out, keyset.keys.mint(&claims)?)
+    })
+}
+
+/// Signs an arbitrary JWS with the key set's active key: `(header_json,
+/// header_json_len)` and `(payload, payload_len)` are base64url-encoded exactly
+/// as given, so the header's `alg` is the caller's business. For
+/// interoperability tests and RFC examples; services mint with `airisk_mint()`.
+/// Writes the compact JWS to `*token_out`; free it with `airisk_string_free()`.
+/// Errors: `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_sign_jws(
+    keyset: *const airisk_keyset,
+    header_json: *const c_char,
+    header_json_len: usize,
+    payload: *const c_char,
+    payload_len: usize,
+    token_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(token_out)?;
+        let key = ffi::handle(keyset)?.keys.active()?;
+        let header = ffi::bytes(header_json.cast::<u8>(), header_json_len)?;
+        let payload = ffi::bytes(payload.cast::<u8>(), payload_len)?;
+        ffi::give_string(out, sign_jws(key, header, payload)?)
+    })
+}

@@ -1,0 +1,90 @@
+//! `airisk_registry`: clients (APIUser) and users (ApplicationUser).
+
+// `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::ffi::{self, boundary, boundary_value};
+use crate::keyset::read_file;
+use crate::result::airisk_result;
+use airisk_core::registry::MemoryRegistry;
+use core::ffi::c_char;
+use std::sync::Arc;
+
+/// An in-memory registry of clients (APIUser) and users (ApplicationUser).
+/// Immutable once loaded: share one between threads freely.
+#[derive(Debug)]
+pub struct airisk_registry {
+    pub(crate) registry: Arc<MemoryRegistry>,
+}
+
+/// Loads a registry of clients and users from JSON text `(json, json_len)`
+/// (the `MemoryRegistry` document of the Rust core). On success writes it to
+/// `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`,
+/// `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_registry_from_json(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut airisk_registry,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let registry = MemoryRegistry::from_json(ffi::text(json, json_len)?)?;
+        ffi::give(
+            out,
+            airisk_registry {
+                registry: Arc::new(registry),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Explains why a registry document `(json, json_len)` would be refused:
+/// writes to `*explanation_out` an owned string (free it with
+/// `airisk_string_free()`), empty when the document is valid, otherwise
+/// "line L, column C: what is wrong" (never containing a secret). For the
+/// operator's logs after `airisk_registry_from_json()` failed. Errors:
+/// `AIRISK_INVALID_ARGUMENT` only. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_registry_explain(
+    json: *const c_char,
+    json_len: usize,
+    explanation_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(explanation_out)?;
+        let explanation = match MemoryRegistry::from_json(ffi::text(json, json_len)?) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        };
+        ffi::give_string(out, explanation)
+    })
+}
+
+/// Loads a registry from the file at `path` (NUL-terminated). An unreadable file
+/// gives `AIRISK_INVALID_ARGUMENT`; otherwise as `airisk_registry_from_json()`.
+#[no_mangle]
+pub extern "C" fn airisk_registry_from_file(
+    path: *const c_char,
+    out: *mut *mut airisk_registry,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let registry = MemoryRegistry::from_json(&read_file(ffi::cstr(path)?)?)?;
+        ffi::give(
+            out,
+            airisk_registry {
+                registry: Arc::new(registry),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Frees a registry. NULL is a no-op. Issuers made from it keep their own reference.
+#[no_mangle]
+pub extern "C" fn airisk_registry_free(registry: *mut airisk_registry) {
+    boundary_value((), || ffi::free(registry));
+}

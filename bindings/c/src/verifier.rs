@@ -1,0 +1,138 @@
+//! `airisk_verifier`: a key set and a policy; verifies tokens into `airisk_claims`.
+
+// `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::claims::airisk_claims;
+use crate::ffi::{self, boundary, boundary_value};
+use crate::keyset::airisk_keyset;
+use crate::result::airisk_result;
+use airisk_core::token::{Policy, Verifier};
+use airisk_core::Error;
+use core::ffi::c_char;
+
+/// The default clock-skew allowance of a verifier, in seconds (at most 300).
+pub const AIRISK_DEFAULT_LEEWAY: u64 = 30;
+/// The default maximum token length of a verifier, in bytes (64 to 65536).
+pub const AIRISK_DEFAULT_MAX_TOKEN_LEN: usize = 8192;
+
+/// Verifier flag: only user-specific tokens are accepted (`AIRISK_USER_TOKEN_REQUIRED` otherwise).
+pub const AIRISK_POLICY_REQUIRE_USER: u32 = 1;
+/// Verifier flag: do not require the access-token claims `sub`, `client_id`, `iat`,
+/// `jti`, `user_token`. Only to verify plain JWTs of other issuers.
+pub const AIRISK_POLICY_ALLOW_PLAIN_JWT: u32 = 2;
+
+/// A token verifier: a key set and a policy. Immutable: one verifier may be
+/// used by any number of threads at once.
+#[derive(Debug)]
+pub struct airisk_verifier {
+    pub(crate) verifier: Verifier,
+}
+
+/// Makes a verifier of tokens signed by `keyset` and issued by `issuer`
+/// (NUL-terminated). `audience` (NUL-terminated) is required in `aud` when not
+/// NULL; when NULL, tokens carrying `aud` are refused. `leeway` is the clock
+/// skew allowed in seconds (`AIRISK_DEFAULT_LEEWAY`; at most 300),
+/// `max_token_len` the longest token accepted (`AIRISK_DEFAULT_MAX_TOKEN_LEN`;
+/// 64 to 65536), `flags` a combination of `AIRISK_POLICY_*` (0 for the strict default).
+///
+/// The verifier keeps its own reference to the key set. On success writes it to
+/// `*out`; free it with `airisk_verifier_free()`. Errors:
+/// `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range),
+/// `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8, unknown flag). Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_new(
+    keyset: *const airisk_keyset,
+    issuer: *const c_char,
+    audience: *const c_char,
+    leeway: u64,
+    max_token_len: usize,
+    flags: u32,
+    out: *mut *mut airisk_verifier,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let keyset = ffi::handle(keyset)?;
+        if flags & !(AIRISK_POLICY_REQUIRE_USER | AIRISK_POLICY_ALLOW_PLAIN_JWT) != 0 {
+            return Err(Error::InvalidArgument);
+        }
+        let mut policy = Policy::new(ffi::cstr(issuer)?);
+        if let Some(audience) = ffi::opt_cstr(audience)? {
+            policy = policy.with_audience(audience);
+        }
+        let policy = policy
+            .with_leeway(leeway)?
+            .with_max_token_len(max_token_len)?
+            .require_user(flags & AIRISK_POLICY_REQUIRE_USER != 0)
+            .require_access_token_claims(flags & AIRISK_POLICY_ALLOW_PLAIN_JWT == 0);
+        ffi::give(
+            out,
+            airisk_verifier {
+                verifier: Verifier::new(keyset.keys.clone(), policy),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Frees a verifier. NULL is a no-op. No other thread may be using it.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_free(verifier: *mut airisk_verifier) {
+    boundary_value((), || ffi::free(verifier));
+}
+
+/// Verifies the token `(token, token_len)` at the system clock's time.
+///
+/// On success writes its claims to `*claims_out`; the caller owns them and frees
+/// them with `airisk_claims_free()`. On failure returns why (e.g. `AIRISK_EXPIRED`,
+/// `AIRISK_INVALID_SIGNATURE`) and leaves `*claims_out` untouched. A token that is
+/// not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
+/// call. Thread-safe: any number of threads may verify on one verifier at once.
+#[no_mangle]
+pub extern "C" fn airisk_verify(
+    verifier: *const airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    claims_out: *mut *mut airisk_claims,
+) -> airisk_result {
+    boundary(|| verify(ffi::handle(verifier)?, token, token_len, None, claims_out))
+}
+
+/// `airisk_verify()` at `now` (Unix seconds) instead of the system clock; the same
+/// ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_verify_at(
+    verifier: *const airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    now: u64,
+    claims_out: *mut *mut airisk_claims,
+) -> airisk_result {
+    boundary(|| {
+        verify(
+            ffi::handle(verifier)?,
+            token,
+            token_len,
+            Some(now),
+            claims_out,
+        )
+    })
+}
+
+fn verify(
+    verifier: &airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    now: Option<u64>,
+    claims_out: *mut *mut airisk_claims,
+) -> Result<(), Error> {
+    let out = ffi::out_ptr(claims_out)?;
+    let token = ffi::text(token, token_len)?;
+    let claims = match now {
+        Some(now) => verifier.verifier.verify_at(token, now)?,
+        None => verifier.verifier.verify(token)?,
+    };
+    ffi::give(out, airisk_claims::new(claims));
+    Ok(())
+}

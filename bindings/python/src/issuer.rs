@@ -1,0 +1,151 @@
+//! `Issuer`: the authorization server, both AIRisk endpoints.
+
+use crate::claims::repr_opt;
+use crate::errors::IntoPyResult;
+use crate::keyset::PyKeySet;
+use crate::ledger::PyLedger;
+use crate::registry::PyRegistry;
+use crate::response::{response_object, PyResponse};
+use crate::verifier::PyVerifier;
+use airisk_auth::code::CodeKey;
+use airisk_auth::flow;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyBytes;
+use std::sync::Arc;
+
+/// A request body given as `bytes` or `str`.
+pub(crate) fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = body.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    let text: PyBackedStr = body.extract()?;
+    Ok(text.as_bytes().to_vec())
+}
+
+/// The authorization server: `GET /api/oauth2` and `POST /api/oauth2/Token`.
+#[pyclass(frozen, module = "airisk_auth", name = "Issuer")]
+pub(crate) struct PyIssuer {
+    pub(crate) inner: flow::Issuer,
+}
+
+#[pymethods]
+impl PyIssuer {
+    #[new]
+    /// `ledger` (an object with `redeem`) and `revocations` (with `revoke` and
+    /// `is_revoked`) replace the in-memory ledger, each on its own: pass a shared
+    /// store (e.g. `RedisLedger`) as both for single use across processes.
+    #[pyo3(signature = (keys, registry, *, issuer, audience=None, code_ttl=60, token_ttl=3600, code_key=None, ledger=None, revocations=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        keys: &PyKeySet,
+        registry: &PyRegistry,
+        issuer: &str,
+        audience: Option<String>,
+        code_ttl: u64,
+        token_ttl: u64,
+        code_key: Option<&[u8]>,
+        ledger: Option<&Bound<'_, PyAny>>,
+        revocations: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let ledger = ledger
+            .map(|l| PyLedger::new(l, "ledger", &["redeem"]))
+            .transpose()?;
+        let revocations = revocations
+            .map(|r| PyLedger::new(r, "revocations", &["revoke", "is_revoked"]))
+            .transpose()?;
+        let code_key = match code_key {
+            Some(secret) => CodeKey::from_bytes(secret),
+            None => CodeKey::generate(),
+        }
+        .py(py)?;
+        let mut config = flow::IssuerConfig::new(issuer);
+        config.audience = audience;
+        config.code_ttl = code_ttl;
+        config.token_ttl = token_ttl;
+        let mut inner =
+            flow::Issuer::new(config, keys.inner.clone(), code_key, registry.inner.clone())
+                .py(py)?;
+        if let Some(ledger) = ledger {
+            inner = inner.with_ledger(Arc::new(ledger));
+        }
+        if let Some(revocations) = revocations {
+            inner = inner.with_revocations(Arc::new(revocations));
+        }
+        Ok(PyIssuer { inner })
+    }
+
+    /// `GET /api/oauth2` now: `query` is the raw query string, without `?`.
+    fn authorize(&self, py: Python<'_>, query: PyBackedStr) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.authorize(&query))
+    }
+
+    /// `GET /api/oauth2` at `now` (Unix seconds).
+    fn authorize_at(
+        &self,
+        py: Python<'_>,
+        query: PyBackedStr,
+        now: u64,
+    ) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.authorize_at(&query, now))
+    }
+
+    /// `POST /api/oauth2/Token` now: the `Content-Type` header (or None) and the raw body.
+    fn exchange(
+        &self,
+        py: Python<'_>,
+        content_type: Option<PyBackedStr>,
+        body: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyResponse>> {
+        let body = body_bytes(body)?;
+        let answer = py.detach(|| self.inner.exchange(content_type.as_deref(), &body));
+        response_object(py, answer)
+    }
+
+    /// `POST /api/oauth2/Token` at `now` (Unix seconds).
+    fn exchange_at(
+        &self,
+        py: Python<'_>,
+        content_type: Option<PyBackedStr>,
+        body: &Bound<'_, PyAny>,
+        now: u64,
+    ) -> PyResult<Py<PyResponse>> {
+        let body = body_bytes(body)?;
+        let answer = py.detach(|| self.inner.exchange_at(content_type.as_deref(), &body, now));
+        response_object(py, answer)
+    }
+
+    /// A verifier for this issuer's tokens (same keys, issuer, audience; revoked tokens refused).
+    fn verifier(&self) -> PyVerifier {
+        PyVerifier::from_core(self.inner.verifier())
+    }
+
+    #[getter]
+    fn issuer(&self) -> &str {
+        &self.inner.config().issuer
+    }
+    #[getter]
+    fn audience(&self) -> Option<&str> {
+        self.inner.config().audience.as_deref()
+    }
+    #[getter]
+    fn code_ttl(&self) -> u64 {
+        self.inner.config().code_ttl
+    }
+    #[getter]
+    fn token_ttl(&self) -> u64 {
+        self.inner.config().token_ttl
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.inner.config();
+        format!(
+            "Issuer(issuer={:?}, audience={}, code_ttl={}, token_ttl={})",
+            c.issuer,
+            repr_opt(c.audience.as_deref()),
+            c.code_ttl,
+            c.token_ttl
+        )
+    }
+}

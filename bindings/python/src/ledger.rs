@@ -1,0 +1,143 @@
+//! A Python ledger object plugged into the core, failing closed.
+
+use airisk_auth::code::CodeId;
+use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
+use airisk_auth::Error;
+use core::fmt;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict};
+
+/// A Python object plugged into the core as its [`RedemptionLedger`] (it has
+/// `redeem(code_id, expires_at, now) -> bool`) or [`RevocationList`] (it has
+/// `revoke(jti, until, now) -> None` and `is_revoked(jti, now) -> bool`).
+///
+/// The core calls it with the GIL released (the exchange detaches), so every
+/// call attaches again. It fails closed: an exception, a missing method, an
+/// answer of the wrong type (`1` is not `True`), or an interpreter that cannot
+/// be attached to (shutting down) is [`Error::LedgerUnavailable`], logged on the
+/// `airisk_auth` logger, and never taken for a first redemption.
+pub(crate) struct PyLedger {
+    pub(crate) object: Py<PyAny>,
+    /// For `Debug`, which has no GIL to ask the object itself.
+    pub(crate) type_name: String,
+}
+
+impl fmt::Debug for PyLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PyLedger({})", self.type_name)
+    }
+}
+
+/// The `airisk_auth` logger, where failed ledger calls are reported.
+pub(crate) static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+impl PyLedger {
+    /// Wraps `object`, which must have every method of `methods` (a
+    /// misconfiguration is a `TypeError` now, not a 503 on every request).
+    pub(crate) fn new(object: &Bound<'_, PyAny>, role: &str, methods: &[&str]) -> PyResult<Self> {
+        for method in methods {
+            if !object
+                .getattr_opt(*method)?
+                .is_some_and(|m| m.is_callable())
+            {
+                return Err(PyTypeError::new_err(format!(
+                    "{role} must have a callable `{method}` method (see airisk_auth.{})",
+                    if role == "ledger" {
+                        "RedemptionLedger"
+                    } else {
+                        "RevocationList"
+                    }
+                )));
+            }
+        }
+        Ok(PyLedger {
+            object: object.clone().unbind(),
+            type_name: object.get_type().name()?.to_string(),
+        })
+    }
+
+    /// Calls `method(*args)` with the GIL; `accept` turns the answer into the
+    /// result, or refuses it (`None`) with the type the answer should have had.
+    fn call<A, T>(
+        &self,
+        method: &str,
+        args: A,
+        expected: &str,
+        accept: impl FnOnce(&Bound<'_, PyAny>) -> Option<T>,
+    ) -> Result<T, Error>
+    where
+        A: for<'py> pyo3::call::PyCallArgs<'py>,
+    {
+        Python::try_attach(|py| match self.object.bind(py).call_method1(method, args) {
+            Ok(answer) => accept(&answer).ok_or_else(|| {
+                let got = answer
+                    .get_type()
+                    .name()
+                    .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+                self.log(py, &format!("returned {got}, not {expected}"), None);
+                Error::LedgerUnavailable
+            }),
+            Err(e) => {
+                self.log(py, "raised", Some(e));
+                Err(Error::LedgerUnavailable)
+            }
+        })
+        .unwrap_or(Err(Error::LedgerUnavailable))
+    }
+
+    /// Reports a failed call on the `airisk_auth` logger (the exchange or
+    /// verification refuses; this says why). A failure to log is ignored.
+    fn log(&self, py: Python<'_>, what: &str, error: Option<PyErr>) {
+        let logger = LOGGER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("logging")?
+                .call_method1("getLogger", ("airisk_auth",))?
+                .unbind())
+        });
+        let Ok(logger) = logger else { return };
+        let message = format!("{}: {what}; refused (LedgerUnavailable)", self.type_name);
+        let kwargs = PyDict::new(py);
+        if let Some(error) = error {
+            let _ = kwargs.set_item("exc_info", error.into_value(py));
+        }
+        let _ = logger
+            .bind(py)
+            .call_method("warning", ("%s", message), Some(&kwargs));
+    }
+}
+
+/// An answer that is exactly `True` or `False` (no truthiness: `1`, `"OK"` or
+/// `None` is a broken ledger, not a verdict).
+pub(crate) fn strict_bool(answer: &Bound<'_, PyAny>) -> Option<bool> {
+    answer.cast::<PyBool>().ok().map(PyBoolMethods::is_true)
+}
+
+impl RedemptionLedger for PyLedger {
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
+        let first = self.call(
+            "redeem",
+            (code.to_string(), expires_at, now),
+            "bool",
+            strict_bool,
+        )?;
+        Ok(if first {
+            Redemption::First
+        } else {
+            Redemption::Replayed
+        })
+    }
+}
+
+impl RevocationList for PyLedger {
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
+        self.call("revoke", (jti, until, now), "None", |answer| {
+            answer.is_none().then_some(())
+        })
+    }
+
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
+        self.call("is_revoked", (jti, now), "bool", strict_bool)
+    }
+}

@@ -1,0 +1,112 @@
+//! `Verifier`: verifies tokens against a key set and a policy.
+
+use crate::claims::{claims_object, repr_opt, PyClaims};
+use crate::errors::{to_py_err, IntoPyResult};
+use crate::keyset::{key_set_repr, PyKeySet};
+use crate::ledger::PyLedger;
+use crate::policy::PyPolicy;
+use airisk_auth::keys::Algorithm;
+use airisk_auth::token::{self, Claims as CoreClaims};
+use airisk_auth::Error;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyList;
+use std::sync::Arc;
+
+/// Verifies tokens against a key set and a policy. Thread-safe; build once.
+#[pyclass(frozen, module = "airisk_auth", name = "Verifier")]
+pub(crate) struct PyVerifier {
+    pub(crate) inner: token::Verifier,
+    /// Whether one verification is worth releasing the GIL for (an EdDSA key is in the set).
+    pub(crate) release_gil: bool,
+}
+
+impl PyVerifier {
+    pub(crate) fn from_core(inner: token::Verifier) -> Self {
+        let release_gil = inner
+            .keys()
+            .keys()
+            .any(|k| k.algorithm() == Algorithm::EdDsa);
+        PyVerifier { inner, release_gil }
+    }
+
+    fn verify_one(&self, py: Python<'_>, token: &str, now: u64) -> PyResult<Py<PyClaims>> {
+        let result = if self.release_gil {
+            py.detach(|| self.inner.verify_at(token, now))
+        } else {
+            self.inner.verify_at(token, now)
+        };
+        claims_object(py, result.py(py)?)
+    }
+}
+
+#[pymethods]
+impl PyVerifier {
+    /// `revocations` (an object with `revoke` and `is_revoked`, e.g. the
+    /// `RedisLedger` the issuer uses): tokens whose `jti` it lists are refused.
+    #[new]
+    #[pyo3(signature = (keys, policy, *, revocations=None))]
+    fn new(
+        keys: &PyKeySet,
+        policy: &PyPolicy,
+        revocations: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut inner = token::Verifier::new(keys.inner.clone(), policy.inner.clone());
+        if let Some(revocations) = revocations {
+            let list = PyLedger::new(revocations, "revocations", &["revoke", "is_revoked"])?;
+            inner = inner.with_revocations(Arc::new(list));
+        }
+        Ok(Self::from_core(inner))
+    }
+
+    /// Verifies `token` now (system clock): the claims, or an `AuthError` subclass.
+    fn verify(&self, py: Python<'_>, token: PyBackedStr) -> PyResult<Py<PyClaims>> {
+        self.verify_one(py, &token, self.inner.now())
+    }
+
+    /// Verifies `token` at `now` (Unix seconds).
+    fn verify_at(&self, py: Python<'_>, token: PyBackedStr, now: u64) -> PyResult<Py<PyClaims>> {
+        self.verify_one(py, &token, now)
+    }
+
+    /// Verifies many tokens with the GIL released: for each, its `Claims` or the
+    /// `AuthError` instance it failed with (returned, not raised).
+    #[pyo3(signature = (tokens, now=None))]
+    fn verify_many<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: Vec<PyBackedStr>,
+        now: Option<u64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let now = now.unwrap_or_else(|| self.inner.now());
+        let results: Vec<Result<CoreClaims, Error>> = py.detach(|| {
+            tokens
+                .iter()
+                .map(|t| self.inner.verify_at(t, now))
+                .collect()
+        });
+        let out = PyList::empty(py);
+        for result in results {
+            match result {
+                Ok(claims) => out.append(claims_object(py, claims)?)?,
+                Err(e) => out.append(to_py_err(py, e).into_value(py))?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The policy's expected issuer.
+    #[getter]
+    fn issuer(&self) -> &str {
+        self.inner.policy().issuer()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verifier(keys={}, issuer={:?}, audience={})",
+            key_set_repr(self.inner.keys()),
+            self.inner.policy().issuer(),
+            repr_opt(self.inner.policy().audience())
+        )
+    }
+}

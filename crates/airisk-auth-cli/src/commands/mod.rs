@@ -1,0 +1,87 @@
+//! Every subcommand but `demo`: argument handling around calls into the core.
+
+mod keys;
+mod mint;
+mod registry;
+mod verify;
+
+use crate::cli::{Cli, Command, CompletionsArgs, RegistryCommand};
+use crate::files::read_bounded;
+use crate::{describe, Failure};
+use airisk_auth::keys::{KeySet, MAX_KEY_DOCUMENT_LEN};
+use airisk_auth::Error;
+use clap::CommandFactory;
+use keys::{jwks, keygen};
+use mint::mint;
+use registry::registry_check;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+use verify::{inspect, verify};
+use zeroize::Zeroizing;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let json = cli.json;
+    match cli.command {
+        Command::Keygen(args) => keygen(&args, json),
+        Command::Jwks(args) => jwks(&args, json),
+        Command::Mint(args) => mint(&args, json),
+        Command::Verify(args) => verify(&args, json),
+        Command::Inspect(args) => inspect(&args, json),
+        Command::Registry(RegistryCommand::Check(args)) => registry_check(&args, json),
+        Command::Completions(args) => completions(&args),
+        Command::Demo(args) => crate::demo::run(&args, json),
+    }
+}
+
+/// Writes `text` to stdout. A closed pipe (`| head`) ends the output quietly.
+pub fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Io(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `value` as pretty JSON (text mode) or one line (`--json`), with a final newline.
+pub fn json_text(value: &impl Serialize, compact: bool) -> String {
+    let text = if compact {
+        serde_json::to_string(value)
+    } else {
+        serde_json::to_string_pretty(value)
+    };
+    // Serialising a value built from strings, numbers and maps cannot fail.
+    let mut text = text.unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `n` random bytes from the system CSPRNG, as lowercase hex.
+pub fn random_hex(n: usize) -> Result<String, Failure> {
+    let mut bytes = vec![0u8; n];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| Failure::Io(describe(Error::RandomFailure)))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn load_keyset(path: &Path) -> Result<KeySet, Failure> {
+    let text = Zeroizing::new(read_bounded(path, MAX_KEY_DOCUMENT_LEN)?);
+    KeySet::from_json(&text).map_err(|e| {
+        Failure::Usage(format!(
+            "{} is not a usable key set: {}",
+            path.display(),
+            describe(e)
+        ))
+    })
+}
+
+// ---------------------------------------------------------------- completions
+
+fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "airisk-auth", &mut script);
+    emit(&String::from_utf8_lossy(&script))
+}

@@ -1,0 +1,81 @@
+//! Bearer-token checks for protected resources (RFC 6750).
+
+use super::response::Response;
+use crate::error::Error;
+use crate::token::{Claims, Verifier};
+
+/// What a protected resource requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Any valid token: generic or user-specific.
+    Any,
+    /// A user-specific token.
+    User,
+}
+
+/// Checks the `Authorization` header of a request to a protected resource.
+///
+/// `Ok` holds the verified claims; `Err` holds the 401 or 403 answer to send,
+/// with the RFC 6750 `WWW-Authenticate` challenge and the reason for logs.
+///
+/// ```
+/// use airisk_auth::flow::{check_bearer, Access};
+/// # use airisk_auth::prelude::*; use std::sync::Arc;
+/// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k")?)?);
+/// let verifier = Verifier::new(keys, Policy::new("https://airisk.example"));
+/// let refused = check_bearer(&verifier, None, Access::Any).unwrap_err();
+/// assert_eq!(refused.status, 401);
+/// assert_eq!(refused.header("WWW-Authenticate"), Some("Bearer"));
+/// # Ok::<(), airisk_auth::Error>(())
+/// ```
+///
+/// # Errors
+/// The answer to send when the request may not proceed.
+#[allow(clippy::result_large_err)] // the Err is the answer itself, sent once per refused request
+pub fn check_bearer(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    access: Access,
+) -> core::result::Result<Claims, Response> {
+    check_bearer_at(verifier, authorization, access, verifier.now())
+}
+
+/// [`check_bearer`] at `now`.
+///
+/// # Errors
+/// The answer to send when the request may not proceed.
+#[allow(clippy::result_large_err)]
+pub fn check_bearer_at(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    access: Access,
+    now: u64,
+) -> core::result::Result<Claims, Response> {
+    let Some(token) = authorization.and_then(bearer_token) else {
+        return Err(Response::new(401, Some(Error::MissingBearer))
+            .with_header("WWW-Authenticate", "Bearer"));
+    };
+    let insufficient = || {
+        Response::new(403, Some(Error::UserTokenRequired))
+            .with_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
+    };
+    match verifier.verify_at(token, now) {
+        Ok(claims) if access == Access::User && !claims.user_token => Err(insufficient()),
+        Ok(claims) => Ok(claims),
+        Err(Error::UserTokenRequired) => Err(insufficient()),
+        // The token may be fine: the revocation list could not say. Refuse without
+        // blaming the token, so clients retry rather than re-authenticate.
+        Err(e @ (Error::LedgerUnavailable | Error::LedgerFull)) => Err(Response::new(503, Some(e))),
+        Err(e) => Err(Response::new(401, Some(e))
+            .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"")),
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive,
+/// RFC 9110 §11.1), or `None` for another scheme or no token.
+pub(super) fn bearer_token(header: &str) -> Option<&str> {
+    let header = header.trim_matches([' ', '\t']);
+    let (scheme, token) = header.split_once(' ')?;
+    let token = token.trim_start_matches(' ');
+    (scheme.eq_ignore_ascii_case("Bearer") && !token.is_empty()).then_some(token)
+}

@@ -1,0 +1,87 @@
+//! EdDSA keys: Ed25519 key pairs, or public keys alone for verify-only services.
+
+use super::{random_bytes, Key, Material};
+use crate::error::{Error, Result};
+use ring::signature;
+use zeroize::Zeroizing;
+
+/// Encodings of the Ed25519 points of small order (and their non-canonical
+/// twins), compared with the sign bit cleared: a public key equal to one of
+/// them would accept signatures on any message. The list is libsodium's.
+pub(super) const SMALL_ORDER_POINTS: [[u8; 32]; 7] = [
+    [0; 32],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+];
+
+fn is_small_order(point: &[u8; 32]) -> bool {
+    SMALL_ORDER_POINTS
+        .iter()
+        .any(|bad| bad[..31] == point[..31] && bad[31] == (point[31] & 0x7f))
+}
+
+impl Key {
+    /// An Ed25519 signing key from its 32-byte seed (the JWK `d`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for a seed that is not 32 bytes or a bad `kid`.
+    pub fn ed25519_from_seed(kid: Option<&str>, seed: &[u8]) -> Result<Self> {
+        let seed: [u8; 32] = seed.try_into().map_err(|_| Error::InvalidKey)?;
+        let seed = Zeroizing::new(seed);
+        let pair = signature::Ed25519KeyPair::from_seed_unchecked(seed.as_ref())
+            .map_err(|_| Error::InvalidKey)?;
+        let public: [u8; 32] = signature::KeyPair::public_key(&pair)
+            .as_ref()
+            .try_into()
+            .map_err(|_| Error::InvalidKey)?;
+        Self::with_material(kid, Material::Ed25519Pair { seed, pair, public })
+    }
+
+    /// A new random Ed25519 key pair.
+    ///
+    /// # Errors
+    /// [`Error::RandomFailure`], or [`Error::InvalidKey`] for a bad `kid`.
+    pub fn generate_ed25519(kid: &str) -> Result<Self> {
+        let seed = random_bytes::<32>()?;
+        Self::ed25519_from_seed(Some(kid), seed.as_ref())
+    }
+
+    /// A verify-only Ed25519 key from its 32-byte public key (the JWK `x`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for a wrong length or a point of small order.
+    pub fn ed25519_public(kid: Option<&str>, public: &[u8]) -> Result<Self> {
+        let public: [u8; 32] = public.try_into().map_err(|_| Error::InvalidKey)?;
+        if is_small_order(&public) {
+            return Err(Error::InvalidKey);
+        }
+        Self::with_material(kid, Material::Ed25519Public { public })
+    }
+}

@@ -1,0 +1,222 @@
+//! The in-memory registry and its JSON loader, which reports errors by position.
+
+use super::check_id;
+use super::client::Secret;
+use super::{Client, LoadError, Registry, User, MAX_REGISTRY_DOCUMENT_LEN};
+use crate::error::{Error, Result};
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// An in-memory registry.
+#[derive(Debug, Default)]
+pub struct MemoryRegistry {
+    clients: HashMap<String, Arc<Client>>,
+    users: HashMap<String, Arc<User>>,
+}
+
+/// The document's outline: each entry is kept as its raw text, so that an
+/// error in it can be reported where the entry starts.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document<'a> {
+    #[serde(default, borrow)]
+    clients: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    users: Vec<&'a RawValue>,
+}
+
+struct ClientEntry(Client);
+struct UserEntry(User);
+
+impl<'de> Deserialize<'de> for ClientEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            client_id: String,
+            #[serde(default)]
+            client_secret: Option<Zeroizing<String>>,
+            #[serde(default)]
+            client_secret_sha256: Option<String>,
+            redirect_uri: String,
+            #[serde(default)]
+            public: bool,
+        }
+        let raw = Raw::deserialize(d)?;
+        let secret = match (&raw.client_secret, &raw.client_secret_sha256) {
+            (Some(clear), None) => Secret::Clear(clear),
+            (None, Some(hex)) => Secret::Sha256(hex),
+            _ => {
+                return Err(de::Error::custom(format!(
+                    "client {:?} needs exactly one of client_secret and client_secret_sha256",
+                    raw.client_id
+                )))
+            }
+        };
+        Client::build(&raw.client_id, secret, &raw.redirect_uri)
+            .map(|c| ClientEntry(c.public(raw.public)))
+            .map_err(de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for UserEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            userid: String,
+            #[serde(default)]
+            company_id: Option<String>,
+        }
+        let raw = Raw::deserialize(d)?;
+        check_id(&raw.userid).map_err(|e| de::Error::custom(format!("userid {e}")))?;
+        if let Some(c) = &raw.company_id {
+            check_id(c).map_err(|e| de::Error::custom(format!("company_id {e}")))?;
+        }
+        Ok(UserEntry(User {
+            userid: raw.userid,
+            company_id: raw.company_id,
+        }))
+    }
+}
+
+impl MemoryRegistry {
+    /// An empty registry.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegistry`] when the client_id is taken.
+    pub fn add_client(&mut self, client: Client) -> Result<()> {
+        if self.clients.contains_key(client.client_id()) {
+            return Err(Error::InvalidRegistry);
+        }
+        self.clients
+            .insert(client.client_id().to_owned(), Arc::new(client));
+        Ok(())
+    }
+
+    /// Adds a user.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegistry`] when the userid is taken.
+    pub fn add_user(&mut self, user: User) -> Result<()> {
+        if self.users.contains_key(user.userid()) {
+            return Err(Error::InvalidRegistry);
+        }
+        self.users.insert(user.userid().to_owned(), Arc::new(user));
+        Ok(())
+    }
+
+    /// The userids, in no particular order (e.g. for a `ListUsers` resource).
+    pub fn userids(&self) -> impl Iterator<Item = &str> {
+        self.users.keys().map(String::as_str)
+    }
+
+    /// The number of clients and users.
+    #[must_use]
+    pub fn counts(&self) -> (usize, usize) {
+        (self.clients.len(), self.users.len())
+    }
+
+    /// Loads the JSON document described in the [module docs](self).
+    ///
+    /// # Errors
+    /// A [`LoadError`] saying where and what (it converts into [`Error::InvalidRegistry`]).
+    pub fn from_json(json: &str) -> core::result::Result<Self, LoadError> {
+        if json.len() > MAX_REGISTRY_DOCUMENT_LEN {
+            return Err(LoadError {
+                line: 0,
+                column: 0,
+                message: "the document is larger than 16 MiB".into(),
+            });
+        }
+        let doc: Document<'_> = serde_json::from_str(json).map_err(|e| LoadError {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        let mut registry = Self::new();
+        for raw in doc.clients {
+            let ClientEntry(client) = parse_entry(json, raw)?;
+            let id = client.client_id().to_owned();
+            registry
+                .add_client(client)
+                .map_err(|_| entry_error(json, raw, format!("client_id {id:?} appears twice")))?;
+        }
+        for raw in doc.users {
+            let UserEntry(user) = parse_entry(json, raw)?;
+            let id = user.userid().to_owned();
+            registry
+                .add_user(user)
+                .map_err(|_| entry_error(json, raw, format!("userid {id:?} appears twice")))?;
+        }
+        Ok(registry)
+    }
+}
+
+/// The 1-based line and column of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
+    (line, column)
+}
+
+/// Where `raw` (a slice of `document`) starts in it.
+fn offset_in(document: &str, raw: &RawValue) -> usize {
+    raw.get()
+        .as_ptr()
+        .addr()
+        .saturating_sub(document.as_ptr().addr())
+}
+
+/// An error about a whole entry, placed at the entry's first character.
+fn entry_error(document: &str, raw: &RawValue, message: String) -> LoadError {
+    let (line, column) = position(document, offset_in(document, raw));
+    LoadError {
+        line,
+        column,
+        message,
+    }
+}
+
+/// Parses one entry; any error in it is placed where the entry starts (the
+/// entry is known to be well-formed JSON, so what is wrong is its content, and
+/// the message names the member).
+fn parse_entry<'a, T: Deserialize<'a>>(
+    document: &str,
+    raw: &'a RawValue,
+) -> core::result::Result<T, LoadError> {
+    serde_json::from_str(raw.get())
+        .map_err(|e| entry_error(document, raw, strip_position(&e.to_string())))
+}
+
+/// serde_json appends " at line L column C"; the position is reported apart.
+fn strip_position(message: &str) -> String {
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(m, _)| m)
+        .to_owned()
+}
+
+impl Registry for MemoryRegistry {
+    fn client(&self, client_id: &str) -> Result<Option<Arc<Client>>> {
+        Ok(self.clients.get(client_id).cloned())
+    }
+
+    fn user(&self, userid: &str) -> Result<Option<Arc<User>>> {
+        Ok(self.users.get(userid).cloned())
+    }
+}

@@ -1,0 +1,100 @@
+//! Clients (AIRisk's APIUser) and users (ApplicationUser), and where they come from.
+//!
+//! The flows look clients and users up through the [`Registry`] trait, so a
+//! service can back it with its own database; [`MemoryRegistry`] is built in
+//! code or loaded from JSON:
+//!
+//! ```json
+//! {
+//!   "clients": [
+//!     {"client_id": "abc123", "client_secret": "…",
+//!      "redirect_uri": "https://localhost/callback,https://app.example/cb"},
+//!     {"client_id": "mobile", "client_secret_sha256": "<64 hex digits>",
+//!      "redirect_uri": "com.example.app:/cb", "public": true}
+//!   ],
+//!   "users": [{"userid": "user_42", "company_id": "acme"}]
+//! }
+//! ```
+//!
+//! # Decisions
+//! - `redirect_uri` is AIRisk's comma-separated column, parsed strictly at load:
+//!   an empty entry, or one with surrounding or inner whitespace, is refused, as is
+//!   one without a scheme, with a fragment (RFC 6749 §3.1.2), with userinfo, or
+//!   `http:` to a host other than a loopback one (RFC 9700 §2.6).
+//!   At request time the match is an exact string comparison (RFC 9700 §4.1.3).
+//! - Secrets are kept only as their SHA-256 digest, whether given in clear
+//!   (`client_secret`) or as a digest (`client_secret_sha256`), and compared in
+//!   constant time. SHA-256 is not a password hash: client secrets must be
+//!   high-entropy random strings, as the AIRisk admin UI issues them.
+//! - `"public": true` marks a client that must use PKCE (S256).
+//! - Unknown members and repeated ids are errors, so typos do not pass silently.
+
+mod client;
+mod memory;
+#[cfg(test)]
+mod tests;
+mod user;
+
+pub use client::Client;
+pub use memory::MemoryRegistry;
+pub use user::User;
+
+use crate::error::{Error, Result};
+use core::fmt;
+use std::sync::Arc;
+
+/// The longest client_id or userid accepted, in bytes.
+pub const MAX_ID_LEN: usize = 256;
+/// The longest redirect URI accepted, in bytes.
+pub const MAX_REDIRECT_URI_LEN: usize = 2048;
+/// The longest client secret accepted, in bytes.
+pub const MAX_SECRET_LEN: usize = 1024;
+/// The largest registry document accepted, in bytes.
+pub const MAX_REGISTRY_DOCUMENT_LEN: usize = 16 * 1024 * 1024;
+
+fn check_id(id: &str) -> core::result::Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("is empty");
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err("is longer than 256 bytes");
+    }
+    if id.chars().any(char::is_control) {
+        return Err("contains a control character");
+    }
+    Ok(())
+}
+
+/// Where the flows find clients and users. Implement it on your own store;
+/// an `Err` makes the flow fail closed.
+pub trait Registry: Send + Sync + fmt::Debug {
+    /// The client with this id.
+    ///
+    /// # Errors
+    /// When the store cannot answer.
+    fn client(&self, client_id: &str) -> Result<Option<Arc<Client>>>;
+
+    /// The user with this id.
+    ///
+    /// # Errors
+    /// When the store cannot answer.
+    fn user(&self, userid: &str) -> Result<Option<Arc<User>>>;
+}
+
+/// Why a registry document was refused, with its position.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct LoadError {
+    /// 1-based line of the problem (0 when it concerns the whole document).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong. Never contains a secret.
+    pub message: String,
+}
+
+impl From<LoadError> for Error {
+    fn from(_: LoadError) -> Self {
+        Error::InvalidRegistry
+    }
+}
