@@ -1,0 +1,195 @@
+//! The one module of this crate that calls into the airisk-auth core.
+//!
+//! Everything the core decides (status, headers, body, the reason for logs) is
+//! asked here and passed on unchanged; the rest of the crate only moves bytes
+//! between hyper/axum and these functions. When the core's API changes, this
+//! file is the one to adapt.
+//!
+//! # Decisions
+//! - A header value that is not UTF-8 (HTTP allows `obs-text` bytes) is handed
+//!   to the core with the bad bytes replaced by U+FFFD, so the core refuses it
+//!   as it refuses any malformed value; nothing is decided here.
+//! - A request with more than one `Authorization` header (or more than one
+//!   `Content-Type` at the token endpoint) has no single value to check: it is
+//!   handed to the core as if the header were absent, and so refused.
+
+use airisk_auth::flow::{self, Access, Issuer, Response};
+use airisk_auth::token::{Claims, Verifier};
+use airisk_auth::Error;
+use axum::body::Body;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::{HeaderMap, StatusCode};
+use std::borrow::Cow;
+
+/// The largest token request body the core reads; larger bodies are refused
+/// with 413 before they are read.
+pub const MAX_TOKEN_BODY_LEN: usize = flow::MAX_BODY_LEN;
+
+/// How long a JWKS document may be cached, in seconds: keys are published before
+/// they sign (`keygen --append` then a restart), and a retired key stays in the
+/// set until its tokens have expired, so a verifier that caches the set for five
+/// minutes never misses a key for longer than that.
+pub const JWKS_MAX_AGE: u64 = 300;
+
+/// `GET /api/oauth2`: `query` is the raw query string, without `?`.
+pub fn authorize(issuer: &Issuer, query: Option<&str>) -> Response {
+    issuer.authorize(query.unwrap_or_default())
+}
+
+/// `POST /api/oauth2/Token`: the request's headers and its whole (bounded) body.
+pub fn exchange(issuer: &Issuer, headers: &HeaderMap, body: &[u8]) -> Response {
+    let content_type = single_header(headers, &CONTENT_TYPE);
+    issuer.exchange(content_type.as_deref(), body)
+}
+
+/// The bearer check of a protected route: the verified claims, or the 401/403/503 to send.
+///
+/// # Errors
+/// The core's answer when the request may not proceed.
+#[allow(clippy::result_large_err)] // the Err is the answer itself, sent once per refused request
+pub fn check_bearer(
+    verifier: &Verifier,
+    headers: &HeaderMap,
+    access: Access,
+) -> Result<Claims, Response> {
+    let authorization = single_header(headers, &AUTHORIZATION);
+    flow::check_bearer(verifier, authorization.as_deref(), access)
+}
+
+/// The issuer's public keys as a JWKS document (RFC 7517 §5). Only Ed25519
+/// public keys are listed: an HS256-only issuer publishes an empty set, because
+/// its keys are secrets that verify and sign alike.
+pub fn jwks(verifier: &Verifier) -> Response {
+    Response {
+        status: 200,
+        headers: vec![
+            (
+                CONTENT_TYPE.as_str().to_owned(),
+                "application/jwk-set+json".to_owned(),
+            ),
+            (
+                CACHE_CONTROL.as_str().to_owned(),
+                format!("public, max-age={JWKS_MAX_AGE}"),
+            ),
+        ],
+        body: verifier.keys().to_jwks().to_string(),
+        reason: None,
+    }
+}
+
+/// The answer when a store call could not finish (its task panicked or was
+/// cancelled): 503 without blaming the request, as the core answers for a store
+/// it cannot reach.
+pub fn unavailable() -> Response {
+    Response {
+        status: 503,
+        headers: Vec::new(),
+        body: String::new(),
+        reason: Some(Error::LedgerUnavailable),
+    }
+}
+
+/// The error of a refused answer, as logged: its stable name and number.
+pub fn reason_fields(answer: &Response) -> Option<(&'static str, u32)> {
+    answer.reason.map(|e: Error| (e.name(), e.code()))
+}
+
+/// The core's answer as an HTTP response, status, headers in order and body as they are.
+pub fn to_http(answer: Response) -> http::Response<Body> {
+    let Response {
+        status,
+        headers,
+        body,
+        ..
+    } = answer;
+    let mut response = http::Response::new(Body::from(body));
+    // The core only gives statuses and header names/values it wrote itself; one
+    // that HTTP cannot carry would be a bug there, answered as a bare 500.
+    let Ok(status) = StatusCode::from_u16(status) else {
+        return internal_error();
+    };
+    *response.status_mut() = status;
+    for (name, value) in headers {
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) else {
+            return internal_error();
+        };
+        response.headers_mut().append(name, value);
+    }
+    response
+}
+
+fn internal_error() -> http::Response<Body> {
+    let mut response = http::Response::new(Body::empty());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+/// The value of `name` when the request has exactly one, as text.
+fn single_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Cow<'a, str>> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(value.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_header_has_no_single_value() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(single_header(&headers, &AUTHORIZATION), None);
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Bearer a"));
+        assert_eq!(
+            single_header(&headers, &AUTHORIZATION).as_deref(),
+            Some("Bearer a")
+        );
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Bearer b"));
+        assert_eq!(single_header(&headers, &AUTHORIZATION), None);
+    }
+
+    #[test]
+    fn non_utf8_header_bytes_reach_the_core_as_replacement_characters() {
+        let mut headers = HeaderMap::new();
+        let value = HeaderValue::from_bytes(b"Bearer \xffabc").unwrap();
+        headers.insert(AUTHORIZATION, value);
+        assert_eq!(
+            single_header(&headers, &AUTHORIZATION).as_deref(),
+            Some("Bearer \u{fffd}abc")
+        );
+    }
+
+    #[test]
+    fn answers_keep_status_headers_and_body() {
+        let answer = Response {
+            status: 302,
+            headers: vec![
+                ("Location".into(), "https://a/cb?code=x".into()),
+                ("Cache-Control".into(), "no-store".into()),
+            ],
+            body: String::new(),
+            reason: None,
+        };
+        let response = to_http(answer);
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(response.headers()["location"], "https://a/cb?code=x");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+
+    #[test]
+    fn a_header_http_cannot_carry_is_a_bare_500() {
+        let answer = Response {
+            status: 200,
+            headers: vec![("X-Bad".into(), "line\nbreak".into())],
+            body: "secret-ish".into(),
+            reason: None,
+        };
+        assert_eq!(to_http(answer).status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,0 +1,113 @@
+//! Extractors for protected routes: the verified claims, or the core's 401/403.
+
+use crate::adapter;
+use crate::response::AuthResponse;
+use airisk_auth::flow::{Access, Issuer};
+use airisk_auth::token::{Claims, Verifier};
+use axum::extract::{FromRef, FromRequestParts};
+use http::request::Parts;
+use http::HeaderMap;
+use std::sync::Arc;
+
+/// What the bearer extractors verify with: a shared [`Verifier`], taken from
+/// the router's state through [`FromRef`] (so it can be the state itself, or one
+/// field of the host's state with `#[derive(FromRef)]` or a three-line impl).
+#[derive(Clone, Debug)]
+pub struct Bearer {
+    verifier: Arc<Verifier>,
+    blocking: bool,
+}
+
+impl Bearer {
+    /// Checks tokens with `verifier`.
+    #[must_use]
+    pub fn new(verifier: Verifier) -> Self {
+        Bearer::from_arc(Arc::new(verifier))
+    }
+
+    /// Checks tokens with a verifier already shared elsewhere.
+    #[must_use]
+    pub fn from_arc(verifier: Arc<Verifier>) -> Self {
+        Bearer {
+            verifier,
+            blocking: false,
+        }
+    }
+
+    /// Checks the tokens `issuer` mints (same keys, issuer, audience, clock and revocations).
+    #[must_use]
+    pub fn for_issuer(issuer: &Issuer) -> Self {
+        Bearer::new(issuer.verifier())
+    }
+
+    /// Runs each check on tokio's blocking pool. Set it when the verifier's
+    /// revocation list makes blocking calls (a network store such as Redis), so
+    /// a slow store never stalls the async workers; leave it off for in-memory lists.
+    #[must_use]
+    pub fn blocking(mut self, blocking: bool) -> Self {
+        self.blocking = blocking;
+        self
+    }
+
+    /// The verifier.
+    #[must_use]
+    pub fn verifier(&self) -> &Arc<Verifier> {
+        &self.verifier
+    }
+
+    /// Checks the request's `Authorization` header for `access`.
+    ///
+    /// # Errors
+    /// The core's 401, 403 or 503 answer, to send as it is.
+    pub async fn check(&self, headers: &HeaderMap, access: Access) -> Result<Claims, AuthResponse> {
+        if !self.blocking {
+            return adapter::check_bearer(&self.verifier, headers, access).map_err(AuthResponse);
+        }
+        let verifier = self.verifier.clone();
+        let mut only_authorization = HeaderMap::new();
+        for value in headers.get_all(http::header::AUTHORIZATION) {
+            only_authorization.append(http::header::AUTHORIZATION, value.clone());
+        }
+        tokio::task::spawn_blocking(move || {
+            adapter::check_bearer(&verifier, &only_authorization, access)
+        })
+        .await
+        .unwrap_or_else(|_| Err(adapter::unavailable()))
+        .map_err(AuthResponse)
+    }
+}
+
+macro_rules! bearer_extractor {
+    ($(#[$doc:meta])* $name:ident, $access:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name(pub Claims);
+
+        impl<S> FromRequestParts<S> for $name
+        where
+            Bearer: FromRef<S>,
+            S: Send + Sync,
+        {
+            type Rejection = AuthResponse;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                Bearer::from_ref(state).check(&parts.headers, $access).await.map($name)
+            }
+        }
+    };
+}
+
+bearer_extractor!(
+    /// Any valid token of the issuer, generic or user-specific: the route runs
+    /// with its claims; otherwise the core's 401 (`WWW-Authenticate: Bearer …`) is sent.
+    AnyToken,
+    Access::Any
+);
+
+bearer_extractor!(
+    /// A valid user-specific token: the route runs with its claims (the userid
+    /// is `claims.userid()`); a generic token gets the core's 403
+    /// `insufficient_scope`, anything else its 401.
+    UserToken,
+    Access::User
+);
