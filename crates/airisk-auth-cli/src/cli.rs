@@ -19,6 +19,7 @@ NO_COLOR is unset.";
 const TOP_EXAMPLES: &str = "\
 Examples:
   airisk-auth demo                                  walk the AIRisk OAuth2 flow in-process
+  airisk-auth serve                                 serve the endpoints on 127.0.0.1:8080
   airisk-auth keygen --alg eddsa --out keys.json    make a signing key (file mode 0600)
   airisk-auth jwks --keys keys.json > jwks.json     publish the public keys
   airisk-auth mint --keys keys.json --iss https://api.airisk.example.com --client-id abc123
@@ -75,6 +76,9 @@ pub enum Command {
     /// Walk the AIRisk OAuth2 flow in-process and check every answer against the docs.
     #[command(after_help = DEMO_HELP)]
     Demo(DemoArgs),
+    /// Serve the AIRisk endpoints over HTTP(S): authorize, token, JWKS, sample protected routes.
+    #[command(after_help = crate::serve::SERVE_HELP)]
+    Serve(crate::serve::ServeArgs),
 }
 
 const KEYGEN_HELP: &str = "\

@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod demo;
 mod files;
+mod serve;
 mod style;
 
 use clap::Parser;

@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Registry(RegistryCommand::Check(args)) => registry_check(&args, json),
         Command::Completions(args) => completions(&args),
         Command::Demo(args) => crate::demo::run(&args, json),
+        Command::Serve(args) => crate::serve::run(&args),
     }
 }
 
