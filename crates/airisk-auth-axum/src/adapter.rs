@@ -21,9 +21,13 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTEN
 use http::{HeaderMap, StatusCode};
 use std::borrow::Cow;
 
-/// The largest token request body the core reads; larger bodies are refused
-/// with 413 before they are read.
-pub const MAX_TOKEN_BODY_LEN: usize = flow::MAX_BODY_LEN;
+/// The largest request body read from the network, in bytes: four times the
+/// core's [`flow::MAX_BODY_LEN`] (16 KiB). A body up to this size reaches the
+/// core, which answers one over its own bound with its documented `400 Invalid
+/// request` (as the vectors say); a larger declared `Content-Length` is refused
+/// with 413 before a byte of the body is read, and a larger chunked body is cut
+/// off at this size. Memory per request stays bounded either way.
+pub const MAX_READ_BODY_LEN: usize = 4 * flow::MAX_BODY_LEN;
 
 /// How long a JWKS document may be cached, in seconds: keys are published before
 /// they sign (`keygen --append` then a restart), and a retired key stays in the

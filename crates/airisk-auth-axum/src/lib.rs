@@ -35,9 +35,11 @@
 //! | [`adapter`] | the request adapter: `http` parts in, the core's answer out |
 //!
 //! # Decisions
-//! - Body limit: the token endpoint reads at most the core's
-//!   [`MAX_BODY_LEN`](airisk_auth::flow::MAX_BODY_LEN) (16 KiB); a larger
-//!   declared `Content-Length` gets 413 before any byte of the body is read.
+//! - Body limit: at most [`adapter::MAX_READ_BODY_LEN`] (64 KiB) is read from
+//!   the network; a larger declared `Content-Length` gets 413 before any byte
+//!   of the body is read. Bodies between the core's own 16 KiB bound and that
+//!   get the core's documented `400 Invalid request`, so every answer the
+//!   vectors list is the same over the wire as in-process.
 //! - A whole request, body included, gets [`DEFAULT_REQUEST_TIMEOUT`] (10 s)
 //!   before 408: a slow body cannot hold a worker.
 //! - Store calls (token exchange, revocation checks) run inline by default, as
@@ -57,5 +59,5 @@ mod response;
 mod router;
 
 pub use extract::{AnyToken, Bearer, UserToken};
-pub use response::AuthResponse;
+pub use response::{AuthResponse, RefusalReason};
 pub use router::{IssuerRouter, IssuerState, Paths, DEFAULT_REQUEST_TIMEOUT};

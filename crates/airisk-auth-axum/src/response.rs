@@ -4,6 +4,11 @@ use crate::adapter;
 use airisk_auth::flow;
 use axum::response::IntoResponse;
 
+/// The precise reason of a refused answer, attached to the `http::Response`'s
+/// extensions (never sent): for the host's middleware (metrics, audit logs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefusalReason(pub airisk_auth::Error);
+
 /// A complete answer of the core (status, headers, body), sent as it is.
 ///
 /// It is both what the issuer's endpoints return and the rejection of the
@@ -27,11 +32,17 @@ impl AuthResponse {
         self.0.status
     }
 
-    /// Converts into an `http::Response`, logging the reason of a refusal.
+    /// Converts into an `http::Response`, logging the reason of a refusal and
+    /// attaching it as a [`RefusalReason`] extension.
     #[must_use]
     pub fn into_http(self) -> http::Response<axum::body::Body> {
         log_refusal(&self.0);
-        adapter::to_http(self.0)
+        let reason = self.0.reason;
+        let mut response = adapter::to_http(self.0);
+        if let Some(reason) = reason {
+            response.extensions_mut().insert(RefusalReason(reason));
+        }
+        response
     }
 }
 

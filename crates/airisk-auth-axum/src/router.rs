@@ -144,8 +144,8 @@ impl IssuerRouter {
             .with_state(state)
             // Both refuse a declared Content-Length over the limit with 413 before
             // reading a byte; a chunked body is cut off at the limit while read.
-            .layer(DefaultBodyLimit::max(adapter::MAX_TOKEN_BODY_LEN))
-            .layer(RequestBodyLimitLayer::new(adapter::MAX_TOKEN_BODY_LEN))
+            .layer(DefaultBodyLimit::max(adapter::MAX_READ_BODY_LEN))
+            .layer(RequestBodyLimitLayer::new(adapter::MAX_READ_BODY_LEN))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 request_timeout,
