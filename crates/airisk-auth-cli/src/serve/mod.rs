@@ -108,7 +108,8 @@ pub struct ServeArgs {
         requires = "tls_cert"
     )]
     pub tls_key: Option<PathBuf>,
-    /// The most seconds one request may take, body included (then 408).
+    /// The most seconds a request may take: its head (then the connection is
+    /// closed), and the whole request, body included (then 408). 1 to 300.
     #[arg(
         long,
         value_name = "SECONDS",
@@ -180,7 +181,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Io(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(net::serve(args.bind, app, tls))
+    runtime.block_on(net::serve(args.bind, app, tls, timeout))
 }
 
 fn load_registry(args: &ServeArgs) -> Result<(MemoryRegistry, String), Failure> {
@@ -190,8 +191,10 @@ fn load_registry(args: &ServeArgs) -> Result<(MemoryRegistry, String), Failure> 
     };
     let registry = MemoryRegistry::from_json(&text)
         .map_err(|e| Failure::Usage(format!("invalid registry: {e}")))?;
-    let users: Vec<_> = registry
-        .userids()
+    let mut userids: Vec<&str> = registry.userids().collect();
+    userids.sort_unstable();
+    let users: Vec<_> = userids
+        .into_iter()
         .map(|userid| serde_json::json!({ "userid": userid }))
         .collect();
     let users_json = serde_json::Value::Array(users).to_string();

@@ -4,11 +4,11 @@
 //! # Decisions
 //! - HTTP/1.1 only: the endpoints are simple request/response exchanges and a
 //!   proxy in front can speak HTTP/2 to clients.
-//! - A client has [`HEADER_READ_TIMEOUT`] to send its request head (a slow
+//! - A client has `--request-timeout` to send its request head (a slow
 //!   header stream is cut off), at most [`MAX_HEAD_LEN`] bytes of it (then 431)
 //!   and hyper's 100 headers; the body is bounded by the routes (413 before
 //!   reading) and the whole request by `--request-timeout` (408).
-//! - A TLS handshake must finish within [`HEADER_READ_TIMEOUT`] too.
+//! - A TLS handshake must finish within `--request-timeout` too.
 //! - On SIGTERM or Ctrl-C the listener closes at once, requests in flight are
 //!   finished (idle keep-alive connections are closed), and after
 //!   [`SHUTDOWN_GRACE`] whatever is left is dropped.
@@ -28,8 +28,6 @@ use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 use tokio_rustls::TlsAcceptor;
 
-/// How long a client may take to send its request head (and a TLS handshake).
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head (request line and headers) read, in bytes.
 pub const MAX_HEAD_LEN: usize = 64 * 1024;
 /// How long requests in flight may still run after a shutdown signal.
@@ -83,7 +81,12 @@ impl Tls {
 }
 
 /// Serves `app` on `bind` until a shutdown signal, then drains.
-pub async fn serve(bind: SocketAddr, app: Router, tls: Option<Tls>) -> Result<(), Failure> {
+pub async fn serve(
+    bind: SocketAddr,
+    app: Router,
+    tls: Option<Tls>,
+    timeout: Duration,
+) -> Result<(), Failure> {
     let listener = TcpListener::bind(bind)
         .await
         .map_err(|e| Failure::Io(format!("cannot listen on {bind}: {e}")))?;
@@ -116,15 +119,14 @@ pub async fn serve(bind: SocketAddr, app: Router, tls: Option<Tls>) -> Result<()
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
-            let builder = connection_builder();
+            let builder = connection_builder(timeout);
             let result = match tls {
                 None => {
                     let conn = builder.serve_connection(TokioIo::new(stream), service);
                     watcher.watch(conn).await
                 }
                 Some(Tls(acceptor)) => {
-                    let handshake =
-                        tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await;
+                    let handshake = tokio::time::timeout(timeout, acceptor.accept(stream)).await;
                     let Ok(Ok(stream)) = handshake else {
                         tracing::debug!("TLS handshake failed or timed out");
                         return;
@@ -150,11 +152,11 @@ pub async fn serve(bind: SocketAddr, app: Router, tls: Option<Tls>) -> Result<()
     Ok(())
 }
 
-fn connection_builder() -> hyper::server::conn::http1::Builder {
+fn connection_builder(timeout: Duration) -> hyper::server::conn::http1::Builder {
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(timeout)
         .max_buf_size(MAX_HEAD_LEN);
     builder
 }
