@@ -1,5 +1,10 @@
 """Reference AIRisk authorization server on Flask, built on ``airisk_auth``.
 
+This is an EXAMPLE for Python hosts, not the server to deploy: it runs on
+Werkzeug's development server. To run the authorization server, use
+``airisk-auth serve`` (see the README); to add the endpoints to your own Flask
+app, copy the three routes below.
+
 Serves the documented endpoints so the AIRisk documentation's own curl and
 ``requests`` examples run against it unchanged but for the host:
 
@@ -32,6 +37,10 @@ import airisk_auth
 from airisk_auth.flask import current_claims, require_bearer, to_flask_response
 
 HERE = Path(__file__).resolve().parent
+# The largest request body read. Flask refuses a larger declared Content-Length with 413
+# before reading it (and cuts a chunked body off there); bodies up to this size reach the
+# library, which answers one over its own 16 KiB bound with its documented 400.
+MAX_BODY_BYTES = 64 * 1024
 # Every printable ASCII byte stays as it is (existing %XX escapes included).
 _ASCII_SAFE = bytes(range(0x21, 0x7F)).decode("ascii")
 
@@ -40,6 +49,14 @@ def raw_query(request: flask.Request) -> str:
     """The raw query string for the core. Bytes that are not UTF-8 are percent-escaped:
     form decoding gives the same bytes back, so the core refuses them as it would raw."""
     raw = request.query_string
+    if str(request.environ.get("SERVER_SOFTWARE", "")).startswith("Werkzeug/"):
+        # Werkzeug's development server reads the request line as Latin-1 and then
+        # encodes it as UTF-8 (so an unescaped `state=aéb` would come back as
+        # `a%C3%83%C2%A9b`); undo that to get the bytes the client sent.
+        try:
+            raw = raw.decode("utf-8").encode("latin-1")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -48,6 +65,7 @@ def raw_query(request: flask.Request) -> str:
 
 def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) -> flask.Flask:
     app = flask.Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     verifier = issuer.verifier()
     users = [u["userid"] for u in registry_document.get("users", [])]
 

@@ -1,9 +1,13 @@
 """End to end: the reference server (examples/python/server.py) on 127.0.0.1, driven
-over real HTTP with the AIRisk documentation's own requests."""
+over real HTTP with the AIRisk documentation's own requests.
+
+With AIRISK_SERVE_BIN set to an `airisk-auth` binary (scripts/test-http.sh sets it), the
+same tests drive `airisk-auth serve` on the same registry instead."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,8 +28,15 @@ PROBLEM_401 = {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.2", "ti
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
+    serve_bin = os.environ.get("AIRISK_SERVE_BIN")
+    command = (
+        [serve_bin, "serve", "--bind", "127.0.0.1:0", "--issuer", "https://airisk.example",
+         "--registry", str(SERVER.parent / "registry.json")]
+        if serve_bin
+        else [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", "0"]
+    )
     proc = subprocess.Popen(
-        [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", "0"],
+        command,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:

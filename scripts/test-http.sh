@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# HTTP acceptance (part of scripts/test-all.sh): the endpoints over real sockets on 127.0.0.1.
+#
+#  1. every flows.json scenario over the wire (airisk-auth-axum, hyper client, byte-exact);
+#  2. `airisk-auth serve` against bad input (1 MB query, 32 MiB bodies with RSS measured,
+#     non-UTF-8 bytes, header floods, slow body and slow head, 50 parallel redemptions of
+#     one code, SIGTERM with a request in flight);
+#  3. the AIRisk pages' own curl commands against `serve`, host replaced, over HTTP and
+#     over TLS (a throwaway self-signed certificate), JSON logs, and the Redis store;
+#  4. the Python end-to-end suite (tests/python/test_server_e2e.py) against `serve` — the
+#     same tests scripts/test-python.sh runs against the reference Flask server.
+#
+# Every server is started on a free loopback port and stopped on exit, whatever happens;
+# every wait is a bounded loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/airisk-http.XXXXXX")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    bash scripts/redis.sh stop "$work/redis" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "test-http: FAILED: $*" >&2; exit 1; }
+passed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+
+echo "== http: build"
+cargo build -p airisk-auth-cli --locked --quiet
+BIN="$ROOT/target/debug/airisk-auth"
+
+echo "== http: flows.json over the wire (airisk-auth-axum)"
+cargo test -p airisk-auth-axum --locked --test wire_vectors -- --ignored
+
+echo "== http: airisk-auth serve against bad input"
+cargo test -p airisk-auth-cli --locked --test http -- --ignored --test-threads 2 --nocapture
+
+# Starts `serve` with the given flags; sets $base to its URL. Waits at most 10 s.
+start_serve() {
+    local name=$1
+    shift
+    AIRISK_LOG=${AIRISK_LOG:-info} "$BIN" serve --bind 127.0.0.1:0 "$@" \
+        >"$work/$name.out" 2>"$work/$name.err" &
+    pids+=($!)
+    for _ in $(seq 100); do
+        base=$(sed -n 's/^listening on \(https\{0,1\}:\/\/[0-9.:]*\)$/\1/p' "$work/$name.out")
+        [ -n "$base" ] && return 0
+        sleep 0.1
+    done
+    cat "$work/$name.err" >&2
+    fail "serve ($name) did not start"
+}
+
+# The code from a 302 Location, for the authorization URL given.
+code_from() {
+    curl -sS -o /dev/null -w '%{redirect_url}' "$@" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p'
+}
+
+echo "== http: the AIRisk pages' curl commands against serve (host replaced)"
+start_serve plain
+host=$base
+# seeds/003: "Example Authorization URL" (generic, then with userid=user_42), placeholder client.
+code=$(code_from "$host/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+[ ${#code} -eq 56 ] || fail "no code from the authorization URL"
+# seeds/000: "Example Token Request – Generic Token", AUTH_CODE_HERE replaced by the code.
+answer=$(curl -sS -X POST "$host/api/oauth2/Token" \
+    -H "Content-Type: application/x-www-form-urlencoded" \
+    -d "client_id=YOUR_client_id&client_secret=YOUR_client_secret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code=$code")
+token=$(jq -er .access_token <<<"$answer") || fail "token request: $answer"
+jq -e '.expiration | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' <<<"$answer" >/dev/null
+ok "generic token by the pages' form curl"
+# seeds/003 "Generic vs. User-Specific": a generic token lists the users ...
+users=$(curl -sS -H "Authorization: Bearer $token" "$host/api/ListUsers")
+[ "$users" = '[{"userid":"user_42"},{"userid":"user_7"}]' ] || fail "ListUsers: $users"
+ok "GET /api/ListUsers with the generic token"
+# ... but not a user-only route (seeds/001, /api/GetConversations).
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$host/api/GetConversations")
+[ "$status" = 403 ] || fail "GetConversations with a generic token: $status"
+ok "GET /api/GetConversations with the generic token: 403"
+# seeds/000 "User-Specific Token": userid=user_42 in both steps.
+code=$(code_from "$host/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42")
+answer=$(curl -sS -X POST "$host/api/oauth2/Token" \
+     -H "Content-Type: application/x-www-form-urlencoded" \
+     -d "client_id=YOUR_client_id&client_secret=YOUR_client_secret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code=$code&userid=user_42")
+token=$(jq -er .access_token <<<"$answer") || fail "user token request: $answer"
+# seeds/001 "Usage of the Access Token".
+conversations=$(curl -sS -H "Authorization: Bearer $token" \
+     "$host/api/GetConversations")
+jq -e '.[0].userid == "user_42"' <<<"$conversations" >/dev/null || fail "GetConversations: $conversations"
+ok "user token by the pages' curl, then GET /api/GetConversations"
+# The documented errors, exactly.
+body=$(curl -sS -X POST "$host/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" -d "client_secret=x&code=y")
+[ "$body" = "Invalid client_id" ] || fail "missing client_id: $body"
+status=$(curl -sS -o "$work/problem" -w '%{http_code} %{content_type}' "$host/api/oauth2?client_id=nobody&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+[ "$status" = "401 application/problem+json; charset=utf-8" ] || fail "unknown client: $status"
+jq -e '.traceId | test("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")' "$work/problem" >/dev/null
+ok "documented errors: 400 Invalid client_id, 401 problem+json"
+grep -q '"request refused"\|request refused' "$work/plain.err" || fail "no refusal logged"
+! grep -q "$token" "$work/plain.err" || fail "a token reached the logs"
+ok "refusals logged by name and number, no token text in the logs"
+
+echo "== http: TLS (self-signed certificate for 127.0.0.1) and JSON logs"
+openssl req -x509 -newkey ed25519 -nodes -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+start_serve tls --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --log-format json
+case $base in https://*) ;; *) fail "TLS server says $base" ;; esac
+health=$(curl -sS --cacert "$work/cert.pem" "$base/healthz")
+[ "$health" = ok ] || fail "healthz over TLS: $health"
+code=$(code_from --cacert "$work/cert.pem" "$base/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+[ ${#code} -eq 56 ] || fail "no code over TLS"
+ok "HTTPS with rustls: healthz and authorize"
+jq -se 'length > 2 and all(.[]; .level != null and .fields != null)' "$work/tls.err" >/dev/null || fail "logs are not JSON"
+ok "--log-format json writes one JSON object per line"
+
+echo "== http: the Redis store"
+redis_port=$(bash scripts/redis.sh start "$work/redis")
+start_serve redis --store "redis://127.0.0.1:$redis_port/0"
+[ "$(curl -sS "$base/healthz")" = ok ] || fail "healthz with Redis"
+code=$(code_from "$base/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+form="client_id=YOUR_client_id&client_secret=YOUR_client_secret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code=$code"
+token=$(curl -sS -X POST "$base/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" -d "$form" | jq -er .access_token)
+replay=$(curl -sS -X POST "$base/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" -d "$form")
+[ "$replay" = "Invalid Code" ] || fail "replay with Redis: $replay"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/ListUsers")
+[ "$status" = 401 ] || fail "the replayed code's token still works: $status"
+ok "Redis store: replay refused, its token revoked"
+bash scripts/redis.sh stop "$work/redis" >/dev/null
+status=$(curl -sS -o /dev/null -w '%{http_code}' "$base/healthz")
+[ "$status" = 503 ] || fail "healthz with Redis stopped: $status"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/ListUsers")
+[ "$status" = 503 ] || fail "bearer check with Redis stopped: $status"
+ok "Redis stopped: healthz and the bearer check answer 503 (fail closed)"
+
+echo "== http: the Python end-to-end suite against serve"
+# The virtualenv and extension scripts/test-python.sh builds (it runs before this part).
+if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import airisk_auth, pytest, requests' 2>/dev/null; }; then
+    # shellcheck source=scripts/python-venv.sh
+    . scripts/python-venv.sh
+    ensure_venv "$ROOT/.venv" requirements-dev.txt
+    VIRTUAL_ENV="$ROOT/.venv" PATH="$ROOT/.venv/bin:$PATH" \
+        "$ROOT/.venv/bin/maturin" develop --quiet -m bindings/python/Cargo.toml
+fi
+AIRISK_SERVE_BIN="$BIN" .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_server_e2e.py
+
+echo "test-http: $passed passed, 0 failed (script checks; cargo and pytest counts above)"
