@@ -61,3 +61,8 @@ mod router;
 pub use extract::{AnyToken, Bearer, UserToken};
 pub use response::{AuthResponse, RefusalReason};
 pub use router::{IssuerRouter, IssuerState, Paths, DEFAULT_REQUEST_TIMEOUT};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
