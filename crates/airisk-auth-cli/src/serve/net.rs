@@ -9,6 +9,9 @@
 //!   and hyper's 100 headers; the body is bounded by the routes (413 before
 //!   reading) and the whole request by `--request-timeout` (408).
 //! - A TLS handshake must finish within `--request-timeout` too.
+//! - At most [`MAX_CONNECTIONS`] connections are served at once; further ones
+//!   wait in the kernel's accept queue, so a flood of idle connections cannot
+//!   exhaust the process's file descriptors.
 //! - On SIGTERM or Ctrl-C the listener closes at once, requests in flight are
 //!   finished (idle keep-alive connections are closed), and after
 //!   [`SHUTDOWN_GRACE`] whatever is left is dropped.
@@ -30,6 +33,8 @@ use tokio_rustls::TlsAcceptor;
 
 /// The largest request head (request line and headers) read, in bytes.
 pub const MAX_HEAD_LEN: usize = 64 * 1024;
+/// The most connections served at once.
+pub const MAX_CONNECTIONS: usize = 4096;
 /// How long requests in flight may still run after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -99,11 +104,18 @@ pub async fn serve(
     tracing::info!(address = %local, scheme, "listening");
 
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            accepted = async {
+                let slot = slots.clone().acquire_owned().await;
+                (slot, listener.accept().await)
+            } => accepted,
             () = &mut shutdown => break,
+        };
+        let (Ok(slot), accepted) = accepted else {
+            break; // the semaphore is never closed
         };
         let stream = match accepted {
             Ok((stream, _peer)) => stream,
@@ -119,6 +131,7 @@ pub async fn serve(
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             let builder = connection_builder(timeout);
             let result = match tls {
                 None => {
