@@ -88,11 +88,16 @@ LUA
 
 results="$work/results"
 : >"$results"
-# run NAME DURATION URL [wrk args…]: one bounded wrk run, its figures appended to $results.
+# run NAME DURATION URL [wrk options] [-- script args]: one bounded wrk run, its figures
+# appended to $results.
 run() {
     local name=$1 duration=$2 url=$3
     shift 3
-    wrk -t1 -c"$CONNECTIONS" -d"${duration}s" --latency "$@" "$url" >"$work/wrk.out"
+    local options=() script_args=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do options+=("$1"); shift; done
+    [ $# -gt 0 ] && shift && script_args=("$@")
+    wrk -t1 -c"$CONNECTIONS" -d"${duration}s" --latency "${options[@]}" "$url" -- "${script_args[@]}" \
+        >"$work/wrk.out"
     local rps p50 p99 non2xx
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
     p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
@@ -110,10 +115,9 @@ token=$(curl -sS -X POST "$base/api/oauth2/Token" -H 'Content-Type: application/
     -d "$FORM$code" | jq -er .access_token)
 bearer="Authorization: Bearer $token"
 curl -sS -o /dev/null "$base/healthz"
-for round in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
     run unguarded "$DURATION" "$base/healthz" -H "$bearer"
     run guarded "$DURATION" "$base/api/ListUsers" -H "$bearer"
-    [ "$round" = 1 ] || true
 done
 run authorize "$DURATION" "$base$AUTHORIZE_PATH" -s "$work/authorize.lua" -- "$work/codes.memory"
 run exchange-memory "$((DURATION * 2 / 3 > 0 ? DURATION * 2 / 3 : 1))" "$base" -s "$work/exchange.lua" -- "$work/codes.memory" "$FORM"
