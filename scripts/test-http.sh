@@ -131,12 +131,36 @@ replay=$(curl -sS -X POST "$base/api/oauth2/Token" -H "Content-Type: application
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/ListUsers")
 [ "$status" = 401 ] || fail "the replayed code's token still works: $status"
 ok "Redis store: replay refused, its token revoked"
+# Two instances sharing keys, code key and Redis: a code from one is redeemed at the
+# other, the replay at the first is refused, and each accepts the other's tokens.
+"$BIN" keygen --alg eddsa --kid shared --out "$work/keys.json" >/dev/null
+head -c 32 /dev/urandom | basenc --base64url >"$work/code.key"
+shared=(--store "redis://127.0.0.1:$redis_port/0" --keys "$work/keys.json" --code-key "$work/code.key")
+start_serve shared-a "${shared[@]}"
+base_a=$base
+start_serve shared-b "${shared[@]}"
+base_b=$base
+code=$(code_from "$base_a/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_7")
+form="client_id=YOUR_client_id&client_secret=YOUR_client_secret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code=$code&userid=user_7"
+token=$(curl -sS -X POST "$base_b/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" -d "$form" | jq -er .access_token) \
+    || fail "a code from instance A was not redeemed at B"
+replay=$(curl -sS -X POST "$base_a/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" -d "$form")
+[ "$replay" = "Invalid Code" ] || fail "replay at A after redemption at B: $replay"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base_b/api/GetConversations")
+[ "$status" = 401 ] || fail "the token of a code replayed at A still works at B: $status"
+code=$(code_from "$base_b/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_7")
+token=$(curl -sS -X POST "$base_a/api/oauth2/Token" -H "Content-Type: application/x-www-form-urlencoded" \
+    -d "${form%%&code=*}&code=$code&userid=user_7" | jq -er .access_token) || fail "a code from B at A"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base_b/api/GetConversations")
+[ "$status" = 200 ] || fail "A's token at B: $status"
+[ "$(curl -sS "$base_a/api/oauth2/jwks" | jq -r '.keys[0].kid')" = shared ] || fail "JWKS of the shared EdDSA key"
+ok "two instances sharing --keys, --code-key and Redis: one redemption, replay revokes everywhere"
 bash scripts/redis.sh stop "$work/redis" >/dev/null
 status=$(curl -sS -o /dev/null -w '%{http_code}' "$base/healthz")
 [ "$status" = 503 ] || fail "healthz with Redis stopped: $status"
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/ListUsers")
 [ "$status" = 503 ] || fail "bearer check with Redis stopped: $status"
-ok "Redis stopped: healthz and the bearer check answer 503 (fail closed)"
+ok "Redis stopped: healthz and the bearer check of a valid token answer 503 (fail closed)"
 
 echo "== http: the Python end-to-end suite against serve"
 # The virtualenv and extension scripts/test-python.sh builds (it runs before this part).

@@ -47,6 +47,7 @@ environment variable shown. Logs go to stderr (AIRISK_LOG sets the filter, e.g. 
 airisk_auth=debug); the first line on stdout says where the server listens.
 
 Several instances behind one load balancer share --keys, --code-key and --store redis://….
+A code key file: `head -c 32 /dev/urandom | basenc --base64url > code.key` (mode 0600).
 
 Examples:
   airisk-auth serve
