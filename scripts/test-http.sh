@@ -173,4 +173,27 @@ if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import airisk_auth, pytes
 fi
 AIRISK_SERVE_BIN="$BIN" .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_server_e2e.py
 
+echo "== http: the reference Flask server's bounds"
+.venv/bin/python examples/python/server.py --port 0 >"$work/flask.out" 2>"$work/flask.err" &
+flask_pid=$!
+pids+=("$flask_pid")
+for _ in $(seq 100); do
+    flask=$(sed -n 's/^listening on \(http:\/\/[0-9.:]*\)$/\1/p' "$work/flask.out")
+    [ -n "$flask" ] && break
+    sleep 0.1
+done
+[ -n "$flask" ] || fail "the Flask server did not start"
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+before=$(rss "$flask_pid")
+status=$(head -c $((32 << 20)) /dev/zero | tr '\0' a | curl -sS -o /dev/null -w '%{http_code}' -X POST \
+    -H "Content-Type: application/x-www-form-urlencoded" --data-binary @- "$flask/api/oauth2/Token" || true)
+after=$(rss "$flask_pid")
+[ "$status" = 413 ] || fail "Flask: a 32 MiB body got $status"
+[ "$after" -lt $((before + 8192)) ] || fail "Flask: RSS grew from $before to $after KiB"
+ok "Flask: a 32 MiB body gets 413 before it is read (RSS $before -> $after KiB)"
+location=$(curl -sS -o /dev/null -w '%{redirect_url}' --globoff \
+    "$flask/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&state=aéb")
+case $location in *"&state=a%C3%A9b") ;; *) fail "Flask: state came back as ${location##*&state=}" ;; esac
+ok "Flask: an unescaped UTF-8 state comes back unchanged"
+
 echo "test-http: $passed passed, 0 failed (script checks; cargo and pytest counts above)"
