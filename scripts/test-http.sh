@@ -7,8 +7,10 @@
 #     one code, SIGTERM with a request in flight);
 #  3. the AIRisk pages' own curl commands against `serve`, host replaced, over HTTP and
 #     over TLS (a throwaway self-signed certificate), JSON logs, and the Redis store;
+#     two instances sharing keys, code key and Redis;
 #  4. the Python end-to-end suite (tests/python/test_server_e2e.py) against `serve` — the
-#     same tests scripts/test-python.sh runs against the reference Flask server.
+#     same tests scripts/test-python.sh runs against the reference Flask server — and the
+#     Flask server's own bounds (413 before reading a 32 MiB body, `state` unchanged).
 #
 # Every server is started on a free loopback port and stopped on exit, whatever happens;
 # every wait is a bounded loop.
