@@ -40,6 +40,8 @@ impl PyClaims {
                 nbf,
                 exp,
                 jti,
+                scope: None,
+                custom: Default::default(),
             },
         }
     }

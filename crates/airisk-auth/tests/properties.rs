@@ -145,6 +145,8 @@ fn claims_and_now() -> impl Strategy<Value = (Claims, u64)> {
                 nbf: nbf_back.map(|b| t0.saturating_sub(b)),
                 exp: t0 + ttl,
                 jti,
+                scope: None,
+                custom: Default::default(),
             };
             (claims, t0)
         },

@@ -348,6 +348,8 @@ fn valid_tokens(f: &Fixture, cases: &mut Cases) {
         nbf: None,
         exp: 1_300_819_380,
         jti: None,
+        scope: None,
+        custom: Default::default(),
     };
     cases.ok(
         "RFC 7515 A.1 HS256 example",
@@ -399,10 +401,8 @@ fn valid_tokens(f: &Fixture, cases: &mut Cases) {
     let unknown_members = craft(
         hs,
         r#"{"alg":"HS256","kid":"hs-2026","jku":"https://evil.example/jwks","x5u":"https://evil.example/x"}"#,
-        &claims_text(&generic()).replace(
-            '}',
-            r#","scope":"admin","http://example.com/is_root":true}"#,
-        ),
+        &claims_text(&generic())
+            .replace('}', r#","role":"admin","http://example.com/is_root":true}"#),
     );
     cases.ok(
         "jku/x5u and unknown claims are ignored",

@@ -119,5 +119,7 @@ pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, 
         nbf: args.nbf.or(file.nbf),
         exp,
         jti: Some(jti),
+        scope: None,
+        custom: Default::default(),
     })
 }

@@ -37,6 +37,8 @@ pub fn claims_from_json(v: &Value) -> Claims {
         nbf: v["nbf"].as_u64(),
         exp: v["exp"].as_u64().unwrap(),
         jti: s("jti"),
+        scope: None,
+        custom: Default::default(),
     }
 }
 
