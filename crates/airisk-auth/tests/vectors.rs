@@ -12,8 +12,9 @@
 mod support;
 
 use airisk_auth::keys::{Key, KeySet};
-use airisk_auth::token::{sign_jws, Claims};
+use airisk_auth::token::{sign_jws, Claims, Verifier};
 use serde_json::{json, Value};
+use std::sync::Arc;
 use support::{base64_url_decode, base64_url_encode, claims_json};
 
 const ISS: &str = "https://airisk.example";
@@ -1248,6 +1249,7 @@ fn large_inputs(cases: &mut Cases) {
         json!({"name": name, "source": "issue 8 (bounded before decoding)",
         "keyset": "mixed", "policy": "default", "now": NOW, "token_build": parts, "expect": {"error": "TokenTooLarge"}})
     };
+    cases.extend(custom_claims_cases(&mixed));
     cases.push(built("a million dots", json!([[".", 1_000_000]])));
     cases.push(built(
         "3 x 512 KB token",
@@ -1307,6 +1309,35 @@ fn key_cases(f: &Fixture) -> Vec<Value> {
         json!({"name": "active_kid names no key", "keyset": json!({"keys":[{"kty":"oct","kid":"a","k": base64_url_encode(&[1; 32])}], "active_kid": "b"}).to_string(), "expect": {"error": "UnknownKeyId"}}),
         json!({"name": "active_kid is verify-only", "keyset": json!({"keys":[ed.to_jwk(false).unwrap()], "active_kid": "ed-2026"}).to_string(), "expect": {"error": "NoSigningKey"}}),
     ]
+}
+
+/// Custom claims (issue 14): minted beside the registered ones, carried through
+/// verification, and left out of the registered claims a verifier returns (they
+/// are read when asked). The refusal of reserved names at mint is a unit test of
+/// the core until the vectors have a mint-error form the bindings replay.
+fn custom_claims_cases(mixed: &KeySet) -> Vec<Value> {
+    let mut with_custom = user();
+    with_custom.custom.insert("role".into(), json!("admin"));
+    with_custom.custom.insert(
+        "tenants".into(),
+        json!([{"id": 1, "name": "acme"}, {"id": 2.5}]),
+    );
+    with_custom.custom.insert("beta".into(), json!(true));
+    let token = mixed.mint(&with_custom).unwrap();
+    let verifier = Verifier::new(
+        Arc::new(KeySet::from_json(&mixed.to_json(true).to_string()).unwrap()),
+        support::policy_from_json(&policy(ISS)),
+    );
+    let role = verifier
+        .verify_with(&token, NOW, |c| c.claim_json("role").map(str::to_owned))
+        .unwrap();
+    assert_eq!(role.as_deref(), Some("\"admin\""));
+    vec![json!({
+        "name": "custom claims round trip: carried, not among the registered claims",
+        "source": "RFC 7519 §4.3, issue 14",
+        "keyset": "mixed", "policy": "default", "now": NOW, "token": token,
+        "expect": {"claims": claims_json(&user())},
+    })]
 }
 
 fn check_tokens_document(doc: &Value) {

@@ -105,6 +105,8 @@ pub const MAX_MAX_TOKEN_LEN: usize = 64 * 1024;
 pub const MIN_MAX_TOKEN_LEN: usize = 64;
 /// The largest payload decoded on the stack; longer ones go to the heap.
 const STACK_PAYLOAD_LEN: usize = 1024;
+/// The payloads decoded into a smaller stack buffer (ours, without large custom claims).
+const SMALL_PAYLOAD_LEN: usize = 384;
 
 /// An unverified look inside a token, for debugging only.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@ use super::claims::Claims;
 use super::header::parse_header;
 use super::policy::Policy;
 use super::view::{ClaimsRef, RawClaims};
-use super::{reader, strict, STACK_PAYLOAD_LEN};
+use super::{reader, strict, SMALL_PAYLOAD_LEN, STACK_PAYLOAD_LEN};
 use crate::clock::{Clock, SystemClock};
 use crate::encoding::{b64_decode, b64_decode_into};
 use crate::error::{Error, Result};
@@ -180,15 +180,22 @@ impl Verifier {
         let signing_input = &token.as_bytes()[..header.len() + 1 + payload.len()];
         key.verify(signing_input, &sig[..sig_len])?;
 
-        let mut stack = [0u8; STACK_PAYLOAD_LEN];
+        // Our payloads decode to 150-300 bytes: only a small buffer is zeroed for
+        // them; up to STACK_PAYLOAD_LEN stays on the stack, longer ones go to the heap.
+        let most = payload.len() / 4 * 3 + 2;
+        let mut small = [0u8; SMALL_PAYLOAD_LEN];
+        let mut large;
         let heap;
-        let claims_json: &[u8] = match b64_decode_into(payload, &mut stack) {
-            Some(n) => &stack[..n],
-            None if payload.len() > STACK_PAYLOAD_LEN => {
-                heap = b64_decode(payload).ok_or(Error::MalformedToken)?;
-                &heap
-            }
-            None => return Err(Error::MalformedToken),
+        let claims_json: &[u8] = if most <= SMALL_PAYLOAD_LEN {
+            let n = b64_decode_into(payload, &mut small).ok_or(Error::MalformedToken)?;
+            &small[..n]
+        } else if most <= STACK_PAYLOAD_LEN {
+            large = [0u8; STACK_PAYLOAD_LEN];
+            let n = b64_decode_into(payload, &mut large).ok_or(Error::MalformedToken)?;
+            &large[..n]
+        } else {
+            heap = b64_decode(payload).ok_or(Error::MalformedToken)?;
+            &heap
         };
         let claims_json = core::str::from_utf8(claims_json).map_err(|_| Error::MalformedClaims)?;
         let claims = match reader::read(claims_json) {
