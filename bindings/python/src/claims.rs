@@ -41,7 +41,7 @@ impl PyClaims {
                 exp,
                 jti,
                 scope: None,
-                custom: Default::default(),
+                custom: airisk_auth::token::CustomClaims::new(),
             },
         }
     }

@@ -120,6 +120,6 @@ pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, 
         exp,
         jti: Some(jti),
         scope: None,
-        custom: Default::default(),
+        custom: airisk_auth::token::CustomClaims::new(),
     })
 }
