@@ -1,23 +1,80 @@
 #!/usr/bin/env bash
-# Runs every Rust bench of airisk-auth and prints the ratio table of issue 7.
+# Runs every bench of airisk-auth in one run — Rust, Python, C, callgrind — and prints
+# the ratio table of issue 18, every goal met or not.
 #
-#   bash scripts/bench.sh            # all benches (about 3 minutes on 2 cores, after the build)
-#   bash scripts/bench.sh verify     # only benches whose name contains "verify" (criterion filter)
+#   bash scripts/bench.sh            # everything (about 10 minutes on 2 cores, after the builds)
+#   bash scripts/bench.sh verify     # Rust benches whose name contains "verify" only (criterion
+#                                    # filter); with a filter the Python, C and callgrind parts are skipped
+#   BENCH_PARTS="rust callgrind" bash scripts/bench.sh   # choose the parts (default: rust python c callgrind)
 #
-# What runs (benches/, crate airisk-auth-benches):
-#   verify         criterion: the HMAC and Ed25519 floors, our Verifier, jsonwebtoken, jwt-simple
-#   flow           criterion: MemoryLedger::redeem, Issuer::authorize_at, Issuer::exchange_at
-#   paired         each goal's two contenders alternated in ~1 ms batches: ratios robust to load drift
-#   threads        2 threads on one shared Verifier against 1 (and the same for bare HMAC, as a control)
-#   ledger_memory  bytes held by a MemoryLedger with 1,000,000 outstanding codes (counting allocator)
-# then bench-report reads target/criterion and prints "bench, median, x floor" and every goal, met or not.
+# What runs:
+#   rust       benches/ (crate airisk-auth-benches): verify, flow (criterion); paired (each goal's two
+#              contenders alternated in ~1 ms batches); threads; ledger_memory
+#   python     scripts/bench-python.sh: our extension beside PyJWT, pyjwt-rs, joserfc, CPython's hmac
+#   c          scripts/bench-c.sh: the C ABI beside the Rust call and libjwt
+#   callgrind  instructions per operation of benches/examples/profile.rs under valgrind (when installed):
+#              ring's bare HMAC (the floor), verify_at and verify_with on the same token, in the same binary
+# then bench-report reads target/criterion (and the extras each part wrote into
+# target/criterion/airisk-extra/) and prints "bench, median, x floor" and every goal.
 #
 # Absolute times drift on a shared machine; compare the ratios, which are taken in the same run.
 # Results go where criterion puts them: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else target/criterion.
-# The Python and C benches are separate (see BENCHMARKS.md) and land with their bindings.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
 
-cargo bench -p airisk-auth-benches --benches -- "$@"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+CRITERION="${CRITERION_HOME:-$TARGET/criterion}"
+EXTRA="$CRITERION/airisk-extra"
+PARTS="${BENCH_PARTS:-rust python c callgrind}"
+[[ $# -eq 0 ]] || PARTS="rust"
+mkdir -p "$EXTRA"
+has() { [[ " $PARTS " == *" $1 "* ]]; }
+
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+if has rust; then
+    cargo bench -p airisk-auth-benches --benches -- "$@"
+fi
+
+if has python; then
+    rm -f "$EXTRA/python.json"
+    bash scripts/bench-python.sh --json "$EXTRA/python.json" ||
+        echo "bench.sh: the Python bench failed; its goals show as not measured" >&2
+fi
+
+if has c; then
+    rm -f "$EXTRA/c.json"
+    AIRISK_BENCH_JSON="$EXTRA/c.json" bash scripts/bench-c.sh ||
+        echo "bench.sh: the C bench failed; its goals show as not measured" >&2
+fi
+
+if has callgrind; then
+    rm -f "$EXTRA/callgrind.json"
+    if command -v valgrind >/dev/null 2>&1; then
+        cargo build --quiet --release -p airisk-auth-benches --example profile
+        PROFILE_BIN="$TARGET/release/examples/profile"
+        # Instructions of N and 2N operations: the difference over N leaves out the
+        # fixture (keys, tokens) the binary builds first.
+        instructions() {
+            valgrind --tool=callgrind --callgrind-out-file=/dev/null "$PROFILE_BIN" "$1" "$2" 2>&1 >/dev/null |
+                sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+        }
+        N=20000
+        json="{"
+        for kind in floor_hmac hs256_user hs256_user_borrowed; do
+            one="$(instructions "$kind" "$N")"
+            two="$(instructions "$kind" "$((2 * N))")"
+            per=$(((two - one) / N))
+            echo "callgrind: $kind $per instructions per operation"
+            json+="\"$kind\": $per, "
+        done
+        echo "${json%, }}" > "$EXTRA/callgrind.json"
+    else
+        echo "bench.sh: valgrind not installed: no instruction counts" >&2
+    fi
+fi
+
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo
-cargo run --quiet --release -p airisk-auth-benches --bin bench-report
+cargo run --quiet --release -p airisk-auth-benches --bin bench-report "$CRITERION"

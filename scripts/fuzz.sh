@@ -5,7 +5,7 @@
 #   bash scripts/fuzz.sh list
 #   bash scripts/fuzz.sh seeds            # only (re)generate the seed corpora
 #
-# targets: verify_token, token_request, authorize_request, load_keys_and_registry
+# targets: verify_token, token_request, authorize_request, load_keys_and_registry, claims_reader
 # runs:    libFuzzer -runs (default 10000000); 0 or -1 fuzzes until stopped.
 #
 # Seeds are derived from tests/vectors/*.json into fuzz/corpus/<target>/ (git-ignored,
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGETS=(verify_token token_request authorize_request load_keys_and_registry)
+TARGETS=(verify_token token_request authorize_request load_keys_and_registry claims_reader)
 TOOLCHAIN="${FUZZ_TOOLCHAIN:-nightly}"
 SANITIZER="${SANITIZER:-address}"
 
@@ -31,6 +31,7 @@ max_len() {
         token_request) echo 20480 ;;
         authorize_request) echo 10240 ;;
         load_keys_and_registry) echo 8192 ;;
+        claims_reader) echo 4096 ;;
     esac
 }
 
@@ -77,8 +78,19 @@ for case in tokens["verify"]:
     parts = token.split(".")
     if len(parts) == 3:
         h, p = b64d(parts[0]), b64d(parts[1])
+        if p is not None:
+            write("claims_reader", p)
         if h is not None and p is not None:
             write("verify_token", bytes([sel % 256, mode | 1]) + h + b"\0" + p)
+
+# claims_reader: claims JSON; beside the vectors' payloads, our shape with every member kind
+for extra in [
+    b'{"iss":"i","sub":"u","aud":["a","b"],"client_id":"c","user_token":true,"company_id":"co","iat":1,"nbf":1,"exp":2,"jti":"j","scope":"read write"}',
+    b'{"iss":"i","aud":"a","exp":253402300799,"role":"admin","level":-1.5e+3,"tenants":[{"id":1},{"id":null}],"flag":false}',
+    b'{"aud":[],"exp":0}',
+    b'{}',
+]:
+    write("claims_reader", extra)
 
 # token_request: [content type][code query] body; authorize_request: query
 CONTENT_TYPES = [

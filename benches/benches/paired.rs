@@ -126,6 +126,18 @@ fn main() {
         paired_ratio(&mut full_policy(), &mut floor()),
     );
     record(
+        "hs256_full_policy_borrowed_over_floor",
+        paired_ratio(
+            &mut timed_loop(|| {
+                black_box(user.verify_with(black_box(&fx.hs256_user), now, |c| {
+                    c.userid().map_or(0, str::len)
+                }))
+                .unwrap();
+            }),
+            &mut floor(),
+        ),
+    );
+    record(
         "hs256_generic_over_floor",
         paired_ratio(
             &mut timed_loop(|| {

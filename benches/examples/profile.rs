@@ -1,7 +1,9 @@
 //! A tight loop of one verify, for a profiler:
 //! `cargo build --release -p airisk-auth-benches --example profile_verify` then
 //! `perf record -g target/release/examples/profile_verify hs256_user 3000000` (or
-//! `valgrind --tool=callgrind … 200000`). Kinds: `hs256_generic`, `hs256_user`, `eddsa`.
+//! `valgrind --tool=callgrind … 200000`). Kinds: `hs256_generic`, `hs256_user`,
+//! `hs256_user_borrowed` (`verify_with`, reading the userid), `eddsa`, `floor_hmac`,
+//! `authorize`. `scripts/bench.sh` runs it under callgrind for instructions per verify.
 
 use airisk_auth_benches::{Fixture, HS256_SECRET};
 use std::hint::black_box;
@@ -24,13 +26,27 @@ fn main() -> ExitCode {
     if kind == "authorize" {
         return authorize(&fx, count);
     }
+    if kind == "hs256_user_borrowed" {
+        let verifier = fx.hs256_user_verifier();
+        let now = fx.verify_time();
+        let start = std::time::Instant::now();
+        let mut refused = 0u32;
+        for _ in 0..count {
+            let read = verifier.verify_with(black_box(&fx.hs256_user), now, |c| {
+                c.userid().map_or(0, str::len)
+            });
+            refused += u32::from(black_box(read).is_err());
+        }
+        return report(&kind, count, refused, start.elapsed());
+    }
     let (verifier, token) = match kind.as_str() {
         "hs256_generic" => (fx.hs256_verifier(), fx.hs256_generic.as_str()),
         "hs256_user" => (fx.hs256_user_verifier(), fx.hs256_user.as_str()),
         "eddsa" => (fx.eddsa_verifier(), fx.eddsa_generic.as_str()),
         other => {
             eprintln!(
-                "unknown kind {other:?}: hs256_generic, hs256_user, eddsa, floor_hmac or authorize"
+                "unknown kind {other:?}: hs256_generic, hs256_user, hs256_user_borrowed, eddsa, \
+                 floor_hmac or authorize"
             );
             return ExitCode::FAILURE;
         }

@@ -252,10 +252,10 @@ def main() -> int:
 
     # (name, numerator, denominator, goal, met(ratio) or None for information)
     wanted: list[tuple[str, str, str, str, Callable[[float], bool] | None]] = [
-        ("ours / floor (hmac.new + compare_digest)", "ours", "floor", "< 1.0", lambda r: r < 1.0),
+        ("ours / floor (hmac.new + compare_digest)", "ours", "floor", "<= 0.35", lambda r: r <= 0.35),
         ("ours / (floor + base64url decode)", "ours", "floor_b64", "(info)", None),
         ("ours / hmac.digest one-shot", "ours", "floor_oneshot", "(info)", None),
-        ("PyJWT / ours", "pyjwt", "ours", ">= 30", lambda r: r >= 30),
+        ("PyJWT / ours", "pyjwt", "ours", ">= 100", lambda r: r >= 100),
         ("pyjwt-rs / ours", "pyjwt_rs", "ours", ">= 8", lambda r: r >= 8),
         ("joserfc / ours", "joserfc", "ours", "(info)", None),
     ]
@@ -271,7 +271,13 @@ def main() -> int:
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"token_chars": len(token), "medians_s": med, "ratios": ratios}, f, indent=2)
+            # The goals' paired ratios also flat, for the Rust report (scripts/bench.sh).
+            flat = {key: ratios[name]["paired"] for key, name in [
+                ("ours_over_floor", "ours / floor (hmac.new + compare_digest)"),
+                ("pyjwt_over_ours", "PyJWT / ours"),
+                ("pyjwt_rs_over_ours", "pyjwt-rs / ours"),
+            ] if name in ratios}
+            json.dump({"token_chars": len(token), "medians_s": med, "ratios": ratios, **flat}, f, indent=2)
     return 0
 
 

@@ -407,3 +407,51 @@ fn verify_with_allocates_nothing_for_our_tokens() {
         "iss, sub, client_id, company_id, jti: {info:?}"
     );
 }
+
+/// The one-pass reader keeps the whole of our shape allocation-free: audiences
+/// (one or several), a scope, and a few custom claims of any JSON type, which
+/// are skipped and read only when asked.
+#[test]
+fn verify_with_allocates_nothing_with_audiences_scope_and_custom_claims() {
+    use airisk_auth::keys::Key;
+    use airisk_auth::token::{Claims, Policy};
+    let keys = Arc::new(KeySet::single(Key::hs256(Some("k1"), &[7; 32]).unwrap()).unwrap());
+    let mut claims = Claims::user(
+        "https://airisk.example",
+        "abc123",
+        "user_42",
+        1_000,
+        3_600,
+        "jti-1",
+    );
+    claims.scope = Some("read:risk write:risk".into());
+    claims.custom.insert("role".into(), "admin".into());
+    claims.custom.insert("level".into(), 3.into());
+    claims.custom.insert(
+        "tenants".into(),
+        serde_json::json!([{"id": 1}, {"id": 2.5}]),
+    );
+    for aud in [vec!["airisk-api"], vec!["other", "airisk-api"]] {
+        claims.aud = aud.into_iter().map(str::to_owned).collect();
+        let token = keys.mint(&claims).unwrap();
+        let verifier = Verifier::new(
+            keys.clone(),
+            Policy::new("https://airisk.example")
+                .with_audience("airisk-api")
+                .require_user(true),
+        );
+        let mut granted = false;
+        let info = measure(|| {
+            granted = verifier
+                .verify_with(&token, 2_000, |c| c.has_scopes(&["write:risk"]))
+                .unwrap();
+        });
+        assert!(granted);
+        assert_eq!(info.count_total, 0, "{info:?}");
+        // Custom claims are there when asked for.
+        let role = verifier
+            .verify_with(&token, 2_000, |c| c.claim_json("role").map(str::to_owned))
+            .unwrap();
+        assert_eq!(role.as_deref(), Some("\"admin\""));
+    }
+}

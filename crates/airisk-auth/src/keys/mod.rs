@@ -214,6 +214,23 @@ impl Key {
         }
     }
 
+    /// Signs `message` into `out` (64 bytes hold either signature) and returns
+    /// the signature's length: minting writes it straight into the token.
+    pub(crate) fn sign_into(&self, message: &[u8], out: &mut [u8; 64]) -> Result<usize> {
+        let write = |out: &mut [u8; 64], signature: &[u8]| {
+            let len = signature.len();
+            out.get_mut(..len)
+                .ok_or(Error::Internal)?
+                .copy_from_slice(signature);
+            Ok(len)
+        };
+        match &self.material {
+            Material::Hs256 { key, .. } => write(out, hmac::sign(key, message).as_ref()),
+            Material::Ed25519Pair { pair, .. } => write(out, pair.sign(message).as_ref()),
+            Material::Ed25519Public { .. } => Err(Error::NoSigningKey),
+        }
+    }
+
     /// Checks a raw signature over `message` (constant time for HMAC).
     ///
     /// # Errors
