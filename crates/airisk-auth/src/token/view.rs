@@ -266,7 +266,7 @@ fn find_member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
         fn deserialize<D: Deserializer<'de>>(
             self,
             d: D,
-        ) -> core::result::Result<Self::Value, D::Error> {
+        ) -> Result<Self::Value, D::Error> {
             d.deserialize_map(self)
         }
     }
@@ -278,7 +278,7 @@ fn find_member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
         fn visit_map<A: MapAccess<'de>>(
             self,
             mut map: A,
-        ) -> core::result::Result<Self::Value, A::Error> {
+        ) -> Result<Self::Value, A::Error> {
             let mut found = None;
             while let Some(key) = map.next_key::<Text<'de>>()? {
                 if found.is_none() && key.as_str() == self.0 {
