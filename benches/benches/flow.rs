@@ -1,10 +1,12 @@
 //! The flow steps and the ledger: `cargo bench -p airisk-auth-benches --bench flow`.
 
+// criterion_group! makes an undocumented public function.
+#![allow(missing_docs)]
 // A bench that cannot build its fixture has nothing to measure: stop loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use airisk_auth::code::{CodeId, CodeKey};
-use airisk_auth::ledger::{MemoryLedger, Redemption, RedemptionLedger};
+use airisk_auth::store::{MemoryStore, Redemption, Store};
 use airisk_auth_benches::{
     authorize_query, bench_issuer, exchange_body, issue_code, measurement_time, Fixture,
     CODE_SECRET,
@@ -40,7 +42,7 @@ fn bench_flow(c: &mut Criterion) {
             let mut done = 0;
             while done < iters {
                 let chunk = (iters - done).min(LEDGER_CHUNK);
-                let ledger = MemoryLedger::default();
+                let ledger = MemoryStore::default();
                 let ids: Vec<CodeId> = (done..done + chunk).map(code_id).collect();
                 let start = Instant::now();
                 for id in &ids {

@@ -1,11 +1,11 @@
-//! The memory a `MemoryLedger` holds for 1,000,000 outstanding codes, counted
+//! The memory a `MemoryStore` holds for 1,000,000 outstanding codes, counted
 //! by a global allocator: `cargo bench -p airisk-auth-benches --bench ledger_memory`.
 
 // A bench that cannot run has nothing to report: stop loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{MemoryLedger, Redemption, RedemptionLedger};
+use airisk_auth::store::{MemoryStore, Redemption, Store};
 use airisk_auth_benches::{selected_by_filter, write_extra};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
@@ -72,7 +72,7 @@ fn main() {
     let now = 1_700_000_000;
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let ledger = MemoryLedger::default();
+    let ledger = MemoryStore::default();
     for n in 0..CODES {
         let mut id = [0u8; 16];
         id[..8].copy_from_slice(&n.to_le_bytes());

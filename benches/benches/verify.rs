@@ -1,6 +1,8 @@
 //! Token verification: the crypto floors, our `Verifier`, and the peers, all on
 //! the same tokens. `cargo bench -p airisk-auth-benches --bench verify`.
 
+// criterion_group! makes an undocumented public function.
+#![allow(missing_docs)]
 // A bench that cannot build its fixture has nothing to measure: stop loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -16,6 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ring::{hmac, signature};
 use std::hint::black_box;
 
+#[allow(clippy::too_many_lines)] // one table of cases
 fn bench_verify(c: &mut Criterion) {
     use jwt_simple::prelude::MACLike as _;
     let fx = Fixture::new().expect("fixture");

@@ -132,6 +132,7 @@ pub fn bench_issuer(keys: Arc<KeySet>) -> Result<Issuer> {
         keys,
         CodeKey::from_bytes(&CODE_SECRET)?,
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
 }
 
@@ -170,12 +171,7 @@ fn encode(text: &str) -> String {
 /// # Errors
 /// Any core error.
 pub fn issue_code(code_key: &CodeKey, now: u64) -> Result<String> {
-    let binding = CodeBinding {
-        client_id: CLIENT_ID,
-        redirect_uri: REDIRECT_URI,
-        userid: Some(USERID),
-        code_challenge: None,
-    };
+    let binding = CodeBinding::new(CLIENT_ID, REDIRECT_URI, Some(USERID), None);
     Ok(code_key.issue(&binding, now, 600)?.code)
 }
 

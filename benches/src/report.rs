@@ -40,7 +40,7 @@ pub const BENCHES: &[(&str, &str)] = &[
     ),
     ("verify/jsonwebtoken_eddsa", "jsonwebtoken::decode, EdDSA"),
     ("verify/jwt_simple_eddsa", "jwt-simple verify_token, EdDSA"),
-    ("flow/ledger_redeem", "MemoryLedger::redeem of a new code"),
+    ("flow/ledger_redeem", "MemoryStore::redeem of a new code"),
     (
         "flow/authorize",
         "Issuer::authorize_at (user-bound code, state)",
@@ -232,7 +232,7 @@ impl Run {
                 Bound::AtLeast(1.8),
             ),
             goal(
-                "MemoryLedger, 1,000,000 outstanding codes (MB held)",
+                "MemoryStore, 1,000,000 outstanding codes (MB held)",
                 "<= 100 MB",
                 (None, self.extra("ledger_memory.held_mb")),
                 Bound::AtMost(100.0),

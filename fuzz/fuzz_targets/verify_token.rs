@@ -10,7 +10,7 @@
 #![no_main]
 
 use airisk_auth::flow::{check_bearer_at, Access};
-use airisk_auth::token::{inspect_unverified, sign_jws};
+use airisk_auth::dangerous::{inspect_unverified, sign_jws};
 use airisk_auth::Error;
 use airisk_auth_fuzz::{verifiers, TOKEN_NOWS};
 use libfuzzer_sys::fuzz_target;

@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 /// The claims the peers deserialize into: owned strings, like our `Claims`.
 #[derive(Debug, Deserialize, serde::Serialize)]
-pub struct PeerClaims {
+pub(crate) struct PeerClaims {
     pub iss: String,
     pub sub: String,
     pub client_id: String,
@@ -23,20 +23,20 @@ pub struct PeerClaims {
 
 /// jwt-simple's custom part (it parses the registered claims itself).
 #[derive(Debug, Deserialize, serde::Serialize)]
-pub struct SimpleCustom {
+pub(crate) struct SimpleCustom {
     pub client_id: String,
     pub user_token: bool,
 }
 
 /// The signing input and the decoded signature of a compact JWS.
-pub fn split(token: &str) -> Option<(&str, Vec<u8>)> {
+pub(crate) fn split(token: &str) -> Option<(&str, Vec<u8>)> {
     let (signing_input, signature) = token.rsplit_once('.')?;
     Some((signing_input, URL_SAFE_NO_PAD.decode(signature).ok()?))
 }
 
 /// The floor plus what any verifier must also do: split the token and decode
 /// its three segments (into stack buffers, no allocation).
-pub fn floor_with_decode(key: &hmac::Key, token: &[u8]) -> bool {
+pub(crate) fn floor_with_decode(key: &hmac::Key, token: &[u8]) -> bool {
     let mut parts = token.splitn(3, |&b| b == b'.');
     let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -60,7 +60,7 @@ pub fn floor_with_decode(key: &hmac::Key, token: &[u8]) -> bool {
 
 /// jsonwebtoken's validation matching our policy: alg pinned, issuer, the
 /// registered claims required, 30 s leeway.
-pub fn jsonwebtoken_validation(alg: jsonwebtoken::Algorithm) -> jsonwebtoken::Validation {
+pub(crate) fn jsonwebtoken_validation(alg: jsonwebtoken::Algorithm) -> jsonwebtoken::Validation {
     let mut v = jsonwebtoken::Validation::new(alg);
     v.set_issuer(&[ISSUER]);
     v.set_required_spec_claims(&["exp", "iss", "sub", "iat", "jti"]);
@@ -69,7 +69,7 @@ pub fn jsonwebtoken_validation(alg: jsonwebtoken::Algorithm) -> jsonwebtoken::Va
 }
 
 /// jwt-simple's options matching our policy (issuer checked).
-pub fn jwt_simple_options() -> jwt_simple::prelude::VerificationOptions {
+pub(crate) fn jwt_simple_options() -> jwt_simple::prelude::VerificationOptions {
     jwt_simple::prelude::VerificationOptions {
         allowed_issuers: Some(std::iter::once(ISSUER.to_owned()).collect()),
         ..Default::default()

@@ -14,11 +14,12 @@ use crate::ledger::{
 };
 use crate::result::airisk_result;
 use airisk_core::code::CodeId;
-use airisk_core::ledger::{Redemption, RedemptionLedger, RevocationList};
+use airisk_core::store::{Redemption, Store};
 use airisk_core::Error;
 use core::ffi::c_char;
 use core::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Runs `body` so that nothing unwinds into C: a panic becomes `AIRISK_INTERNAL`.
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Error>) -> airisk_result {
@@ -67,6 +68,7 @@ pub(crate) fn free<T>(ptr: *mut T) {
 }
 
 /// An out-parameter known to be non-NULL. Written only on success.
+#[derive(Clone, Copy)]
 pub(crate) struct OutPtr<T>(*mut T);
 
 /// Checks an out-parameter up front, so that a NULL one fails before any work.
@@ -185,14 +187,16 @@ pub(crate) fn read<T: Copy>(ptr: *const T) -> Result<T, Error> {
         .ok_or(Error::InvalidArgument)
 }
 
-/// The application's ledger callbacks as the core's ledger and revocation list.
+/// The application's ledger callbacks as the core's [`Store`].
 ///
 /// Fails closed: a non-zero return, a NULL callback or an out-value that is not
 /// one of the documented ones is [`Error::LedgerUnavailable`] (a store may say
-/// [`Error::LedgerFull`] by returning its code). Calls `release` once, on drop,
-/// that is when the last issuer or verifier holding this (in an `Arc`) is freed.
+/// [`Error::LedgerFull`] by returning its code). Once [armed](CallbackLedger::arm)
+/// (when the constructor that took it has succeeded), calls `release` once, on
+/// drop, that is when the last issuer or verifier holding this (in an `Arc`) is freed.
 pub(crate) struct CallbackLedger {
     callbacks: airisk_ledger_callbacks,
+    owns_user_data: AtomicBool,
 }
 
 // SAFETY: the contract of `airisk_ledger_callbacks` (in the header): the
@@ -203,9 +207,17 @@ unsafe impl Send for CallbackLedger {}
 unsafe impl Sync for CallbackLedger {}
 
 impl CallbackLedger {
-    /// Takes ownership of `callbacks.user_data` (released on drop).
+    /// Wraps `callbacks`; `user_data` stays the caller's until [`CallbackLedger::arm`].
     pub(crate) fn new(callbacks: airisk_ledger_callbacks) -> Self {
-        CallbackLedger { callbacks }
+        CallbackLedger {
+            callbacks,
+            owns_user_data: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes ownership of `user_data`: `release` is called on drop from now on.
+    pub(crate) fn arm(&self) {
+        self.owns_user_data.store(true, Ordering::Release);
     }
 }
 
@@ -217,6 +229,9 @@ impl fmt::Debug for CallbackLedger {
 
 impl Drop for CallbackLedger {
     fn drop(&mut self) {
+        if !self.owns_user_data.load(Ordering::Acquire) {
+            return;
+        }
         if let Some(release) = self.callbacks.release {
             // SAFETY: the contract: `release` accepts `user_data`; this is the
             // only call, as the ledger is dropped once and no callback runs after.
@@ -235,7 +250,7 @@ fn callback_status(rc: u32) -> Result<(), Error> {
     }
 }
 
-impl RedemptionLedger for CallbackLedger {
+impl Store for CallbackLedger {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
         let redeem = self.callbacks.redeem.ok_or(Error::LedgerUnavailable)?;
         // Left at 0 unless the callback answers: then the exchange fails closed.
@@ -249,7 +264,7 @@ impl RedemptionLedger for CallbackLedger {
                 code.0.as_ptr(),
                 expires_at,
                 now,
-                &mut redemption,
+                &raw mut redemption,
             )
         };
         callback_status(rc)?;
@@ -259,9 +274,7 @@ impl RedemptionLedger for CallbackLedger {
             _ => Err(Error::LedgerUnavailable),
         }
     }
-}
 
-impl RevocationList for CallbackLedger {
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
         let revoke = self.callbacks.revoke.ok_or(Error::LedgerUnavailable)?;
         // SAFETY: the contract of `revoke`: a thread-safe function taking
@@ -290,7 +303,7 @@ impl RevocationList for CallbackLedger {
                 jti.as_ptr().cast::<c_char>(),
                 jti.len(),
                 now,
-                &mut revoked,
+                &raw mut revoked,
             )
         };
         callback_status(rc)?;

@@ -12,6 +12,7 @@ use crate::response::airisk_response;
 use crate::result::airisk_result;
 use crate::verifier::airisk_verifier;
 use airisk_core::flow::{Issuer, IssuerConfig};
+use airisk_core::store::{MemoryStore, Store};
 use airisk_core::{code::CodeKey, Error};
 use core::ffi::c_char;
 use std::sync::Arc;
@@ -60,6 +61,9 @@ pub extern "C" fn airisk_issuer_new(
             (code_key, code_key_len),
             (issuer, audience),
             (code_ttl, token_ttl),
+            // One process: this issuer's own memory (see airisk_issuer_new_with_ledger
+            // for a store shared between processes).
+            Arc::new(MemoryStore::default()),
         )?;
         ffi::give(out, airisk_issuer { issuer });
         Ok(())
@@ -93,17 +97,18 @@ pub extern "C" fn airisk_issuer_new_with_ledger(
     boundary(|| {
         let out = ffi::out_ptr(out)?;
         let callbacks = ffi::read(ledger)?;
+        let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
         let issuer = new_issuer(
             registry,
             keyset,
             (code_key, code_key_len),
             (issuer, audience),
             (code_ttl, token_ttl),
+            ledger.clone(),
         )?;
-        // Made last: from here nothing fails, so `release` runs only once the
+        // Armed last: from here nothing fails, so `release` runs only once the
         // library owns `user_data`.
-        let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
-        let issuer = issuer.with_ledger(ledger.clone()).with_revocations(ledger);
+        ledger.arm();
         ffi::give(out, airisk_issuer { issuer });
         Ok(())
     })
@@ -115,6 +120,7 @@ fn new_issuer(
     code_key: (*const u8, usize),
     (issuer, audience): (*const c_char, *const c_char),
     (code_ttl, token_ttl): (u64, u64),
+    store: Arc<dyn Store>,
 ) -> Result<Issuer, Error> {
     let registry = ffi::handle(registry)?;
     let keyset = ffi::handle(keyset)?;
@@ -128,6 +134,7 @@ fn new_issuer(
         keyset.keys.clone(),
         code_key,
         registry.registry.clone(),
+        store,
     )
 }
 

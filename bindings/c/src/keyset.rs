@@ -6,8 +6,9 @@
 
 use crate::ffi::{self, boundary, boundary_value};
 use crate::result::airisk_result;
+use airisk_core::dangerous::sign_jws;
 use airisk_core::keys::{Key, KeySet};
-use airisk_core::token::{sign_jws, Claims};
+use airisk_core::token::Claims;
 use airisk_core::Error;
 use core::ffi::c_char;
 use std::sync::Arc;

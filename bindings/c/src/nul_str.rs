@@ -21,13 +21,6 @@ impl NulStr {
         NulStr(bytes)
     }
 
-    pub(crate) fn new(s: &str) -> Self {
-        let mut bytes = Vec::with_capacity(s.len() + 1);
-        bytes.extend_from_slice(s.as_bytes());
-        bytes.push(0);
-        NulStr(bytes)
-    }
-
     pub(crate) fn text(&self) -> &[u8] {
         self.0.split_last().map_or(&[][..], |(_, text)| text)
     }
@@ -40,11 +33,10 @@ impl NulStr {
 }
 
 pub(crate) fn lend_opt(s: Option<&NulStr>, len_out: *mut usize) -> *const c_char {
-    match s {
-        Some(s) => s.lend(len_out),
-        None => {
-            ffi::put_opt(len_out, 0);
-            core::ptr::null()
-        }
+    if let Some(s) = s {
+        s.lend(len_out)
+    } else {
+        ffi::put_opt(len_out, 0);
+        core::ptr::null()
     }
 }

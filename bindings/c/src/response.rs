@@ -25,10 +25,10 @@ impl airisk_response {
             status: r.status,
             headers: r
                 .headers
-                .iter()
-                .map(|(n, v)| (NulStr::new(n), NulStr::new(v)))
+                .into_iter()
+                .map(|(n, v)| (NulStr::from_string(n), NulStr::from_string(v)))
                 .collect(),
-            body: NulStr::new(&r.body),
+            body: NulStr::from_string(r.body),
             reason: r.reason.map_or(0, Error::code),
         }
     }

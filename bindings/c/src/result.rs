@@ -164,6 +164,7 @@ impl From<Error> for airisk_result {
             Error::LedgerUnavailable => Self::AIRISK_LEDGER_UNAVAILABLE,
             Error::MissingBearer => Self::AIRISK_MISSING_BEARER,
             Error::RequestTooLarge => Self::AIRISK_REQUEST_TOO_LARGE,
+            #[allow(clippy::match_same_arms)] // listed so every kind is named here
             Error::Internal => Self::AIRISK_INTERNAL,
             Error::InvalidArgument => Self::AIRISK_INVALID_ARGUMENT,
             Error::BufferTooSmall => Self::AIRISK_BUFFER_TOO_SMALL,

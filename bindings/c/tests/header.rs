@@ -82,9 +82,9 @@ fn version_macros_match_cargo_toml() {
 
 #[test]
 fn defaults_match_the_core() {
+    use airisk_core::{code, flow, token};
     let h = header();
     let num = |name| define(&h, name).trim_end_matches(['U', 'L']).to_owned();
-    use airisk_core::{code, flow, token};
     assert_eq!(
         num("AIRISK_DEFAULT_LEEWAY"),
         token::DEFAULT_LEEWAY.to_string()

@@ -29,17 +29,17 @@ impl PyClaims {
         jti: Option<String>,
     ) -> Self {
         PyClaims {
-            inner: CoreClaims {
-                iss,
-                sub,
-                aud,
-                client_id,
-                user_token,
-                company_id,
-                iat,
-                nbf,
-                exp,
-                jti,
+            inner: {
+                let mut claims = CoreClaims::new(iss, exp);
+                claims.sub = sub;
+                claims.aud = aud;
+                claims.client_id = client_id;
+                claims.user_token = user_token;
+                claims.company_id = company_id;
+                claims.iat = iat;
+                claims.nbf = nbf;
+                claims.jti = jti;
+                claims
             },
         }
     }

@@ -3,12 +3,13 @@
 use crate::claims::repr_opt;
 use crate::errors::IntoPyResult;
 use crate::keyset::PyKeySet;
-use crate::ledger::PyLedger;
+use crate::ledger::{ComposedStore, PyLedger};
 use crate::registry::PyRegistry;
 use crate::response::{response_object, PyResponse};
 use crate::verifier::PyVerifier;
 use airisk_auth::code::CodeKey;
 use airisk_auth::flow;
+use airisk_auth::store::{MemoryStore, Store};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyBytes;
@@ -64,15 +65,26 @@ impl PyIssuer {
         config.audience = audience;
         config.code_ttl = code_ttl;
         config.token_ttl = token_ttl;
-        let mut inner =
-            flow::Issuer::new(config, keys.inner.clone(), code_key, registry.inner.clone())
-                .py(py)?;
-        if let Some(ledger) = ledger {
-            inner = inner.with_ledger(Arc::new(ledger));
-        }
-        if let Some(revocations) = revocations {
-            inner = inner.with_revocations(Arc::new(revocations));
-        }
+        // Whatever half is not given is kept in this process's memory.
+        let memory: Arc<dyn Store> = Arc::new(MemoryStore::default());
+        let store = ComposedStore {
+            redemptions: match ledger {
+                Some(ledger) => Arc::new(ledger),
+                None => memory.clone(),
+            },
+            revocations: match revocations {
+                Some(revocations) => Arc::new(revocations),
+                None => memory,
+            },
+        };
+        let inner = flow::Issuer::new(
+            config,
+            keys.inner.clone(),
+            code_key,
+            registry.inner.clone(),
+            Arc::new(store),
+        )
+        .py(py)?;
         Ok(PyIssuer { inner })
     }
 

@@ -4,7 +4,6 @@ use crate::claims::{repr_opt, PyClaims};
 use crate::errors::IntoPyResult;
 use crate::issuer::body_bytes;
 use airisk_auth::keys::{Key, KeySet as CoreKeySet};
-use airisk_auth::token;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use std::sync::Arc;
@@ -75,7 +74,7 @@ impl PyKeySet {
     ) -> PyResult<String> {
         let payload = body_bytes(payload)?;
         let key = self.inner.active().py(py)?;
-        token::sign_jws(key, header_json.as_bytes(), &payload).py(py)
+        airisk_auth::dangerous::sign_jws(key, header_json.as_bytes(), &payload).py(py)
     }
 
     /// The key ids, in insertion order (`None` for a key without one).

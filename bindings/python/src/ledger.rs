@@ -1,16 +1,17 @@
 //! A Python ledger object plugged into the core, failing closed.
 
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
+use airisk_auth::store::{Redemption, Store};
 use airisk_auth::Error;
 use core::fmt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict};
+use std::sync::Arc;
 
-/// A Python object plugged into the core as its [`RedemptionLedger`] (it has
-/// `redeem(code_id, expires_at, now) -> bool`) or [`RevocationList`] (it has
+/// A Python object plugged into the core as the redemption half of its [`Store`] (it has
+/// `redeem(code_id, expires_at, now) -> bool`) or the revocation half (it has
 /// `revoke(jti, until, now) -> None` and `is_revoked(jti, now) -> bool`).
 ///
 /// The core calls it with the GIL released (the exchange detaches), so every
@@ -114,7 +115,7 @@ pub(crate) fn strict_bool(answer: &Bound<'_, PyAny>) -> Option<bool> {
     answer.cast::<PyBool>().ok().map(PyBoolMethods::is_true)
 }
 
-impl RedemptionLedger for PyLedger {
+impl Store for PyLedger {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
         let first = self.call(
             "redeem",
@@ -128,9 +129,7 @@ impl RedemptionLedger for PyLedger {
             Redemption::Replayed
         })
     }
-}
 
-impl RevocationList for PyLedger {
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
         self.call("revoke", (jti, until, now), "None", |answer| {
             answer.is_none().then_some(())
@@ -139,5 +138,27 @@ impl RevocationList for PyLedger {
 
     fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
         self.call("is_revoked", (jti, now), "bool", strict_bool)
+    }
+}
+
+/// One [`Store`] made of two: redemptions kept by one, revocations by the other
+/// (the Python API still takes a ledger and a revocation list apart).
+#[derive(Debug)]
+pub(crate) struct ComposedStore {
+    pub(crate) redemptions: Arc<dyn Store>,
+    pub(crate) revocations: Arc<dyn Store>,
+}
+
+impl Store for ComposedStore {
+    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
+        self.redemptions.redeem(code, expires_at, now)
+    }
+
+    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
+        self.revocations.revoke(jti, until, now)
+    }
+
+    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
+        self.revocations.is_revoked(jti, now)
     }
 }

@@ -20,12 +20,7 @@
 //! `issuer.rs` (`Issuer`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
 //! `ledger.rs` (Python ledger objects), `errors.rs` (the exception classes).
 
-#![deny(missing_docs)]
-#![warn(clippy::pedantic)]
 #![allow(
-    clippy::module_name_repetitions,
-    clippy::must_use_candidate,
-    clippy::doc_markdown,
     // pyo3 passes arguments by value and returns PyResult from every method.
     clippy::needless_pass_by_value,
     clippy::unnecessary_wraps

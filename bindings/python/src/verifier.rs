@@ -54,7 +54,7 @@ impl PyVerifier {
         let mut inner = token::Verifier::new(keys.inner.clone(), policy.inner.clone());
         if let Some(revocations) = revocations {
             let list = PyLedger::new(revocations, "revocations", &["revoke", "is_revoked"])?;
-            inner = inner.with_revocations(Arc::new(list));
+            inner = inner.with_store(Arc::new(list));
         }
         Ok(Self::from_core(inner))
     }

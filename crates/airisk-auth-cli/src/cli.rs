@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// The exit statuses, shown at the end of the top-level help.
-pub const EXIT_CODES_HELP: &str = "\
+pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit status:
   0  success (for `verify`: the token is valid)
   1  refused: the token is invalid (`verify`, `inspect`), the registry file is
@@ -39,7 +39,7 @@ Examples:
     after_help = format!("{TOP_EXAMPLES}\n\n{EXIT_CODES_HELP}"),
     propagate_version = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Print machine-readable JSON on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -51,7 +51,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Generate an HS256 secret or an Ed25519 key pair into a key file (mode 0600).
     #[command(after_help = KEYGEN_HELP)]
     Keygen(KeygenArgs),
@@ -177,7 +177,7 @@ Examples:
 
 /// Key algorithms `keygen` and `demo` can generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KeyAlg {
+pub(crate) enum KeyAlg {
     /// HMAC-SHA256 with a random 32-byte secret (shared secret: sign and verify).
     Hs256,
     /// Ed25519: a key pair whose public half can be published.
@@ -186,7 +186,7 @@ pub enum KeyAlg {
 
 /// `keygen`.
 #[derive(Debug, Args)]
-pub struct KeygenArgs {
+pub(crate) struct KeygenArgs {
     /// The algorithm of the new key.
     #[arg(long, value_enum, default_value_t = KeyAlg::Hs256)]
     pub alg: KeyAlg,
@@ -209,7 +209,7 @@ pub struct KeygenArgs {
 
 /// `jwks`.
 #[derive(Debug, Args)]
-pub struct JwksArgs {
+pub(crate) struct JwksArgs {
     /// The key file (a key set, as `keygen` writes it).
     #[arg(long, value_name = "FILE")]
     pub keys: PathBuf,
@@ -217,7 +217,7 @@ pub struct JwksArgs {
 
 /// `mint`.
 #[derive(Debug, Args)]
-pub struct MintArgs {
+pub(crate) struct MintArgs {
     /// The key file whose active key signs.
     #[arg(long, value_name = "FILE")]
     pub keys: PathBuf,
@@ -258,7 +258,7 @@ pub struct MintArgs {
 
 /// `verify`.
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// The key file or JWKS to verify with.
     #[arg(long, value_name = "FILE")]
     pub keys: PathBuf,
@@ -284,7 +284,7 @@ pub struct VerifyArgs {
 
 /// `inspect`.
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// The token, `Bearer <token>` or `Authorization: Bearer <token>` (default: stdin).
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
@@ -292,7 +292,7 @@ pub struct InspectArgs {
 
 /// `registry …`.
 #[derive(Debug, Subcommand)]
-pub enum RegistryCommand {
+pub(crate) enum RegistryCommand {
     /// Validate a clients/users registry file and say what is wrong, with line context.
     #[command(after_help = REGISTRY_CHECK_HELP)]
     Check(RegistryCheckArgs),
@@ -300,7 +300,7 @@ pub enum RegistryCommand {
 
 /// `registry check`.
 #[derive(Debug, Args)]
-pub struct RegistryCheckArgs {
+pub(crate) struct RegistryCheckArgs {
     /// The registry JSON file (`-` for stdin).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -308,7 +308,7 @@ pub struct RegistryCheckArgs {
 
 /// `completions`.
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
@@ -316,7 +316,7 @@ pub struct CompletionsArgs {
 
 /// `demo`.
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// The algorithm of the freshly generated signing key.
     #[arg(long, value_enum, default_value_t = KeyAlg::Hs256)]
     pub alg: KeyAlg,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Reads at most `limit + 1` bytes of `path` (`-` is stdin): enough for the
 /// core to see that an oversized document is too large, without reading all of it.
-pub fn read_bounded(path: &Path, limit: usize) -> Result<String, Failure> {
+pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<String, Failure> {
     let shown = path.display();
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
@@ -21,14 +21,18 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<String, Failure> {
 }
 
 /// Reads stdin, at most `limit + 1` bytes.
-pub fn read_stdin_bounded(limit: usize) -> Result<String, Failure> {
+pub(crate) fn read_stdin_bounded(limit: usize) -> Result<String, Failure> {
     read_bounded(Path::new("-"), limit)
 }
 
 /// Writes `contents` to `path` with mode 0600, atomically: a new file next to
 /// it is written, synced and renamed over `path`, so a reader never sees half a
 /// key and an existing file is replaced only when `replace` is set.
-pub fn write_secret_file(path: &Path, contents: &[u8], replace: bool) -> Result<(), Failure> {
+pub(crate) fn write_secret_file(
+    path: &Path,
+    contents: &[u8],
+    replace: bool,
+) -> Result<(), Failure> {
     let shown = path.display();
     if !replace && fs::symlink_metadata(path).is_ok() {
         return Err(Failure::Io(format!(

@@ -7,7 +7,7 @@ fn no_color_requested() -> bool {
 }
 
 /// Whether stdout gets color.
-pub fn stdout_color() -> bool {
+pub(crate) fn stdout_color() -> bool {
     !no_color_requested() && std::io::stdout().is_terminal()
 }
 
@@ -24,26 +24,26 @@ fn paint(text: &str, sgr: &str, enabled: bool) -> String {
 }
 
 /// `error` for stderr, in bold red when stderr is a terminal.
-pub fn error_label() -> String {
+pub(crate) fn error_label() -> String {
     paint("error", "1;31", stderr_color())
 }
 
 /// `warning` for stderr, in bold yellow when stderr is a terminal.
-pub fn warning_label() -> String {
+pub(crate) fn warning_label() -> String {
     paint("warning", "1;33", stderr_color())
 }
 
 /// A pass marker for stdout.
-pub fn pass(color: bool) -> String {
+pub(crate) fn pass(color: bool) -> String {
     paint("ok", "32", color)
 }
 
 /// A failure marker for stdout.
-pub fn fail(color: bool) -> String {
+pub(crate) fn fail(color: bool) -> String {
     paint("FAILED", "1;31", color)
 }
 
 /// A section heading for stdout.
-pub fn heading(text: &str, color: bool) -> String {
+pub(crate) fn heading(text: &str, color: bool) -> String {
     paint(text, "1", color)
 }

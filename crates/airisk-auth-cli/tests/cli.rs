@@ -619,7 +619,8 @@ fn registry_check_reports_the_position_with_context() {
         r.stderr
     );
     let (shown, caret) = caret_under(&r.stderr, 5);
-    assert_eq!(shown, "5 |     {\"userid\": \"u2\"}");
+    // Values are masked (they may be secrets); names and columns stay.
+    assert_eq!(shown, "5 |     {\"userid\": \"**\"}");
     assert_eq!(&shown[caret..=caret], "{");
 
     let r = run(&["registry", "check", "--json", &file]);
@@ -668,6 +669,31 @@ fn registry_check_reports_the_position_with_context() {
         "{}",
         r.stderr
     );
+
+    // A secret on the offending line is never printed, in text or JSON.
+    std::fs::write(
+        &file,
+        "{\"clients\": [{\"client_id\": \"c1\", \"client_secret\": \"s3cret-on-the-line\", \"redirect_uri\": \"http://app.example/cb\"}]}\n",
+    )
+    .unwrap();
+    for args in [
+        &["registry", "check", &file][..],
+        &["registry", "check", "--json", &file][..],
+    ] {
+        let r = run(args);
+        assert_exit(&r, 1);
+        assert!(
+            r.stderr.contains(&format!("{file}:1:")) || r.stdout.contains("\"line\""),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"),
+            "{}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
 
     assert_exit(&run(&["registry", "check", &dir.path("missing.json")]), 3);
     let r = run_with_stdin(&["registry", "check", "-"], "{\"users\": []}");

@@ -10,8 +10,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use airisk_auth::ledger::{MemoryLedger, RedemptionLedger, RevocationList};
 use airisk_auth::prelude::*;
+use airisk_auth::store::{MemoryStore, Store};
 use airisk_auth_redis::{RedisConfig, RedisLedger};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const REDIRECT: &str = "https%3A%2F%2Flocalhost%2Fcallback";
 
-fn issuer(ledger: Arc<dyn RedemptionLedger>, revocations: Arc<dyn RevocationList>) -> Issuer {
+fn issuer(store: Arc<dyn Store>) -> Issuer {
     let mut registry = MemoryRegistry::new();
     registry
         .add_client(Client::new("abc123", "s3cret", "https://localhost/callback").unwrap())
@@ -33,10 +33,9 @@ fn issuer(ledger: Arc<dyn RedemptionLedger>, revocations: Arc<dyn RevocationList
         keys,
         CodeKey::generate().unwrap(),
         Arc::new(registry),
+        store,
     )
     .unwrap()
-    .with_ledger(ledger)
-    .with_revocations(revocations)
 }
 
 /// A token request body for a fresh code.
@@ -81,8 +80,8 @@ fn bench_exchange(c: &mut Criterion, name: &str, issuer: &Issuer) {
 
 fn exchanges(c: &mut Criterion) {
     // Large enough never to fill during a run (codes live 60 s).
-    let memory = Arc::new(MemoryLedger::new(50_000_000));
-    bench_exchange(c, "memory-ledger", &issuer(memory.clone(), memory));
+    let memory = Arc::new(MemoryStore::new(50_000_000));
+    bench_exchange(c, "memory-ledger", &issuer(memory));
 
     match std::env::var("AIRISK_REDIS_URL") {
         Ok(url) if !url.is_empty() => {
@@ -96,7 +95,7 @@ fn exchanges(c: &mut Criterion) {
             );
             let redis = Arc::new(RedisLedger::new(config).unwrap());
             redis.ping().expect("Redis at AIRISK_REDIS_URL answers");
-            bench_exchange(c, "redis-ledger", &issuer(redis.clone(), redis));
+            bench_exchange(c, "redis-ledger", &issuer(redis));
         }
         _ => eprintln!(
             "exchange/redis-ledger SKIPPED: AIRISK_REDIS_URL is not set (scripts/test-redis.sh --bench sets it)"

@@ -1,7 +1,7 @@
 //! # airisk-auth-redis
 //!
 //! Single use across processes and machines: a [`RedisLedger`] implements the
-//! core's [`RedemptionLedger`] and [`RevocationList`] on one Redis server that
+//! core's [`Store`] on one Redis server that
 //! every replica of a service shares, so that a code redeemed in one process
 //! can never be redeemed again in another.
 //!
@@ -16,9 +16,7 @@
 //! # let code_key = CodeKey::generate()?;
 //! // No I/O here: the connection is made on first use (see "Connection" below).
 //! let ledger = Arc::new(RedisLedger::new(RedisConfig::new("redis://127.0.0.1:6379/0"))?);
-//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, code_key, Arc::new(registry))?
-//!     .with_ledger(ledger.clone())
-//!     .with_revocations(ledger);
+//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, code_key, Arc::new(registry), ledger)?;
 //! // issuer.verifier() now also consults Redis for revoked tokens.
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
@@ -26,9 +24,9 @@
 //! # What is stored
 //! | operation | Redis command | key |
 //! |---|---|---|
-//! | [`RedemptionLedger::redeem`] | `SET key 1 NX EX ttl` | `code_prefix` + the code id in lower-case hex (32 characters) |
-//! | [`RevocationList::revoke`] | a 4-line Lua script: `SET key 1 EX ttl` unless the key already lives longer | `revoked_prefix` + the token's `jti` |
-//! | [`RevocationList::is_revoked`] | `EXISTS key` | `revoked_prefix` + the token's `jti` |
+//! | [`Store::redeem`] | `SET key 1 NX EX ttl` | `code_prefix` + the code id in lower-case hex (32 characters) |
+//! | [`Store::revoke`] | a 4-line Lua script: `SET key 1 EX ttl` unless the key already lives longer | `revoked_prefix` + the token's `jti` |
+//! | [`Store::is_revoked`] | `EXISTS key` | `revoked_prefix` + the token's `jti` |
 //!
 //! `SET … NX` is atomic on the server: of any number of callers, in any number
 //! of processes, redeeming the same code, exactly one gets `OK`
@@ -45,8 +43,8 @@
 //!   seconds should set [`RedisConfig::extra_retention`] to at least `s`:
 //!   otherwise a replica running behind could see a code as still valid after
 //!   Redis forgot it. A revocation is remembered until `until` likewise, and a
-//!   second revocation never shortens the first (the core's [`MemoryLedger`]
-//!   keeps the later expiry too). The `now` of [`RevocationList::is_revoked`]
+//!   second revocation never shortens the first (the core's [`MemoryStore`]
+//!   keeps the later expiry too). The `now` of [`Store::is_revoked`]
 //!   is not used: Redis expires the key itself.
 //! - **Fail closed.** Every Redis failure — refused or dropped connection,
 //!   connect / read / write timeout, an error reply (`WRONGTYPE`, `NOAUTH`,
@@ -90,17 +88,13 @@
 //! - **Secrets.** A password in the URL is never shown: `Debug` prints the
 //!   address only.
 //!
-//! [`MemoryLedger`]: airisk_auth::ledger::MemoryLedger
+//! [`MemoryStore`]: airisk_auth::store::MemoryStore
 
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![warn(clippy::pedantic)]
-#![allow(clippy::module_name_repetitions)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
+use airisk_auth::store::{Redemption, Store};
 use airisk_auth::{Error, Result};
 use core::fmt;
 use redis::{Connection, RedisResult, Value};
@@ -362,7 +356,7 @@ impl RedisLedger {
     }
 }
 
-impl RedemptionLedger for RedisLedger {
+impl Store for RedisLedger {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption> {
         let key = self.code_key(code);
         let ttl = self.seconds_until(expires_at, now);
@@ -382,9 +376,7 @@ impl RedemptionLedger for RedisLedger {
             _ => Err(Error::LedgerUnavailable),
         }
     }
-}
 
-impl RevocationList for RedisLedger {
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()> {
         let key = self.revoked_key(jti);
         let ttl = self.seconds_until(until, now);

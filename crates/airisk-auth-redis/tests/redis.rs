@@ -13,8 +13,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
 use airisk_auth::prelude::*;
+use airisk_auth::store::{Redemption, Store};
 use airisk_auth_redis::{RedisConfig, RedisLedger};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -155,10 +155,9 @@ impl Deployment {
             self.keys.clone(),
             CodeKey::from_bytes(&self.code_key_secret).unwrap(),
             Arc::new(registry),
+            ledger,
         )
         .unwrap()
-        .with_ledger(ledger.clone())
-        .with_revocations(ledger)
     }
 }
 
@@ -418,8 +417,7 @@ fn a_verifier_with_the_redis_list_refuses_revoked_tokens() {
             "jti-verifier",
         ))
         .unwrap();
-    let verifier =
-        Verifier::new(keys.clone(), Policy::new(ISSUER)).with_revocations(ledger(&url, &ns));
+    let verifier = Verifier::new(keys.clone(), Policy::new(ISSUER)).with_store(ledger(&url, &ns));
     assert!(verifier.verify(&token).is_ok());
     // Revoked through another instance, as another replica would.
     ledger(&url, &ns)
@@ -537,6 +535,7 @@ fn error_replies_fail_closed() {
                     if n == 0 {
                         return;
                     }
+                    #[allow(clippy::naive_bytecount)] // a few bytes per reply
                     let commands = buf[..n].iter().filter(|&&b| b == b'*').count().max(1);
                     let reply = "-ERR refused by the test\r\n".repeat(commands);
                     if stream.write_all(reply.as_bytes()).is_err() {
@@ -876,11 +875,7 @@ fn with_redis_stopped_mid_run_every_later_exchange_is_refused() {
     let mut child = spawn_child(&run.child_job_path);
     let child_out = run.child_out();
     let marker = run.parent.stop_marker.clone().unwrap();
-    let child_lines = || {
-        std::fs::read_to_string(&child_out)
-            .map(|s| s.lines().count())
-            .unwrap_or(0)
-    };
+    let child_lines = || std::fs::read_to_string(&child_out).map_or(0, |s| s.lines().count());
     let mut child_progress_at_stop = 0;
     run_job(&run.parent, |i| {
         if i == stop_at {

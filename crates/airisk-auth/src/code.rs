@@ -16,26 +16,28 @@
 //! stored anywhere: the token request repeats the client, URI and userid, and
 //! the PKCE verifier yields the challenge, so the MAC checks them all at once.
 //! A code therefore leaks nothing but its expiry, and the only shared state is
-//! whether its id was already redeemed ([`crate::ledger`]).
+//! whether its id was already redeemed ([`crate::store`]).
 //!
 //! Rotating the code key invalidates outstanding codes (they live ≤ 10 minutes).
 //!
 //! ```
 //! use airisk_auth::code::{CodeBinding, CodeKey};
 //! let key = CodeKey::generate()?;
-//! let binding = CodeBinding { client_id: "abc123", redirect_uri: "https://localhost/callback", userid: None, code_challenge: None };
+//! let binding = CodeBinding::new("abc123", "https://localhost/callback", None, None);
 //! let issued = key.issue(&binding, 1_000, 60)?;
-//! let presented = CodeBinding { code_challenge: None, ..binding };
+//! let presented = binding;
 //! let checked = key.check(&issued.code, &presented, None, 1_030)?;
 //! assert_eq!(checked.id, issued.id);
 //! assert_eq!(key.check(&issued.code, &presented, None, 1_060), Err(airisk_auth::Error::CodeExpired));
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
 
-use crate::encoding::{b64_decode_into, b64_encode, constant_time_eq};
+use crate::encoding::{b64_decode_into, b64_encode};
 use crate::error::{Error, Result};
+use crate::random::{Random, SystemRandom};
 use core::fmt;
-use ring::{digest, hmac, rand};
+use ring::{digest, hmac};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// The length of every code, in characters.
@@ -55,7 +57,7 @@ const MAC_OFFSET: usize = 26;
 const MAC_DOMAIN: &[u8] = b"airisk-auth code v1\0";
 const JTI_DOMAIN: &[u8] = b"airisk-auth jti v1\0";
 
-/// The random id of a code: what the redemption ledger records.
+/// The random id of a code: what the store records as redeemed.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CodeId(pub [u8; 16]);
 
@@ -75,6 +77,7 @@ impl fmt::Display for CodeId {
 /// What a code is bound to. At issue time `code_challenge` is the S256
 /// challenge; at check time it is ignored (the verifier is passed instead).
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct CodeBinding<'a> {
     /// The client the code is issued to.
     pub client_id: &'a str,
@@ -86,8 +89,28 @@ pub struct CodeBinding<'a> {
     pub code_challenge: Option<&'a str>,
 }
 
+impl<'a> CodeBinding<'a> {
+    /// A binding to a client and its exact redirect URI, for `userid` (`None`:
+    /// a generic token) and with the PKCE S256 `code_challenge`, if any.
+    #[must_use]
+    pub fn new(
+        client_id: &'a str,
+        redirect_uri: &'a str,
+        userid: Option<&'a str>,
+        code_challenge: Option<&'a str>,
+    ) -> Self {
+        CodeBinding {
+            client_id,
+            redirect_uri,
+            userid,
+            code_challenge,
+        }
+    }
+}
+
 /// A freshly issued code.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct IssuedCode {
     /// The code to put in the redirect.
     pub code: String,
@@ -99,8 +122,9 @@ pub struct IssuedCode {
 
 /// A code that passed every check but single use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CheckedCode {
-    /// Its id, to redeem in the ledger.
+    /// Its id, to redeem in the store.
     pub id: CodeId,
     /// When it expires.
     pub expires_at: u64,
@@ -142,9 +166,16 @@ impl CodeKey {
     /// # Errors
     /// [`Error::RandomFailure`].
     pub fn generate() -> Result<Self> {
+        Self::generate_with(&SystemRandom)
+    }
+
+    /// A new code key drawn from `random`.
+    ///
+    /// # Errors
+    /// [`Error::RandomFailure`].
+    pub fn generate_with(random: &dyn Random) -> Result<Self> {
         let mut secret = Zeroizing::new([0u8; 32]);
-        rand::SecureRandom::fill(&rand::SystemRandom::new(), secret.as_mut())
-            .map_err(|_| Error::RandomFailure)?;
+        random.fill(secret.as_mut())?;
         Self::from_bytes(secret.as_ref())
     }
 
@@ -181,6 +212,20 @@ impl CodeKey {
     /// [`Error::UnsupportedPkceMethod`] for a challenge that is not an S256 output;
     /// [`Error::RandomFailure`].
     pub fn issue(&self, binding: &CodeBinding<'_>, now: u64, ttl: u64) -> Result<IssuedCode> {
+        self.issue_with(binding, now, ttl, &SystemRandom)
+    }
+
+    /// [`CodeKey::issue`] with the code id drawn from `random`.
+    ///
+    /// # Errors
+    /// As [`CodeKey::issue`].
+    pub fn issue_with(
+        &self,
+        binding: &CodeBinding<'_>,
+        now: u64,
+        ttl: u64,
+        random: &dyn Random,
+    ) -> Result<IssuedCode> {
         if ttl == 0 || ttl > MAX_CODE_TTL {
             return Err(Error::InvalidConfiguration);
         }
@@ -193,8 +238,7 @@ impl CodeKey {
         }
         let expires_at = now.checked_add(ttl).ok_or(Error::InvalidConfiguration)?;
         let mut id = [0u8; 16];
-        rand::SecureRandom::fill(&rand::SystemRandom::new(), &mut id)
-            .map_err(|_| Error::RandomFailure)?;
+        random.fill(&mut id)?;
         let mut raw = [0u8; RAW_LEN];
         raw[0] = VERSION;
         raw[1] = if binding.userid.is_some() {
@@ -224,7 +268,7 @@ impl CodeKey {
     /// Checks `code` against what the token request presents: its client,
     /// redirect URI and userid (in `presented`) and its PKCE `code_verifier`.
     ///
-    /// Single use is not checked here: redeem [`CheckedCode::id`] in a ledger.
+    /// Single use is not checked here: redeem [`CheckedCode::id`] in a [`crate::store::Store`].
     ///
     /// # Errors
     /// [`Error::InvalidCode`] (malformed, forged, or another client / URI / userid / verifier),
@@ -263,7 +307,7 @@ impl CodeKey {
             presented,
             challenge.as_deref().unwrap_or(""),
         );
-        if !constant_time_eq(&expected, &raw[MAC_OFFSET..]) {
+        if !bool::from(expected[..].ct_eq(&raw[MAC_OFFSET..])) {
             return Err(Error::InvalidCode);
         }
         let mut exp = [0u8; 8];

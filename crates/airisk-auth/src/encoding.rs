@@ -48,23 +48,3 @@ mod tests {
         assert_eq!(b64_decode_into(b"QUI", &mut small), None);
     }
 }
-
-/// Compares two byte strings in time that depends only on their lengths.
-/// (`ring` deprecated its public helper; this is the same XOR-fold.)
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(diff) == 0
-}
-
-#[cfg(test)]
-mod ct_tests {
-    #[test]
-    fn compares() {
-        assert!(super::constant_time_eq(b"abc", b"abc"));
-        assert!(!super::constant_time_eq(b"abc", b"abd"));
-        assert!(!super::constant_time_eq(b"abc", b"ab"));
-    }
-}

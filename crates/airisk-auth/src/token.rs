@@ -65,7 +65,7 @@ use crate::clock::{Clock, SystemClock, MAX_NUMERIC_DATE};
 use crate::encoding::{b64_decode, b64_decode_into, b64_encode};
 use crate::error::{Error, Result};
 use crate::keys::{Algorithm, Key, KeySet};
-use crate::ledger::RevocationList;
+use crate::store::Store;
 use crate::text::Text;
 use core::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -103,6 +103,7 @@ const STACK_PAYLOAD_LEN: usize = 1024;
 /// payload, which omits absent members: see [`KeySet::mint`].)
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Claims {
     /// `iss`: who issued the token.
     pub iss: String,
@@ -135,6 +136,23 @@ pub struct Claims {
 }
 
 impl Claims {
+    /// Claims with only `iss` and `exp`; set the other (public) fields as needed.
+    #[must_use]
+    pub fn new(iss: impl Into<String>, exp: u64) -> Self {
+        Claims {
+            iss: iss.into(),
+            sub: None,
+            aud: Vec::new(),
+            client_id: None,
+            user_token: false,
+            company_id: None,
+            iat: None,
+            nbf: None,
+            exp,
+            jti: None,
+        }
+    }
+
     /// Claims of a generic (application) token: `sub` is the client_id.
     #[must_use]
     pub fn generic(iss: &str, client_id: &str, iat: u64, ttl: u64, jti: &str) -> Self {
@@ -276,12 +294,8 @@ fn sign_compact(key: &Key, encoded_header: &[u8], payload: &[u8]) -> Result<Stri
     Ok(token)
 }
 
-/// Signs an arbitrary JWS: `header_json` and `payload` are encoded as given.
-/// For interoperability tests and RFC examples; services use [`KeySet::mint`].
-///
-/// # Errors
-/// [`Error::NoSigningKey`] for a verify-only key.
-pub fn sign_jws(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String> {
+/// Signs an arbitrary JWS: public as [`crate::dangerous::sign_jws`].
+pub(crate) fn sign_jws(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String> {
     sign_compact(key, b64_encode(header_json).as_bytes(), payload)
 }
 
@@ -297,6 +311,7 @@ pub fn sign_jws(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String>
 /// # Ok::<(), airisk_auth::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Policy {
     issuer: String,
     audience: Option<String>,
@@ -405,7 +420,7 @@ pub struct Verifier {
     keys: Arc<KeySet>,
     policy: Policy,
     clock: Arc<dyn Clock>,
-    revocations: Option<Arc<dyn RevocationList>>,
+    store: Option<Arc<dyn Store>>,
 }
 
 impl fmt::Debug for Verifier {
@@ -414,7 +429,7 @@ impl fmt::Debug for Verifier {
             .field("keys", &self.keys)
             .field("policy", &self.policy)
             .field("clock", &self.clock)
-            .field("revocations", &self.revocations.is_some())
+            .field("store", &self.store.is_some())
             .finish()
     }
 }
@@ -427,7 +442,7 @@ impl Verifier {
             keys,
             policy,
             clock: Arc::new(SystemClock),
-            revocations: None,
+            store: None,
         }
     }
 
@@ -438,10 +453,10 @@ impl Verifier {
         self
     }
 
-    /// Refuses tokens whose `jti` is in `revocations` (fails closed when it errs).
+    /// Refuses tokens whose `jti` is revoked in `store` (fails closed when it errs).
     #[must_use]
-    pub fn with_revocations(mut self, revocations: Arc<dyn RevocationList>) -> Self {
-        self.revocations = Some(revocations);
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
         self
     }
 
@@ -547,7 +562,7 @@ impl Verifier {
         };
         let claims = parse_claims(claims_json)?;
         self.check_claims(&claims, now)?;
-        if let (Some(list), Some(jti)) = (&self.revocations, claims.jti.as_deref()) {
+        if let (Some(list), Some(jti)) = (&self.store, claims.jti.as_deref()) {
             if list.is_revoked(jti, now)? {
                 return Err(Error::TokenRevoked);
             }
@@ -1000,6 +1015,7 @@ fn parse_claims(json: &[u8]) -> Result<RawClaims<'_>> {
 
 /// An unverified look inside a token, for debugging only.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Unverified {
     /// The decoded header (any JSON).
     pub header: serde_json::Value,
@@ -1007,15 +1023,8 @@ pub struct Unverified {
     pub claims: serde_json::Value,
 }
 
-/// Decodes a token's header and claims **without verifying anything**.
-///
-/// Nothing read this way may be trusted: the signature, the expiry and the
-/// issuer are not checked. Use [`Verifier::verify`] for anything but display.
-///
-/// # Errors
-/// [`Error::TokenTooLarge`] past 64 KiB, [`Error::MalformedToken`],
-/// [`Error::MalformedHeader`], [`Error::MalformedClaims`].
-pub fn inspect_unverified(token: &str) -> Result<Unverified> {
+/// Decodes without verifying: public as [`crate::dangerous::inspect_unverified`].
+pub(crate) fn inspect_unverified(token: &str) -> Result<Unverified> {
     if token.len() > MAX_MAX_TOKEN_LEN {
         return Err(Error::TokenTooLarge);
     }

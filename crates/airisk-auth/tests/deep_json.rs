@@ -3,10 +3,12 @@
 //! the size bound comes first, before decoding at all.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use airisk_auth::dangerous::{inspect_unverified, sign_jws};
 use airisk_auth::flow::IssuerConfig;
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::prelude::*;
-use airisk_auth::token::{inspect_unverified, sign_jws, MAX_MAX_TOKEN_LEN};
+use airisk_auth::store::MemoryStore;
+use airisk_auth::token::MAX_MAX_TOKEN_LEN;
 use std::sync::Arc;
 
 const DEPTH: usize = 100_000;
@@ -78,6 +80,7 @@ fn a_deep_token_request_body_is_refused() {
         keys,
         CodeKey::generate().unwrap(),
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap();
     // Within the 16 KiB body bound: malformed. Beyond it: refused unread.

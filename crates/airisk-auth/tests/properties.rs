@@ -18,10 +18,11 @@ mod support;
 
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::{CodeBinding, CodeKey};
+use airisk_auth::dangerous::{inspect_unverified, sign_jws};
 use airisk_auth::flow::{check_bearer_at, Access, Issuer};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::MemoryRegistry;
-use airisk_auth::token::{inspect_unverified, sign_jws, Claims, Policy, Verifier};
+use airisk_auth::token::{Claims, Policy, Verifier};
 use airisk_auth::Error;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -134,17 +135,17 @@ fn claims_and_now() -> impl Strategy<Value = (Claims, u64)> {
             } else {
                 sub
             };
-            let claims = Claims {
-                iss,
-                sub,
-                aud,
-                client_id,
-                user_token: user,
-                company_id,
-                iat: iat_back.map(|b| t0.saturating_sub(b)),
-                nbf: nbf_back.map(|b| t0.saturating_sub(b)),
-                exp: t0 + ttl,
-                jti,
+            let claims = {
+                let mut claims = Claims::new(iss, t0 + ttl);
+                claims.sub = sub;
+                claims.aud = aud;
+                claims.client_id = client_id;
+                claims.user_token = user;
+                claims.company_id = company_id;
+                claims.iat = iat_back.map(|b| t0.saturating_sub(b));
+                claims.nbf = nbf_back.map(|b| t0.saturating_sub(b));
+                claims.jti = jti;
+                claims
             };
             (claims, t0)
         },
@@ -648,12 +649,8 @@ proptest! {
         verifier in opt_text(60),
     ) {
         let key = CodeKey::from_bytes(&[3; 32]).unwrap();
-        let presented = CodeBinding {
-            client_id: &client_id,
-            redirect_uri: "https://localhost/callback",
-            userid: userid.as_deref(),
-            code_challenge: None,
-        };
+        let presented =
+            CodeBinding::new(&client_id, "https://localhost/callback", userid.as_deref(), None);
         let got = key.check(&code, &presented, verifier.as_deref(), 0);
         prop_assert!(matches!(
             got,

@@ -12,7 +12,12 @@
 //! This file holds the only `unsafe` of the core's tests: the allocator, which
 //! forwards to `System` (see the SAFETY comments).
 #![allow(unsafe_code)]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::pedantic
+)]
 
 mod support;
 
@@ -20,6 +25,7 @@ use airisk_auth::code::CodeKey;
 use airisk_auth::flow::{Issuer, IssuerConfig};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::{Client, MemoryRegistry};
+use airisk_auth::store::MemoryStore;
 use airisk_auth::token::{Claims, Policy, Verifier};
 use airisk_auth::Error;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -296,6 +302,7 @@ fn issuer() -> Issuer {
         keys,
         CodeKey::from_bytes(CODE_SECRET).unwrap(),
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap()
 }
@@ -498,7 +505,7 @@ fn answers_never_echo_a_presented_secret() {
 #[test]
 fn errors_never_show_secrets() {
     // Errors carry no data at all: a kind, a number, a fixed text.
-    assert!(std::mem::size_of::<Error>() <= 4);
+    assert!(size_of::<Error>() <= 4);
     let mut shown = String::new();
     let weak = Key::hs256(None, &HS_SECRET[..31]).unwrap_err();
     let long = CodeKey::from_bytes(&[&HS_SECRET[..]; 40].concat()).unwrap_err();

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use airisk_auth::prelude::*;
+use airisk_auth::store::MemoryStore;
 use std::sync::{Arc, Barrier};
 
 const CODES: usize = 2_000;
@@ -21,6 +22,7 @@ fn each_code_is_redeemed_exactly_once_across_two_threads() {
             keys,
             CodeKey::generate().unwrap(),
             Arc::new(registry),
+            Arc::new(MemoryStore::default()),
         )
         .unwrap(),
     );

@@ -11,8 +11,9 @@
 
 mod support;
 
+use airisk_auth::dangerous::sign_jws;
 use airisk_auth::keys::{Key, KeySet};
-use airisk_auth::token::{sign_jws, Claims};
+use airisk_auth::token::Claims;
 use serde_json::{json, Value};
 use support::{base64_url_decode, base64_url_encode, claims_json};
 
@@ -337,17 +338,17 @@ fn valid_tokens(f: &Fixture, cases: &mut Cases) {
         &generic(),
     );
     let rfc7515_token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    let rfc7515_claims = Claims {
-        iss: "joe".into(),
-        sub: None,
-        aud: vec![],
-        client_id: None,
-        user_token: false,
-        company_id: None,
-        iat: None,
-        nbf: None,
-        exp: 1_300_819_380,
-        jti: None,
+    let rfc7515_claims = {
+        let mut claims = Claims::new("joe", 1_300_819_380);
+        claims.sub = None;
+        claims.aud = vec![];
+        claims.client_id = None;
+        claims.user_token = false;
+        claims.company_id = None;
+        claims.iat = None;
+        claims.nbf = None;
+        claims.jti = None;
+        claims
     };
     cases.ok(
         "RFC 7515 A.1 HS256 example",

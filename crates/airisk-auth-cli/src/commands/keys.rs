@@ -1,6 +1,6 @@
 //! `keygen` and `jwks`: key sets made and published.
 
-use super::*;
+use super::{emit, json_text, load_keyset, random_hex};
 use crate::cli::{JwksArgs, KeyAlg, KeygenArgs};
 use crate::files::write_secret_file;
 use crate::{describe, style, Failure};

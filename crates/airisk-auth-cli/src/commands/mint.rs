@@ -1,6 +1,6 @@
 //! `mint`: a token from flags or a claims file.
 
-use super::*;
+use super::{emit, json_text, load_keyset, random_hex};
 use crate::cli::MintArgs;
 use crate::files::read_bounded;
 use crate::{describe, Failure};
@@ -108,16 +108,16 @@ pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, 
         Some(jti) => jti,
         None => random_hex(16)?,
     };
-    Ok(Claims {
-        iss,
-        sub,
-        aud,
-        client_id,
-        user_token,
-        company_id: args.company.clone().or(file.company_id),
-        iat: Some(iat),
-        nbf: args.nbf.or(file.nbf),
-        exp,
-        jti: Some(jti),
+    Ok({
+        let mut claims = Claims::new(iss, exp);
+        claims.sub = sub;
+        claims.aud = aud;
+        claims.client_id = client_id;
+        claims.user_token = user_token;
+        claims.company_id = args.company.clone().or(file.company_id);
+        claims.iat = Some(iat);
+        claims.nbf = args.nbf.or(file.nbf);
+        claims.jti = Some(jti);
+        claims
     })
 }

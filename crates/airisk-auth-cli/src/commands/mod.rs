@@ -9,7 +9,7 @@ use crate::cli::{Cli, Command, CompletionsArgs, RegistryCommand};
 use crate::files::read_bounded;
 use crate::{describe, Failure};
 use airisk_auth::keys::{KeySet, MAX_KEY_DOCUMENT_LEN};
-use airisk_auth::Error;
+use airisk_auth::random::{Random, SystemRandom};
 use clap::CommandFactory;
 use keys::{jwks, keygen};
 use mint::mint;
@@ -21,7 +21,7 @@ use verify::{inspect, verify};
 use zeroize::Zeroizing;
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     let json = cli.json;
     match cli.command {
         Command::Keygen(args) => keygen(&args, json),
@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Writes `text` to stdout. A closed pipe (`| head`) ends the output quietly.
-pub fn emit(text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -48,7 +48,7 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 }
 
 /// `value` as pretty JSON (text mode) or one line (`--json`), with a final newline.
-pub fn json_text(value: &impl Serialize, compact: bool) -> String {
+pub(crate) fn json_text(value: &impl Serialize, compact: bool) -> String {
     let text = if compact {
         serde_json::to_string(value)
     } else {
@@ -61,10 +61,11 @@ pub fn json_text(value: &impl Serialize, compact: bool) -> String {
 }
 
 /// `n` random bytes from the system CSPRNG, as lowercase hex.
-pub fn random_hex(n: usize) -> Result<String, Failure> {
+pub(crate) fn random_hex(n: usize) -> Result<String, Failure> {
     let mut bytes = vec![0u8; n];
-    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
-        .map_err(|_| Failure::Io(describe(Error::RandomFailure)))?;
+    SystemRandom
+        .fill(&mut bytes)
+        .map_err(|e| Failure::Io(describe(e)))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -1,6 +1,6 @@
 //! `registry check`: a registry document validated, errors shown by position.
 
-use super::*;
+use super::{emit, json_text};
 use crate::cli::RegistryCheckArgs;
 use crate::files::read_bounded;
 use crate::Failure;
@@ -72,6 +72,45 @@ pub(super) fn registry_check(args: &RegistryCheckArgs, json: bool) -> Result<(),
     }
 }
 
+/// The line with the text of every JSON string value masked, one `*` per
+/// character, so that a client secret never reaches a terminal or a CI log while
+/// member names, punctuation and every column stay where they were. A string is
+/// a member name when a `:` follows it; anything else (including a string left
+/// open by a syntax error) is a value.
+pub(super) fn redact(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '"' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < chars.len() && chars[end] != '"' {
+            end += if chars[end] == '\\' { 2 } else { 1 };
+        }
+        let end = end.min(chars.len());
+        let is_name = chars[(end + 1).min(chars.len())..]
+            .iter()
+            .find(|c| !c.is_whitespace())
+            == Some(&':');
+        out.push('"');
+        if is_name {
+            out.extend(&chars[start..end]);
+        } else {
+            out.extend(core::iter::repeat_n('*', end - start));
+        }
+        if end < chars.len() {
+            out.push('"');
+        }
+        i = end + 1;
+    }
+    out
+}
+
 /// Control characters from an untrusted file are shown escaped, never sent to the terminal.
 pub(super) fn sanitize(text: &str) -> String {
     text.chars()
@@ -88,8 +127,8 @@ pub(super) fn sanitize(text: &str) -> String {
 /// The widest slice of a line shown around the error, in characters.
 pub(super) const CONTEXT_CHARS: usize = 60;
 
-/// `FILE:LINE:COLUMN: message`, then the line and a caret under the column
-/// (compiler style). A position of line 0 concerns the whole document.
+/// `FILE:LINE:COLUMN: message`, then the line, redacted, and a caret under the
+/// column (compiler style). A position of line 0 concerns the whole document.
 pub(super) fn load_error_report(file: &str, text: &str, error: &LoadError) -> String {
     let message = sanitize(&error.message);
     let Some(line) = error
@@ -99,7 +138,8 @@ pub(super) fn load_error_report(file: &str, text: &str, error: &LoadError) -> St
     else {
         return format!("{file}: {message}");
     };
-    let line = line.strip_suffix('\r').unwrap_or(line);
+    let line = redact(line.strip_suffix('\r').unwrap_or(line));
+    let line = line.as_str();
     // The column counts bytes from 1; clamp it into the line on a character boundary.
     let mut cut = error.column.saturating_sub(1).min(line.len());
     while !line.is_char_boundary(cut) {
@@ -139,11 +179,7 @@ mod tests {
     #[test]
     fn caret_sits_under_the_column() {
         let text = "{\n  \"a\": tru\n}";
-        let error = LoadError {
-            line: 2,
-            column: 8,
-            message: "expected value".into(),
-        };
+        let error = LoadError::new(2, 8, "expected value");
         let report = load_error_report("f.json", text, &error);
         let lines: Vec<&str> = report.lines().collect();
         assert_eq!(lines[0], "f.json:2:8: expected value");
@@ -153,12 +189,20 @@ mod tests {
     }
 
     #[test]
+    fn string_values_are_masked_and_columns_kept() {
+        let line = r#"  {"client_id": "c1", "client_secret": "hunter2\"x", "public": true}"#;
+        let shown = redact(line);
+        assert_eq!(
+            shown,
+            r#"  {"client_id": "**", "client_secret": "**********", "public": true}"#
+        );
+        assert_eq!(shown.chars().count(), line.chars().count());
+        assert_eq!(redact(r#""open secret"#), r#""***********"#);
+    }
+
+    #[test]
     fn whole_document_errors_have_no_context_and_control_chars_are_escaped() {
-        let error = LoadError {
-            line: 0,
-            column: 0,
-            message: "userid \"a\u{1b}[31m\" appears twice".into(),
-        };
+        let error = LoadError::new(0, 0, "userid \"a\u{1b}[31m\" appears twice");
         let report = load_error_report("f.json", "", &error);
         assert_eq!(report, "f.json: userid \"a\\u{1b}[31m\" appears twice");
     }

@@ -1,12 +1,13 @@
 //! `verify` and `inspect`: a token checked, or decoded unverified.
 
-use super::*;
+use super::{emit, json_text, load_keyset};
 use crate::cli::{InspectArgs, VerifyArgs};
 use crate::files::read_stdin_bounded;
 use crate::{describe, Failure};
 use airisk_auth::clock::{format_utc, Clock, SystemClock};
+use airisk_auth::dangerous::inspect_unverified;
 use airisk_auth::flow::{check_bearer_at, Access};
-use airisk_auth::token::{inspect_unverified, Claims, Policy, Verifier, MAX_MAX_TOKEN_LEN};
+use airisk_auth::token::{Claims, Policy, Verifier, MAX_MAX_TOKEN_LEN};
 use airisk_auth::Error;
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -70,7 +71,7 @@ pub(super) struct VerifyReport<'a> {
 
 /// A core error for scripts: its stable name and number, and its message.
 #[derive(Serialize)]
-pub struct ErrorJson {
+pub(super) struct ErrorJson {
     name: &'static str,
     code: u32,
     message: String,

@@ -1,8 +1,8 @@
 //! The demo's requests to the core, and the checks of each answer against the docs.
 
-use super::render::*;
+use super::render::{reason_phrase, Check, Exchange, HttpRequest, HttpResponse, Step};
 use super::walk::resource_answer;
-use super::*;
+use super::{Demo, HOST};
 use airisk_auth::clock::{format_utc, Clock};
 use airisk_auth::flow::{check_bearer, Access, Response};
 use airisk_auth::token::Claims;

@@ -20,12 +20,13 @@ use airisk_auth::code::CodeKey;
 use airisk_auth::flow::{Issuer, IssuerConfig};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::MemoryRegistry;
+use airisk_auth::store::MemoryStore;
 use airisk_auth::token::Verifier;
 use airisk_auth::Error;
 use std::sync::Arc;
 
 /// The registry the demo runs on.
-pub const DEMO_REGISTRY: &str = include_str!("../demo_registry.json");
+pub(crate) const DEMO_REGISTRY: &str = include_str!("../demo_registry.json");
 /// The secret of client abc123; the registry holds only its SHA-256 digest.
 const CLIENT_SECRET: &str = "demo-secret-abc123-do-not-use-in-production";
 const CLIENT_ID: &str = "abc123";
@@ -51,7 +52,7 @@ struct Demo {
 }
 
 /// Runs the demo; `Err` when any answer differs from the documented one.
-pub fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
+pub(crate) fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
     let broken = |what: &str, e: Error| {
         Failure::Refused(Some(format!("demo setup failed: {what}: {}", describe(e))))
     };
@@ -72,6 +73,8 @@ pub fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
         keys,
         CodeKey::generate().map_err(|e| broken("code key", e))?,
         Arc::new(registry),
+        // One process: the demo's own memory is the whole deployment.
+        Arc::new(MemoryStore::default()),
     )
     .map_err(|e| broken("issuer", e))?
     .with_clock(clock.clone());

@@ -1,6 +1,6 @@
 //! What the demo records (requests, answers, checks) and how it prints it.
 
-use super::*;
+use super::{DEMO_REGISTRY, ISSUER};
 use crate::style;
 use serde::Serialize;
 

@@ -1,12 +1,16 @@
 //! The walk through the documented flow, step by step.
 
-use super::exchange::*;
-use super::*;
+use super::exchange::json_object;
+use super::{
+    Demo, APP_CALLBACK, CALLBACK, CLIENT_ID, CLIENT_SECRET, RESOURCE_ANY, RESOURCE_USER,
+    SAMPLE_CODE,
+};
 use airisk_auth::flow::{Access, Response};
 use airisk_auth::token::Claims;
 use airisk_auth::Error;
 
 impl Demo {
+    #[allow(clippy::too_many_lines)] // the documented flow, step by step, in order
     pub(super) fn walk(&mut self) {
         let state = "af0ifjsldkj";
         self.step("Authorization request, generic token (no userid)");
@@ -142,13 +146,5 @@ pub(super) fn resource_answer(path: &str, claims: &Claims) -> Response {
         "userid": claims.userid(),
         "company_id": claims.company_id,
     });
-    Response {
-        status: 200,
-        headers: vec![(
-            "Content-Type".into(),
-            "application/json; charset=utf-8".into(),
-        )],
-        body: body.to_string(),
-        reason: None,
-    }
+    Response::new(200).with_body("application/json; charset=utf-8", body.to_string())
 }

@@ -18,10 +18,10 @@ impl Issuer {
     #[must_use]
     pub fn authorize_at(&self, query: &str, now: u64) -> Response {
         match self.try_authorize(query, now) {
-            Ok(location) => Response::new(302, None)
+            Ok(location) => Response::answer(302, None)
                 .with_header("Location", location)
                 .with_header("Cache-Control", "no-store"),
-            Err(e) => Response::problem(authorize_status(e), e),
+            Err(e) => Response::problem(authorize_status(e), e, &*self.random),
         }
     }
 
@@ -68,7 +68,9 @@ impl Issuer {
             userid,
             code_challenge: challenge,
         };
-        let issued = self.code_key.issue(&binding, now, self.config.code_ttl)?;
+        let issued =
+            self.code_key
+                .issue_with(&binding, now, self.config.code_ttl, &*self.random)?;
         let mut location = String::with_capacity(redirect_uri.len() + 100);
         location.push_str(redirect_uri);
         location.push(if redirect_uri.contains('?') { '&' } else { '?' });

@@ -6,6 +6,7 @@ use crate::token::{Claims, Verifier};
 
 /// What a protected resource requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Access {
     /// Any valid token: generic or user-specific.
     Any,
@@ -36,7 +37,7 @@ pub fn check_bearer(
     verifier: &Verifier,
     authorization: Option<&str>,
     access: Access,
-) -> core::result::Result<Claims, Response> {
+) -> Result<Claims, Response> {
     check_bearer_at(verifier, authorization, access, verifier.now())
 }
 
@@ -50,13 +51,13 @@ pub fn check_bearer_at(
     authorization: Option<&str>,
     access: Access,
     now: u64,
-) -> core::result::Result<Claims, Response> {
+) -> Result<Claims, Response> {
     let Some(token) = authorization.and_then(bearer_token) else {
-        return Err(Response::new(401, Some(Error::MissingBearer))
+        return Err(Response::answer(401, Some(Error::MissingBearer))
             .with_header("WWW-Authenticate", "Bearer"));
     };
     let insufficient = || {
-        Response::new(403, Some(Error::UserTokenRequired))
+        Response::answer(403, Some(Error::UserTokenRequired))
             .with_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
     };
     match verifier.verify_at(token, now) {
@@ -65,8 +66,10 @@ pub fn check_bearer_at(
         Err(Error::UserTokenRequired) => Err(insufficient()),
         // The token may be fine: the revocation list could not say. Refuse without
         // blaming the token, so clients retry rather than re-authenticate.
-        Err(e @ (Error::LedgerUnavailable | Error::LedgerFull)) => Err(Response::new(503, Some(e))),
-        Err(e) => Err(Response::new(401, Some(e))
+        Err(e @ (Error::LedgerUnavailable | Error::LedgerFull)) => {
+            Err(Response::answer(503, Some(e)))
+        }
+        Err(e) => Err(Response::answer(401, Some(e))
             .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"")),
     }
 }

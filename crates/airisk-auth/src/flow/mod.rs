@@ -20,7 +20,7 @@
 //! | token | `code` missing, invalid, expired, used, or bound otherwise (client, URI, userid, PKCE) | 400 | `Invalid Code` |
 //! | token | body unparsable, repeated parameter, unsupported content type or grant | 400 | `Invalid request` |
 //! | token | unknown client, wrong secret | 401 | problem+json, `Unauthorized` |
-//! | any | ledger full or unreachable | 503 | problem+json, `Service Unavailable` |
+//! | any | store full or unreachable | 503 | problem+json, `Service Unavailable` |
 //! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` |
 //! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` |
 //! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` |
@@ -55,7 +55,7 @@
 //! registry.add_client(Client::new("abc123", "s3cret", "https://localhost/callback")?)?;
 //! registry.add_user(User::new("user_42", Some("acme"))?)?;
 //! let keys = Arc::new(KeySet::single(Key::generate_hs256("k1")?)?);
-//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, CodeKey::generate()?, Arc::new(registry))?;
+//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, CodeKey::generate()?, Arc::new(registry), Arc::new(MemoryStore::default()))?;
 //!
 //! let now = 1_743_423_132;
 //! let answer = issuer.authorize_at("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42&state=xyz", now);
@@ -85,8 +85,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::code::{CodeKey, DEFAULT_CODE_TTL, MAX_CODE_TTL};
 use crate::error::{Error, Result};
 use crate::keys::KeySet;
-use crate::ledger::{MemoryLedger, RedemptionLedger, RevocationList};
+use crate::random::{Random, SystemRandom};
 use crate::registry::Registry;
+use crate::store::Store;
 use crate::token::{Policy, Verifier};
 use core::fmt;
 use std::sync::Arc;
@@ -104,6 +105,7 @@ pub const MAX_TOKEN_TTL: u64 = 86_400;
 
 /// Settings of an [`Issuer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IssuerConfig {
     /// The `iss` of every token, and what the verifier expects.
     pub issuer: String,
@@ -147,9 +149,9 @@ pub struct Issuer {
     keys: Arc<KeySet>,
     code_key: CodeKey,
     registry: Arc<dyn Registry>,
-    ledger: Arc<dyn RedemptionLedger>,
-    revocations: Arc<dyn RevocationList>,
+    store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
 }
 
 impl fmt::Debug for Issuer {
@@ -159,13 +161,14 @@ impl fmt::Debug for Issuer {
             .field("keys", &self.keys)
             .field("code_key", &self.code_key)
             .field("registry", &self.registry)
-            .field("ledger", &self.ledger)
+            .field("store", &self.store)
             .finish_non_exhaustive()
     }
 }
 
 impl Issuer {
-    /// An issuer with an in-memory ledger (also its revocation list) and the system clock.
+    /// An issuer on `store` (single use and revocation: a [`crate::store::MemoryStore`]
+    /// for one process, a shared store for several), the system clock and the OS CSPRNG.
     ///
     /// # Errors
     /// [`Error::InvalidConfiguration`] for settings out of range; [`Error::NoSigningKey`].
@@ -174,33 +177,19 @@ impl Issuer {
         keys: Arc<KeySet>,
         code_key: CodeKey,
         registry: Arc<dyn Registry>,
+        store: Arc<dyn Store>,
     ) -> Result<Self> {
         config.validate()?;
         keys.active()?;
-        let ledger = Arc::new(MemoryLedger::default());
         Ok(Issuer {
             config,
             keys,
             code_key,
             registry,
-            ledger: ledger.clone(),
-            revocations: ledger,
+            store,
             clock: Arc::new(SystemClock),
+            random: Arc::new(SystemRandom),
         })
-    }
-
-    /// Uses `ledger` to record redemptions.
-    #[must_use]
-    pub fn with_ledger(mut self, ledger: Arc<dyn RedemptionLedger>) -> Self {
-        self.ledger = ledger;
-        self
-    }
-
-    /// Uses `revocations` for replayed codes' tokens (and in [`Issuer::verifier`]).
-    #[must_use]
-    pub fn with_revocations(mut self, revocations: Arc<dyn RevocationList>) -> Self {
-        self.revocations = revocations;
-        self
     }
 
     /// Uses `clock` for the methods without `_at`.
@@ -210,13 +199,26 @@ impl Issuer {
         self
     }
 
+    /// Uses `random` for code ids and trace ids (the OS CSPRNG by default).
+    #[must_use]
+    pub fn with_random(mut self, random: Arc<dyn Random>) -> Self {
+        self.random = random;
+        self
+    }
+
     /// The settings.
     #[must_use]
     pub fn config(&self) -> &IssuerConfig {
         &self.config
     }
 
-    /// A verifier for this issuer's tokens: same keys, issuer, audience, clock and revocations.
+    /// The store this issuer redeems codes and revokes tokens in.
+    #[must_use]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// A verifier for this issuer's tokens: same keys, issuer, audience, clock and store.
     #[must_use]
     pub fn verifier(&self) -> Verifier {
         let mut policy = Policy::new(&self.config.issuer);
@@ -225,6 +227,6 @@ impl Issuer {
         }
         Verifier::new(self.keys.clone(), policy)
             .with_clock(self.clock.clone())
-            .with_revocations(self.revocations.clone())
+            .with_store(self.store.clone())
     }
 }

@@ -1,7 +1,7 @@
 //! The [`Response`] every endpoint answers with, and its standard bodies.
 
 use crate::error::Error;
-use ring::rand::{SecureRandom, SystemRandom};
+use crate::random::Random;
 
 pub(super) const PROBLEM_CONTENT_TYPE: &str = "application/problem+json; charset=utf-8";
 pub(super) const TEXT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
@@ -9,6 +9,7 @@ pub(super) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// A complete HTTP answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Response {
     /// The status code.
     pub status: u16,
@@ -21,7 +22,15 @@ pub struct Response {
 }
 
 impl Response {
-    pub(super) fn new(status: u16, reason: Option<Error>) -> Self {
+    /// An answer with `status`, no headers and an empty body: for a host's own
+    /// answers (a protected resource's 200), built up with [`Response::with_header`]
+    /// and [`Response::with_body`].
+    #[must_use]
+    pub fn new(status: u16) -> Self {
+        Response::answer(status, None)
+    }
+
+    pub(super) fn answer(status: u16, reason: Option<Error>) -> Self {
         Response {
             status,
             headers: Vec::new(),
@@ -30,12 +39,16 @@ impl Response {
         }
     }
 
-    pub(super) fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+    /// Appends a header.
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_owned(), value.into()));
         self
     }
 
-    pub(super) fn with_body(mut self, content_type: &str, body: String) -> Self {
+    /// Sets the body and its `Content-Type`.
+    #[must_use]
+    pub fn with_body(mut self, content_type: &str, body: String) -> Self {
         self.body = body;
         self.with_header("Content-Type", content_type)
     }
@@ -56,7 +69,7 @@ impl Response {
     }
 
     /// A problem+json answer (RFC 9457) in the AIRisk shape, with a fresh trace id.
-    pub(super) fn problem(status: u16, reason: Error) -> Self {
+    pub(super) fn problem(status: u16, reason: Error, random: &dyn Random) -> Self {
         let (section, title) = match status {
             400 => ("15.5.1", "Bad Request"),
             401 => ("15.5.2", "Unauthorized"),
@@ -65,25 +78,25 @@ impl Response {
         };
         let body = format!(
             "{{\"type\":\"https://tools.ietf.org/html/rfc9110#section-{section}\",\"title\":\"{title}\",\"status\":{status},\"traceId\":\"{}\"}}",
-            trace_id()
+            trace_id(random)
         );
-        Response::new(status, Some(reason))
+        Response::answer(status, Some(reason))
             .with_body(PROBLEM_CONTENT_TYPE, body)
             .with_header("Cache-Control", "no-store")
     }
 
     pub(super) fn text(status: u16, body: &str, reason: Error) -> Self {
-        Response::new(status, Some(reason))
+        Response::answer(status, Some(reason))
             .with_body(TEXT_CONTENT_TYPE, body.to_owned())
             .with_header("Cache-Control", "no-store")
     }
 }
 
 /// A W3C traceparent string: `00-` 32 hex `-` 16 hex `-00`.
-pub(super) fn trace_id() -> String {
+pub(super) fn trace_id(random: &dyn Random) -> String {
     let mut bytes = [0u8; 24];
     // A failed RNG still yields a well-formed (all-zero) id: the answer must go out.
-    let _ = SystemRandom::new().fill(&mut bytes);
+    let _ = random.fill(&mut bytes);
     let hex = crate::encoding::hex(&bytes);
     format!("00-{}-{}-00", &hex[..32], &hex[32..])
 }

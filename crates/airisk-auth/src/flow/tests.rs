@@ -4,6 +4,7 @@ use super::bearer::bearer_token;
 use super::params::{body_kind, BodyKind, Params};
 use super::response::trace_id;
 use super::*;
+use crate::store::Store;
 use crate::token::Claims;
 
 #[test]
@@ -85,7 +86,10 @@ fn bearer_header_forms() {
 
 #[derive(Debug)]
 struct Unreachable;
-impl RevocationList for Unreachable {
+impl Store for Unreachable {
+    fn redeem(&self, _: &crate::code::CodeId, _: u64, _: u64) -> Result<crate::store::Redemption> {
+        Err(Error::LedgerUnavailable)
+    }
     fn revoke(&self, _: &str, _: u64, _: u64) -> Result<()> {
         Err(Error::LedgerUnavailable)
     }
@@ -101,7 +105,7 @@ fn bearer_fails_closed_with_503_when_revocations_are_unreachable() {
     let token = keys
         .mint(&Claims::generic("i", "c", 100, 3600, "j"))
         .unwrap();
-    let verifier = Verifier::new(keys, Policy::new("i")).with_revocations(Arc::new(Unreachable));
+    let verifier = Verifier::new(keys, Policy::new("i")).with_store(Arc::new(Unreachable));
     let answer = check_bearer_at(
         &verifier,
         Some(&format!("Bearer {token}")),
@@ -116,11 +120,56 @@ fn bearer_fails_closed_with_503_when_revocations_are_unreachable() {
 
 #[test]
 fn trace_ids_are_w3c_shaped() {
-    let id = trace_id();
+    let id = trace_id(&SystemRandom);
     let parts: Vec<_> = id.split('-').collect();
     assert_eq!(parts.len(), 4);
     assert_eq!((parts[0], parts[3]), ("00", "00"));
     assert_eq!((parts[1].len(), parts[2].len()), (32, 16));
     assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
-    assert_ne!(trace_id(), id);
+    assert_ne!(trace_id(&SystemRandom), id);
+}
+
+#[test]
+fn an_injected_random_source_makes_codes_and_trace_ids_reproducible() {
+    use crate::code::CodeKey;
+    use crate::random::DeterministicRandom;
+    use crate::registry::{Client, MemoryRegistry};
+    use crate::store::MemoryStore;
+    let make = || {
+        let mut registry = MemoryRegistry::new();
+        registry
+            .add_client(Client::new("c", "s3cret", "https://localhost/cb").unwrap())
+            .unwrap();
+        let keys = Arc::new(
+            KeySet::single(crate::keys::Key::hs256(Some("k"), &[1; 32]).unwrap()).unwrap(),
+        );
+        Issuer::new(
+            IssuerConfig::new("i"),
+            keys,
+            CodeKey::from_bytes(&[2; 32]).unwrap(),
+            Arc::new(registry),
+            Arc::new(MemoryStore::default()),
+        )
+        .unwrap()
+        .with_random(Arc::new(DeterministicRandom::new([3; 32])))
+    };
+    let (a, b) = (make(), make());
+    let query = "client_id=c&redirect_uri=https%3A%2F%2Flocalhost%2Fcb";
+    let first = a.authorize_at(query, 100);
+    assert_eq!(first.status, 302);
+    assert_eq!(
+        first.header("Location"),
+        b.authorize_at(query, 100).header("Location")
+    );
+    // The next code of the same issuer differs: the stream advances.
+    assert_ne!(
+        first.header("Location"),
+        a.authorize_at(query, 100).header("Location")
+    );
+    let unknown = "client_id=nobody&redirect_uri=https%3A%2F%2Flocalhost%2Fcb";
+    let (c, d) = (make(), make());
+    assert_eq!(
+        c.authorize_at(unknown, 100).body,
+        d.authorize_at(unknown, 100).body
+    );
 }

@@ -6,8 +6,8 @@ use super::{Issuer, MAX_BODY_LEN};
 use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
-use crate::ledger::Redemption;
 use crate::registry::{MAX_ID_LEN, MAX_REDIRECT_URI_LEN, MAX_SECRET_LEN};
+use crate::store::Redemption;
 use crate::token::Claims;
 
 impl Issuer {
@@ -21,12 +21,12 @@ impl Issuer {
     #[must_use]
     pub fn exchange_at(&self, content_type: Option<&str>, body: &[u8], now: u64) -> Response {
         match self.try_exchange(content_type, body, now) {
-            Ok(body) => Response::new(200, None)
+            Ok(body) => Response::answer(200, None)
                 .with_body(JSON_CONTENT_TYPE, body)
                 .with_header("Cache-Control", "no-store")
                 .with_header("Pragma", "no-cache"),
             Err(Refusal::Text(body, e)) => Response::text(400, body, e),
-            Err(Refusal::Problem(status, e)) => Response::problem(status, e),
+            Err(Refusal::Problem(status, e)) => Response::problem(status, e, &*self.random),
         }
     }
 
@@ -97,7 +97,7 @@ impl Issuer {
         let jti = self.code_key.token_id(&checked.id);
         let ttl = self.config.token_ttl;
         match self
-            .ledger
+            .store
             .redeem(&checked.id, checked.expires_at, now)
             .map_err(Refusal::server)?
         {
@@ -105,7 +105,7 @@ impl Issuer {
             Redemption::Replayed => {
                 // The token issued on first use cannot outlive code expiry + its lifetime.
                 let until = checked.expires_at.saturating_add(ttl);
-                let reason = match self.revocations.revoke(&jti, until, now) {
+                let reason = match self.store.revoke(&jti, until, now) {
                     Ok(()) => Error::CodeAlreadyRedeemed,
                     Err(e) => e,
                 };

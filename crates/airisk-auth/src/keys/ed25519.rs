@@ -2,6 +2,7 @@
 
 use super::{random_bytes, Key, Material};
 use crate::error::{Error, Result};
+use crate::random::{Random, SystemRandom};
 use ring::signature;
 use zeroize::Zeroizing;
 
@@ -69,7 +70,15 @@ impl Key {
     /// # Errors
     /// [`Error::RandomFailure`], or [`Error::InvalidKey`] for a bad `kid`.
     pub fn generate_ed25519(kid: &str) -> Result<Self> {
-        let seed = random_bytes::<32>()?;
+        Self::generate_ed25519_with(kid, &SystemRandom)
+    }
+
+    /// A new Ed25519 key pair whose seed is drawn from `random`.
+    ///
+    /// # Errors
+    /// [`Error::RandomFailure`], or [`Error::InvalidKey`] for a bad `kid`.
+    pub fn generate_ed25519_with(kid: &str, random: &dyn Random) -> Result<Self> {
+        let seed = random_bytes::<32>(random)?;
         Self::ed25519_from_seed(Some(kid), seed.as_ref())
     }
 

@@ -2,6 +2,7 @@
 
 use super::{random_bytes, Key, Material, MAX_HS256_SECRET_LEN, MIN_HS256_SECRET_LEN};
 use crate::error::{Error, Result};
+use crate::random::{Random, SystemRandom};
 use ring::hmac;
 use zeroize::Zeroizing;
 
@@ -31,7 +32,15 @@ impl Key {
     /// # Errors
     /// [`Error::RandomFailure`], or [`Error::InvalidKey`] for a bad `kid`.
     pub fn generate_hs256(kid: &str) -> Result<Self> {
-        let secret = random_bytes::<32>()?;
+        Self::generate_hs256_with(kid, &SystemRandom)
+    }
+
+    /// A new 32-byte HS256 key drawn from `random`.
+    ///
+    /// # Errors
+    /// [`Error::RandomFailure`], or [`Error::InvalidKey`] for a bad `kid`.
+    pub fn generate_hs256_with(kid: &str, random: &dyn Random) -> Result<Self> {
+        let secret = random_bytes::<32>(random)?;
         Self::hs256(Some(kid), secret.as_ref())
     }
 }

@@ -35,8 +35,9 @@ pub use set::KeySet;
 
 use crate::encoding::b64_encode;
 use crate::error::{Error, Result};
+use crate::random::Random;
 use core::fmt;
-use ring::{hmac, rand, signature};
+use ring::{hmac, signature};
 use zeroize::Zeroizing;
 
 /// The smallest HS256 secret accepted, in bytes (RFC 7518 §3.2).
@@ -50,6 +51,7 @@ pub const MAX_KID_LEN: usize = 128;
 
 /// A JWS algorithm this crate signs and verifies with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// HMAC with SHA-256.
     Hs256,
@@ -146,10 +148,9 @@ fn encoded_header_for(alg: Algorithm, kid: Option<&str>) -> String {
     b64_encode(&json)
 }
 
-pub(super) fn random_bytes<const N: usize>() -> Result<Zeroizing<[u8; N]>> {
+pub(super) fn random_bytes<const N: usize>(random: &dyn Random) -> Result<Zeroizing<[u8; N]>> {
     let mut out = Zeroizing::new([0u8; N]);
-    rand::SecureRandom::fill(&rand::SystemRandom::new(), out.as_mut())
-        .map_err(|_| Error::RandomFailure)?;
+    random.fill(out.as_mut())?;
     Ok(out)
 }
 

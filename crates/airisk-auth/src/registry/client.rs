@@ -1,10 +1,10 @@
 //! Clients (AIRisk's APIUser): secrets kept as digests, redirect URIs checked strictly.
 
 use super::{check_id, MAX_REDIRECT_URI_LEN, MAX_SECRET_LEN};
-use crate::encoding::constant_time_eq;
 use crate::error::{Error, Result};
 use core::fmt;
 use ring::digest;
+use subtle::ConstantTimeEq;
 
 /// An OAuth client: AIRisk's APIUser.
 pub struct Client {
@@ -190,7 +190,7 @@ impl Client {
     #[must_use]
     pub fn check_secret(&self, presented: &str) -> bool {
         let digest = sha256(presented.as_bytes());
-        constant_time_eq(&digest, &self.secret_sha256)
+        bool::from(digest.ct_eq(&self.secret_sha256))
     }
 
     /// Whether `uri` is exactly one of the registered redirect URIs.

@@ -84,6 +84,7 @@ pub trait Registry: Send + Sync + fmt::Debug {
 /// Why a registry document was refused, with its position.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {message}")]
+#[non_exhaustive]
 pub struct LoadError {
     /// 1-based line of the problem (0 when it concerns the whole document).
     pub line: usize,
@@ -91,6 +92,18 @@ pub struct LoadError {
     pub column: usize,
     /// What is wrong. Never contains a secret.
     pub message: String,
+}
+
+impl LoadError {
+    /// An error at `line` and `column` (1-based; 0 for the whole document).
+    #[must_use]
+    pub fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
+        LoadError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<LoadError> for Error {

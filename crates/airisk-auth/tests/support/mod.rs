@@ -1,10 +1,19 @@
 //! Shared by the integration tests: the vector runner, which the C and Python
 //! suites mirror, and small helpers.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test helpers: the pedantic style lints are for the library, not for them.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::pedantic
+)]
 
 use airisk_auth::flow::{check_bearer_at, Access, Issuer, IssuerConfig, Response};
 use airisk_auth::keys::KeySet;
 use airisk_auth::prelude::*;
+use airisk_auth::store::MemoryStore;
 use airisk_auth::token::Claims;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -21,22 +30,22 @@ pub fn claims_json(c: &Claims) -> Value {
 
 pub fn claims_from_json(v: &Value) -> Claims {
     let s = |k: &str| v[k].as_str().map(str::to_owned);
-    Claims {
-        iss: s("iss").unwrap(),
-        sub: s("sub"),
-        aud: v["aud"]
+    {
+        let mut claims = Claims::new(s("iss").unwrap(), v["exp"].as_u64().unwrap());
+        claims.sub = s("sub");
+        claims.aud = v["aud"]
             .as_array()
             .unwrap()
             .iter()
             .map(|a| a.as_str().unwrap().to_owned())
-            .collect(),
-        client_id: s("client_id"),
-        user_token: v["user_token"].as_bool().unwrap(),
-        company_id: s("company_id"),
-        iat: v["iat"].as_u64(),
-        nbf: v["nbf"].as_u64(),
-        exp: v["exp"].as_u64().unwrap(),
-        jti: s("jti"),
+            .collect();
+        claims.client_id = s("client_id");
+        claims.user_token = v["user_token"].as_bool().unwrap();
+        claims.company_id = s("company_id");
+        claims.iat = v["iat"].as_u64();
+        claims.nbf = v["nbf"].as_u64();
+        claims.jti = s("jti");
+        claims
     }
 }
 
@@ -69,7 +78,14 @@ pub fn issuer_from_setup(setup: &Value) -> Issuer {
     config.audience = cfg["audience"].as_str().map(str::to_owned);
     config.code_ttl = cfg["code_ttl"].as_u64().unwrap();
     config.token_ttl = cfg["token_ttl"].as_u64().unwrap();
-    Issuer::new(config, keys, code_key, Arc::new(registry)).unwrap()
+    Issuer::new(
+        config,
+        keys,
+        code_key,
+        Arc::new(registry),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap()
 }
 
 pub fn base64_url_decode(s: &str) -> Vec<u8> {

@@ -1,27 +1,6 @@
-//! Single use: the redemption ledger and the revocation list.
-//!
-//! Authorization codes are self-contained (see [`crate::code`]): any instance
-//! holding the code key can check one. The only shared state is the fact that
-//! a code *was already redeemed*, kept by a [`RedemptionLedger`], and the ids
-//! of tokens revoked because their code was redeemed twice (RFC 6749 §4.1.2),
-//! kept by a [`RevocationList`] that verifiers consult.
-//!
-//! [`MemoryLedger`] implements both for one process. It forgets a code once the
-//! code has expired (a replay after that fails as expired anyway), holds at most
-//! `capacity` codes and `capacity` revocations, and fails closed with
-//! [`Error::LedgerFull`] rather than forgetting live entries. Services with
-//! several processes or machines plug a shared store behind the same traits.
-//!
-//! ```
-//! use airisk_auth::code::CodeId;
-//! use airisk_auth::ledger::{MemoryLedger, Redemption, RedemptionLedger};
-//! let ledger = MemoryLedger::new(1000);
-//! let id = CodeId([7; 16]);
-//! assert_eq!(ledger.redeem(&id, 160, 100)?, Redemption::First);
-//! assert_eq!(ledger.redeem(&id, 160, 101)?, Redemption::Replayed);
-//! # Ok::<(), airisk_auth::Error>(())
-//! ```
+//! [`MemoryStore`]: single use and revocation in this process's memory.
 
+use super::{Redemption, Store};
 use crate::code::CodeId;
 use crate::error::{Error, Result};
 use core::fmt;
@@ -29,45 +8,14 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-/// The outcome of an atomic redemption.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Redemption {
-    /// This caller redeemed the code first: it may issue a token.
-    First,
-    /// The code had already been redeemed: refuse, and revoke what it issued.
-    Replayed,
-}
+/// The default number of codes (and revocations) a [`MemoryStore`] holds.
+pub const DEFAULT_STORE_CAPACITY: usize = 1_000_000;
 
-/// Records redeemed codes. `redeem` must be atomic: of any number of concurrent
-/// callers with the same id, exactly one gets [`Redemption::First`].
-pub trait RedemptionLedger: Send + Sync + fmt::Debug {
-    /// Marks `code` redeemed, remembering it at least until `expires_at`.
-    ///
-    /// # Errors
-    /// [`Error::LedgerFull`] or [`Error::LedgerUnavailable`]: the caller must then refuse the exchange.
-    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption>;
-}
-
-/// Revoked token ids (`jti`), each remembered until its token would expire anyway.
-pub trait RevocationList: Send + Sync + fmt::Debug {
-    /// Revokes `jti` until `until`.
-    ///
-    /// # Errors
-    /// [`Error::LedgerFull`] or [`Error::LedgerUnavailable`].
-    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()>;
-
-    /// Whether `jti` is revoked at `now`.
-    ///
-    /// # Errors
-    /// [`Error::LedgerUnavailable`]: the verifier then refuses the token.
-    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool>;
-}
-
-/// The default number of codes (and revocations) a [`MemoryLedger`] holds.
-pub const DEFAULT_LEDGER_CAPACITY: usize = 1_000_000;
-
-/// An in-process ledger and revocation list with a hard cap on memory.
-pub struct MemoryLedger {
+/// Single use and revocation for **one process only**, with a hard cap on memory.
+///
+/// Two processes (or machines) each with their own `MemoryStore` each accept
+/// every code once: a service with replicas needs a shared store.
+pub struct MemoryStore {
     capacity: usize,
     codes: Mutex<Codes>,
     revoked: Mutex<HashMap<Box<str>, u64>>,
@@ -75,9 +23,9 @@ pub struct MemoryLedger {
     revoked_count: AtomicUsize,
 }
 
-impl fmt::Debug for MemoryLedger {
+impl fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryLedger")
+        f.debug_struct("MemoryStore")
             .field("capacity", &self.capacity)
             .field("codes", &lock(&self.codes).until.len())
             .field("revoked", &self.revoked_count.load(Ordering::Relaxed))
@@ -85,9 +33,9 @@ impl fmt::Debug for MemoryLedger {
     }
 }
 
-impl Default for MemoryLedger {
+impl Default for MemoryStore {
     fn default() -> Self {
-        Self::new(DEFAULT_LEDGER_CAPACITY)
+        Self::new(DEFAULT_STORE_CAPACITY)
     }
 }
 
@@ -102,8 +50,8 @@ struct Codes {
 
 impl Codes {
     /// Forgets codes from the front of the queue while they have expired. Codes
-    /// of longer-lived issuers sharing the ledger may briefly shield later ones:
-    /// harmless, as a full ledger sweeps everything.
+    /// of longer-lived issuers sharing the store may briefly shield later ones:
+    /// harmless, as a full store sweeps everything.
     fn forget_expired_front(&mut self, now: u64) {
         while let Some(id) = self.order.front() {
             match self.until.get(id) {
@@ -130,11 +78,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl MemoryLedger {
-    /// A ledger holding at most `capacity` live codes and `capacity` live revocations.
+impl MemoryStore {
+    /// A store holding at most `capacity` live codes and `capacity` live revocations.
     #[must_use]
     pub fn new(capacity: usize) -> Self {
-        MemoryLedger {
+        MemoryStore {
             capacity,
             codes: Mutex::new(Codes::default()),
             revoked: Mutex::new(HashMap::new()),
@@ -149,7 +97,7 @@ impl MemoryLedger {
     }
 }
 
-impl RedemptionLedger for MemoryLedger {
+impl Store for MemoryStore {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption> {
         let mut codes = lock(&self.codes);
         codes.forget_expired_front(now);
@@ -168,9 +116,7 @@ impl RedemptionLedger for MemoryLedger {
         codes.order.push_back(code.0);
         Ok(Redemption::First)
     }
-}
 
-impl RevocationList for MemoryLedger {
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()> {
         let mut revoked = lock(&self.revoked);
         if revoked.len() >= self.capacity && !revoked.contains_key(jti) {
@@ -203,57 +149,51 @@ mod tests {
 
     #[test]
     fn expired_codes_are_forgotten_when_full() {
-        let ledger = MemoryLedger::new(2);
+        let store = MemoryStore::new(2);
+        assert_eq!(store.redeem(&CodeId([1; 16]), 10, 0), Ok(Redemption::First));
+        assert_eq!(store.redeem(&CodeId([2; 16]), 20, 0), Ok(Redemption::First));
         assert_eq!(
-            ledger.redeem(&CodeId([1; 16]), 10, 0),
-            Ok(Redemption::First)
-        );
-        assert_eq!(
-            ledger.redeem(&CodeId([2; 16]), 20, 0),
-            Ok(Redemption::First)
-        );
-        assert_eq!(
-            ledger.redeem(&CodeId([3; 16]), 30, 5),
+            store.redeem(&CodeId([3; 16]), 30, 5),
             Err(Error::LedgerFull)
         );
         assert_eq!(
-            ledger.redeem(&CodeId([3; 16]), 30, 10),
+            store.redeem(&CodeId([3; 16]), 30, 10),
             Ok(Redemption::First)
         );
-        assert_eq!(ledger.outstanding_codes(), 2);
+        assert_eq!(store.outstanding_codes(), 2);
         assert_eq!(
-            ledger.redeem(&CodeId([2; 16]), 20, 11),
+            store.redeem(&CodeId([2; 16]), 20, 11),
             Ok(Redemption::Replayed)
         );
     }
 
     #[test]
-    fn expired_codes_are_forgotten_without_waiting_for_a_full_ledger() {
-        let ledger = MemoryLedger::new(100);
+    fn expired_codes_are_forgotten_without_waiting_for_a_full_store() {
+        let store = MemoryStore::new(100);
         for i in 0..10u8 {
-            ledger
+            store
                 .redeem(&CodeId([i; 16]), 60 + u64::from(i), u64::from(i))
                 .unwrap();
         }
-        assert_eq!(ledger.outstanding_codes(), 10);
-        ledger.redeem(&CodeId([99; 16]), 200, 65).unwrap();
+        assert_eq!(store.outstanding_codes(), 10);
+        store.redeem(&CodeId([99; 16]), 200, 65).unwrap();
         // Codes 0..=5 expired at 60..=65 and are gone; 6..=9 and the new one remain.
-        assert_eq!(ledger.outstanding_codes(), 5);
+        assert_eq!(store.outstanding_codes(), 5);
         assert_eq!(
-            ledger.redeem(&CodeId([6; 16]), 66, 65),
+            store.redeem(&CodeId([6; 16]), 66, 65),
             Ok(Redemption::Replayed)
         );
     }
 
     #[test]
     fn revocations_expire_and_are_bounded() {
-        let ledger = MemoryLedger::new(1);
-        assert_eq!(ledger.is_revoked("a", 0), Ok(false));
-        ledger.revoke("a", 10, 0).unwrap();
-        assert_eq!(ledger.is_revoked("a", 9), Ok(true));
-        assert_eq!(ledger.is_revoked("a", 10), Ok(false));
-        assert_eq!(ledger.revoke("b", 10, 5), Err(Error::LedgerFull));
-        ledger.revoke("b", 20, 10).unwrap();
-        assert_eq!(ledger.is_revoked("b", 15), Ok(true));
+        let store = MemoryStore::new(1);
+        assert_eq!(store.is_revoked("a", 0), Ok(false));
+        store.revoke("a", 10, 0).unwrap();
+        assert_eq!(store.is_revoked("a", 9), Ok(true));
+        assert_eq!(store.is_revoked("a", 10), Ok(false));
+        assert_eq!(store.revoke("b", 10, 5), Err(Error::LedgerFull));
+        store.revoke("b", 20, 10).unwrap();
+        assert_eq!(store.is_revoked("b", 15), Ok(true));
     }
 }
