@@ -29,7 +29,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let registry = MemoryRegistry::from_json(REGISTRY)?;
     let keys = Arc::new(KeySet::single(Key::generate_ed25519("example")?)?);
     let config = IssuerConfig::new("https://airisk.example");
-    let issuer = Issuer::new(config, keys, CodeKey::generate()?, Arc::new(registry))?;
+    let issuer = Issuer::new(
+        config,
+        keys,
+        CodeKey::generate()?,
+        Arc::new(registry),
+        Arc::new(MemoryStore::default()),
+    )?;
 
     let endpoints = IssuerRouter::new(Arc::new(issuer));
     let protected = Router::new()

@@ -64,33 +64,22 @@ pub fn check_bearer(
 /// public keys are listed: an HS256-only issuer publishes an empty set, because
 /// its keys are secrets that verify and sign alike.
 pub fn jwks(verifier: &Verifier) -> Response {
-    Response {
-        status: 200,
-        headers: vec![
-            (
-                CONTENT_TYPE.as_str().to_owned(),
-                "application/jwk-set+json".to_owned(),
-            ),
-            (
-                CACHE_CONTROL.as_str().to_owned(),
-                format!("public, max-age={JWKS_MAX_AGE}"),
-            ),
-        ],
-        body: verifier.keys().to_jwks().to_string(),
-        reason: None,
-    }
+    Response::new(200)
+        .with_body(
+            "application/jwk-set+json",
+            verifier.keys().to_jwks().to_string(),
+        )
+        .with_header(
+            CACHE_CONTROL.as_str(),
+            format!("public, max-age={JWKS_MAX_AGE}"),
+        )
 }
 
 /// The answer when a store call could not finish (its task panicked or was
 /// cancelled): 503 without blaming the request, as the core answers for a store
 /// it cannot reach.
 pub fn unavailable() -> Response {
-    Response {
-        status: 503,
-        headers: Vec::new(),
-        body: String::new(),
-        reason: Some(Error::LedgerUnavailable),
-    }
+    Response::new(503).with_reason(Error::LedgerUnavailable)
 }
 
 /// The error of a refused answer, as logged: its stable name and number.
@@ -171,15 +160,9 @@ mod tests {
 
     #[test]
     fn answers_keep_status_headers_and_body() {
-        let answer = Response {
-            status: 302,
-            headers: vec![
-                ("Location".into(), "https://a/cb?code=x".into()),
-                ("Cache-Control".into(), "no-store".into()),
-            ],
-            body: String::new(),
-            reason: None,
-        };
+        let answer = Response::new(302)
+            .with_header("Location", "https://a/cb?code=x")
+            .with_header("Cache-Control", "no-store");
         let response = to_http(answer);
         assert_eq!(response.status(), StatusCode::FOUND);
         assert_eq!(response.headers()["location"], "https://a/cb?code=x");
@@ -188,12 +171,9 @@ mod tests {
 
     #[test]
     fn a_header_http_cannot_carry_is_a_bare_500() {
-        let answer = Response {
-            status: 200,
-            headers: vec![("X-Bad".into(), "line\nbreak".into())],
-            body: "secret-ish".into(),
-            reason: None,
-        };
+        let answer = Response::new(200)
+            .with_header("X-Bad", "line\nbreak")
+            .with_body("text/plain", "secret-ish".into());
         assert_eq!(to_http(answer).status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

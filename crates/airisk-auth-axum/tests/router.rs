@@ -136,6 +136,7 @@ fn issuer(keys: Arc<KeySet>) -> Arc<Issuer> {
             keys,
             CodeKey::generate().unwrap(),
             Arc::new(registry),
+            Arc::new(MemoryStore::default()),
         )
         .unwrap(),
     )

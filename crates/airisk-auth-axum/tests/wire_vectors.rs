@@ -87,6 +87,7 @@ fn issuer_from_setup(setup: &Value, clock: Arc<ManualClock>) -> Issuer {
         keys,
         CodeKey::from_bytes(&code_key).unwrap(),
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap()
     .with_clock(clock)

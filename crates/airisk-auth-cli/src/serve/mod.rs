@@ -14,6 +14,7 @@ use airisk_auth::code::CodeKey;
 use airisk_auth::flow::{Issuer, IssuerConfig};
 use airisk_auth::keys::{Key, KeySet, MAX_KEY_DOCUMENT_LEN};
 use airisk_auth::registry::{MemoryRegistry, MAX_REGISTRY_DOCUMENT_LEN};
+use airisk_auth::store::{MemoryStore, Store};
 use airisk_auth_axum::{AnyToken, IssuerRouter, UserToken};
 use airisk_auth_redis::{RedisConfig, RedisLedger};
 use axum::extract::{Request, State};
@@ -38,7 +39,7 @@ use std::time::{Duration, Instant};
 /// for trying the flow on loopback, never for a deployment.
 const DEFAULT_REGISTRY: &str = include_str!("registry.json");
 
-pub const SERVE_HELP: &str = "\
+pub(crate) const SERVE_HELP: &str = "\
 Without --registry the server runs on an embedded demo registry whose secrets are public
 (client abc123 / demo-secret-abc123-do-not-use-in-production, and the AIRisk pages'
 YOUR_client_id / YOUR_client_secret; users user_42 and user_7), and without --keys on a
@@ -58,7 +59,7 @@ Examples:
 
 /// How logs are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     /// One human-readable line per event.
     Text,
     /// One JSON object per event.
@@ -67,7 +68,7 @@ pub enum LogFormat {
 
 /// `serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The clients/users registry file (default: the embedded demo registry).
     #[arg(long, value_name = "FILE", env = "AIRISK_REGISTRY")]
     pub registry: Option<PathBuf>,
@@ -129,24 +130,18 @@ struct Samples {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C, then finishes the requests in flight.
-pub fn run(args: &ServeArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     net::init_logs(args.log_format);
     let (registry, users_json) = load_registry(args)?;
     let keys = load_keys(args)?;
     let code_key = load_code_key(args)?;
     let config = IssuerConfig::new(&args.issuer);
-    let mut issuer = Issuer::new(config, Arc::new(keys), code_key, Arc::new(registry))
-        .map_err(|e| Failure::Usage(format!("cannot start the issuer: {}", describe(e))))?;
     let ledger = match args.store.as_str() {
         "memory" => None,
         url if url.starts_with("redis://") || url.starts_with("rediss://") => {
             let ledger = RedisLedger::new(RedisConfig::new(url))
                 .map_err(|e| Failure::Usage(format!("--store: {}", describe(e))))?;
-            let ledger = Arc::new(ledger);
-            issuer = issuer
-                .with_ledger(ledger.clone())
-                .with_revocations(ledger.clone());
-            Some(ledger)
+            Some(Arc::new(ledger))
         }
         _ => {
             return Err(Failure::Usage(
@@ -154,6 +149,13 @@ pub fn run(args: &ServeArgs) -> Result<(), Failure> {
             ))
         }
     };
+    let store: Arc<dyn Store> = match &ledger {
+        Some(ledger) => ledger.clone(),
+        // One process: this server's own memory.
+        None => Arc::new(MemoryStore::default()),
+    };
+    let issuer = Issuer::new(config, Arc::new(keys), code_key, Arc::new(registry), store)
+        .map_err(|e| Failure::Usage(format!("cannot start the issuer: {}", describe(e))))?;
     let timeout = Duration::from_secs(args.request_timeout.clamp(1, 300));
     let endpoints = IssuerRouter::new(Arc::new(issuer))
         .blocking_store(ledger.is_some())

@@ -32,14 +32,14 @@ use tokio_rustls::rustls;
 use tokio_rustls::TlsAcceptor;
 
 /// The largest request head (request line and headers) read, in bytes.
-pub const MAX_HEAD_LEN: usize = 64 * 1024;
+pub(super) const MAX_HEAD_LEN: usize = 64 * 1024;
 /// The most connections served at once.
-pub const MAX_CONNECTIONS: usize = 4096;
+pub(super) const MAX_CONNECTIONS: usize = 4096;
 /// How long requests in flight may still run after a shutdown signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+pub(super) const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Logs to stderr, filtered by `AIRISK_LOG` (default `info`).
-pub fn init_logs(format: LogFormat) {
+pub(super) fn init_logs(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AIRISK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -56,11 +56,11 @@ pub fn init_logs(format: LogFormat) {
 
 /// A TLS acceptor made from PEM files.
 #[derive(Clone)]
-pub struct Tls(TlsAcceptor);
+pub(super) struct Tls(TlsAcceptor);
 
 impl Tls {
     /// Loads the certificate chain and its private key.
-    pub fn load(cert: &Path, key: &Path) -> Result<Self, Failure> {
+    pub(super) fn load(cert: &Path, key: &Path) -> Result<Self, Failure> {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
         let bad = |path: &Path, e: &dyn std::fmt::Display| {
@@ -86,7 +86,7 @@ impl Tls {
 }
 
 /// Serves `app` on `bind` until a shutdown signal, then drains.
-pub async fn serve(
+pub(super) async fn serve(
     bind: SocketAddr,
     app: Router,
     tls: Option<Tls>,
