@@ -19,9 +19,24 @@
  *   internally synchronised: build once, share between any number of threads.
  *   Claims and responses are immutable and may be read from several threads.
  *   Freeing an object while another thread uses it is undefined behaviour.
- *   An issuer on an application's ledger (airisk_issuer_new_with_ledger) relies
- *   on its callbacks being thread-safe: see airisk_ledger_callbacks.
+ *   An issuer on an application's store (airisk_issuer_new_with_store) relies
+ *   on its callbacks being thread-safe: see airisk_store_callbacks.
  * - Panics: no Rust panic crosses this ABI; an internal failure gives AIRISK_INTERNAL.
+ * - Names: every function is airisk_<type>_<verb>.
+ *
+ * Renamed since 0.1.0 (CHANGELOG.md, Unreleased):
+ *   airisk_verify                  -> airisk_verifier_verify
+ *   airisk_verify_at               -> airisk_verifier_verify_at
+ *   airisk_bearer_check            -> airisk_verifier_check_bearer
+ *   airisk_bearer_check_at         -> airisk_verifier_check_bearer_at
+ *   airisk_mint                    -> airisk_keyset_mint
+ *   airisk_mint_json               -> airisk_keyset_mint_json
+ *   airisk_keyset_jwks             -> airisk_keyset_to_jwks
+ *   airisk_sign_jws                -> airisk_dangerous_sign_jws
+ *   airisk_ledger_callbacks        -> airisk_store_callbacks
+ *   airisk_issuer_new_with_ledger  -> airisk_issuer_new_with_store
+ *   C++ airisk::ledger (bool redeem, true = replay) -> airisk::store
+ *     (airisk::redemption redeem: an enum class, first / replayed)
  */
 
 #ifndef AIRISK_AUTH_H
@@ -92,29 +107,6 @@
 #define AIRISK_DEFAULT_TOKEN_TTL 3600
 
 /**
- * Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
- * the code first; the library issues a token.
- */
-#define AIRISK_REDEMPTION_FIRST 1
-
-/**
- * Written by a ledger's `redeem` callback to `*redemption`: the code had
- * already been redeemed; the library refuses the exchange and revokes the token
- * issued on first use.
- */
-#define AIRISK_REDEMPTION_REPLAYED 2
-
-/**
- * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
- */
-#define AIRISK_JTI_NOT_REVOKED 1
-
-/**
- * Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
- */
-#define AIRISK_JTI_REVOKED 2
-
-/**
  * Major version of this library (also `airisk_version()`).
  */
 #define AIRISK_AUTH_VERSION_MAJOR 0
@@ -128,6 +120,29 @@
  * Patch version of this library.
  */
 #define AIRISK_AUTH_VERSION_PATCH 0
+
+/**
+ * Written by a store's `redeem` callback to `*redemption`: this call redeemed
+ * the code first; the library issues a token.
+ */
+#define AIRISK_REDEMPTION_FIRST 1
+
+/**
+ * Written by a store's `redeem` callback to `*redemption`: the code had
+ * already been redeemed; the library refuses the exchange and revokes the token
+ * issued on first use.
+ */
+#define AIRISK_REDEMPTION_REPLAYED 2
+
+/**
+ * Written by a store's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
+ */
+#define AIRISK_JTI_NOT_REVOKED 1
+
+/**
+ * Written by a store's `is_revoked` callback to `*revoked`: the `jti` is revoked.
+ */
+#define AIRISK_JTI_REVOKED 2
 
 /**
  * The default clock-skew allowance of a verifier, in seconds (at most 300).
@@ -370,7 +385,7 @@ typedef uint32_t airisk_result;
 typedef struct airisk_claims airisk_claims;
 
 /**
- * The authorization server: both endpoints, with its redemption ledger.
+ * The authorization server: both endpoints, with its store.
  * Thread-safe: one issuer may serve any number of threads at once.
  */
 typedef struct airisk_issuer airisk_issuer;
@@ -399,9 +414,9 @@ typedef struct airisk_response airisk_response;
 typedef struct airisk_verifier airisk_verifier;
 
 /**
- * A redemption ledger and revocation list kept by the application, e.g. in a
- * store shared by every instance of a service (Redis, a database), given to
- * `airisk_issuer_new_with_ledger()` as callbacks.
+ * The store (single use and revocation) kept by the application, e.g. one
+ * shared by every instance of a service (Redis, a database), given to
+ * `airisk_issuer_new_with_store()` as callbacks.
  *
  * Each callback gets `user_data` first and returns 0 for success. Any other
  * return, a NULL callback, or an out-value left unwritten (or not one of the
@@ -467,7 +482,7 @@ typedef struct {
    * ledger is freed; may be NULL.
    */
   void (*release)(void *user_data);
-} airisk_ledger_callbacks;
+} airisk_store_callbacks;
 
 #ifdef __cplusplus
 extern "C" {
@@ -485,24 +500,24 @@ extern "C" {
  * Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
  * for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
  */
-airisk_result airisk_bearer_check(const airisk_verifier *verifier,
-                                  const char *authorization,
-                                  size_t authorization_len,
-                                  uint32_t access,
-                                  airisk_claims **claims_out,
-                                  airisk_response **response_out);
+airisk_result airisk_verifier_check_bearer(const airisk_verifier *verifier,
+                                           const char *authorization,
+                                           size_t authorization_len,
+                                           uint32_t access,
+                                           airisk_claims **claims_out,
+                                           airisk_response **response_out);
 
 /**
- * `airisk_bearer_check()` at `now` (Unix seconds) instead of the system clock; the same
+ * `airisk_verifier_check_bearer()` at `now` (Unix seconds) instead of the system clock; the same
  * ownership, out-parameters, errors and thread-safety.
  */
-airisk_result airisk_bearer_check_at(const airisk_verifier *verifier,
-                                     const char *authorization,
-                                     size_t authorization_len,
-                                     uint32_t access,
-                                     uint64_t now,
-                                     airisk_claims **claims_out,
-                                     airisk_response **response_out);
+airisk_result airisk_verifier_check_bearer_at(const airisk_verifier *verifier,
+                                              const char *authorization,
+                                              size_t authorization_len,
+                                              uint32_t access,
+                                              uint64_t now,
+                                              airisk_claims **claims_out,
+                                              airisk_response **response_out);
 
 /**
  * Frees claims. NULL is a no-op. Every pointer borrowed from them becomes invalid.
@@ -587,7 +602,7 @@ size_t airisk_claims_audience_count(const airisk_claims *claims);
 const char *airisk_claims_audience(const airisk_claims *claims, size_t index, size_t *len_out);
 
 /**
- * Makes an authorization server with an in-memory redemption ledger.
+ * Makes an authorization server with a store in this process's memory (one process only).
  *
  * `registry` and `keyset` are shared (the issuer keeps its own references);
  * `(code_key, code_key_len)` is the 32 to 1024 secret bytes that make and check
@@ -610,31 +625,31 @@ airisk_result airisk_issuer_new(const airisk_registry *registry,
                                 airisk_issuer **out);
 
 /**
- * Makes an authorization server whose redemption ledger and revocation list
- * are the application's callbacks `*ledger` (see `airisk_ledger_callbacks` for
+ * Makes an authorization server whose store (single use and revocation)
+ * is the application's callbacks `*store` (see `airisk_store_callbacks` for
  * the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
  *
  * The other arguments, the errors and the ownership of `*out` are those of
- * `airisk_issuer_new()`; a NULL `ledger` gives `AIRISK_INVALID_ARGUMENT`.
- * `*ledger` is copied. On success the library owns `user_data`: it calls
+ * `airisk_issuer_new()`; a NULL `store` gives `AIRISK_INVALID_ARGUMENT`.
+ * `*store` is copied. On success the library owns `user_data`: it calls
  * `release(user_data)` once, when this issuer and every verifier made from it
  * (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
  * `user_data` stays the caller's. Thread-safe.
  */
-airisk_result airisk_issuer_new_with_ledger(const airisk_registry *registry,
-                                            const airisk_keyset *keyset,
-                                            const uint8_t *code_key,
-                                            size_t code_key_len,
-                                            const char *issuer,
-                                            const char *audience,
-                                            uint64_t code_ttl,
-                                            uint64_t token_ttl,
-                                            const airisk_ledger_callbacks *ledger,
-                                            airisk_issuer **out);
+airisk_result airisk_issuer_new_with_store(const airisk_registry *registry,
+                                           const airisk_keyset *keyset,
+                                           const uint8_t *code_key,
+                                           size_t code_key_len,
+                                           const char *issuer,
+                                           const char *audience,
+                                           uint64_t code_ttl,
+                                           uint64_t token_ttl,
+                                           const airisk_store_callbacks *store,
+                                           airisk_issuer **out);
 
 /**
- * Frees an issuer (and its ledger, unless a verifier made from it still uses
- * it: see `airisk_ledger_callbacks`). NULL is a no-op. No other thread may be using it.
+ * Frees an issuer (and its store, unless a verifier made from it still uses
+ * it: see `airisk_store_callbacks`). NULL is a no-op. No other thread may be using it.
  */
 void airisk_issuer_free(airisk_issuer *issuer);
 
@@ -733,7 +748,7 @@ void airisk_keyset_free(airisk_keyset *keyset);
  * other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
  * The caller frees the string with `airisk_string_free()`. Thread-safe.
  */
-airisk_result airisk_keyset_jwks(const airisk_keyset *keyset, char **jwks_out);
+airisk_result airisk_keyset_to_jwks(const airisk_keyset *keyset, char **jwks_out);
 
 /**
  * Signs claims given as JSON with the key set's active key; writes the compact
@@ -745,10 +760,10 @@ airisk_result airisk_keyset_jwks(const airisk_keyset *keyset, char **jwks_out);
  * Errors: `AIRISK_INVALID_CLAIMS` (bad JSON or inconsistent claims),
  * `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
  */
-airisk_result airisk_mint_json(const airisk_keyset *keyset,
-                               const char *claims_json,
-                               size_t claims_json_len,
-                               char **token_out);
+airisk_result airisk_keyset_mint_json(const airisk_keyset *keyset,
+                                      const char *claims_json,
+                                      size_t claims_json_len,
+                                      char **token_out);
 
 /**
  * Signs an access token with the key set's active key: a user token for
@@ -756,33 +771,33 @@ airisk_result airisk_mint_json(const airisk_keyset *keyset,
  * token for `client_id` (then `sub` is the client_id). `company_id` and
  * `audience` may be NULL. `iat` is the issue time (Unix seconds), `exp` = `iat + ttl`.
  * All strings are NUL-terminated UTF-8. Writes the token to `*token_out`; the
- * caller frees it with `airisk_string_free()`. Errors as `airisk_mint_json()`.
+ * caller frees it with `airisk_string_free()`. Errors as `airisk_keyset_mint_json()`.
  */
-airisk_result airisk_mint(const airisk_keyset *keyset,
-                          const char *issuer,
-                          const char *client_id,
-                          const char *userid,
-                          const char *company_id,
-                          const char *audience,
-                          uint64_t iat,
-                          uint64_t ttl,
-                          const char *jti,
-                          char **token_out);
+airisk_result airisk_keyset_mint(const airisk_keyset *keyset,
+                                 const char *issuer,
+                                 const char *client_id,
+                                 const char *userid,
+                                 const char *company_id,
+                                 const char *audience,
+                                 uint64_t iat,
+                                 uint64_t ttl,
+                                 const char *jti,
+                                 char **token_out);
 
 /**
  * Signs an arbitrary JWS with the key set's active key: `(header_json,
  * header_json_len)` and `(payload, payload_len)` are base64url-encoded exactly
  * as given, so the header's `alg` is the caller's business. For
- * interoperability tests and RFC examples; services mint with `airisk_mint()`.
+ * interoperability tests and RFC examples; services mint with `airisk_keyset_mint()`.
  * Writes the compact JWS to `*token_out`; free it with `airisk_string_free()`.
  * Errors: `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
  */
-airisk_result airisk_sign_jws(const airisk_keyset *keyset,
-                              const char *header_json,
-                              size_t header_json_len,
-                              const char *payload,
-                              size_t payload_len,
-                              char **token_out);
+airisk_result airisk_dangerous_sign_jws(const airisk_keyset *keyset,
+                                        const char *header_json,
+                                        size_t header_json_len,
+                                        const char *payload,
+                                        size_t payload_len,
+                                        char **token_out);
 
 /**
  * A short English description of a result code, e.g. "the token has expired".
@@ -937,20 +952,20 @@ void airisk_verifier_free(airisk_verifier *verifier);
  * not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
  * call. Thread-safe: any number of threads may verify on one verifier at once.
  */
-airisk_result airisk_verify(const airisk_verifier *verifier,
-                            const char *token,
-                            size_t token_len,
-                            airisk_claims **claims_out);
+airisk_result airisk_verifier_verify(const airisk_verifier *verifier,
+                                     const char *token,
+                                     size_t token_len,
+                                     airisk_claims **claims_out);
 
 /**
- * `airisk_verify()` at `now` (Unix seconds) instead of the system clock; the same
+ * `airisk_verifier_verify()` at `now` (Unix seconds) instead of the system clock; the same
  * ownership, out-parameters, errors and thread-safety.
  */
-airisk_result airisk_verify_at(const airisk_verifier *verifier,
-                               const char *token,
-                               size_t token_len,
-                               uint64_t now,
-                               airisk_claims **claims_out);
+airisk_result airisk_verifier_verify_at(const airisk_verifier *verifier,
+                                        const char *token,
+                                        size_t token_len,
+                                        uint64_t now,
+                                        airisk_claims **claims_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,8 +9,9 @@
 //   response) and are valid as long as it lives, as in the C API.
 // - Threads: keyset, registry, verifier and issuer may be shared between
 //   threads (const methods only); claims and responses are read-only values.
-// - A service's own shared store plugs in as an airisk::ledger (virtual
-//   redeem/revoke/is_revoked) given to the issuer as a std::shared_ptr.
+// - A service's own shared store plugs in as an airisk::store (virtual
+//   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given to
+//   the issuer as a std::shared_ptr.
 //
 // Header-only; link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
@@ -101,20 +102,20 @@ class keyset {
   /// The public keys as JWKS text.
   std::string jwks() const {
     char* out = nullptr;
-    detail::check(airisk_keyset_jwks(get(), &out));
+    detail::check(airisk_keyset_to_jwks(get(), &out));
     return detail::take_string(out);
   }
-  /// Signs claims given as JSON (see airisk_mint_json).
+  /// Signs claims given as JSON (see airisk_keyset_mint_json).
   std::string mint_json(std::string_view claims_json) const {
     char* out = nullptr;
     detail::check(
-        airisk_mint_json(get(), detail::present(claims_json), claims_json.size(), &out));
+        airisk_keyset_mint_json(get(), detail::present(claims_json), claims_json.size(), &out));
     return detail::take_string(out);
   }
-  /// Signs an arbitrary JWS with the active key (see airisk_sign_jws).
+  /// Signs an arbitrary JWS with the active key (see airisk_dangerous_sign_jws).
   std::string sign_jws(std::string_view header_json, std::string_view payload) const {
     char* out = nullptr;
-    detail::check(airisk_sign_jws(get(), detail::present(header_json), header_json.size(),
+    detail::check(airisk_dangerous_sign_jws(get(), detail::present(header_json), header_json.size(),
                                   detail::present(payload), payload.size(), &out));
     return detail::take_string(out);
   }
@@ -220,13 +221,13 @@ class verifier {
   /// Verifies at the system clock's time; throws airisk::error when refused.
   claims verify(std::string_view token) const {
     airisk_claims* out = nullptr;
-    detail::check(airisk_verify(get(), detail::present(token), token.size(), &out));
+    detail::check(airisk_verifier_verify(get(), detail::present(token), token.size(), &out));
     return claims(out);
   }
   /// Verifies at `now` (Unix seconds).
   claims verify_at(std::string_view token, uint64_t now) const {
     airisk_claims* out = nullptr;
-    detail::check(airisk_verify_at(get(), detail::present(token), token.size(), now, &out));
+    detail::check(airisk_verifier_verify_at(get(), detail::present(token), token.size(), now, &out));
     return claims(out);
   }
   const airisk_verifier* get() const noexcept { return h_.get(); }
@@ -252,8 +253,8 @@ inline bearer_result check_bearer_impl(const verifier& v,
   airisk_response* r = nullptr;
   const char* auth = authorization ? detail::present(*authorization) : nullptr;
   size_t len = authorization ? authorization->size() : 0;
-  detail::check(now ? airisk_bearer_check_at(v.get(), auth, len, access, *now, &c, &r)
-                    : airisk_bearer_check(v.get(), auth, len, access, &c, &r));
+  detail::check(now ? airisk_verifier_check_bearer_at(v.get(), auth, len, access, *now, &c, &r)
+                    : airisk_verifier_check_bearer(v.get(), auth, len, access, &c, &r));
   bearer_result out;
   if (c != nullptr) out.claims.emplace(claims(c));
   if (r != nullptr) out.refusal.emplace(response(r));
@@ -294,20 +295,31 @@ class registry {
   detail::handle<airisk_registry, airisk_registry_free> h_;
 };
 
-/// A redemption ledger and revocation list kept by the application, e.g. in a
-/// store shared by the instances of a service (see airisk_ledger_callbacks).
+/// The answer of store::redeem: never a bool, whose meaning ("first use"? "a
+/// replay"?) an adapter ported from another language could invert. Any value
+/// other than these two makes the library fail closed (503).
+enum class redemption : uint32_t {
+  /// This call redeemed the code first: the library issues a token.
+  first = AIRISK_REDEMPTION_FIRST,
+  /// The code had already been redeemed: refused, and its token revoked.
+  replayed = AIRISK_REDEMPTION_REPLAYED,
+};
+
+/// Single use and revocation kept by the application, e.g. in a store shared
+/// by the instances of a service (see airisk_store_callbacks).
 /// Methods are called concurrently from every thread using the issuer or its
 /// verifiers, so they must be thread-safe. An exception never reaches the
 /// library: it makes it fail closed (exchange and bearer check answer 503).
-/// The issuer and its verifiers share ownership of the ledger.
-class ledger {
+/// The issuer and its verifiers share ownership of the store.
+class store {
  public:
-  virtual ~ledger() = default;
+  virtual ~store() = default;
   /// Atomically marks the code redeemed, remembering it at least until
-  /// `expires_at`; returns true when it already was (a replay). Of concurrent
-  /// calls with one id, across every process sharing the store, exactly one may return false.
-  virtual bool redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at,
-                      uint64_t now) = 0;
+  /// `expires_at`: redemption::first for the first call, redemption::replayed
+  /// after. Of concurrent calls with one id, across every process sharing the
+  /// store, exactly one may answer redemption::first.
+  virtual redemption redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at,
+                            uint64_t now) = 0;
   /// Revokes the token id `jti` until `until` (keep the later one when repeated).
   virtual void revoke(std::string_view jti, uint64_t until, uint64_t now) = 0;
   /// Whether `jti` is revoked at `now`. Called on every verification: keep it fast.
@@ -315,15 +327,15 @@ class ledger {
 };
 
 namespace detail {
-/// The C callbacks over a heap-held std::shared_ptr<ledger> (the user_data).
-struct ledger_callbacks {
-  static ledger& self(void* user_data) { return **static_cast<std::shared_ptr<ledger>*>(user_data); }
+/// The C callbacks over a heap-held std::shared_ptr<store> (the user_data).
+struct store_callbacks {
+  static store& self(void* user_data) { return **static_cast<std::shared_ptr<store>*>(user_data); }
   static uint32_t redeem(void* user_data, const uint8_t* code_id, uint64_t expires_at,
                          uint64_t now, uint32_t* redemption) noexcept try {
     std::array<uint8_t, 16> id;
     std::copy(code_id, code_id + id.size(), id.begin());
-    *redemption = self(user_data).redeem(id, expires_at, now) ? AIRISK_REDEMPTION_REPLAYED
-                                                              : AIRISK_REDEMPTION_FIRST;
+    // Passed on as it is: a value outside the enum fails closed in the library.
+    *redemption = static_cast<uint32_t>(self(user_data).redeem(id, expires_at, now));
     return AIRISK_OK;
   } catch (...) {
     return AIRISK_LEDGER_UNAVAILABLE;
@@ -344,7 +356,7 @@ struct ledger_callbacks {
     return AIRISK_LEDGER_UNAVAILABLE;
   }
   static void release(void* user_data) noexcept {
-    delete static_cast<std::shared_ptr<ledger>*>(user_data);
+    delete static_cast<std::shared_ptr<store>*>(user_data);
   }
 };
 }  // namespace detail
@@ -363,20 +375,20 @@ class issuer {
                                     code_ttl, token_ttl, &out));
     h_.reset(out);
   }
-  /// See airisk_issuer_new_with_ledger: redemptions and revocations go to `store`
+  /// See airisk_issuer_new_with_store: redemptions and revocations go to `store`
   /// (not null), which lives as long as this issuer or a verifier made from it.
   issuer(const registry& reg, const keyset& keys, const std::vector<uint8_t>& code_key,
-         const std::string& iss, std::shared_ptr<ledger> store,
+         const std::string& iss, std::shared_ptr<airisk::store> store,
          const std::optional<std::string>& audience = std::nullopt,
          uint64_t code_ttl = AIRISK_DEFAULT_CODE_TTL,
          uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL) {
     if (!store) throw error(AIRISK_INVALID_ARGUMENT);
-    auto owned = std::make_unique<std::shared_ptr<ledger>>(std::move(store));
-    using cb = detail::ledger_callbacks;
-    airisk_ledger_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
+    auto owned = std::make_unique<std::shared_ptr<airisk::store>>(std::move(store));
+    using cb = detail::store_callbacks;
+    airisk_store_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
                                       cb::release};
     airisk_issuer* out = nullptr;
-    detail::check(airisk_issuer_new_with_ledger(
+    detail::check(airisk_issuer_new_with_store(
         reg.get(), keys.get(), code_key.data(), code_key.size(), iss.c_str(),
         audience ? audience->c_str() : nullptr, code_ttl, token_ttl, &callbacks, &out));
     owned.release();  // the library owns it now; cb::release deletes it

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C bench of issue 7: the same HS256 verification through the C ABI
-# (airisk_verify_at, claims freed each time), as a Rust call (Verifier::verify_at in a
+# (airisk_verifier_verify_at, claims freed each time), as a Rust call (Verifier::verify_at in a
 # loop inside Rust: benches/c/rust-baseline) and with libjwt (Debian libjwt-dev), timed in
 # one process in interleaved rounds; prints medians and ratios.
 # Installs the release library into a private prefix (scripts/install-c.sh), builds the

@@ -1,4 +1,4 @@
-/* HS256 verification from C: the C ABI (airisk_verify_at, claims freed each time) beside
+/* HS256 verification from C: the C ABI (airisk_verifier_verify_at, claims freed each time) beside
  * the Rust call (Verifier::verify_at in a loop that runs in Rust: rust-baseline/) and libjwt.
  *
  * Run it with `bash scripts/bench-c.sh` (release library, -O2). Every candidate checks the
@@ -70,7 +70,7 @@ static uint64_t c_abi(uint64_t n) {
   uint64_t accepted = 0;
   for (uint64_t i = 0; i < n; i++) {
     airisk_claims *claims = NULL;
-    if (airisk_verify_at(g_verifier, g_token, g_token_len, g_now, &claims) == AIRISK_OK)
+    if (airisk_verifier_verify_at(g_verifier, g_token, g_token_len, g_now, &claims) == AIRISK_OK)
       accepted++;
     airisk_claims_free(claims);
   }
@@ -166,7 +166,7 @@ static void check_forged(void) {
   char *last = &forged[g_token_len - 2]; /* not the final character: padding bits */
   *last = *last == 'A' ? 'B' : 'A';
   airisk_claims *claims = NULL;
-  airisk_result rc = airisk_verify_at(g_verifier, forged, g_token_len, g_now, &claims);
+  airisk_result rc = airisk_verifier_verify_at(g_verifier, forged, g_token_len, g_now, &claims);
   if (rc != AIRISK_INVALID_SIGNATURE || claims) die("a forged token was not refused", rc);
   for (uint32_t mode = 0; mode < 3; mode++)
     if (airisk_bench_rust_verify_loop((const uint8_t *)forged, g_token_len, g_now, 1, mode) != 0) {
@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
   airisk_result rc = airisk_keyset_from_json(KEYSET_JSON, strlen(KEYSET_JSON), &keys);
   if (rc != AIRISK_OK) die("keyset", rc);
   uint64_t iat = (uint64_t)time(NULL);
-  rc = airisk_mint(keys, ISSUER, CLIENT_ID, USERID, NULL, NULL, iat, TOKEN_TTL, JTI, &token);
+  rc = airisk_keyset_mint(keys, ISSUER, CLIENT_ID, USERID, NULL, NULL, iat, TOKEN_TTL, JTI, &token);
   if (rc != AIRISK_OK) die("mint", rc);
   rc = airisk_verifier_new(keys, ISSUER, NULL, AIRISK_DEFAULT_LEEWAY,
                            AIRISK_DEFAULT_MAX_TOKEN_LEN, AIRISK_POLICY_REQUIRE_USER, &verifier);
@@ -212,7 +212,7 @@ int main(int argc, char **argv) {
 
   /* The token verifies through the C ABI with the expected userid. */
   airisk_claims *claims = NULL;
-  rc = airisk_verify_at(verifier, token, g_token_len, g_now, &claims);
+  rc = airisk_verifier_verify_at(verifier, token, g_token_len, g_now, &claims);
   if (rc != AIRISK_OK) die("verify", rc);
   const char *userid = airisk_claims_userid(claims, NULL);
   if (!userid || strcmp(userid, USERID) != 0) die("verify: wrong userid", AIRISK_OK);
@@ -221,7 +221,7 @@ int main(int argc, char **argv) {
 
   struct candidate cands[] = {
       {"rust", "Rust Verifier::verify_at (loop in Rust, claims dropped)", rust_call, 0, NULL, 0},
-      {"c_abi", "C ABI airisk_verify_at + airisk_claims_free", c_abi, 0, NULL, 0},
+      {"c_abi", "C ABI airisk_verifier_verify_at + airisk_claims_free", c_abi, 0, NULL, 0},
       {"rust_like_c", "(profile) Rust call + the C binding's per-call work", rust_like_c, 0,
        NULL, 0},
       {"rust_like_c_spare", "(profile) the same without its NUL reallocations",

@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
   if (rc == AIRISK_OK)
     rc = airisk_verifier_new(keys, "https://airisk.example", NULL, AIRISK_DEFAULT_LEEWAY,
                              AIRISK_DEFAULT_MAX_TOKEN_LEN, 0, &verifier);
-  if (rc == AIRISK_OK) rc = airisk_verify(verifier, argv[2], strlen(argv[2]), &claims);
+  if (rc == AIRISK_OK) rc = airisk_verifier_verify(verifier, argv[2], strlen(argv[2]), &claims);
   if (rc == AIRISK_OK) {
     const char *userid = airisk_claims_userid(claims, NULL);
     printf("userid: %s\n", userid ? userid : "(none: a generic token)");

@@ -11,7 +11,7 @@ int main(int argc, char **argv) {
   char *token = NULL;
   airisk_result rc = airisk_keyset_from_file(argv[1], &keys);
   if (rc == AIRISK_OK)
-    rc = airisk_mint(keys, "https://airisk.example", "abc123", argv[2], NULL, NULL,
+    rc = airisk_keyset_mint(keys, "https://airisk.example", "abc123", argv[2], NULL, NULL,
                      (uint64_t)time(NULL), 3600, "mint-now", &token);
   if (rc == AIRISK_OK) printf("%s\n", token);
   else fprintf(stderr, "mint: %s\n", airisk_result_name(rc));

@@ -75,7 +75,7 @@ static void test_keyset_loading(void) {
     CHECK_RC(airisk_keyset_from_file(path, &keys), AIRISK_OK);
     CHECK(keys != NULL, "loaded from file");
     char *jwks = NULL;
-    CHECK_RC(airisk_keyset_jwks(keys, &jwks), AIRISK_OK);
+    CHECK_RC(airisk_keyset_to_jwks(keys, &jwks), AIRISK_OK);
     /* HS256 keys are secret: never published. */
     CHECK_STR(jwks, "{\"keys\":[]}");
     airisk_string_free(jwks);
@@ -91,7 +91,7 @@ static void test_keyset_loading(void) {
 static void test_mint_verify_and_claims(void) {
   airisk_keyset *keys = load_keys();
   char *token = NULL;
-  CHECK_RC(airisk_mint(keys, ISS, "abc123", "user_42", "acme", NULL, 1000, 3600, "jti-1", &token),
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", "user_42", "acme", NULL, 1000, 3600, "jti-1", &token),
            AIRISK_OK);
   CHECK(token != NULL && strncmp(token, "eyJ", 3) == 0, "a compact JWS");
 
@@ -101,12 +101,12 @@ static void test_mint_verify_and_claims(void) {
       "\"user_token\":true,\"company_id\":\"acme\",\"iat\":1000,\"nbf\":null,"
       "\"exp\":4600,\"jti\":\"jti-1\"}";
   char *again = NULL;
-  CHECK_RC(airisk_mint_json(keys, json, strlen(json), &again), AIRISK_OK);
+  CHECK_RC(airisk_keyset_mint_json(keys, json, strlen(json), &again), AIRISK_OK);
   CHECK_STR(again, token);
   airisk_string_free(again);
-  CHECK_RC(airisk_mint_json(keys, "{", 1, &again), AIRISK_INVALID_CLAIMS);
+  CHECK_RC(airisk_keyset_mint_json(keys, "{", 1, &again), AIRISK_INVALID_CLAIMS);
   const char *backwards = "{\"iss\":\"x\",\"iat\":10,\"exp\":5}";
-  CHECK_RC(airisk_mint_json(keys, backwards, strlen(backwards), &again), AIRISK_INVALID_CLAIMS);
+  CHECK_RC(airisk_keyset_mint_json(keys, backwards, strlen(backwards), &again), AIRISK_INVALID_CLAIMS);
 
   airisk_verifier *verifier = NULL;
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, AIRISK_DEFAULT_LEEWAY,
@@ -116,7 +116,7 @@ static void test_mint_verify_and_claims(void) {
   airisk_keyset_free(keys);
 
   airisk_claims *claims = NULL;
-  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 2000, &claims), AIRISK_OK);
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, strlen(token), 2000, &claims), AIRISK_OK);
   size_t len = 0;
   CHECK_STR(airisk_claims_userid(claims, &len), "user_42");
   CHECK(len == 7, "length %zu", len);
@@ -147,22 +147,22 @@ static void test_mint_verify_and_claims(void) {
 
   /* Failures leave the out-param alone. */
   claims = (airisk_claims *)SENTINEL;
-  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 4600 + 30, &claims), AIRISK_EXPIRED);
-  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 500, &claims), AIRISK_NOT_YET_VALID);
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, strlen(token), 4600 + 30, &claims), AIRISK_EXPIRED);
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, strlen(token), 500, &claims), AIRISK_NOT_YET_VALID);
   char *tampered = strdup(token);
   tampered[strlen(tampered) - 2] ^= 1;
-  CHECK_RC(airisk_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
+  CHECK_RC(airisk_verifier_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
            AIRISK_INVALID_SIGNATURE);
   /* A length that cuts the token short is what is verified. */
-  CHECK_RC(airisk_verify_at(verifier, token, 10, 2000, &claims), AIRISK_MALFORMED_TOKEN);
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, 10, 2000, &claims), AIRISK_MALFORMED_TOKEN);
   tampered[5] = (char)0xff;
-  CHECK_RC(airisk_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
+  CHECK_RC(airisk_verifier_verify_at(verifier, tampered, strlen(tampered), 2000, &claims),
            AIRISK_INVALID_ARGUMENT);
   free(tampered);
-  CHECK_RC(airisk_verify_at(NULL, token, strlen(token), 2000, &claims), AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_verify_at(verifier, NULL, 5, 2000, &claims), AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_verify_at(verifier, token, strlen(token), 2000, NULL), AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_verify_at(verifier, "", 0, 2000, &claims), AIRISK_MALFORMED_TOKEN);
+  CHECK_RC(airisk_verifier_verify_at(NULL, token, strlen(token), 2000, &claims), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_verify_at(verifier, NULL, 5, 2000, &claims), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, strlen(token), 2000, NULL), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_verify_at(verifier, "", 0, 2000, &claims), AIRISK_MALFORMED_TOKEN);
   CHECK(claims == (airisk_claims *)SENTINEL, "out untouched by every failure");
 
   /* Accessors on NULL are safe. */
@@ -184,9 +184,9 @@ static void test_policy(void) {
   CHECK(v == (airisk_verifier *)SENTINEL, "out untouched");
 
   char *generic = NULL, *with_aud = NULL;
-  CHECK_RC(airisk_mint(keys, ISS, "abc123", NULL, NULL, NULL, 1000, 3600, "g", &generic),
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", NULL, NULL, NULL, 1000, 3600, "g", &generic),
            AIRISK_OK);
-  CHECK_RC(airisk_mint(keys, ISS, "abc123", NULL, NULL, "api", 1000, 3600, "a", &with_aud),
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", NULL, NULL, "api", 1000, 3600, "a", &with_aud),
            AIRISK_OK);
 
   airisk_verifier *user_only = NULL, *api = NULL, *plain = NULL;
@@ -196,11 +196,11 @@ static void test_policy(void) {
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 64, 0, &plain), AIRISK_OK);
 
   airisk_claims *c = NULL;
-  CHECK_RC(airisk_verify_at(user_only, generic, strlen(generic), 2000, &c),
+  CHECK_RC(airisk_verifier_verify_at(user_only, generic, strlen(generic), 2000, &c),
            AIRISK_USER_TOKEN_REQUIRED);
-  CHECK_RC(airisk_verify_at(api, generic, strlen(generic), 2000, &c), AIRISK_INVALID_AUDIENCE);
-  CHECK_RC(airisk_verify_at(plain, generic, strlen(generic), 2000, &c), AIRISK_TOKEN_TOO_LARGE);
-  CHECK_RC(airisk_verify_at(api, with_aud, strlen(with_aud), 2000, &c), AIRISK_OK);
+  CHECK_RC(airisk_verifier_verify_at(api, generic, strlen(generic), 2000, &c), AIRISK_INVALID_AUDIENCE);
+  CHECK_RC(airisk_verifier_verify_at(plain, generic, strlen(generic), 2000, &c), AIRISK_TOKEN_TOO_LARGE);
+  CHECK_RC(airisk_verifier_verify_at(api, with_aud, strlen(with_aud), 2000, &c), AIRISK_OK);
   CHECK(airisk_claims_audience_count(c) == 1, "one audience");
   CHECK_STR(airisk_claims_audience(c, 0, NULL), "api");
   CHECK(airisk_claims_userid(c, NULL) == NULL, "a generic token has no userid");
@@ -212,14 +212,14 @@ static void test_policy(void) {
 
   /* The system-clock variant: a token minted now verifies now. */
   char *fresh = NULL;
-  CHECK_RC(airisk_mint(keys, ISS, "abc123", "user_42", NULL, NULL, (uint64_t)time(NULL), 3600,
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", "user_42", NULL, NULL, (uint64_t)time(NULL), 3600,
                        "now", &fresh),
            AIRISK_OK);
   c = NULL;
-  CHECK_RC(airisk_verify(user_only, fresh, strlen(fresh), &c), AIRISK_OK);
+  CHECK_RC(airisk_verifier_verify(user_only, fresh, strlen(fresh), &c), AIRISK_OK);
   CHECK_STR(airisk_claims_userid(c, NULL), "user_42");
   airisk_claims_free(c);
-  CHECK_RC(airisk_verify(user_only, generic, strlen(generic), &c), AIRISK_EXPIRED);
+  CHECK_RC(airisk_verifier_verify(user_only, generic, strlen(generic), &c), AIRISK_EXPIRED);
 
   airisk_string_free(fresh);
   airisk_string_free(generic);
@@ -345,7 +345,7 @@ static void test_flow_round_trip(void) {
   snprintf(authorization, sizeof authorization, "Bearer %s", token);
   airisk_claims *claims = NULL;
   r = NULL;
-  CHECK_RC(airisk_bearer_check_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_USER,
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_USER,
                                   now + 10, &claims, &r),
            AIRISK_OK);
   CHECK(claims != NULL && r == NULL, "allowed: claims, no response");
@@ -364,7 +364,7 @@ static void test_flow_round_trip(void) {
 
   claims = NULL;
   r = NULL;
-  CHECK_RC(airisk_bearer_check_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_ANY,
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, authorization, strlen(authorization), AIRISK_ACCESS_ANY,
                                   now + 10, &claims, &r),
            AIRISK_OK);
   CHECK(claims == NULL && r != NULL, "refused: a response, no claims");
@@ -374,7 +374,7 @@ static void test_flow_round_trip(void) {
   airisk_response_free(r);
 
   r = NULL;
-  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, &claims, &r),
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, &claims, &r),
            AIRISK_OK);
   CHECK(airisk_response_status(r) == 401, "no header: 401");
   CHECK_RC(airisk_response_reason(r), AIRISK_MISSING_BEARER);
@@ -382,11 +382,11 @@ static void test_flow_round_trip(void) {
   airisk_response_free(r);
 
   airisk_response *untouched = (airisk_response *)SENTINEL;
-  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, 7, now, &claims, &untouched),
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, NULL, 0, 7, now, &claims, &untouched),
            AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_bearer_check_at(verifier, "\xff", 1, AIRISK_ACCESS_ANY, now, &claims, &untouched),
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, "\xff", 1, AIRISK_ACCESS_ANY, now, &claims, &untouched),
            AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_bearer_check_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, NULL, &untouched),
+  CHECK_RC(airisk_verifier_check_bearer_at(verifier, NULL, 0, AIRISK_ACCESS_ANY, now, NULL, &untouched),
            AIRISK_INVALID_ARGUMENT);
   CHECK(untouched == (airisk_response *)SENTINEL, "out untouched");
 

@@ -1,4 +1,4 @@
-/* A ledger kept by the application (airisk_ledger_callbacks), plugged into
+/* A ledger kept by the application (airisk_store_callbacks), plugged into
  * issuers: an in-memory store behind a mutex, standing for a store shared by
  * several instances of a service. Checks single use through the whole flow and
  * across two issuers sharing the store, the revocation of a replayed code's
@@ -187,8 +187,8 @@ static void set_modes(store *s, mode redeem, mode revoke, mode is_revoked) {
   pthread_mutex_unlock(&s->lock);
 }
 
-static airisk_ledger_callbacks callbacks_for(store *s) {
-  airisk_ledger_callbacks cb;
+static airisk_store_callbacks callbacks_for(store *s) {
+  airisk_store_callbacks cb;
   cb.user_data = s;
   cb.redeem = store_redeem;
   cb.revoke = store_revoke;
@@ -205,9 +205,9 @@ static airisk_keyset *keys;
 static airisk_registry *registry;
 static uint8_t code_key[32];
 
-static airisk_issuer *issuer_with(const airisk_ledger_callbacks *cb) {
+static airisk_issuer *issuer_with(const airisk_store_callbacks *cb) {
   airisk_issuer *issuer = NULL;
-  CHECK_RC(airisk_issuer_new_with_ledger(registry, keys, code_key, sizeof code_key, ISS, NULL,
+  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
                                          CODE_TTL, TOKEN_TTL, cb, &issuer),
            AIRISK_OK);
   return issuer;
@@ -268,7 +268,7 @@ static unsigned bearer(const airisk_verifier *v, const char *token, uint64_t now
   airisk_response *r = NULL;
   unsigned status = 0;
   *reason = AIRISK_INTERNAL;
-  if (airisk_bearer_check_at(v, authorization, strlen(authorization), AIRISK_ACCESS_USER, now,
+  if (airisk_verifier_check_bearer_at(v, authorization, strlen(authorization), AIRISK_ACCESS_USER, now,
                              &claims, &r) == AIRISK_OK) {
     if (claims != NULL) {
       status = 200;
@@ -288,7 +288,7 @@ static unsigned bearer(const airisk_verifier *v, const char *token, uint64_t now
 static void test_single_use_and_revocation(void) {
   int released_before = release_count();
   store *s = store_new(1);
-  airisk_ledger_callbacks cb = callbacks_for(s);
+  airisk_store_callbacks cb = callbacks_for(s);
   airisk_issuer *issuer = issuer_with(&cb);
   airisk_verifier *verifier = NULL;
   CHECK_RC(airisk_issuer_verifier(issuer, &verifier), AIRISK_OK);
@@ -336,7 +336,7 @@ static void test_single_use_and_revocation(void) {
 static void test_shared_between_issuers(void) {
   int released_before = release_count();
   store *s = store_new(2);
-  airisk_ledger_callbacks cb = callbacks_for(s);
+  airisk_store_callbacks cb = callbacks_for(s);
   airisk_issuer *a = issuer_with(&cb);
   airisk_issuer *b = issuer_with(&cb);
 
@@ -379,7 +379,7 @@ static void *exchange_worker(void *arg) {
 /* Concurrent redemptions of one code on two issuers sharing the store: exactly one token. */
 static void test_concurrent_redemptions(void) {
   store *s = store_new(2);
-  airisk_ledger_callbacks cb = callbacks_for(s);
+  airisk_store_callbacks cb = callbacks_for(s);
   airisk_issuer *issuers[2] = {issuer_with(&cb), issuer_with(&cb)};
   int won = 0, replayed = 0, other = 0;
   for (int round = 0; round < ROUNDS; round++) {
@@ -420,7 +420,7 @@ static void test_concurrent_redemptions(void) {
 static void test_fails_closed(void) {
   int released_before = release_count();
   store *s = store_new(1);
-  airisk_ledger_callbacks cb = callbacks_for(s);
+  airisk_store_callbacks cb = callbacks_for(s);
   airisk_issuer *issuer = issuer_with(&cb);
   airisk_verifier *verifier = NULL;
   CHECK_RC(airisk_issuer_verifier(issuer, &verifier), AIRISK_OK);
@@ -459,7 +459,7 @@ static void test_fails_closed(void) {
           i);
     CHECK_RC(reason, AIRISK_LEDGER_UNAVAILABLE);
     airisk_claims *claims = (airisk_claims *)SENTINEL;
-    CHECK_RC(airisk_verify_at(verifier, ok.token, strlen(ok.token), NOW + 3, &claims),
+    CHECK_RC(airisk_verifier_verify_at(verifier, ok.token, strlen(ok.token), NOW + 3, &claims),
              AIRISK_LEDGER_UNAVAILABLE);
     CHECK(claims == (airisk_claims *)SENTINEL, "no claims");
   }
@@ -478,7 +478,7 @@ static void test_fails_closed(void) {
 
   /* NULL callbacks fail closed too; a NULL release is allowed. */
   store *bare = store_new(1);
-  airisk_ledger_callbacks none = {bare, NULL, NULL, NULL, NULL};
+  airisk_store_callbacks none = {bare, NULL, NULL, NULL, NULL};
   issuer = issuer_with(&none);
   CHECK_RC(airisk_issuer_verifier(issuer, &verifier), AIRISK_OK);
   exchange_body(issuer, NOW, body, sizeof body);
@@ -499,21 +499,21 @@ static void test_fails_closed(void) {
 static void test_constructor(void) {
   int released_before = release_count();
   airisk_issuer *issuer = (airisk_issuer *)SENTINEL;
-  CHECK_RC(airisk_issuer_new_with_ledger(registry, keys, code_key, sizeof code_key, ISS, NULL,
+  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
                                          CODE_TTL, TOKEN_TTL, NULL, &issuer),
            AIRISK_INVALID_ARGUMENT);
   store *s = store_new(1);
-  airisk_ledger_callbacks cb = callbacks_for(s);
-  CHECK_RC(airisk_issuer_new_with_ledger(registry, keys, code_key, 16, ISS, NULL, CODE_TTL,
+  airisk_store_callbacks cb = callbacks_for(s);
+  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, 16, ISS, NULL, CODE_TTL,
                                          TOKEN_TTL, &cb, &issuer),
            AIRISK_WEAK_KEY);
-  CHECK_RC(airisk_issuer_new_with_ledger(registry, keys, code_key, sizeof code_key, ISS, NULL, 0,
+  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL, 0,
                                          TOKEN_TTL, &cb, &issuer),
            AIRISK_INVALID_CONFIGURATION);
-  CHECK_RC(airisk_issuer_new_with_ledger(NULL, keys, code_key, sizeof code_key, ISS, NULL,
+  CHECK_RC(airisk_issuer_new_with_store(NULL, keys, code_key, sizeof code_key, ISS, NULL,
                                          CODE_TTL, TOKEN_TTL, &cb, &issuer),
            AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_issuer_new_with_ledger(registry, keys, code_key, sizeof code_key, ISS, NULL,
+  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
                                          CODE_TTL, TOKEN_TTL, &cb, NULL),
            AIRISK_INVALID_ARGUMENT);
   CHECK(issuer == (airisk_issuer *)SENTINEL, "out untouched");

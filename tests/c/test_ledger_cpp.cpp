@@ -1,4 +1,4 @@
-// airisk::ledger (airisk_auth.hpp): a C++ store plugged into an issuer. Single
+// airisk::store (airisk_auth.hpp): a C++ store plugged into an issuer. Single
 // use through the flow, revocation of a replayed code's token, exceptions
 // turned into 503s, and the issuer and its verifier sharing ownership of it.
 #include "airisk_auth.hpp"
@@ -28,15 +28,18 @@ const char* const ISS = "https://airisk.example";
 const char* const FORM = "application/x-www-form-urlencoded";
 const uint64_t NOW = 1743423132;
 
-class memory_ledger : public airisk::ledger {
+// Written from the header's documentation of airisk::store.
+class memory_store : public airisk::store {
  public:
-  bool redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at, uint64_t now) override {
+  airisk::redemption redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at,
+                            uint64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (unreachable) throw std::runtime_error("store unreachable");
+    if (bogus_answer) return static_cast<airisk::redemption>(0);
     auto found = codes_.find(code_id);
-    if (found != codes_.end() && found->second > now) return true;
+    if (found != codes_.end() && found->second > now) return airisk::redemption::replayed;
     codes_[code_id] = expires_at;
-    return false;
+    return airisk::redemption::first;
   }
   void revoke(std::string_view jti, uint64_t until, uint64_t) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -54,7 +57,8 @@ class memory_ledger : public airisk::ledger {
     std::lock_guard<std::mutex> lock(mutex_);
     return codes_.size();
   }
-  bool unreachable = false;  // set only while no other thread uses the ledger
+  bool unreachable = false;  // set only while no other thread uses the store
+  bool bogus_answer = false;  // answers a value outside airisk::redemption
 
  private:
   std::mutex mutex_;
@@ -93,7 +97,7 @@ int main() {
       R"("users":[{"userid":"user_42"}]})");
   std::vector<uint8_t> code_key(32, 7);
 
-  auto store = std::make_shared<memory_ledger>();
+  auto store = std::make_shared<memory_store>();
   {
     airisk::issuer issuer(registry, keys, code_key, ISS, store);
     CHECK(store.use_count() == 2);  // the library holds one reference
@@ -124,6 +128,13 @@ int main() {
     CHECK(unknown.refusal && unknown.refusal->status() == 503 &&
           unknown.refusal->reason() == AIRISK_LEDGER_UNAVAILABLE);
     store->unreachable = false;
+
+    // An answer outside the enum cannot be taken for a first use: 503, no token.
+    store->bogus_answer = true;
+    auto confused = issuer.exchange_at(FORM, second, NOW + 10);
+    CHECK(confused.status() == 503 && confused.reason() == AIRISK_LEDGER_UNAVAILABLE);
+    CHECK(access_token(confused).empty());
+    store->bogus_answer = false;
     CHECK(issuer.exchange_at(FORM, second, NOW + 10).status() == 200);
   }
   CHECK(store.use_count() == 1);  // released when the issuer and its verifier were freed
@@ -139,7 +150,7 @@ int main() {
 
   bool refused = false;
   try {
-    airisk::issuer issuer(registry, keys, code_key, ISS, std::shared_ptr<airisk::ledger>());
+    airisk::issuer issuer(registry, keys, code_key, ISS, std::shared_ptr<airisk::store>());
   } catch (const airisk::error& e) {
     refused = e.code() == AIRISK_INVALID_ARGUMENT;
   }

@@ -36,7 +36,7 @@ static void *verify_worker(void *arg) {
     airisk_claims *claims = NULL;
     /* Even rounds: valid time; odd rounds: after expiry. */
     uint64_t now = (round % 2 == 0) ? 2000 : 4600 + 31;
-    airisk_result rc = airisk_verify_at(shared_verifier, tokens[t], strlen(tokens[t]), now, &claims);
+    airisk_result rc = airisk_verifier_verify_at(shared_verifier, tokens[t], strlen(tokens[t]), now, &claims);
     if (round % 2 == 0) {
       char userid[32];
       int good = rc == AIRISK_OK &&
@@ -80,7 +80,7 @@ int main(void) {
     char jti[32];
     snprintf(userids[i], sizeof userids[i], "user_%d", i);
     snprintf(jti, sizeof jti, "jti-%d", i);
-    CHECK_RC(airisk_mint(keys, ISS, "abc123", userids[i], NULL, NULL, 1000, 3600, jti, &tokens[i]),
+    CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", userids[i], NULL, NULL, 1000, 3600, jti, &tokens[i]),
              AIRISK_OK);
   }
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 8192, 0, &shared_verifier), AIRISK_OK);

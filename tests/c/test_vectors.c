@@ -468,7 +468,7 @@ static void flow_step(record *rec) {
   } else if (step.is_bearer) {
     const field *auth = &rec->f[3];
     uint32_t access = is(&rec->f[4], "user") ? AIRISK_ACCESS_USER : AIRISK_ACCESS_ANY;
-    rc = airisk_bearer_check_at(flow.verifier, auth->null ? NULL : auth->s, auth->len, access,
+    rc = airisk_verifier_check_bearer_at(flow.verifier, auth->null ? NULL : auth->s, auth->len, access,
                                 step.now, &step.claims, &step.response);
     expect_true((step.claims == NULL) != (step.response == NULL),
                 "bearer: exactly one of claims and response");
@@ -553,7 +553,7 @@ static void flow_expect(record *rec) {
       size_t vlen = 0;
       if (body && json_member(body, len, "access_token", &v, &vlen) && vlen >= 2) {
         airisk_result rc =
-            airisk_verify_at(flow.verifier, v + 1, vlen - 2, step.now, &step.token_claims);
+            airisk_verifier_verify_at(flow.verifier, v + 1, vlen - 2, step.now, &step.token_claims);
         expect_true(rc == AIRISK_OK, "the issued token verifies");
       }
     }
@@ -612,7 +612,7 @@ static void run_verify(const record *rec) {
     return;
   }
   airisk_claims *claims = NULL;
-  rc = airisk_verify_at(verify_verifier, rec->f[5].s, rec->f[5].len, num(&rec->f[4]), &claims);
+  rc = airisk_verifier_verify_at(verify_verifier, rec->f[5].s, rec->f[5].len, num(&rec->f[4]), &claims);
   expect_code(rc, &rec->f[6], &rec->f[7]);
   verified = claims;
 }
@@ -622,7 +622,7 @@ static void run_mint(const record *rec) {
   snprintf(context, sizeof context, "mint: %s", rec->f[1].s);
   airisk_keyset *keys = find_keyset(&rec->f[2]);
   char *token = NULL;
-  airisk_result rc = keys ? airisk_mint_json(keys, rec->f[3].s, rec->f[3].len, &token)
+  airisk_result rc = keys ? airisk_keyset_mint_json(keys, rec->f[3].s, rec->f[3].len, &token)
                           : AIRISK_INVALID_ARGUMENT;
   expect_true(rc == AIRISK_OK, "minted");
   expect_bytes("token", token, token ? strlen(token) : 0, &rec->f[4]);
@@ -636,7 +636,7 @@ static void run_jws(const record *rec) {
   snprintf(context, sizeof context, "jws: %s", rec->f[1].s);
   airisk_keyset *keys = find_keyset(&rec->f[2]);
   char *token = NULL;
-  airisk_result rc = keys ? airisk_sign_jws(keys, rec->f[3].s, rec->f[3].len, rec->f[4].s,
+  airisk_result rc = keys ? airisk_dangerous_sign_jws(keys, rec->f[3].s, rec->f[3].len, rec->f[4].s,
                                             rec->f[4].len, &token)
                           : AIRISK_INVALID_ARGUMENT;
   expect_true(rc == AIRISK_OK, "signed");

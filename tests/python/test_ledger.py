@@ -4,6 +4,7 @@ such an object can misbehave. (The Redis ledger: test_ledger_redis.py.)"""
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import re
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 import airisk_auth as aa
+from airisk_auth import Redemption
 
 ROOT = Path(__file__).resolve().parents[2]
 ISS = "https://airisk.example"
@@ -80,13 +82,13 @@ class DictLedger:
         self.revoked: dict[str, int] = {}
         self.calls: list[tuple[Any, ...]] = []
 
-    def redeem(self, code_id: str, expires_at: int, now: int) -> bool:
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
         with self.lock:
             self.calls.append(("redeem", code_id, expires_at, now))
             if self.codes.get(code_id, 0) > now:
-                return False
+                return Redemption.REPLAYED
             self.codes[code_id] = expires_at
-            return True
+            return Redemption.FIRST
 
     def revoke(self, jti: str, until: int, now: int) -> None:
         with self.lock:
@@ -249,23 +251,35 @@ def test_a_ledger_that_raises_refuses_the_exchange_with_503_and_logs_why(caplog:
     assert again.exchange_at(FORM, token_body(code), NOW + 3).reason == "CodeAlreadyRedeemed"
 
 
-@pytest.mark.parametrize("answer", [1, 0, None, "True", "OK", 1.0, [True], b"1"], ids=repr)
-def test_a_redeem_answer_that_is_not_a_bool_refuses_the_exchange(
+# A bool is refused in both senses: True meant "first use" in the old Python API and
+# "a replay" in the old C++ one, so a ported store cannot silently turn single use off.
+@pytest.mark.parametrize(
+    "answer", [True, False, "first", "FIRST", 1, 0, None, "True", "OK", 1.0, [True], b"1"], ids=repr
+)
+def test_a_redeem_answer_that_is_not_a_redemption_refuses_the_exchange(
     answer: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     issuer = make_issuer(ledger=Answers(answer))
     with caplog.at_level(logging.WARNING, logger="airisk_auth"):
         assert_unavailable(issuer.exchange_at(FORM, token_body(new_code(issuer, NOW)), NOW + 1))
-    assert any(f"returned {type(answer).__name__}, not bool" in r.getMessage() for r in caplog.records)
+    assert any(
+        f"returned {type(answer).__name__}, not airisk_auth.Redemption" in r.getMessage() for r in caplog.records
+    )
 
 
-def test_bool_answers_are_taken_at_their_word() -> None:
-    # The control for the test above: True issues, False is a replay.
-    issuer = make_issuer(ledger=Answers(True))
+def test_a_look_alike_enum_is_not_a_redemption() -> None:
+    LookAlike = enum.Enum("Redemption", {"FIRST": "first", "REPLAYED": "replayed"})
+    issuer = make_issuer(ledger=Answers(LookAlike.FIRST))
+    assert_unavailable(issuer.exchange_at(FORM, token_body(new_code(issuer, NOW)), NOW + 1))
+
+
+def test_redemption_answers_are_taken_at_their_word() -> None:
+    # The control for the tests above: FIRST issues, REPLAYED is a replay.
+    issuer = make_issuer(ledger=Answers(Redemption.FIRST))
     code = new_code(issuer, NOW)
     access_token(issuer.exchange_at(FORM, token_body(code), NOW + 1))
     access_token(issuer.exchange_at(FORM, token_body(code), NOW + 1))  # the ledger said "first" again
-    issuer = make_issuer(ledger=Answers(False))
+    issuer = make_issuer(ledger=Answers(Redemption.REPLAYED))
     resp = issuer.exchange_at(FORM, token_body(new_code(issuer, NOW)), NOW + 1)
     assert (resp.status, resp.reason) == (400, "CodeAlreadyRedeemed")
 
@@ -304,7 +318,7 @@ def test_an_object_without_the_methods_is_refused_when_plugged() -> None:
 def test_a_method_gone_after_plugging_fails_closed() -> None:
     class Vanishing:
         def __init__(self) -> None:
-            self.redeem = lambda code_id, expires_at, now: True
+            self.redeem = lambda code_id, expires_at, now: Redemption.FIRST
 
     ledger = Vanishing()
     issuer = make_issuer(ledger=ledger)

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 import pytest
 
 import airisk_auth as aa
+from airisk_auth import Redemption
 
 ROOT = Path(__file__).resolve().parents[2]
 ISS = "https://airisk.example"
@@ -243,11 +244,11 @@ def test_the_expiry_is_the_remaining_life_at_least_one_second(client: Any, prefi
     assert client.keys(prefix + "*") == []  # nothing was written for a refused argument
 
     code_id = "0f" * 16
-    assert ledger.redeem(code_id, 1_000_060, 1_000_000) is True
+    assert ledger.redeem(code_id, 1_000_060, 1_000_000) is Redemption.FIRST
     pttl = client.pttl(f"{prefix}code:{code_id}")
     assert 0 < pttl <= 60_000
-    assert ledger.redeem(code_id, 1_000_060, 1_000_001) is False
-    assert ledger.redeem("1e" * 16, 1_000_000, 1_000_005) is True  # already expired: 1 s
+    assert ledger.redeem(code_id, 1_000_060, 1_000_001) is Redemption.REPLAYED
+    assert ledger.redeem("1e" * 16, 1_000_000, 1_000_005) is Redemption.FIRST  # already expired: 1 s
     assert 0 < client.pttl(f"{prefix}code:{'1e' * 16}") <= 1000
 
 

@@ -29,7 +29,7 @@ pub const AIRISK_ACCESS_USER: u32 = 1;
 /// Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
 /// for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
 #[no_mangle]
-pub extern "C" fn airisk_bearer_check(
+pub extern "C" fn airisk_verifier_check_bearer(
     verifier: *const airisk_verifier,
     authorization: *const c_char,
     authorization_len: usize,
@@ -51,10 +51,10 @@ pub extern "C" fn airisk_bearer_check(
     })
 }
 
-/// `airisk_bearer_check()` at `now` (Unix seconds) instead of the system clock; the same
+/// `airisk_verifier_check_bearer()` at `now` (Unix seconds) instead of the system clock; the same
 /// ownership, out-parameters, errors and thread-safety.
 #[no_mangle]
-pub extern "C" fn airisk_bearer_check_at(
+pub extern "C" fn airisk_verifier_check_bearer_at(
     verifier: *const airisk_verifier,
     authorization: *const c_char,
     authorization_len: usize,

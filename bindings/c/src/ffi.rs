@@ -8,11 +8,11 @@
 
 #![allow(unsafe_code)]
 
-use crate::ledger::{
-    airisk_ledger_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
+use crate::result::airisk_result;
+use crate::store::{
+    airisk_store_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
     AIRISK_REDEMPTION_REPLAYED,
 };
-use crate::result::airisk_result;
 use airisk_core::code::CodeId;
 use airisk_core::store::{Redemption, Store};
 use airisk_core::Error;
@@ -187,7 +187,7 @@ pub(crate) fn read<T: Copy>(ptr: *const T) -> Result<T, Error> {
         .ok_or(Error::InvalidArgument)
 }
 
-/// The application's ledger callbacks as the core's [`Store`].
+/// The application's store callbacks as the core's [`Store`].
 ///
 /// Fails closed: a non-zero return, a NULL callback or an out-value that is not
 /// one of the documented ones is [`Error::LedgerUnavailable`] (a store may say
@@ -195,11 +195,11 @@ pub(crate) fn read<T: Copy>(ptr: *const T) -> Result<T, Error> {
 /// (when the constructor that took it has succeeded), calls `release` once, on
 /// drop, that is when the last issuer or verifier holding this (in an `Arc`) is freed.
 pub(crate) struct CallbackLedger {
-    callbacks: airisk_ledger_callbacks,
+    callbacks: airisk_store_callbacks,
     owns_user_data: AtomicBool,
 }
 
-// SAFETY: the contract of `airisk_ledger_callbacks` (in the header): the
+// SAFETY: the contract of `airisk_store_callbacks` (in the header): the
 // callbacks may be called with `user_data` from any thread, and `release` too.
 unsafe impl Send for CallbackLedger {}
 // SAFETY: the same contract: the callbacks are thread-safe for concurrent
@@ -208,7 +208,7 @@ unsafe impl Sync for CallbackLedger {}
 
 impl CallbackLedger {
     /// Wraps `callbacks`; `user_data` stays the caller's until [`CallbackLedger::arm`].
-    pub(crate) fn new(callbacks: airisk_ledger_callbacks) -> Self {
+    pub(crate) fn new(callbacks: airisk_store_callbacks) -> Self {
         CallbackLedger {
             callbacks,
             owns_user_data: AtomicBool::new(false),
@@ -234,7 +234,7 @@ impl Drop for CallbackLedger {
         }
         if let Some(release) = self.callbacks.release {
             // SAFETY: the contract: `release` accepts `user_data`; this is the
-            // only call, as the ledger is dropped once and no callback runs after.
+            // only call, as the store is dropped once and no callback runs after.
             unsafe { release(self.callbacks.user_data) };
         }
     }

@@ -6,10 +6,10 @@
 
 use crate::ffi::{self, boundary, boundary_value};
 use crate::keyset::airisk_keyset;
-use crate::ledger::airisk_ledger_callbacks;
 use crate::registry::airisk_registry;
 use crate::response::airisk_response;
 use crate::result::airisk_result;
+use crate::store::airisk_store_callbacks;
 use crate::verifier::airisk_verifier;
 use airisk_core::flow::{Issuer, IssuerConfig};
 use airisk_core::store::{MemoryStore, Store};
@@ -22,14 +22,14 @@ pub const AIRISK_DEFAULT_CODE_TTL: u64 = 60;
 /// The default access-token lifetime of an issuer, in seconds (60 to 86400).
 pub const AIRISK_DEFAULT_TOKEN_TTL: u64 = 3600;
 
-/// The authorization server: both endpoints, with its redemption ledger.
+/// The authorization server: both endpoints, with its store.
 /// Thread-safe: one issuer may serve any number of threads at once.
 #[derive(Debug)]
 pub struct airisk_issuer {
     issuer: Issuer,
 }
 
-/// Makes an authorization server with an in-memory redemption ledger.
+/// Makes an authorization server with a store in this process's memory (one process only).
 ///
 /// `registry` and `keyset` are shared (the issuer keeps its own references);
 /// `(code_key, code_key_len)` is the 32 to 1024 secret bytes that make and check
@@ -61,7 +61,7 @@ pub extern "C" fn airisk_issuer_new(
             (code_key, code_key_len),
             (issuer, audience),
             (code_ttl, token_ttl),
-            // One process: this issuer's own memory (see airisk_issuer_new_with_ledger
+            // One process: this issuer's own memory (see airisk_issuer_new_with_store
             // for a store shared between processes).
             Arc::new(MemoryStore::default()),
         )?;
@@ -70,19 +70,19 @@ pub extern "C" fn airisk_issuer_new(
     })
 }
 
-/// Makes an authorization server whose redemption ledger and revocation list
-/// are the application's callbacks `*ledger` (see `airisk_ledger_callbacks` for
+/// Makes an authorization server whose store (single use and revocation)
+/// is the application's callbacks `*store` (see `airisk_store_callbacks` for
 /// the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
 ///
 /// The other arguments, the errors and the ownership of `*out` are those of
-/// `airisk_issuer_new()`; a NULL `ledger` gives `AIRISK_INVALID_ARGUMENT`.
-/// `*ledger` is copied. On success the library owns `user_data`: it calls
+/// `airisk_issuer_new()`; a NULL `store` gives `AIRISK_INVALID_ARGUMENT`.
+/// `*store` is copied. On success the library owns `user_data`: it calls
 /// `release(user_data)` once, when this issuer and every verifier made from it
 /// (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
 /// `user_data` stays the caller's. Thread-safe.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // one C argument per setting
-pub extern "C" fn airisk_issuer_new_with_ledger(
+pub extern "C" fn airisk_issuer_new_with_store(
     registry: *const airisk_registry,
     keyset: *const airisk_keyset,
     code_key: *const u8,
@@ -91,12 +91,12 @@ pub extern "C" fn airisk_issuer_new_with_ledger(
     audience: *const c_char,
     code_ttl: u64,
     token_ttl: u64,
-    ledger: *const airisk_ledger_callbacks,
+    store: *const airisk_store_callbacks,
     out: *mut *mut airisk_issuer,
 ) -> airisk_result {
     boundary(|| {
         let out = ffi::out_ptr(out)?;
-        let callbacks = ffi::read(ledger)?;
+        let callbacks = ffi::read(store)?;
         let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
         let issuer = new_issuer(
             registry,
@@ -138,8 +138,8 @@ fn new_issuer(
     )
 }
 
-/// Frees an issuer (and its ledger, unless a verifier made from it still uses
-/// it: see `airisk_ledger_callbacks`). NULL is a no-op. No other thread may be using it.
+/// Frees an issuer (and its store, unless a verifier made from it still uses
+/// it: see `airisk_store_callbacks`). NULL is a no-op. No other thread may be using it.
 #[no_mangle]
 pub extern "C" fn airisk_issuer_free(issuer: *mut airisk_issuer) {
     boundary_value((), || ffi::free(issuer));

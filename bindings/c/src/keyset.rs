@@ -106,7 +106,7 @@ pub extern "C" fn airisk_keyset_free(keyset: *mut airisk_keyset) {
 /// other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
 /// The caller frees the string with `airisk_string_free()`. Thread-safe.
 #[no_mangle]
-pub extern "C" fn airisk_keyset_jwks(
+pub extern "C" fn airisk_keyset_to_jwks(
     keyset: *const airisk_keyset,
     jwks_out: *mut *mut c_char,
 ) -> airisk_result {
@@ -126,7 +126,7 @@ pub extern "C" fn airisk_keyset_jwks(
 /// Errors: `AIRISK_INVALID_CLAIMS` (bad JSON or inconsistent claims),
 /// `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
 #[no_mangle]
-pub extern "C" fn airisk_mint_json(
+pub extern "C" fn airisk_keyset_mint_json(
     keyset: *const airisk_keyset,
     claims_json: *const c_char,
     claims_json_len: usize,
@@ -145,10 +145,10 @@ pub extern "C" fn airisk_mint_json(
 /// token for `client_id` (then `sub` is the client_id). `company_id` and
 /// `audience` may be NULL. `iat` is the issue time (Unix seconds), `exp` = `iat + ttl`.
 /// All strings are NUL-terminated UTF-8. Writes the token to `*token_out`; the
-/// caller frees it with `airisk_string_free()`. Errors as `airisk_mint_json()`.
+/// caller frees it with `airisk_string_free()`. Errors as `airisk_keyset_mint_json()`.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // one C argument per claim
-pub extern "C" fn airisk_mint(
+pub extern "C" fn airisk_keyset_mint(
     keyset: *const airisk_keyset,
     issuer: *const c_char,
     client_id: *const c_char,
@@ -180,11 +180,11 @@ pub extern "C" fn airisk_mint(
 /// Signs an arbitrary JWS with the key set's active key: `(header_json,
 /// header_json_len)` and `(payload, payload_len)` are base64url-encoded exactly
 /// as given, so the header's `alg` is the caller's business. For
-/// interoperability tests and RFC examples; services mint with `airisk_mint()`.
+/// interoperability tests and RFC examples; services mint with `airisk_keyset_mint()`.
 /// Writes the compact JWS to `*token_out`; free it with `airisk_string_free()`.
 /// Errors: `AIRISK_NO_SIGNING_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
 #[no_mangle]
-pub extern "C" fn airisk_sign_jws(
+pub extern "C" fn airisk_dangerous_sign_jws(
     keyset: *const airisk_keyset,
     header_json: *const c_char,
     header_json_len: usize,

@@ -26,12 +26,12 @@ pub mod claims;
 mod ffi;
 pub mod issuer;
 pub mod keyset;
-pub mod ledger;
 pub mod library;
 mod nul_str;
 pub mod registry;
 pub mod response;
 pub mod result;
+pub mod store;
 pub mod verifier;
 
 // The header promises that these may be shared between threads.

@@ -90,7 +90,7 @@ pub extern "C" fn airisk_verifier_free(verifier: *mut airisk_verifier) {
 /// not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
 /// call. Thread-safe: any number of threads may verify on one verifier at once.
 #[no_mangle]
-pub extern "C" fn airisk_verify(
+pub extern "C" fn airisk_verifier_verify(
     verifier: *const airisk_verifier,
     token: *const c_char,
     token_len: usize,
@@ -99,10 +99,10 @@ pub extern "C" fn airisk_verify(
     boundary(|| verify(ffi::handle(verifier)?, token, token_len, None, claims_out))
 }
 
-/// `airisk_verify()` at `now` (Unix seconds) instead of the system clock; the same
+/// `airisk_verifier_verify()` at `now` (Unix seconds) instead of the system clock; the same
 /// ownership, out-parameters, errors and thread-safety.
 #[no_mangle]
-pub extern "C" fn airisk_verify_at(
+pub extern "C" fn airisk_verifier_verify_at(
     verifier: *const airisk_verifier,
     token: *const c_char,
     token_len: usize,

@@ -64,19 +64,6 @@ impl PyKeySet {
         self.inner.mint(&claims.inner).py(py)
     }
 
-    /// Signs an arbitrary JWS with the active key: `header_json` and `payload` are
-    /// encoded as given. For interoperability tests and RFC examples; services use `mint`.
-    fn sign_jws(
-        &self,
-        py: Python<'_>,
-        header_json: PyBackedStr,
-        payload: &Bound<'_, PyAny>,
-    ) -> PyResult<String> {
-        let payload = body_bytes(payload)?;
-        let key = self.inner.active().py(py)?;
-        airisk_auth::dangerous::sign_jws(key, header_json.as_bytes(), &payload).py(py)
-    }
-
     /// The key ids, in insertion order (`None` for a key without one).
     fn kids(&self) -> Vec<Option<String>> {
         self.inner
@@ -125,4 +112,19 @@ pub(crate) fn key_set_repr(set: &CoreKeySet) -> String {
         .collect();
     let active = repr_opt(set.active().ok().and_then(Key::kid));
     format!("KeySet(keys=[{}], active={active})", keys.join(", "))
+}
+
+/// `airisk_auth.dangerous.sign_jws`: signs an arbitrary JWS with the active key
+/// of `keys`, `header_json` and `payload` encoded as given (whatever `alg` the
+/// header names). For interoperability tests and RFC examples; services use `mint`.
+#[pyfunction]
+pub(crate) fn dangerous_sign_jws(
+    py: Python<'_>,
+    keys: &PyKeySet,
+    header_json: PyBackedStr,
+    payload: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let payload = body_bytes(payload)?;
+    let key = keys.inner.active().py(py)?;
+    airisk_auth::dangerous::sign_jws(key, header_json.as_bytes(), &payload).py(py)
 }

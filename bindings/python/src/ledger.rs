@@ -115,19 +115,40 @@ pub(crate) fn strict_bool(answer: &Bound<'_, PyAny>) -> Option<bool> {
     answer.cast::<PyBool>().ok().map(PyBoolMethods::is_true)
 }
 
+/// `airisk_auth.ledger.Redemption.FIRST` and `.REPLAYED`, looked up once.
+static REDEMPTIONS: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
+
+/// The core's answer for exactly `Redemption.FIRST` or `Redemption.REPLAYED`
+/// (compared by identity: enum members are singletons); `None` for anything
+/// else, `True` included, so that a bool-answering ledger fails closed.
+fn strict_redemption(answer: &Bound<'_, PyAny>) -> Option<Redemption> {
+    let py = answer.py();
+    let (first, replayed) = REDEMPTIONS
+        .get_or_try_init(py, || -> PyResult<_> {
+            let class = py.import("airisk_auth.ledger")?.getattr("Redemption")?;
+            Ok((
+                class.getattr("FIRST")?.unbind(),
+                class.getattr("REPLAYED")?.unbind(),
+            ))
+        })
+        .ok()?;
+    if answer.is(first.bind(py)) {
+        Some(Redemption::First)
+    } else if answer.is(replayed.bind(py)) {
+        Some(Redemption::Replayed)
+    } else {
+        None
+    }
+}
+
 impl Store for PyLedger {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
-        let first = self.call(
+        self.call(
             "redeem",
             (code.to_string(), expires_at, now),
-            "bool",
-            strict_bool,
-        )?;
-        Ok(if first {
-            Redemption::First
-        } else {
-            Redemption::Replayed
-        })
+            "airisk_auth.Redemption",
+            strict_redemption,
+        )
     }
 
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {

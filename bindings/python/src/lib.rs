@@ -41,7 +41,7 @@ use crate::bearer::check_bearer;
 use crate::claims::PyClaims;
 use crate::errors::{error_classes, error_kinds};
 use crate::issuer::PyIssuer;
-use crate::keyset::PyKeySet;
+use crate::keyset::{dangerous_sign_jws, PyKeySet};
 use crate::policy::PyPolicy;
 use crate::registry::PyRegistry;
 use crate::response::PyResponse;
@@ -74,6 +74,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyIssuer>()?;
     m.add_function(wrap_pyfunction!(check_bearer, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(dangerous_sign_jws, m)?)?;
     m.add("__version__", airisk_auth::VERSION)?;
     Ok(())
 }

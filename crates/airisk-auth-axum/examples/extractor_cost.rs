@@ -7,6 +7,9 @@
 //! cargo run --release -p airisk-auth-axum --example extractor_cost
 //! ```
 
+// An example measuring one thing: pedantic naming and string-building lints do not help it.
+#![allow(clippy::similar_names, clippy::format_push_string)]
+
 use airisk_auth::prelude::*;
 use airisk_auth_axum::{adapter, AnyToken, Bearer};
 use axum::extract::State;

@@ -79,9 +79,7 @@ pub fn jwks(verifier: &Verifier) -> Response {
 /// cancelled): 503 without blaming the request, as the core answers for a store
 /// it cannot reach.
 pub fn unavailable() -> Response {
-    let mut answer = Response::new(503);
-    answer.reason = Some(Error::LedgerUnavailable);
-    answer
+    Response::new(503).with_reason(Error::LedgerUnavailable)
 }
 
 /// The error of a refused answer, as logged: its stable name and number.
@@ -173,8 +171,9 @@ mod tests {
 
     #[test]
     fn a_header_http_cannot_carry_is_a_bare_500() {
-        let mut answer = Response::new(200).with_header("X-Bad", "line\nbreak");
-        answer.body = "secret-ish".into();
+        let answer = Response::new(200)
+            .with_header("X-Bad", "line\nbreak")
+            .with_body("text/plain", "secret-ish".into());
         assert_eq!(to_http(answer).status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

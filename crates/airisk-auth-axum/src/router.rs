@@ -71,7 +71,8 @@ impl FromRef<IssuerState> for Bearer {
 /// # let mut registry = MemoryRegistry::new();
 /// # registry.add_client(Client::new("abc123", "s3cret", "https://localhost/callback")?)?;
 /// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k1")?)?);
-/// let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, CodeKey::generate()?, Arc::new(registry), Arc::new(MemoryStore::default()))?;
+/// let store = Arc::new(MemoryStore::default()); // one process; a shared store for several
+/// let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, CodeKey::generate()?, Arc::new(registry), store)?;
 /// let app: axum::Router = IssuerRouter::new(Arc::new(issuer)).into_router();
 /// # Ok::<(), airisk_auth::Error>(())
 /// ```

@@ -5,7 +5,12 @@
 //! Run by `scripts/test-http.sh` (`cargo test -p airisk-auth-cli --test http -- --ignored`).
 //! Every loop is bounded in count and time; every server is stopped on drop.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::pedantic
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

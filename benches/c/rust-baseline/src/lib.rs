@@ -1,6 +1,6 @@
 //! The Rust-call baseline of the C bench: `Verifier::verify_at` in a loop that runs
 //! entirely in Rust, so that `benches/c/bench_verify.c` can time the Rust call beside
-//! the same verification through the C ABI (`airisk_verify_at` + `airisk_claims_free`)
+//! the same verification through the C ABI (`airisk_verifier_verify_at` + `airisk_claims_free`)
 //! and libjwt, in one process and in interleaved rounds.
 //!
 //! The verifier is the C bench's: the same HS256 secret and key id, the issuer, and a
@@ -44,7 +44,7 @@ fn verifier() -> Option<&'static Verifier> {
 enum Mode {
     /// 0: the Rust call alone, its claims dropped.
     RustCall,
-    /// 1: plus what `airisk_verify_at` adds per call in `bindings/c` (version of
+    /// 1: plus what `airisk_verifier_verify_at` adds per call in `bindings/c` (version of
     /// 2026-11-22): the token's UTF-8 check, a NUL appended to every string claim
     /// (`NulStr::from_string`, a `realloc` when the string has no spare capacity) and
     /// the boxed claims.

@@ -37,7 +37,7 @@ from ._native import (
     check_bearer,
     error_kinds,
 )
-from .ledger import RedemptionLedger, RevocationList
+from .ledger import Redemption, RedemptionLedger, RevocationList
 from .redis_ledger import RedisLedger
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Issuer",
     "KeySet",
     "Policy",
+    "Redemption",
     "RedemptionLedger",
     "RedisLedger",
     "Registry",

@@ -60,7 +60,7 @@ from ._native import (
     InvalidArgumentError as InvalidArgumentError,
     BufferTooSmallError as BufferTooSmallError,
 )
-from .ledger import RedemptionLedger as RedemptionLedger, RevocationList as RevocationList
+from .ledger import Redemption as Redemption, RedemptionLedger as RedemptionLedger, RevocationList as RevocationList
 from .redis_ledger import RedisLedger as RedisLedger
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "Issuer",
     "KeySet",
     "Policy",
+    "Redemption",
     "RedemptionLedger",
     "RedisLedger",
     "Registry",

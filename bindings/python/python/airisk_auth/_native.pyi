@@ -65,6 +65,7 @@ __all__ = [
     "Response",
     "Issuer",
     "check_bearer",
+    "dangerous_sign_jws",
     "error_kinds",
     "__version__",
 ]
@@ -175,11 +176,6 @@ class KeySet:
         """The whole set as JSON text, the form :meth:`from_json` reads; secrets only when asked."""
     def mint(self, claims: Claims) -> str:
         """Sign ``claims`` with the active key into a compact JWS (``InvalidClaimsError``, ``NoSigningKeyError``)."""
-    def sign_jws(self, header_json: str, payload: bytes | str) -> str:
-        """Sign an arbitrary JWS with the active key, header and payload encoded as given.
-
-        For interoperability tests and RFC examples; services use :meth:`mint`.
-        """
     def kids(self) -> list[str | None]:
         """The key ids in insertion order (None for a key without one)."""
     @property
@@ -578,3 +574,6 @@ class BufferTooSmallError(AuthError):
     code: ClassVar[int]
     name: ClassVar[str]
 
+
+def dangerous_sign_jws(keys: KeySet, header_json: str, payload: bytes | str) -> str:
+    """The native half of :func:`airisk_auth.dangerous.sign_jws`."""

@@ -7,7 +7,10 @@ instead of the issuer's own in-memory ledger; ``Issuer(..., revocations=obj)`` a
 store shared by every process (e.g. :class:`airisk_auth.redis_ledger.RedisLedger`),
 a code is honoured once across all of them.
 
-The issuer fails closed: an exception, a missing method, or an answer of the wrong type (``1`` is not
+``redeem`` answers a :class:`Redemption`, never a bool: a bool meant "first use"
+here and "a replay" in the C++ API, and a store ported from one to the other
+turned single use off. The issuer fails closed: an exception, a missing method, or
+an answer of the wrong type (``True`` is not ``Redemption.FIRST``, ``1`` is not
 ``True``) makes the exchange answer 503 (and the verifier refuse the token) with the
 reason ``LedgerUnavailable``, and is logged on the ``airisk_auth`` logger. The
 methods are called like any Python code (the GIL is taken again for them), possibly
@@ -16,21 +19,32 @@ from several threads at once.
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol, runtime_checkable
 
-__all__ = ["RedemptionLedger", "RevocationList"]
+__all__ = ["Redemption", "RedemptionLedger", "RevocationList"]
+
+
+class Redemption(enum.Enum):
+    """The answer of :meth:`RedemptionLedger.redeem`."""
+
+    #: This call redeemed the code first: the issuer issues a token.
+    FIRST = "first"
+    #: The code had already been redeemed: refused, and its token revoked.
+    REPLAYED = "replayed"
 
 
 @runtime_checkable
 class RedemptionLedger(Protocol):
     """Records redeemed authorization codes."""
 
-    def redeem(self, code_id: str, expires_at: int, now: int) -> bool:
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
         """Marks the code ``code_id`` (32 lower-case hex digits) redeemed.
 
-        Returns ``True`` for the first redemption of ``code_id`` and ``False`` for
-        every later one, atomically: of any number of concurrent callers, in any
-        process sharing the store, exactly one gets ``True``. Remember the code at
+        Returns ``Redemption.FIRST`` for the first redemption of ``code_id`` and
+        ``Redemption.REPLAYED`` for every later one, atomically: of any number of
+        concurrent callers, in any process sharing the store, exactly one gets
+        ``Redemption.FIRST``. Remember the code at
         least until ``expires_at`` (Unix seconds; ``now`` is the issuer's time).
         Raise when unsure: that refuses the exchange.
         """

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._native import LedgerUnavailableError
+from .ledger import Redemption
 
 __all__ = ["MAX_SECONDS", "REVOKE_SCRIPT", "RedisLedger"]
 
@@ -103,15 +104,15 @@ class RedisLedger:
         remaining = max(_seconds(until, "until") - _seconds(now, "now"), 1)
         return min(remaining + self._extra_retention, MAX_SECONDS)
 
-    def redeem(self, code_id: str, expires_at: int, now: int) -> bool:
-        """``SET <prefix>code:<code_id> 1 NX EX <ttl>``: ``True`` when this call set
-        it (the first redemption), ``False`` when it was already there."""
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+        """``SET <prefix>code:<code_id> 1 NX EX <ttl>``: ``Redemption.FIRST`` when this
+        call set it, ``Redemption.REPLAYED`` when it was already there."""
         key = self.code_key(code_id)
         reply = self._client.set(key, 1, nx=True, ex=self.seconds_until(expires_at, now))
         if reply is True:
-            return True
+            return Redemption.FIRST
         if reply is None:
-            return False
+            return Redemption.REPLAYED
         # A proxy or module answering otherwise: not a proof of first use.
         raise LedgerUnavailableError(f"unexpected reply to SET NX: {type(reply).__name__}")
 

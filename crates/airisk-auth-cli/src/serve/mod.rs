@@ -149,9 +149,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
             ))
         }
     };
-    // The store is named here, never defaulted: one process only for `memory`.
     let store: Arc<dyn Store> = match &ledger {
-        Some(redis) => redis.clone(),
+        Some(ledger) => ledger.clone(),
+        // One process: this server's own memory.
         None => Arc::new(MemoryStore::default()),
     };
     let issuer = Issuer::new(config, Arc::new(keys), code_key, Arc::new(registry), store)

@@ -46,6 +46,13 @@ impl Response {
         self
     }
 
+    /// Records why the request failed, for the host's logs (never sent).
+    #[must_use]
+    pub fn with_reason(mut self, reason: Error) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
     /// Sets the body and its `Content-Type`.
     #[must_use]
     pub fn with_body(mut self, content_type: &str, body: String) -> Self {

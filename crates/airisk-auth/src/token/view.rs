@@ -263,10 +263,7 @@ fn find_member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
     struct Find<'n>(&'n str);
     impl<'de> DeserializeSeed<'de> for Find<'_> {
         type Value = Option<&'de str>;
-        fn deserialize<D: Deserializer<'de>>(
-            self,
-            d: D,
-        ) -> Result<Self::Value, D::Error> {
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
             d.deserialize_map(self)
         }
     }
@@ -275,10 +272,7 @@ fn find_member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON object")
         }
-        fn visit_map<A: MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut found = None;
             while let Some(key) = map.next_key::<Text<'de>>()? {
                 if found.is_none() && key.as_str() == self.0 {

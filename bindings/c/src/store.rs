@@ -1,4 +1,4 @@
-//! `airisk_ledger_callbacks`: a redemption ledger and revocation list kept by the application.
+//! `airisk_store_callbacks`: the store (single use, revocation) kept by the application.
 
 // `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
 #![allow(unsafe_code)]
@@ -6,21 +6,21 @@
 
 use core::ffi::{c_char, c_void};
 
-/// Written by a ledger's `redeem` callback to `*redemption`: this call redeemed
+/// Written by a store's `redeem` callback to `*redemption`: this call redeemed
 /// the code first; the library issues a token.
 pub const AIRISK_REDEMPTION_FIRST: u32 = 1;
-/// Written by a ledger's `redeem` callback to `*redemption`: the code had
+/// Written by a store's `redeem` callback to `*redemption`: the code had
 /// already been redeemed; the library refuses the exchange and revokes the token
 /// issued on first use.
 pub const AIRISK_REDEMPTION_REPLAYED: u32 = 2;
-/// Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
+/// Written by a store's `is_revoked` callback to `*revoked`: the `jti` is not revoked.
 pub const AIRISK_JTI_NOT_REVOKED: u32 = 1;
-/// Written by a ledger's `is_revoked` callback to `*revoked`: the `jti` is revoked.
+/// Written by a store's `is_revoked` callback to `*revoked`: the `jti` is revoked.
 pub const AIRISK_JTI_REVOKED: u32 = 2;
 
-/// A redemption ledger and revocation list kept by the application, e.g. in a
-/// store shared by every instance of a service (Redis, a database), given to
-/// `airisk_issuer_new_with_ledger()` as callbacks.
+/// The store (single use and revocation) kept by the application, e.g. one
+/// shared by every instance of a service (Redis, a database), given to
+/// `airisk_issuer_new_with_store()` as callbacks.
 ///
 /// Each callback gets `user_data` first and returns 0 for success. Any other
 /// return, a NULL callback, or an out-value left unwritten (or not one of the
@@ -50,7 +50,7 @@ pub const AIRISK_JTI_REVOKED: u32 = 2;
 /// - Pointers given to a callback are valid only during the call.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
-pub struct airisk_ledger_callbacks {
+pub struct airisk_store_callbacks {
     /// The application's context, passed to every callback; may be NULL.
     pub user_data: *mut c_void,
     /// Atomically marks the authorization code `code_id` (16 bytes) redeemed,
