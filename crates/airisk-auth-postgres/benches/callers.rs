@@ -17,7 +17,9 @@ fn main() {
     };
     for callers in [1, 8, 32] {
         let schema = format!("bench_{}_{callers}", std::process::id());
-        let config = PostgresConfig::new(&url).with_schema(&schema).with_pool_size(callers);
+        let config = PostgresConfig::new(&url)
+            .with_schema(&schema)
+            .with_pool_size(callers);
         let store = Arc::new(PostgresStore::new(config).unwrap());
         store.migrate().unwrap();
         let rate = exchanges_per_second(&store, callers, PER_CALLER_TOTAL / callers);

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use airisk_auth::ledger::MemoryLedger;
+use airisk_auth::store::MemoryStore;
 use airisk_auth_redis::{RedisConfig, RedisStore};
 use airisk_auth_store_tests::exchanges_per_second;
 use std::sync::Arc;
@@ -18,7 +18,8 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else is read.
     for callers in [1, 8, 32] {
         let per_caller = PER_CALLER_TOTAL / callers;
-        let memory = exchanges_per_second(&Arc::new(MemoryLedger::new(1_000_000)), callers, per_caller);
+        let memory =
+            exchanges_per_second(&Arc::new(MemoryStore::new(1_000_000)), callers, per_caller);
         println!("store=memory callers={callers} exchanges_per_second={memory:.0}");
         if let Ok(url) = std::env::var("AIRISK_REDIS_URL") {
             let ns = format!("airisk-bench:{}:", std::process::id());

@@ -8,7 +8,7 @@
 mod support;
 
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{Redemption, RedemptionLedger, RevocationList};
+use airisk_auth::store::{Redemption, Store};
 use airisk_auth::Error;
 use airisk_auth_redis::RedisStore;
 use std::sync::Arc;

@@ -19,7 +19,7 @@
 mod support;
 
 use airisk_auth::code::CodeId;
-use airisk_auth::ledger::{Redemption, RedemptionLedger};
+use airisk_auth::store::{Redemption, Store};
 use airisk_auth::Error;
 use airisk_auth_redis::{RedisConfig, RedisStore};
 use std::net::TcpListener;

@@ -29,10 +29,9 @@ pub fn exchanges_per_second<S: StoreUnderTest + 'static>(
             keys,
             CodeKey::generate().unwrap(),
             Arc::new(registry),
+            store.clone(),
         )
-        .unwrap()
-        .with_ledger(store.clone())
-        .with_revocations(store.clone()),
+        .unwrap(),
     );
     let bodies: Vec<Vec<String>> = (0..callers)
         .map(|_| {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The value of `var`, or `None` (after a notice) when the test is to be skipped.
-pub fn env_or_skip(var: &str, test: &str) -> Option<String> {
+pub(crate) fn env_or_skip(var: &str, test: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(value) if !value.is_empty() => Some(value),
         _ if std::env::var("AIRISK_REDIS_REQUIRED").as_deref() == Ok("1") => {
@@ -33,7 +33,7 @@ pub fn env_or_skip(var: &str, test: &str) -> Option<String> {
 }
 
 /// A key namespace no other test (or earlier run) uses.
-pub fn unique(test: &str) -> String {
+pub(crate) fn unique(test: &str) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -42,18 +42,18 @@ pub fn unique(test: &str) -> String {
 }
 
 /// `config` with the key prefixes of a fresh namespace.
-pub fn namespaced(config: RedisConfig, test: &str) -> RedisConfig {
+pub(crate) fn namespaced(config: RedisConfig, test: &str) -> RedisConfig {
     let ns = unique(test);
     config.with_prefixes(&format!("{ns}c:"), &format!("{ns}r:"))
 }
 
 /// The TLS test server: its port and the directory of its certificates.
-pub struct TlsServer {
-    pub port: String,
-    pub dir: std::path::PathBuf,
+pub(crate) struct TlsServer {
+    pub(crate) port: String,
+    pub(crate) dir: std::path::PathBuf,
 }
 
-pub fn tls_server(test: &str) -> Option<TlsServer> {
+pub(crate) fn tls_server(test: &str) -> Option<TlsServer> {
     let port = env_or_skip("AIRISK_REDIS_TLS_PORT", test)?;
     let dir = env_or_skip("AIRISK_REDIS_TLS_DIR", test)?.into();
     Some(TlsServer { port, dir })
@@ -64,7 +64,7 @@ impl TlsServer {
     /// certificate. The connect timeout is longer than the default: the redis crate
     /// parses the system's roots on every TLS connect (inside the timeout), which an
     /// unoptimised test build with 8 threads connecting at once on 2 cores does slowly.
-    pub fn config(&self) -> RedisConfig {
+    pub(crate) fn config(&self) -> RedisConfig {
         let mut config = RedisConfig::new(&format!("rediss://127.0.0.1:{}/0", self.port));
         config.connect_timeout = std::time::Duration::from_secs(10);
         config.with_tls(
@@ -76,7 +76,7 @@ impl TlsServer {
 }
 
 /// The seed URLs of the test cluster.
-pub fn cluster_urls(test: &str) -> Option<Vec<String>> {
+pub(crate) fn cluster_urls(test: &str) -> Option<Vec<String>> {
     let ports = env_or_skip("AIRISK_REDIS_CLUSTER_PORTS", test)?;
     Some(
         ports
@@ -86,13 +86,13 @@ pub fn cluster_urls(test: &str) -> Option<Vec<String>> {
     )
 }
 
-pub fn cluster_config(urls: &[String]) -> RedisConfig {
+pub(crate) fn cluster_config(urls: &[String]) -> RedisConfig {
     let seeds: Vec<&str> = urls.iter().map(String::as_str).collect();
     RedisConfig::cluster(&seeds)
 }
 
 /// An issuer with one client (`abc123` / `s3cret`) on `store`.
-pub fn issuer(store: Arc<RedisStore>) -> Issuer {
+pub(crate) fn issuer(store: Arc<RedisStore>) -> Issuer {
     let mut registry = MemoryRegistry::new();
     registry
         .add_client(Client::new("abc123", "s3cret", "https://localhost/callback").unwrap())
@@ -103,14 +103,13 @@ pub fn issuer(store: Arc<RedisStore>) -> Issuer {
         keys,
         CodeKey::generate().unwrap(),
         Arc::new(registry),
+        store,
     )
     .unwrap()
-    .with_ledger(store.clone())
-    .with_revocations(store)
 }
 
 /// A fresh code from `issuer`, and the answer to exchanging it.
-pub fn exchange_fresh_code(issuer: &Issuer) -> Response {
+pub(crate) fn exchange_fresh_code(issuer: &Issuer) -> Response {
     let answer =
         issuer.authorize("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback");
     assert_eq!(answer.status, 302, "{answer:?}");
