@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Every test of every language, as CI runs it: `bash scripts/test-all.sh`.
-# Each part installs what it needs (Python tools into ./.venv, C tools and redis-server through apt
+# Each part installs what it needs (Python tools into ./.venv, C tools, redis-server and PostgreSQL through apt
 # when missing).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failed=()
-for part in rust c python redis http; do
+for part in rust c python redis postgres http; do
     script="scripts/test-$part.sh"
     [ -f "$script" ] || continue
     echo "=============== $part ==============="

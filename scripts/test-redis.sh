@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The Redis ledger (crates/airisk-auth-redis) against a real redis-server: installs it
-# when missing (scripts/redis.sh), starts one on a free 127.0.0.1 port, runs the crate's
-# tests with AIRISK_REDIS_URL set (and AIRISK_REDIS_REQUIRED=1, so none is skipped),
-# and stops the server on exit, whatever happens.
+# The Redis store (crates/airisk-auth-redis) against real redis-servers: installs Redis
+# when missing (scripts/redis.sh), starts on free 127.0.0.1 ports a plain server, a TLS-only
+# server requiring client certificates (certificates generated with openssl) and a
+# 3-primary/3-replica cluster, runs the crate's tests (the store-conformance suite against
+# each, TLS refusals, cluster routing and WAIT, failover) with their addresses set (and
+# AIRISK_REDIS_REQUIRED=1, so none is skipped), and stops every server on exit, whatever
+# happens. About 1-2 minutes on 2 cores once built.
 #
 #   scripts/test-redis.sh           the tests
 #   scripts/test-redis.sh --bench   the tests, then exchanges per second, in-memory vs Redis
@@ -17,7 +20,11 @@ case "${1:-}" in
 esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/airisk-redis.XXXXXX")
-cleanup() { bash scripts/redis.sh stop "$work/server" || true; rm -rf "$work"; }
+cleanup() {
+    local d
+    for d in server tls cluster; do bash scripts/redis.sh stop "$work/$d" || true; done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -28,10 +35,16 @@ export AIRISK_REDIS_REQUIRED=1
 AIRISK_REDIS_PID=$(bash scripts/redis.sh pid "$work/server")
 export AIRISK_REDIS_PID
 echo "$(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$port (pid $AIRISK_REDIS_PID)"
+AIRISK_REDIS_TLS_PORT=$(bash scripts/redis.sh start-tls "$work/tls")
+export AIRISK_REDIS_TLS_PORT AIRISK_REDIS_TLS_DIR="$work/tls/tls"
+echo "TLS (client certificates required) on 127.0.0.1:$AIRISK_REDIS_TLS_PORT"
+AIRISK_REDIS_CLUSTER_PORTS=$(bash scripts/redis.sh start-cluster "$work/cluster")
+export AIRISK_REDIS_CLUSTER_PORTS
+echo "cluster (3 primaries, 3 replicas) on 127.0.0.1 ports $AIRISK_REDIS_CLUSTER_PORTS"
 
 echo "== redis: test"
 set +e
-cargo test -p airisk-auth-redis --locked 2>&1 | tee "$work/test.log"
+cargo test -p airisk-auth-redis -p airisk-auth-store-tests --locked 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$work/test.log" | grep -Eo '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')

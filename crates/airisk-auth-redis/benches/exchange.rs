@@ -12,7 +12,7 @@
 
 use airisk_auth::prelude::*;
 use airisk_auth::store::{MemoryStore, Store};
-use airisk_auth_redis::{RedisConfig, RedisLedger};
+use airisk_auth_redis::{RedisConfig, RedisStore};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -93,7 +93,7 @@ fn exchanges(c: &mut Criterion) {
                 &format!("airisk-bench:{nanos}:c:"),
                 &format!("airisk-bench:{nanos}:r:"),
             );
-            let redis = Arc::new(RedisLedger::new(config).unwrap());
+            let redis = Arc::new(RedisStore::new(config).unwrap());
             redis.ping().expect("Redis at AIRISK_REDIS_URL answers");
             bench_exchange(c, "redis-ledger", &issuer(redis));
         }

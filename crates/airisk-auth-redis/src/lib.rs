@@ -1,22 +1,23 @@
 //! # airisk-auth-redis
 //!
-//! Single use across processes and machines: a [`RedisLedger`] implements the
-//! core's [`Store`] on one Redis server that
+//! Single use across processes and machines: a [`RedisStore`] implements the
+//! core's [`Store`] on Redis — one server,
+//! the primary of a replicated one, or a Redis Cluster, over TCP or TLS — that
 //! every replica of a service shares, so that a code redeemed in one process
 //! can never be redeemed again in another.
 //!
 //! ```
 //! use airisk_auth::prelude::*;
-//! use airisk_auth_redis::{RedisConfig, RedisLedger};
+//! use airisk_auth_redis::{RedisConfig, RedisStore};
 //! use std::sync::Arc;
 //!
 //! # let mut registry = MemoryRegistry::new();
 //! # registry.add_client(Client::new("abc123", "s3cret", "https://localhost/callback")?)?;
 //! # let keys = Arc::new(KeySet::single(Key::generate_hs256("k1")?)?);
 //! # let code_key = CodeKey::generate()?;
-//! // No I/O here: the connection is made on first use (see "Connection" below).
-//! let ledger = Arc::new(RedisLedger::new(RedisConfig::new("redis://127.0.0.1:6379/0"))?);
-//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, code_key, Arc::new(registry), ledger)?;
+//! // No I/O here: connections are made on first use (see "Connections" below).
+//! let store = Arc::new(RedisStore::new(RedisConfig::new("redis://127.0.0.1:6379/0"))?);
+//! let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, code_key, Arc::new(registry), store)?;
 //! // issuer.verifier() now also consults Redis for revoked tokens.
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
@@ -24,15 +25,17 @@
 //! # What is stored
 //! | operation | Redis command | key |
 //! |---|---|---|
-//! | [`Store::redeem`] | `SET key 1 NX EX ttl` | `code_prefix` + the code id in lower-case hex (32 characters) |
-//! | [`Store::revoke`] | a 4-line Lua script: `SET key 1 EX ttl` unless the key already lives longer | `revoked_prefix` + the token's `jti` |
+//! | [`Store::redeem`] | `SET key 1 NX EX ttl` (then `WAIT`, see below) | `code_prefix` + the code id in lower-case hex (32 characters) |
+//! | [`Store::revoke`] | a 4-line Lua script: `SET key 1 EX ttl` unless the key already lives longer (then `WAIT`) | `revoked_prefix` + the token's `jti` |
 //! | [`Store::is_revoked`] | `EXISTS key` | `revoked_prefix` + the token's `jti` |
 //!
 //! `SET … NX` is atomic on the server: of any number of callers, in any number
 //! of processes, redeeming the same code, exactly one gets `OK`
 //! ([`Redemption::First`]); the others get nil ([`Redemption::Replayed`]).
-//! The default prefixes are [`DEFAULT_CODE_PREFIX`] and [`DEFAULT_REVOKED_PREFIX`];
-//! give each deployment sharing a server its own.
+//! Every command touches one key, so in a cluster each is atomic in its key's
+//! slot and no hash tag is needed. The default prefixes are
+//! [`DEFAULT_CODE_PREFIX`] and [`DEFAULT_REVOKED_PREFIX`]; give each deployment
+//! sharing a server its own.
 //!
 //! # Decisions
 //! - **Expiry.** A code is remembered for its remaining life, `expires_at - now`
@@ -47,21 +50,29 @@
 //!   keeps the later expiry too). The `now` of [`Store::is_revoked`]
 //!   is not used: Redis expires the key itself.
 //! - **Fail closed.** Every Redis failure — refused or dropped connection,
-//!   connect / read / write timeout, an error reply (`WRONGTYPE`, `NOAUTH`,
-//!   `OOM`, `READONLY`…), an unexpected reply — is [`Error::LedgerUnavailable`].
+//!   connect / read / write timeout, a TLS handshake refused (unknown CA, wrong
+//!   server name, plain TCP on a TLS port), an error reply (`WRONGTYPE`,
+//!   `NOAUTH`, `OOM`, `READONLY`, `CLUSTERDOWN`…), an unexpected reply, a write
+//!   not confirmed by the replicas in time — is [`Error::LedgerUnavailable`].
 //!   The exchange then answers 503 and issues no token; the verifier refuses
 //!   every token while it cannot tell whether the token was revoked. The Redis
 //!   error itself is not kept (the core's error is a plain kind): servers log
-//!   their own view, and [`RedisLedger::ping`] checks reachability.
-//! - **Connection.** One connection per ledger, behind a mutex
-//!   (`Mutex<Option<Connection>>`), made on first use: a service starts even
-//!   while Redis is down and answers 503 until it is back. Each command is
-//!   one short round trip, so one connection serves many threads; a pool would
-//!   add a dependency and more sockets for little gain at authorization-code
-//!   rates (see the crate README for measured throughput). Services that need
-//!   more can build one ledger per worker thread.
-//! - **Reconnection.** After *any* failure the connection is dropped and the
-//!   next call opens a new one. This also matters for safety: after a read
+//!   their own view, and [`RedisStore::ping`] checks reachability.
+//! - **Connections.** A pool of [`RedisConfig::pool_size`] slots (default
+//!   [`DEFAULT_POOL_SIZE`]), each holding at most one connection, opened on
+//!   first use: a service starts even while Redis is down and answers 503
+//!   until it is back. A caller takes a free slot (round robin), or waits for
+//!   one when all are busy, so up to `pool_size` commands are in flight at
+//!   once. A blocking pool rather than a multiplexed async connection: the
+//!   core's store calls are synchronous (the issuer is sans-IO), each is one
+//!   short round trip, and a private async runtime would panic when called
+//!   from inside a tokio runtime. **In a tokio server**, call the issuer's
+//!   `exchange` (and a bearer check that consults the store) inside
+//!   `tokio::task::spawn_blocking` (or `block_in_place` on the multi-threaded
+//!   runtime), so a slow Redis holds a blocking-pool thread, never a runtime
+//!   worker; the timeouts below bound how long.
+//! - **Reconnection.** After *any* failure the slot's connection is dropped and
+//!   the next call opens a new one. This also matters for safety: after a read
 //!   timeout a late reply could otherwise be read as the answer to the next
 //!   command. When a *reused* connection turns out dead (Redis restarted, an
 //!   idle connection cut by a proxy), the command is retried once on a fresh
@@ -70,45 +81,65 @@
 //!   attempt had been applied the retry sees `Replayed` (the code is then
 //!   refused, never honoured twice). Timeouts are not retried, so a hung
 //!   server costs one timeout, not two.
-//! - **Timeouts.** Connect (TCP connect plus the `AUTH` / `SELECT` handshake),
-//!   read and write timeouts are set on every connection; the defaults
-//!   ([`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_IO_TIMEOUT`]) are short because
-//!   the caller is an HTTP request waiting for its answer. Callers queue on the
-//!   mutex, so while Redis hangs each waits for the ones ahead of it. Host
-//!   names are resolved by the system resolver, outside these timeouts: use an
+//! - **Timeouts.** Connect (TCP connect plus the TLS, `AUTH` and `SELECT`
+//!   handshakes), read and write timeouts are set on every connection; the
+//!   defaults ([`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_IO_TIMEOUT`]) are short
+//!   because the caller is an HTTP request waiting for its answer. Host names
+//!   are resolved by the system resolver, outside these timeouts: use an
 //!   address, or a name the host resolves locally.
-//! - **Deployment.** A standalone Redis (≥ 2.6.12), or the primary of a
-//!   replicated one. Replication is asynchronous: a redemption acknowledged by
-//!   a primary that fails over before replicating it is lost, and the code
-//!   could then be redeemed once more on the new primary within its (≤ 10
-//!   minutes) life. Redis Cluster redirections are not followed (a redirection
-//!   is an error reply, so it fails closed). TLS (`rediss://`) is not built in:
-//!   the `redis` crate's TLS feature would bring a second TLS stack; use a
-//!   loopback or private network, or a local TLS tunnel.
-//! - **Secrets.** A password in the URL is never shown: `Debug` prints the
-//!   address only.
+//! - **TLS.** `rediss://` URLs use rustls (with ring, the core's crypto). The
+//!   server's certificate must chain to the system's roots, or to the CA file
+//!   of [`TlsFiles::ca_file`], and name the host of the URL (DNS name or IP
+//!   address); [`TlsFiles::with_client_cert`] adds a client certificate (mutual
+//!   TLS). The files are read once, by [`RedisStore::new`], and the copy of the
+//!   client key read there is wiped. `#insecure` (no certificate check) is
+//!   refused, as is a mix of `redis://` and `rediss://` seeds.
+//! - **Cluster.** [`RedisConfig::cluster`] uses the `redis` crate's cluster
+//!   client: it learns the slot map from any seed, routes each command to its
+//!   key's primary and follows `MOVED` / `ASK` (one retry). Each pool slot then
+//!   holds one connection per node.
+//! - **Failover.** Redis replicates asynchronously: a redemption acknowledged
+//!   by a primary that dies before its replica received it is lost, and the
+//!   promoted replica would honour the code once more. With
+//!   [`RedisConfig::wait_replicas`] = `n` > 0, every write (redeem, revoke) is
+//!   followed by `WAIT n timeout` on the same connection, and the store
+//!   answers only when `n` replicas confirmed it within
+//!   [`RedisConfig::wait_timeout`] (default [`DEFAULT_WAIT_TIMEOUT`]);
+//!   otherwise it fails closed (503, no token issued: the code is spent, the
+//!   user starts over). So a redemption that was honoured is on `n` replicas
+//!   before the token leaves. Defaults: 0 for [`RedisConfig::new`] (a single
+//!   server has no replica to wait for — **set 1** when it has one), and
+//!   [`DEFAULT_CLUSTER_WAIT_REPLICAS`] (1) for [`RedisConfig::cluster`]. A
+//!   replica that is down makes every exchange fail closed until it is back
+//!   (or `wait_replicas` is lowered): availability is traded for single use.
+//!   In a cluster `WAIT` is sent to every primary and the smallest count
+//!   counts, so every primary needs its `n` replicas. `WAIT` narrows the
+//!   window to what Redis itself documents: a failover that promotes a replica
+//!   *without* the write (a manual one forced while it lags) can still lose it.
+//! - **Secrets.** A password in a URL is never shown: `Debug` prints the
+//!   address only; TLS files are shown by path.
 //!
 //! [`MemoryStore`]: airisk_auth::store::MemoryStore
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod config;
+mod pool;
+
+pub use config::{
+    RedisConfig, TlsFiles, DEFAULT_CLUSTER_WAIT_REPLICAS, DEFAULT_CODE_PREFIX,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT, DEFAULT_POOL_SIZE, DEFAULT_REVOKED_PREFIX,
+    DEFAULT_WAIT_REPLICAS, DEFAULT_WAIT_TIMEOUT, MAX_POOL_SIZE,
+};
 
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::CodeId;
 use airisk_auth::store::{Redemption, Store};
 use airisk_auth::{Error, Result};
 use core::fmt;
-use redis::{Connection, RedisResult, Value};
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
-
-/// The default key prefix of redeemed codes.
-pub const DEFAULT_CODE_PREFIX: &str = "airisk:code:";
-/// The default key prefix of revoked token ids.
-pub const DEFAULT_REVOKED_PREFIX: &str = "airisk:revoked:";
-/// The default time allowed to open a connection, handshake included.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
-/// The default time allowed for one read or one write on a connection.
-pub const DEFAULT_IO_TIMEOUT: Duration = Duration::from_millis(500);
+use pool::Pool;
+use redis::{ConnectionLike, RedisResult, Value};
 
 /// Keeps a revocation's expiry from ever moving earlier; `TTL` is -2 for a
 /// missing key and -1 for a key without expiry (kept as it is: revoked for good).
@@ -117,158 +148,45 @@ const REVOKE_SCRIPT: &str = "local t = redis.call('TTL', KEYS[1]) \
     if t < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'EX', ARGV[1]) end \
     return 1";
 
-/// Where and how to reach Redis. Build with [`RedisConfig::new`], then adjust fields.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq)]
-pub struct RedisConfig {
-    /// `redis://[[user]:password@]host[:port][/db]` or `redis+unix:///path[?db=N&pass=…]`.
-    pub url: String,
-    /// Prefix of the keys of redeemed codes (non-empty).
-    pub code_prefix: String,
-    /// Prefix of the keys of revoked token ids (non-empty; neither prefix may start the other).
-    pub revoked_prefix: String,
-    /// Time allowed to open a connection, handshake included (non-zero).
-    pub connect_timeout: Duration,
-    /// Time allowed for one read from the connection (non-zero).
-    pub read_timeout: Duration,
-    /// Time allowed for one write to the connection (non-zero).
-    pub write_timeout: Duration,
-    /// Seconds to remember codes and revocations beyond their expiry: at least
-    /// the largest clock difference between the replicas sharing the ledger. Default 0.
-    pub extra_retention: u64,
-}
-
-impl RedisConfig {
-    /// The default settings for the server at `url`.
-    #[must_use]
-    pub fn new(url: &str) -> Self {
-        RedisConfig {
-            url: url.to_owned(),
-            code_prefix: DEFAULT_CODE_PREFIX.to_owned(),
-            revoked_prefix: DEFAULT_REVOKED_PREFIX.to_owned(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_timeout: DEFAULT_IO_TIMEOUT,
-            write_timeout: DEFAULT_IO_TIMEOUT,
-            extra_retention: 0,
-        }
-    }
-
-    /// Uses `code_prefix` and `revoked_prefix` for the keys.
-    #[must_use]
-    pub fn with_prefixes(mut self, code_prefix: &str, revoked_prefix: &str) -> Self {
-        code_prefix.clone_into(&mut self.code_prefix);
-        revoked_prefix.clone_into(&mut self.revoked_prefix);
-        self
-    }
-
-    /// Uses `connect` for connecting and `io` for each read and write.
-    #[must_use]
-    pub fn with_timeouts(mut self, connect: Duration, io: Duration) -> Self {
-        self.connect_timeout = connect;
-        self.read_timeout = io;
-        self.write_timeout = io;
-        self
-    }
-
-    fn validate(&self) -> Result<()> {
-        let (code, revoked) = (&self.code_prefix, &self.revoked_prefix);
-        if code.is_empty()
-            || revoked.is_empty()
-            || code.starts_with(revoked.as_str())
-            || revoked.starts_with(code.as_str())
-            || [self.connect_timeout, self.read_timeout, self.write_timeout]
-                .iter()
-                .any(Duration::is_zero)
-            || self.extra_retention > MAX_NUMERIC_DATE
-        {
-            return Err(Error::InvalidConfiguration);
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for RedisConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisConfig")
-            .field("url", &redact_url(&self.url))
-            .field("code_prefix", &self.code_prefix)
-            .field("revoked_prefix", &self.revoked_prefix)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("write_timeout", &self.write_timeout)
-            .field("extra_retention", &self.extra_retention)
-            .finish()
-    }
-}
-
-/// The URL without credentials: user info and query (where `pass=` may be) are elided.
-fn redact_url(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let (rest, query) = match rest.split_once('?') {
-        Some((rest, _)) => (rest, "?<redacted>"),
-        None => (rest, ""),
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((_, host)) => format!("<redacted>@{host}"),
-        None => authority.to_owned(),
-    };
-    format!("{scheme}://{authority}{path}{query}")
-}
-
-/// A redemption ledger and revocation list on one Redis server, shared by
-/// every process and machine that points at it. See the crate docs.
+/// A redemption ledger and revocation list on Redis, shared by every process
+/// and machine that points at it. See the crate docs.
 ///
 /// Thread-safe; build once and share through an `Arc`.
-pub struct RedisLedger {
-    client: redis::Client,
-    config: RedisConfig,
-    connection: Mutex<Option<Connection>>,
+pub struct RedisStore {
+    pool: Pool,
 }
 
-impl fmt::Debug for RedisLedger {
+impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisLedger")
-            .field(
-                "addr",
-                &self.client.get_connection_info().addr().to_string(),
-            )
-            .field("code_prefix", &self.config.code_prefix)
-            .field("revoked_prefix", &self.config.revoked_prefix)
-            .field(
-                "connected",
-                &self.connection.try_lock().ok().map(|c| c.is_some()),
-            )
+        let config = self.pool.config();
+        f.debug_struct("RedisStore")
+            .field("addr", &self.pool.address())
+            .field("code_prefix", &config.code_prefix)
+            .field("revoked_prefix", &config.revoked_prefix)
+            .field("wait_replicas", &config.wait_replicas)
+            .field("open_connections", &self.pool.open_connections())
             .finish_non_exhaustive()
     }
 }
 
-impl RedisLedger {
-    /// A ledger with the settings of `config`. Does no I/O: the connection is
-    /// opened on first use.
+impl RedisStore {
+    /// A store with the settings of `config`. Reads the TLS files, if any, but
+    /// opens no connection: they are opened on first use.
     ///
     /// # Errors
-    /// [`Error::InvalidConfiguration`] for a URL that does not parse (or needs
-    /// TLS), an empty prefix, prefixes of which one starts the other, or a zero timeout.
+    /// [`Error::InvalidConfiguration`] for a URL that does not parse, `#insecure`,
+    /// a TLS file that cannot be read or parsed, an empty prefix, prefixes of
+    /// which one starts the other, a zero timeout or a pool size out of range.
     pub fn new(config: RedisConfig) -> Result<Self> {
-        config.validate()?;
-        if config.url.starts_with("rediss:") {
-            return Err(Error::InvalidConfiguration);
-        }
-        let client =
-            redis::Client::open(config.url.as_str()).map_err(|_| Error::InvalidConfiguration)?;
-        Ok(RedisLedger {
-            client,
-            config,
-            connection: Mutex::new(None),
+        Ok(RedisStore {
+            pool: Pool::new(config)?,
         })
     }
 
     /// The settings.
     #[must_use]
     pub fn config(&self) -> &RedisConfig {
-        &self.config
+        self.pool.config()
     }
 
     /// Checks that Redis answers (`PING`), connecting if needed: for readiness probes.
@@ -276,7 +194,10 @@ impl RedisLedger {
     /// # Errors
     /// [`Error::LedgerUnavailable`].
     pub fn ping(&self) -> Result<()> {
-        match self.run(|con| redis::cmd("PING").query::<Value>(con))? {
+        match self
+            .pool
+            .run(|con| redis::cmd("PING").query::<Value>(con))?
+        {
             Value::SimpleString(s) if s == "PONG" => Ok(()),
             _ => Err(Error::LedgerUnavailable),
         }
@@ -284,13 +205,14 @@ impl RedisLedger {
 
     /// The key of a redeemed code.
     fn code_key(&self, code: &CodeId) -> String {
-        format!("{}{code}", self.config.code_prefix)
+        format!("{}{code}", self.config().code_prefix)
     }
 
     /// The key of a revoked token id.
     fn revoked_key(&self, jti: &str) -> String {
-        let mut key = String::with_capacity(self.config.revoked_prefix.len() + jti.len());
-        key.push_str(&self.config.revoked_prefix);
+        let prefix = &self.config().revoked_prefix;
+        let mut key = String::with_capacity(prefix.len() + jti.len());
+        key.push_str(prefix);
         key.push_str(jti);
         key
     }
@@ -301,78 +223,46 @@ impl RedisLedger {
         until
             .saturating_sub(now)
             .max(1)
-            .saturating_add(self.config.extra_retention)
+            .saturating_add(self.config().extra_retention)
             .min(MAX_NUMERIC_DATE)
     }
 
-    fn connect(&self) -> RedisResult<Connection> {
-        let con = self
-            .client
-            .get_connection_with_timeout(self.config.connect_timeout)?;
-        con.set_read_timeout(Some(self.config.read_timeout))?;
-        con.set_write_timeout(Some(self.config.write_timeout))?;
-        Ok(con)
-    }
-
-    /// Runs `op` on the connection, opening one if there is none; retries once
-    /// on a fresh connection when a reused one turns out dead. Every failure
-    /// drops the connection and is [`Error::LedgerUnavailable`].
-    fn run<T>(&self, op: impl Fn(&mut Connection) -> RedisResult<T>) -> Result<T> {
-        let mut slot = self.lock();
-        let reused = slot.is_some();
-        match self.attempt(&mut slot, &op) {
-            Ok(value) => Ok(value),
-            Err(e) if reused && e.is_connection_dropped() && !e.is_timeout() => self
-                .attempt(&mut slot, &op)
-                .map_err(|_| Error::LedgerUnavailable),
-            Err(_) => Err(Error::LedgerUnavailable),
+    /// `WAIT`s, on the connection that just wrote, for the configured replicas.
+    /// `Ok(false)`: fewer confirmed in time.
+    fn replicated(&self, con: &mut dyn ConnectionLike) -> RedisResult<bool> {
+        let config = self.config();
+        if config.wait_replicas == 0 {
+            return Ok(true);
         }
-    }
-
-    fn attempt<T>(
-        &self,
-        slot: &mut Option<Connection>,
-        op: &impl Fn(&mut Connection) -> RedisResult<T>,
-    ) -> RedisResult<T> {
-        let con = match slot {
-            Some(con) => con,
-            None => slot.insert(self.connect()?),
-        };
-        let result = op(con);
-        if result.is_err() {
-            *slot = None;
-        }
-        result
-    }
-
-    /// The connection slot. A panic while it was held may have left a
-    /// half-read reply on the connection, so a poisoned slot is emptied.
-    fn lock(&self) -> MutexGuard<'_, Option<Connection>> {
-        self.connection.lock().unwrap_or_else(|poisoned| {
-            let mut slot = poisoned.into_inner();
-            *slot = None;
-            slot
-        })
+        let confirmed: Value = redis::cmd("WAIT")
+            .arg(config.wait_replicas)
+            .arg(config.wait_millis())
+            .query(con)?;
+        Ok(matches!(confirmed, Value::Int(n) if n >= i64::from(config.wait_replicas)))
     }
 }
 
-impl Store for RedisLedger {
+impl Store for RedisStore {
     fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption> {
         let key = self.code_key(code);
         let ttl = self.seconds_until(expires_at, now);
-        let reply = self.run(|con| {
-            redis::cmd("SET")
+        let (reply, replicated) = self.pool.run(|con| {
+            let reply = redis::cmd("SET")
                 .arg(&key)
                 .arg(1)
                 .arg("NX")
                 .arg("EX")
                 .arg(ttl)
-                .query::<Value>(con)
+                .query::<Value>(con)?;
+            // Only a write needs confirming: a replay refuses whatever the replicas hold.
+            let replicated = reply != Value::Okay || self.replicated(con)?;
+            Ok((reply, replicated))
         })?;
         match reply {
-            Value::Okay => Ok(Redemption::First),
+            Value::Okay if replicated => Ok(Redemption::First),
             Value::Nil => Ok(Redemption::Replayed),
-            // A proxy or module answering otherwise: not a proof of first use.
+            // Not confirmed by the replicas, or a proxy or module answering
+            // otherwise: not a proof of first use.
             _ => Err(Error::LedgerUnavailable),
         }
     }
@@ -380,23 +270,27 @@ impl Store for RedisLedger {
     fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<()> {
         let key = self.revoked_key(jti);
         let ttl = self.seconds_until(until, now);
-        let reply = self.run(|con| {
-            redis::cmd("EVAL")
+        let (reply, replicated) = self.pool.run(|con| {
+            let reply = redis::cmd("EVAL")
                 .arg(REVOKE_SCRIPT)
                 .arg(1)
                 .arg(&key)
                 .arg(ttl)
-                .query::<Value>(con)
+                .query::<Value>(con)?;
+            Ok((reply, self.replicated(con)?))
         })?;
         match reply {
-            Value::Int(0 | 1) => Ok(()),
+            Value::Int(0 | 1) if replicated => Ok(()),
             _ => Err(Error::LedgerUnavailable),
         }
     }
 
     fn is_revoked(&self, jti: &str, _now: u64) -> Result<bool> {
         let key = self.revoked_key(jti);
-        match self.run(|con| redis::cmd("EXISTS").arg(&key).query::<Value>(con))? {
+        match self
+            .pool
+            .run(|con| redis::cmd("EXISTS").arg(&key).query::<Value>(con))?
+        {
             Value::Int(0) => Ok(false),
             Value::Int(1) => Ok(true),
             _ => Err(Error::LedgerUnavailable),
@@ -407,6 +301,8 @@ impl Store for RedisLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::redact_url;
+    use std::time::Duration;
 
     #[test]
     fn urls_are_redacted() {
@@ -425,8 +321,8 @@ mod tests {
         assert_eq!(redact_url("redis://host:1"), "redis://host:1");
         let config = RedisConfig::new("redis://:hunter2@127.0.0.1:1/0");
         assert!(!format!("{config:?}").contains("hunter2"));
-        let ledger = RedisLedger::new(config).unwrap();
-        let shown = format!("{ledger:?}");
+        let store = RedisStore::new(config).unwrap();
+        let shown = format!("{store:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("127.0.0.1:1"), "{shown}");
     }
@@ -434,11 +330,25 @@ mod tests {
     #[test]
     fn settings_are_checked() {
         let ok = RedisConfig::new("redis://127.0.0.1:6379");
-        assert!(RedisLedger::new(ok.clone()).is_ok());
+        assert!(RedisStore::new(ok.clone()).is_ok());
         for bad in [
             RedisConfig::new("http://127.0.0.1:6379"),
             RedisConfig::new("not a url"),
-            RedisConfig::new("rediss://127.0.0.1:6379"),
+            RedisConfig::new("rediss://127.0.0.1:6379/#insecure"),
+            RedisConfig::cluster(&["rediss://127.0.0.1:1", "redis://127.0.0.1:2"]),
+            RedisConfig {
+                more_seeds: vec!["redis://127.0.0.1:2".to_owned()],
+                ..ok.clone()
+            },
+            RedisConfig::new("rediss://127.0.0.1:6379")
+                .with_tls(TlsFiles::default().with_ca_file("/nonexistent/ca.pem")),
+            RedisConfig::new("rediss://127.0.0.1:6379").with_tls(TlsFiles {
+                client_cert_file: Some("/nonexistent/c.pem".into()),
+                ..TlsFiles::default()
+            }),
+            ok.clone().with_pool_size(0),
+            ok.clone().with_pool_size(MAX_POOL_SIZE + 1),
+            ok.clone().with_wait(1, Duration::ZERO),
             ok.clone().with_prefixes("", "r:"),
             ok.clone().with_prefixes("c:", ""),
             ok.clone().with_prefixes("x:", "x:"),
@@ -454,7 +364,7 @@ mod tests {
             },
         ] {
             assert_eq!(
-                RedisLedger::new(bad.clone()).err(),
+                RedisStore::new(bad.clone()).err(),
                 Some(Error::InvalidConfiguration),
                 "{bad:?}"
             );
@@ -464,27 +374,27 @@ mod tests {
     #[test]
     fn retention_is_the_remaining_life_at_least_one_second() {
         let mut config = RedisConfig::new("redis://127.0.0.1:6379");
-        let ledger = RedisLedger::new(config.clone()).unwrap();
-        assert_eq!(ledger.seconds_until(160, 100), 60);
-        assert_eq!(ledger.seconds_until(100, 100), 1);
-        assert_eq!(ledger.seconds_until(5, 100), 1);
-        assert_eq!(ledger.seconds_until(u64::MAX, 0), MAX_NUMERIC_DATE);
+        let store = RedisStore::new(config.clone()).unwrap();
+        assert_eq!(store.seconds_until(160, 100), 60);
+        assert_eq!(store.seconds_until(100, 100), 1);
+        assert_eq!(store.seconds_until(5, 100), 1);
+        assert_eq!(store.seconds_until(u64::MAX, 0), MAX_NUMERIC_DATE);
         config.extra_retention = 30;
-        let ledger = RedisLedger::new(config).unwrap();
-        assert_eq!(ledger.seconds_until(160, 100), 90);
-        assert_eq!(ledger.seconds_until(5, 100), 31);
+        let store = RedisStore::new(config).unwrap();
+        assert_eq!(store.seconds_until(160, 100), 90);
+        assert_eq!(store.seconds_until(5, 100), 31);
     }
 
     #[test]
     fn keys_are_prefixed() {
-        let ledger = RedisLedger::new(
+        let store = RedisStore::new(
             RedisConfig::new("redis://127.0.0.1:6379").with_prefixes("a:c:", "a:r:"),
         )
         .unwrap();
         assert_eq!(
-            ledger.code_key(&CodeId([0xab; 16])),
+            store.code_key(&CodeId([0xab; 16])),
             format!("a:c:{}", "ab".repeat(16))
         );
-        assert_eq!(ledger.revoked_key("jti-1"), "a:r:jti-1");
+        assert_eq!(store.revoked_key("jti-1"), "a:r:jti-1");
     }
 }

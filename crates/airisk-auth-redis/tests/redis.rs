@@ -15,7 +15,7 @@
 use airisk_auth::code::CodeId;
 use airisk_auth::prelude::*;
 use airisk_auth::store::{Redemption, Store};
-use airisk_auth_redis::{RedisConfig, RedisLedger};
+use airisk_auth_redis::{RedisConfig, RedisStore};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -74,8 +74,8 @@ fn config(url: &str, namespace: &str) -> RedisConfig {
     RedisConfig::new(url).with_prefixes(&format!("{namespace}c:"), &format!("{namespace}r:"))
 }
 
-fn ledger(url: &str, namespace: &str) -> Arc<RedisLedger> {
-    Arc::new(RedisLedger::new(config(url, namespace)).unwrap())
+fn ledger(url: &str, namespace: &str) -> Arc<RedisStore> {
+    Arc::new(RedisStore::new(config(url, namespace)).unwrap())
 }
 
 /// A plain connection, to look at what the ledger wrote.
@@ -140,7 +140,7 @@ impl Deployment {
     }
 
     /// One replica: its own issuer (and registry copy) on the given ledger.
-    fn issuer(&self, ledger: Arc<RedisLedger>) -> Issuer {
+    fn issuer(&self, ledger: Arc<RedisStore>) -> Issuer {
         let mut registry = MemoryRegistry::new();
         registry
             .add_client(Client::new(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI).unwrap())
@@ -314,7 +314,7 @@ fn codes_are_kept_for_their_remaining_life() {
     // The margin for clock differences between replicas is added.
     let mut cfg = config(&url, &ns);
     cfg.extra_retention = 300;
-    let with_margin = RedisLedger::new(cfg).unwrap();
+    let with_margin = RedisStore::new(cfg).unwrap();
     let id = random_id();
     with_margin.redeem(&id, now + 100, now).unwrap();
     let ttl = pttl(&mut con, &format!("{ns}c:{id}"));
@@ -508,7 +508,7 @@ fn a_silent_server_times_out_and_fails_closed() {
     );
     let cfg = config(&url, &unique("silent"))
         .with_timeouts(Duration::from_millis(200), Duration::from_millis(200));
-    let l = RedisLedger::new(cfg).unwrap();
+    let l = RedisStore::new(cfg).unwrap();
     let now = unix_now();
     assert_eq!(
         l.redeem(&random_id(), now + 60, now),
@@ -547,7 +547,7 @@ fn error_replies_fail_closed() {
     });
     let cfg = config(&url, &unique("errors"))
         .with_timeouts(Duration::from_millis(500), Duration::from_millis(500));
-    let l = RedisLedger::new(cfg).unwrap();
+    let l = RedisStore::new(cfg).unwrap();
     let now = unix_now();
     assert_eq!(
         l.redeem(&random_id(), now + 60, now),

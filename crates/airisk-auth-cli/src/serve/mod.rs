@@ -16,7 +16,7 @@ use airisk_auth::keys::{Key, KeySet, MAX_KEY_DOCUMENT_LEN};
 use airisk_auth::registry::{MemoryRegistry, MAX_REGISTRY_DOCUMENT_LEN};
 use airisk_auth::store::{MemoryStore, Store};
 use airisk_auth_axum::{AnyToken, IssuerRouter, UserToken};
-use airisk_auth_redis::{RedisConfig, RedisLedger};
+use airisk_auth_redis::{RedisConfig, RedisStore};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -126,7 +126,7 @@ pub(crate) struct ServeArgs {
 struct Samples {
     /// `[{"userid":…},…]`, rendered once.
     users_json: Arc<str>,
-    ledger: Option<Arc<RedisLedger>>,
+    ledger: Option<Arc<RedisStore>>,
 }
 
 /// Runs the server until SIGTERM or Ctrl-C, then finishes the requests in flight.
@@ -139,7 +139,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let ledger = match args.store.as_str() {
         "memory" => None,
         url if url.starts_with("redis://") || url.starts_with("rediss://") => {
-            let ledger = RedisLedger::new(RedisConfig::new(url))
+            let ledger = RedisStore::new(RedisConfig::new(url))
                 .map_err(|e| Failure::Usage(format!("--store: {}", describe(e))))?;
             Some(Arc::new(ledger))
         }
