@@ -35,7 +35,12 @@
 
 #![forbid(unsafe_code)]
 // Every check panics when the store breaks the contract: that is its purpose.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::missing_panics_doc)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::missing_panics_doc
+)]
 
 use airisk_auth::code::CodeId;
 use airisk_auth::prelude::*;
