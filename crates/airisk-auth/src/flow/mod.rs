@@ -46,6 +46,9 @@
 //!   from it (RFC 6749 §4.1.2): the token's `jti` is derived from the code.
 //! - Bounds: a query of at most 8 KiB, a token body of at most 16 KiB, each
 //!   parameter to its documented length; larger input is refused before decoding.
+//!   At most [`MAX_PARAMS`] parameters: the 33rd refuses the request as
+//!   [`Error::RequestTooLarge`] (400), before any client is looked up, so a flood
+//!   of short names costs no more than a request of the same size with one.
 //!
 //! ```
 //! use airisk_auth::prelude::*;
@@ -95,6 +98,10 @@ use std::sync::Arc;
 pub const MAX_QUERY_LEN: usize = 8 * 1024;
 /// The largest token request body accepted, in bytes.
 pub const MAX_BODY_LEN: usize = 16 * 1024;
+/// The most parameters a query or token request body may hold (names, each
+/// counted once): a flow needs at most eight, and a request of thousands of
+/// short names is refused before anything else of it is checked.
+pub const MAX_PARAMS: usize = 32;
 /// The longest `state` accepted, in bytes.
 pub const MAX_STATE_LEN: usize = 2048;
 /// The default access-token lifetime, in seconds.

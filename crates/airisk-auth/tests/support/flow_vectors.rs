@@ -104,6 +104,128 @@ fn with_code(name: &str, source: &str, userid: Option<&str>, mut steps: Vec<Valu
     scenario(name, source, all)
 }
 
+/// `count` distinct names of one or two alphanumerics (at most 3,906), none a
+/// parameter the flow reads.
+fn short_names(count: usize) -> Vec<String> {
+    let alphabet: Vec<char> = ('0'..='9').chain('a'..='z').chain('A'..='Z').collect();
+    alphabet
+        .iter()
+        .map(char::to_string)
+        .chain(
+            alphabet
+                .iter()
+                .flat_map(|a| alphabet.iter().map(move |b| format!("{a}{b}"))),
+        )
+        .take(count)
+        .collect()
+}
+
+/// Issue 20.1: thousands of short parameter names used to cost a quadratic
+/// repeated-name check before the client was authenticated; the 33rd name now
+/// refuses the request. A request at the bound still succeeds.
+fn parameter_floods() -> Vec<Value> {
+    let source = "issue 20.1 (bounded parameter count, decided)";
+    let extra = |count: usize| {
+        short_names(count)
+            .iter()
+            .map(|n| format!("&{n}="))
+            .collect::<String>()
+    };
+    let flood = short_names(3906).join("&");
+    let json_flood: String = short_names(1700)
+        .iter()
+        .map(|n| format!(",\"{n}\":\"\""))
+        .collect();
+    vec![
+        with_code(
+            "token: 32 parameters (the bound) are accepted",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &form("{c}", &extra(28)),
+                json!({"status": 200, "reason": null}),
+            )],
+        ),
+        with_code(
+            "token: a 33rd parameter refuses the request",
+            source,
+            None,
+            vec![
+                exchange(
+                    T + 1,
+                    Some(FORM),
+                    &form("{c}", &extra(29)),
+                    text("Invalid request", "RequestTooLarge"),
+                ),
+                exchange(
+                    T + 2,
+                    Some(FORM),
+                    &form("{c}", ""),
+                    json!({"status": 200, "reason": null}),
+                ),
+            ],
+        ),
+        with_code(
+            "token: 3,906 distinct short names (form)",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &format!("{flood}&{}", form("{c}", "")),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        with_code(
+            "token: 1,700 distinct short members (JSON)",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(JSON_CT),
+                &format!(
+                    r#"{{"client_id":"abc123","client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"{{c}}"{json_flood}}}"#
+                ),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        with_code(
+            "token: a flood with a wrong secret is refused before the secret is checked",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &format!(
+                    "{}&{flood}",
+                    form("{c}", "").replace(SECRET, "wrong-secret")
+                ),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        scenario(
+            "authorize: 32 parameters (the bound) are accepted",
+            source,
+            vec![authorize(
+                T,
+                &auth_query(&extra(30)),
+                redirect(&format!("{CB_RAW}?code="), json!({"code": "<code>"})),
+            )],
+        ),
+        scenario(
+            "authorize: 2,400 distinct short names",
+            source,
+            vec![authorize(
+                T,
+                &format!("{}&{}", auth_query(""), short_names(2400).join("&")),
+                problem(400, "RequestTooLarge"),
+            )],
+        ),
+    ]
+}
+
 pub fn document() -> Value {
     let expiration = "2025-03-31T13:12:17Z";
     let mut s = vec![
@@ -558,6 +680,8 @@ pub fn document() -> Value {
             vec![exchange(T, ct, &body, text("Invalid request", reason))],
         ));
     }
+
+    s.append(&mut parameter_floods());
 
     // Bearer use.
     s.push(scenario(
