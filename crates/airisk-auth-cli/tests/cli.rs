@@ -669,6 +669,24 @@ fn registry_check_reports_the_position_with_context() {
         r.stderr
     );
 
+    // Issue 20.4: a secret of the wrong type is neither echoed by the message
+    // nor shown in the context line, in text or JSON.
+    std::fs::write(
+        &file,
+        "{\"clients\": [{\"client_id\": \"c1\", \"client_secret\": 987654321987, \"redirect_uri\": \"https://a.example/cb\"}]}",
+    )
+    .unwrap();
+    for args in [
+        &["registry", "check", &file][..],
+        &["registry", "check", "--json", &file],
+    ] {
+        let r = run(args);
+        assert_exit(&r, 1);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(!all.contains("987654321987"), "{all}");
+        assert!(all.contains("client_secret must be a string"), "{all}");
+    }
+
     assert_exit(&run(&["registry", "check", &dir.path("missing.json")]), 3);
     let r = run_with_stdin(&["registry", "check", "-"], "{\"users\": []}");
     assert_exit(&r, 0);

@@ -4,7 +4,8 @@
 //! (`GET /api/oauth2`, `POST /api/oauth2/Token`, bearer tokens): it issues
 //! short-lived single-use authorization codes, exchanges them for signed
 //! access tokens carrying expiry and userid claims, and verifies bearer tokens.
-//! It does no network and no I/O: request parts go in, complete HTTP answers
+//! It does no network and no I/O on the request path (only key and registry
+//! files are read, at start-up, by [`file`]): request parts go in, complete HTTP answers
 //! come out, so any framework in Rust, C (`libairisk_auth`) or Python
 //! (`import airisk_auth`) serves the endpoints in a few lines, with the same
 //! bytes on the same inputs.
@@ -19,6 +20,7 @@
 //! | [`flow`] | the two endpoints and the bearer check, as [`flow::Response`]s |
 //! | [`clock`] | the injectable clock |
 //! | [`error`] | the one [`Error`] enum, with stable numeric kinds |
+//! | [`file`] | loading key and registry files: bounded, wiped, errors that name the file |
 //!
 //! Every decision where the AIRisk documentation is silent is written in the
 //! module that makes it (see [`token`], [`code`], [`registry`], [`flow`]).
@@ -52,6 +54,7 @@ pub mod clock;
 pub mod code;
 mod encoding;
 pub mod error;
+pub mod file;
 pub mod flow;
 pub mod keys;
 pub mod ledger;
