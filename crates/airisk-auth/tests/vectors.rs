@@ -1298,6 +1298,8 @@ fn key_cases(f: &Fixture) -> Vec<Value> {
         json!({"name": "oct key with padding", "jwk": json!({"kty":"oct","kid":"w","k": format!("{}=", base64_url_encode(&[7; 32]))}).to_string(), "expect": {"error": "InvalidKey"}}),
         json!({"name": "Ed25519 identity point (small order)", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"s","x": base64_url_encode(&{ let mut p = [0u8; 32]; p[0] = 1; p })}).to_string(), "expect": {"error": "InvalidKey"}}),
         json!({"name": "Ed25519 all-zero point (small order)", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"s","x": base64_url_encode(&[0; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),
+        json!({"name": "Ed25519 non-canonical y = p + 2 (issue 20.6)", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"s","x": base64_url_encode(&{ let mut p = [0xffu8; 32]; p[0] = 0xef; p[31] = 0x7f; p })}).to_string(), "expect": {"error": "InvalidKey"}}),
+        json!({"name": "Ed25519 non-canonical y = 2^255 - 1, sign bit set (issue 20.6)", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"s","x": base64_url_encode(&[0xff; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),
         json!({"name": "Ed25519 order-8 point (small order)", "jwk": r#"{"kty":"OKP","crv":"Ed25519","kid":"s","x":"JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_AU"}"#, "expect": {"error": "InvalidKey"}}),
         json!({"name": "JWK alg disagrees with kty", "jwk": json!({"kty":"oct","kid":"w","alg":"EdDSA","k": base64_url_encode(&[7; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),
         json!({"name": "Ed25519 d and x disagree", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"e","d": base64_url_encode(&ED_SEED), "x": base64_url_encode(&[9; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),

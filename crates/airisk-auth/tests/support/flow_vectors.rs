@@ -682,6 +682,40 @@ pub fn document() -> Value {
     }
 
     s.append(&mut parameter_floods());
+    s.push(with_code(
+        "token: a code issued 31 s after the token endpoint's clock is refused",
+        "issue 20.6 (clock skew fails visibly, decided)",
+        None,
+        vec![
+            exchange(
+                T - 31,
+                Some(FORM),
+                &form("{c}", ""),
+                text("Invalid Code", "NotYetValid"),
+            ),
+            exchange(
+                T - 30,
+                Some(FORM),
+                &form("{c}", ""),
+                json!({"status": 200, "reason": null}),
+            ),
+        ],
+    ));
+    s.push(with_code(
+        "token: a code replayed after it expired does not revoke its token",
+        "issue 20.6; RFC 6749 §4.1.2 SHOULD (decided: flow docs)",
+        None,
+        vec![
+            exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
+            exchange(
+                T + 60,
+                Some(FORM),
+                &form("{c}", ""),
+                text("Invalid Code", "CodeExpired"),
+            ),
+            bearer(T + 61, Some("Bearer {t}"), "any", json!({"status": 200})),
+        ],
+    ));
 
     // Bearer use.
     s.push(scenario(
