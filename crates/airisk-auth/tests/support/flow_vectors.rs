@@ -283,6 +283,14 @@ pub fn document() -> Value {
             auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2Fcallback%2Chttps%3A%2F%2Fapp.example%2Fcb%3Ftenant%3D1"), 401, "InvalidRedirectUri"),
         ("redirect_uri is one member plus a comma", "PROTOCOL.md §1", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2Fcallback%2C"), 401, "InvalidRedirectUri"),
         ("redirect_uri of another client only", "PROTOCOL.md §1", "client_id=mobile&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256".into(), 401, "InvalidRedirectUri"),
+        ("redirect_uri with a percent-encoded path character", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2F%2563allback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri differing in host case only", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2FLocalHost%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with scheme http", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "http%3A%2F%2Flocalhost%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with the default port of http on https", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%3A80%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with its query in another order", "issue 20.7; RFC 9700 §4.1.3",
+            format!("client_id=other&redirect_uri={}", "https%3A%2F%2Fother.example%2Fcb%3Fb%3D2%26a%3D1"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with its query value percent-encoded", "issue 20.7; RFC 9700 §4.1.3",
+            format!("client_id=other&redirect_uri={}", "https%3A%2F%2Fother.example%2Fcb%3Fa%3D%2531%26b%3D2"), 401, "InvalidRedirectUri"),
         ("userid unknown", "PROTOCOL.md §1", auth_query("&userid=user_99"), 401, "UnknownUser"),
         ("client_id repeated", "RFC 6749 §3.1", format!("client_id=abc123&client_id=abc123&redirect_uri={CB}"), 400, "DuplicateParameter"),
         ("state repeated", "RFC 6749 §3.1", auth_query("&state=a&state=b"), 400, "DuplicateParameter"),
@@ -595,6 +603,21 @@ pub fn document() -> Value {
         text("Invalid Code", "PkceMismatch"),
     ));
     s.push(mobile(
+        "PKCE: a 42-character verifier (one short)",
+        &format!("&code_verifier={}", &VERIFIER[..42]),
+        text("Invalid Code", "PkceMismatch"),
+    ));
+    s.push(mobile(
+        "PKCE: a 129-character verifier (one over)",
+        &format!("&code_verifier={}", "a".repeat(129)),
+        text("Invalid Code", "RequestTooLarge"),
+    ));
+    s.push(mobile(
+        "PKCE: a wrong 128-character verifier",
+        &format!("&code_verifier={}", "a".repeat(128)),
+        text("Invalid Code", "InvalidCode"),
+    ));
+    s.push(mobile(
         "PKCE: verifier with a forbidden character",
         &format!("&code_verifier={}%21", &VERIFIER[..43]),
         text("Invalid Code", "PkceMismatch"),
@@ -681,6 +704,18 @@ pub fn document() -> Value {
         ));
     }
 
+    s.push(scenario(
+        "authorize: a registered URI with a two-member query, exactly",
+        "issue 20.7 (control)",
+        vec![authorize(
+            T,
+            "client_id=other&redirect_uri=https%3A%2F%2Fother.example%2Fcb%3Fa%3D1%26b%3D2",
+            redirect(
+                "https://other.example/cb?a=1&b=2&code=",
+                json!({"a": "1", "b": "2", "code": "<code>"}),
+            ),
+        )],
+    ));
     s.append(&mut parameter_floods());
     s.push(with_code(
         "token: a code issued 31 s after the token endpoint's clock is refused",
@@ -796,7 +831,7 @@ pub fn document() -> Value {
             "registry": {
                 "clients": [
                     {"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"},
-                    {"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback"},
+                    {"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback,https://other.example/cb?a=1&b=2"},
                     {"client_id": "mobile", "client_secret_sha256": sha256_hex(MOBILE_SECRET), "redirect_uri": "com.example.app:/cb", "public": true},
                 ],
                 "users": [{"userid": "user_42", "company_id": "acme"}, {"userid": "user_7"}],
