@@ -10,6 +10,7 @@
 #   paired         each goal's two contenders alternated in ~1 ms batches: ratios robust to load drift
 #   threads        2 threads on one shared Verifier against 1 (and the same for bare HMAC, as a control)
 #   ledger_memory  bytes held by a MemoryLedger with 1,000,000 outstanding codes (counting allocator)
+#   timing_leaks   dudect-style Welch t of secret comparisons, wrong first vs last byte (printed, never asserted)
 # then bench-report reads target/criterion and prints "bench, median, x floor" and every goal, met or not.
 #
 # Absolute times drift on a shared machine; compare the ratios, which are taken in the same run.
