@@ -12,6 +12,7 @@
 #              contenders alternated in ~1 ms batches); threads; ledger_memory
 #   python     scripts/bench-python.sh: our extension beside PyJWT, pyjwt-rs, joserfc, CPython's hmac
 #   c          scripts/bench-c.sh: the C ABI beside the Rust call and libjwt
+#   timing_leaks  (in rust) dudect-style Welch t of secret comparisons, wrong first vs last byte (printed)
 #   callgrind  instructions per operation of benches/examples/profile.rs under valgrind (when installed):
 #              ring's bare HMAC (the floor), verify_at and verify_with on the same token, in the same binary
 # then bench-report reads target/criterion (and the extras each part wrote into

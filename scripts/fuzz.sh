@@ -173,6 +173,8 @@ ensure_cargo_fuzz
 generate_seeds
 cd "$ROOT/fuzz"
 mkdir -p "artifacts/$target"
+dict=()
+case "$target" in token_request | authorize_request) dict=(-dict=dicts/token_request.dict) ;; esac
 exec cargo "+$TOOLCHAIN" fuzz run --sanitizer "$SANITIZER" "$target" "corpus/$target" -- \
     -runs="$runs" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 "$@"
+    -print_final_stats=1 "${dict[@]}" "$@"

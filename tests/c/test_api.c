@@ -64,6 +64,17 @@ static void test_keyset_loading(void) {
   CHECK_RC(airisk_keyset_from_json(weak, strlen(weak), &keys), AIRISK_WEAK_KEY);
   CHECK_RC(airisk_keyset_from_file("/nonexistent/keys.json", &keys), AIRISK_INVALID_ARGUMENT);
   CHECK_RC(airisk_keyset_from_file(NULL, &keys), AIRISK_INVALID_ARGUMENT);
+  /* Issue 20.2: an endless file is read up to its bound plus one byte, then
+   * refused (it used to be read whole: ASan aborted allocating 32 GiB). */
+  CHECK_RC(airisk_keyset_from_file("/dev/zero", &keys), AIRISK_INVALID_KEY);
+  CHECK(keys == (airisk_keyset *)SENTINEL, "out untouched on failure");
+  {
+    airisk_registry *registry = (airisk_registry *)SENTINEL;
+    CHECK_RC(airisk_registry_from_file("/dev/zero", &registry), AIRISK_INVALID_REGISTRY);
+    CHECK(registry == (airisk_registry *)SENTINEL, "out untouched on failure");
+    CHECK_RC(airisk_registry_from_file("/nonexistent/registry.json", &registry),
+             AIRISK_INVALID_ARGUMENT);
+  }
 
   char path[] = "/tmp/airisk-keys-XXXXXX";
   int fd = mkstemp(path);

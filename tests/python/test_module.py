@@ -142,8 +142,36 @@ def test_registry_from_file(tmp_path):
     path.write_text('{"clients":[],"users":[{"userid":"user_42"}]}', encoding="utf-8")
     registry = aa.Registry.from_file(path)
     assert (registry.client_count, registry.user_count) == (0, 1)
-    with pytest.raises(OSError):
+    with pytest.raises(FileNotFoundError) as missing:
         aa.Registry.from_file(tmp_path / "missing.json")
+    assert missing.value.filename == str(tmp_path / "missing.json")
+
+
+def test_file_loaders_are_bounded_and_name_the_file(tmp_path):
+    # Issue 20.2: /dev/zero used to be read whole (tens of GiB) before any bound applied.
+    with pytest.raises(aa.InvalidRegistryError) as endless:
+        aa.Registry.from_file("/dev/zero")
+    assert endless.value.filename == "/dev/zero"
+    assert "/dev/zero is larger than" in str(endless.value)
+    with pytest.raises(aa.InvalidKeyError) as endless_keys:
+        aa.KeySet.from_file("/dev/zero")
+    assert endless_keys.value.filename == "/dev/zero"
+    bad = tmp_path / "registry.json"
+    bad.write_text('{"clients":[{"client_id":"a"}]}', encoding="utf-8")
+    with pytest.raises(aa.InvalidRegistryError) as refused:
+        aa.Registry.from_file(bad)
+    assert refused.value.filename == str(bad)
+    assert str(refused.value).startswith(f"{bad}: line 1, column 13: ")
+    with pytest.raises(FileNotFoundError):
+        aa.KeySet.from_file(tmp_path / "missing.json")
+
+
+def test_keyset_from_file(tmp_path):
+    keys = aa.KeySet.generate_ed25519("e")
+    path = tmp_path / "keys.json"
+    path.write_text(keys.to_json(include_private=True), encoding="utf-8")
+    loaded = aa.KeySet.from_file(path)
+    assert loaded.to_jwks() == keys.to_jwks()
 
 
 def test_verify_many_returns_claims_or_errors_in_order():
@@ -193,3 +221,40 @@ def test_check_bearer_answers():
     assert isinstance(ok, aa.Claims) and ok.userid == "user_42"
     with pytest.raises(aa.InvalidArgumentError):
         aa.check_bearer(verifier, None, access="admin")  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_are_refused_like_any_bad_input():
+    # Issue 20.5: these raised UnicodeEncodeError instead of being answered.
+    keys = aa.KeySet.generate_hs256("k")
+    verifier = aa.Verifier(keys, aa.Policy(ISS))
+    answer = aa.check_bearer(verifier, "Bearer \ud800", now=1_001)
+    assert isinstance(answer, aa.Response)
+    assert (answer.status, answer.reason) == (401, "MalformedToken")
+    assert answer.header("WWW-Authenticate") == 'Bearer error="invalid_token"'
+    answer = aa.check_bearer(verifier, "Bear\udfffer abc", now=1_001)
+    assert isinstance(answer, aa.Response) and (answer.status, answer.reason) == (401, "MissingBearer")
+    with pytest.raises(aa.MalformedTokenError):
+        verifier.verify_at("eyJ\ud800.x.y", 1_001)
+    with pytest.raises(aa.MalformedTokenError):
+        verifier.verify("\udc80")
+    out = verifier.verify_many(["\ud800"], now=1_001)
+    assert isinstance(out[0], aa.MalformedTokenError)
+
+    registry = aa.Registry.from_json(
+        '{"clients":[{"client_id":"abc123","client_secret":"s3cr3t-abc123-0123456789abcdef",'
+        '"redirect_uri":"https://localhost/callback"}]}'
+    )
+    issuer = aa.Issuer(keys, registry, issuer=ISS)
+    cb = "https%3A%2F%2Flocalhost%2Fcallback"
+    ok = issuer.authorize_at(f"client_id=abc123&redirect_uri={cb}&state=\u00e9", 1_000)
+    assert ok.status == 302 and ok.header("Location").endswith("&state=%C3%A9")
+    for query in (f"client_id=abc123&redirect_uri={cb}&state=\ud800",
+                  f"client_id=abc123&redirect_uri={cb}&\udfff=1&state=\u00e9"):
+        answer = issuer.authorize_at(query, 1_000)
+        assert (answer.status, answer.reason) == (400, "MalformedRequest")
+    form = "application/x-www-form-urlencoded"
+    body = f"client_id=abc123&client_secret=x&redirect_uri={cb}&code=c&userid=\ud800"
+    answer = issuer.exchange_at(form, body, 1_000)
+    assert (answer.status, answer.reason, answer.body) == (400, "MalformedRequest", "Invalid request")
+    answer = issuer.exchange_at("application/json; charset=\ud800", "{}", 1_000)
+    assert (answer.status, answer.reason) == (400, "UnsupportedContentType")

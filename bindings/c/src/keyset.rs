@@ -9,7 +9,6 @@ use crate::result::airisk_result;
 use airisk_core::dangerous::sign_jws;
 use airisk_core::keys::{Key, KeySet};
 use airisk_core::token::Claims;
-use airisk_core::Error;
 use core::ffi::c_char;
 use std::sync::Arc;
 
@@ -69,8 +68,10 @@ pub extern "C" fn airisk_keyset_from_jwk(
 }
 
 /// Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
-/// format of `airisk_keyset_from_json()`. An unreadable file gives
-/// `AIRISK_INVALID_ARGUMENT`. Ownership and other errors as `airisk_keyset_from_json()`.
+/// format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
+/// plus one byte is read, and the text is wiped from memory on every path. An
+/// unreadable file gives `AIRISK_INVALID_ARGUMENT`; a file over the bound or
+/// not UTF-8 `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
 #[no_mangle]
 pub extern "C" fn airisk_keyset_from_file(
     path: *const c_char,
@@ -78,8 +79,7 @@ pub extern "C" fn airisk_keyset_from_file(
 ) -> airisk_result {
     boundary(|| {
         let out = ffi::out_ptr(out)?;
-        let text = read_file(ffi::cstr(path)?)?;
-        let keys = KeySet::from_json(&text)?;
+        let keys = KeySet::from_file(ffi::cstr(path)?)?;
         ffi::give(
             out,
             airisk_keyset {
@@ -88,10 +88,6 @@ pub extern "C" fn airisk_keyset_from_file(
         );
         Ok(())
     })
-}
-
-pub(crate) fn read_file(path: &str) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|_| Error::InvalidArgument)
 }
 
 /// Frees a key set. NULL is a no-op. Verifiers and issuers made from it keep

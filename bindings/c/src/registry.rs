@@ -5,7 +5,6 @@
 #![allow(non_camel_case_types)]
 
 use crate::ffi::{self, boundary, boundary_value};
-use crate::keyset::read_file;
 use crate::result::airisk_result;
 use airisk_core::registry::MemoryRegistry;
 use core::ffi::c_char;
@@ -63,8 +62,11 @@ pub extern "C" fn airisk_registry_explain(
     })
 }
 
-/// Loads a registry from the file at `path` (NUL-terminated). An unreadable file
-/// gives `AIRISK_INVALID_ARGUMENT`; otherwise as `airisk_registry_from_json()`.
+/// Loads a registry from the file at `path` (NUL-terminated). At most the
+/// document bound (16 MiB) plus one byte is read, and the text is wiped from
+/// memory on every path. An unreadable file gives `AIRISK_INVALID_ARGUMENT`; a
+/// file over the bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
+/// `airisk_registry_from_json()`.
 #[no_mangle]
 pub extern "C" fn airisk_registry_from_file(
     path: *const c_char,
@@ -72,7 +74,7 @@ pub extern "C" fn airisk_registry_from_file(
 ) -> airisk_result {
     boundary(|| {
         let out = ffi::out_ptr(out)?;
-        let registry = MemoryRegistry::from_json(&read_file(ffi::cstr(path)?)?)?;
+        let registry = MemoryRegistry::from_file(ffi::cstr(path)?)?;
         ffi::give(
             out,
             airisk_registry {

@@ -2,12 +2,12 @@
 
 use crate::claims::claims_object;
 use crate::errors::to_py_err_with;
+use crate::request_text::LenientStr;
 use crate::response::response_object;
 use crate::verifier::PyVerifier;
 use airisk_auth::flow::{self, Access};
 use airisk_auth::Error;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 
 /// Checks a protected request's `Authorization` header: the verified `Claims`, or the
 /// 401/403 `Response` to send. `access` is `"any"` or `"user"`.
@@ -16,7 +16,7 @@ use pyo3::pybacked::PyBackedStr;
 pub(crate) fn check_bearer(
     py: Python<'_>,
     verifier: &PyVerifier,
-    authorization: Option<PyBackedStr>,
+    authorization: Option<LenientStr>,
     access: &str,
     now: Option<u64>,
 ) -> PyResult<Py<PyAny>> {

@@ -1,7 +1,8 @@
 //! The exception classes, built from the core's `Error::ALL`, and the one conversion to them.
 
+use airisk_auth::file::FileError;
 use airisk_auth::Error;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
@@ -68,6 +69,22 @@ pub(crate) fn to_py_err_with(py: Python<'_>, error: Error, detail: Option<String
         },
         Err(e) => e,
     }
+}
+
+/// A key or registry file that could not be loaded: an `OSError` (the right
+/// subclass, e.g. `FileNotFoundError`, with `errno`, `strerror` and `filename`)
+/// when it could not be read, else the document's error class with a message
+/// naming the file and a `filename` attribute.
+pub(crate) fn file_error_to_py(py: Python<'_>, error: &FileError) -> PyErr {
+    let filename = error.path().to_string_lossy().into_owned();
+    if let Some(io) = error.io_error() {
+        return PyOSError::new_err((io.raw_os_error(), io.to_string(), filename));
+    }
+    let err = to_py_err_with(py, error.kind(), Some(error.to_string()));
+    if let Err(e) = err.value(py).setattr("filename", filename) {
+        return e;
+    }
+    err
 }
 
 /// `result.py(py)?` converts a core error through [`to_py_err`].

@@ -5,6 +5,7 @@ use crate::errors::IntoPyResult;
 use crate::keyset::PyKeySet;
 use crate::ledger::{ComposedStore, PyLedger};
 use crate::registry::PyRegistry;
+use crate::request_text::{surrogatepass_bytes, LenientStr, QueryStr};
 use crate::response::{response_object, PyResponse};
 use crate::verifier::PyVerifier;
 use airisk_auth::code::CodeKey;
@@ -12,7 +13,7 @@ use airisk_auth::flow;
 use airisk_auth::store::{MemoryStore, Store};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 use std::sync::Arc;
 
 /// A request body given as `bytes` or `str`.
@@ -20,8 +21,12 @@ pub(crate) fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(bytes) = body.cast::<PyBytes>() {
         return Ok(bytes.as_bytes().to_vec());
     }
-    let text: PyBackedStr = body.extract()?;
-    Ok(text.as_bytes().to_vec())
+    let text = body.cast::<PyString>()?;
+    if let Ok(text) = PyBackedStr::try_from(text.to_owned()) {
+        return Ok(text.as_bytes().to_vec());
+    }
+    // Lone surrogates: their bytes are invalid UTF-8, which the core refuses.
+    surrogatepass_bytes(text)
 }
 
 /// The authorization server: `GET /api/oauth2` and `POST /api/oauth2/Token`.
@@ -89,17 +94,12 @@ impl PyIssuer {
     }
 
     /// `GET /api/oauth2` now: `query` is the raw query string, without `?`.
-    fn authorize(&self, py: Python<'_>, query: PyBackedStr) -> PyResult<Py<PyResponse>> {
+    fn authorize(&self, py: Python<'_>, query: QueryStr) -> PyResult<Py<PyResponse>> {
         response_object(py, self.inner.authorize(&query))
     }
 
     /// `GET /api/oauth2` at `now` (Unix seconds).
-    fn authorize_at(
-        &self,
-        py: Python<'_>,
-        query: PyBackedStr,
-        now: u64,
-    ) -> PyResult<Py<PyResponse>> {
+    fn authorize_at(&self, py: Python<'_>, query: QueryStr, now: u64) -> PyResult<Py<PyResponse>> {
         response_object(py, self.inner.authorize_at(&query, now))
     }
 
@@ -107,7 +107,7 @@ impl PyIssuer {
     fn exchange(
         &self,
         py: Python<'_>,
-        content_type: Option<PyBackedStr>,
+        content_type: Option<LenientStr>,
         body: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyResponse>> {
         let body = body_bytes(body)?;
@@ -119,7 +119,7 @@ impl PyIssuer {
     fn exchange_at(
         &self,
         py: Python<'_>,
-        content_type: Option<PyBackedStr>,
+        content_type: Option<LenientStr>,
         body: &Bound<'_, PyAny>,
         now: u64,
     ) -> PyResult<Py<PyResponse>> {

@@ -1,11 +1,12 @@
 //! `KeySet`: signing and verification keys.
 
 use crate::claims::{repr_opt, PyClaims};
-use crate::errors::IntoPyResult;
+use crate::errors::{file_error_to_py, IntoPyResult};
 use crate::issuer::body_bytes;
 use airisk_auth::keys::{Key, KeySet as CoreKeySet};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Signing and verification keys, with at most one active signing key.
@@ -24,6 +25,19 @@ impl PyKeySet {
         Ok(PyKeySet {
             inner: Arc::new(inner),
         })
+    }
+
+    /// A key set from the file at `path`, in the form `from_json` reads: at most
+    /// the document bound plus one byte is read, and the text is wiped from
+    /// memory on every path.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        match CoreKeySet::from_file(&path) {
+            Ok(inner) => Ok(PyKeySet {
+                inner: Arc::new(inner),
+            }),
+            Err(e) => Err(file_error_to_py(py, &e)),
+        }
     }
 
     /// A one-key set from a raw HS256 secret (at least 32 bytes).

@@ -18,7 +18,8 @@
 //! One file per Python class: `claims.rs` (`Claims`), `keyset.rs` (`KeySet`),
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
 //! `issuer.rs` (`Issuer`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
-//! `ledger.rs` (Python ledger objects), `errors.rs` (the exception classes).
+//! `ledger.rs` (Python ledger objects), `errors.rs` (the exception classes),
+//! `request_text.rs` (request strings converted without raising on lone surrogates).
 
 #![allow(
     // pyo3 passes arguments by value and returns PyResult from every method.
@@ -34,6 +35,7 @@ mod keyset;
 mod ledger;
 mod policy;
 mod registry;
+mod request_text;
 mod response;
 mod verifier;
 

@@ -1,11 +1,10 @@
 //! `Registry`: clients (APIUser) and users (ApplicationUser).
 
-use crate::errors::to_py_err_with;
+use crate::errors::{file_error_to_py, to_py_err_with};
 use airisk_auth::registry::MemoryRegistry;
 use airisk_auth::Error;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -36,12 +35,14 @@ impl PyRegistry {
         }
     }
 
-    /// Loads a registry document from a UTF-8 file.
+    /// Loads a registry document from a UTF-8 file: at most the document bound
+    /// plus one byte is read, and the text is wiped from memory on every path.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let text = std::fs::read_to_string(&path)?;
-        let text = PyString::new(py, &text);
-        Self::from_json(py, text.extract()?)
+        match MemoryRegistry::from_file(&path) {
+            Ok(r) => Ok(PyRegistry { inner: Arc::new(r) }),
+            Err(e) => Err(file_error_to_py(py, &e)),
+        }
     }
 
     /// The number of clients.

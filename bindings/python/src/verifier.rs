@@ -5,11 +5,11 @@ use crate::errors::{to_py_err, IntoPyResult};
 use crate::keyset::{key_set_repr, PyKeySet};
 use crate::ledger::PyLedger;
 use crate::policy::PyPolicy;
+use crate::request_text::LenientStr;
 use airisk_auth::keys::Algorithm;
 use airisk_auth::token::{self, Claims as CoreClaims};
 use airisk_auth::Error;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyList;
 use std::sync::Arc;
 
@@ -60,12 +60,12 @@ impl PyVerifier {
     }
 
     /// Verifies `token` now (system clock): the claims, or an `AuthError` subclass.
-    fn verify(&self, py: Python<'_>, token: PyBackedStr) -> PyResult<Py<PyClaims>> {
+    fn verify(&self, py: Python<'_>, token: LenientStr) -> PyResult<Py<PyClaims>> {
         self.verify_one(py, &token, self.inner.now())
     }
 
     /// Verifies `token` at `now` (Unix seconds).
-    fn verify_at(&self, py: Python<'_>, token: PyBackedStr, now: u64) -> PyResult<Py<PyClaims>> {
+    fn verify_at(&self, py: Python<'_>, token: LenientStr, now: u64) -> PyResult<Py<PyClaims>> {
         self.verify_one(py, &token, now)
     }
 
@@ -75,7 +75,7 @@ impl PyVerifier {
     fn verify_many<'py>(
         &self,
         py: Python<'py>,
-        tokens: Vec<PyBackedStr>,
+        tokens: Vec<LenientStr>,
         now: Option<u64>,
     ) -> PyResult<Bound<'py, PyList>> {
         let now = now.unwrap_or_else(|| self.inner.now());

@@ -1,27 +1,41 @@
 //! Reading bounded inputs and writing secret files.
 
 use crate::Failure;
+use airisk_auth::file;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
-/// Reads at most `limit + 1` bytes of `path` (`-` is stdin): enough for the
-/// core to see that an oversized document is too large, without reading all of it.
-pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<String, Failure> {
+/// Reads the text of `path` (`-` is stdin), at most `limit` bytes: no more than
+/// `limit + 1` bytes are ever read, into buffers wiped on every path (the
+/// core's [`airisk_auth::file::read_bounded`]), so a key or registry file's
+/// text is never left behind in freed memory.
+pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<Zeroizing<String>, Failure> {
     let shown = path.display();
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    let read = if path.as_os_str() == "-" {
+        file::read_bounded(std::io::stdin().lock(), None, limit)
     } else {
-        fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes))
+        fs::File::open(path).and_then(|f| {
+            let size_hint = f.metadata().ok().map(|m| m.len());
+            file::read_bounded(f, size_hint, limit)
+        })
     };
-    result.map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| Failure::Usage(format!("{shown} is not UTF-8 text")))
+    let bytes = read
+        .map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?
+        .ok_or_else(|| Failure::Usage(format!("{shown} is larger than {limit} bytes")))?;
+    if core::str::from_utf8(&bytes).is_err() {
+        return Err(Failure::Usage(format!("{shown} is not UTF-8 text")));
+    }
+    let mut bytes = bytes;
+    // Checked above; moving the bytes into the String neither copies nor reallocates.
+    String::from_utf8(core::mem::take(&mut *bytes))
+        .map(Zeroizing::new)
+        .map_err(|_| Failure::Usage(format!("{shown} is not UTF-8 text")))
 }
 
-/// Reads stdin, at most `limit + 1` bytes.
-pub(crate) fn read_stdin_bounded(limit: usize) -> Result<String, Failure> {
+/// Reads stdin, at most `limit` bytes.
+pub(crate) fn read_stdin_bounded(limit: usize) -> Result<Zeroizing<String>, Failure> {
     read_bounded(Path::new("-"), limit)
 }
 

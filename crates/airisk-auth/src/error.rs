@@ -80,7 +80,8 @@ define_errors! {
     MissingClaim = 9 => "the token lacks a required claim",
     /// The current time is at or past `exp` (plus leeway).
     Expired = 10 => "the token has expired",
-    /// `nbf` or `iat` lies in the future (beyond the leeway).
+    /// `nbf` or `iat` lies in the future (beyond the leeway); at the token
+    /// endpoint, a code issued later than the endpoint's clock (beyond its leeway).
     NotYetValid = 11 => "the token is not yet valid",
     /// `iss` is not the expected issuer.
     InvalidIssuer = 12 => "the token issuer is not accepted",

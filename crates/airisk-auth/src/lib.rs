@@ -4,7 +4,8 @@
 //! (`GET /api/oauth2`, `POST /api/oauth2/Token`, bearer tokens): it issues
 //! short-lived single-use authorization codes, exchanges them for signed
 //! access tokens carrying expiry and userid claims, and verifies bearer tokens.
-//! It does no network and no I/O: request parts go in, complete HTTP answers
+//! It does no network and no I/O on the request path (only key and registry
+//! files are read, at start-up, by [`file`]): request parts go in, complete HTTP answers
 //! come out, so any framework in Rust, C (`libairisk_auth`) or Python
 //! (`import airisk_auth`) serves the endpoints in a few lines, with the same
 //! bytes on the same inputs.
@@ -22,6 +23,7 @@
 //! | `src/clock.rs`, `src/random.rs` | the injected clock and randomness |
 //! | `src/dangerous.rs` | `sign_jws` and `inspect_unverified`, fenced off from the safe API |
 //! | `src/error.rs` | the one [`Error`] enum, with stable numbers |
+//! | `src/file.rs` | loading key and registry files: bounded, wiped, errors that name the file |
 //! | `../../bindings/c/src/` | the C ABI, one file per C type: `keyset.rs`, `verifier.rs`, `claims.rs`, `registry.rs`, `issuer.rs`, `ledger.rs` (the store callbacks), `response.rs`, `bearer.rs`; all `unsafe` in `ffi.rs`; header in `include/` |
 //! | `../../bindings/python/src/` | the Python extension, one file per class: `keyset.rs`, `policy.rs`, `verifier.rs`, `claims.rs`, `registry.rs`, `issuer.rs`, `response.rs`, `bearer.rs`, `ledger.rs`, `errors.rs` |
 //! | `../airisk-auth-cli/src/` | the `airisk-auth` command: `commands/` (one file per subcommand), `demo/` |
@@ -52,6 +54,7 @@ pub mod code;
 pub mod dangerous;
 mod encoding;
 pub mod error;
+pub mod file;
 pub mod flow;
 pub mod keys;
 pub mod random;

@@ -322,6 +322,126 @@ fn client_secrets_are_wiped_after_loading() {
     assert_wiped(&finds, &[CLIENT], "registry loading");
 }
 
+// ---------------------------------------------------------------------------
+// File loaders (issue 20.3): the file's text is wiped on every path
+
+/// A file holding `text`, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &[u8]) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("airisk-secrets-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn key_file_text() -> Zeroizing<String> {
+    wiped_text(&[
+        r#"{"keys":[{"kty":"oct","kid":"k","k":""#,
+        HS_SECRET_B64,
+        r#""}]}"#,
+    ])
+}
+
+/// The control: reading the file as most programs do leaves its text in freed memory.
+#[test]
+fn control_a_plain_file_read_leaves_the_key_behind() {
+    let file = TempFile::new("control.json", key_file_text().as_bytes());
+    let finds = finds_in(|| drop(std::hint::black_box(std::fs::read_to_string(&file.0))));
+    assert_eq!(finds[HS_B64], 1);
+}
+
+/// Found by issue 20.3: `airisk_keyset_from_file` left the key file's text in a
+/// freed block (read with `read_to_string`, never wiped).
+#[test]
+fn key_files_are_wiped_after_loading_on_every_path() {
+    let good = TempFile::new("keys.json", key_file_text().as_bytes());
+    let finds = finds_in(|| assert!(KeySet::from_file(&good.0).unwrap().active().is_ok()));
+    assert_wiped(&finds, &[HS, HS_B64], "KeySet::from_file");
+
+    // Refused documents: a bad active_kid, a truncated document, text after
+    // the secret that is not UTF-8, a file over the bound.
+    let refused = wiped_text(&[
+        r#"{"active_kid":"nope","keys":[{"kty":"oct","kid":"k","k":""#,
+        HS_SECRET_B64,
+        r#""}]}"#,
+    ]);
+    let truncated = wiped_text(&[r#"{"keys":[{"kty":"oct","kid":"k","k":""#, HS_SECRET_B64]);
+    let mut not_utf8 = Vec::with_capacity(4096);
+    not_utf8.extend_from_slice(key_file_text().as_bytes());
+    not_utf8.push(0xff);
+    let mut too_large = Vec::with_capacity(airisk_auth::keys::MAX_KEY_DOCUMENT_LEN + 10);
+    too_large.extend_from_slice(key_file_text().as_bytes());
+    too_large.resize(airisk_auth::keys::MAX_KEY_DOCUMENT_LEN + 10, b' ');
+    for (name, text) in [
+        ("refused.json", refused.as_bytes()),
+        ("truncated.json", truncated.as_bytes()),
+        ("not-utf8.json", &not_utf8[..]),
+        ("too-large.json", &too_large[..]),
+    ] {
+        let file = TempFile::new(name, text);
+        let mut shown = String::new();
+        let finds = finds_in(|| {
+            let e = KeySet::from_file(&file.0).unwrap_err();
+            assert_eq!(e.path(), file.0.as_path());
+            shown = format!("{e} {e:?}");
+        });
+        assert_wiped(&finds, &[HS, HS_B64], name);
+        // (Outside: the check spells the secrets out in strings of its own.)
+        assert_not_shown(&shown, "a key file error");
+    }
+    drop(Zeroizing::new(not_utf8));
+    drop(Zeroizing::new(too_large));
+}
+
+/// A source of unknown size (a pipe) is read into growing buffers: each one
+/// outgrown is wiped too.
+#[test]
+fn growing_read_buffers_are_wiped() {
+    let mut text = Vec::with_capacity(100_000);
+    text.extend_from_slice(key_file_text().as_bytes());
+    text.resize(100_000, b' ');
+    let text = Zeroizing::new(text);
+    let finds = finds_in(|| {
+        let read = airisk_auth::file::read_bounded(&text[..], None, 200_000).unwrap();
+        assert_eq!(read.map(|r| r.len()), Some(100_000));
+        let refused = airisk_auth::file::read_bounded(&text[..], None, 50_000).unwrap();
+        assert!(refused.is_none());
+    });
+    assert_wiped(&finds, &[HS_B64], "read_bounded growing its buffer");
+}
+
+#[test]
+fn registry_files_are_wiped_after_loading_on_every_path() {
+    let good = TempFile::new("registry.json", registry_document().as_bytes());
+    let finds = finds_in(|| {
+        assert_eq!(MemoryRegistry::from_file(&good.0).unwrap().counts(), (1, 1));
+    });
+    assert_wiped(&finds, &[CLIENT], "MemoryRegistry::from_file");
+    let refused = wiped_text(&[
+        r#"{"clients":[{"client_id":"abc123","client_secret":""#,
+        CLIENT_SECRET,
+        r#"","redirect_uri":"http://evil.example/cb"}]}"#,
+    ]);
+    let file = TempFile::new("refused-registry.json", refused.as_bytes());
+    let mut shown = String::new();
+    let finds = finds_in(|| {
+        let e = MemoryRegistry::from_file(&file.0).unwrap_err();
+        assert_eq!(e.kind(), Error::InvalidRegistry);
+        shown = format!("{e} {e:?}");
+    });
+    assert_wiped(&finds, &[CLIENT], "a refused registry file");
+    assert_not_shown(&shown, "a registry file error");
+}
+
 /// The secret a client presents to the token endpoint: the body is the caller's
 /// (wiped here), but the core decodes its parameters into strings of its own.
 fn exchange_with_secret(content_type: &str, body_parts: &[&str]) -> Finds {
@@ -555,10 +675,57 @@ fn load_errors_never_show_client_secrets() {
     ];
     for doc in &documents {
         let err = MemoryRegistry::from_json(doc).unwrap_err();
+        assert!(err.line > 0, "{doc}: {err}");
         assert_not_shown(
             &format!("{err} {err:?} {}", err.message),
             &format!("the LoadError of {doc}"),
         );
         assert_not_shown(&Error::from(err).to_string(), "the Error of a LoadError");
     }
+}
+
+/// Issue 20.4: a secret of the wrong JSON type was echoed by the type error
+/// ("invalid type: integer `987654321987`, expected a string"). The error
+/// names the member and its position, never the value.
+#[test]
+fn a_secret_of_the_wrong_type_is_not_echoed() {
+    let values = [
+        "987654321987",
+        "-987654321987",
+        "98765.4321987",
+        "9.87654321987e300",
+        "340282366920938463463374607431768211455",
+        "true",
+        r#"["987654321987"]"#,
+        r#"{"987654321987":"987654321987"}"#,
+    ];
+    for member in ["client_secret", "client_secret_sha256"] {
+        for value in values {
+            let doc = format!(
+                "{{\"clients\":[\n  {{\"client_id\":\"a\",\"{member}\":{value},\"redirect_uri\":\"{CB}\"}}]}}"
+            );
+            let err = MemoryRegistry::from_json(&doc).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(
+                !shown.contains("987654321987") && !shown.contains("98765"),
+                "{doc}: {shown}"
+            );
+            assert!(!shown.contains("true") || value != "true", "{doc}: {shown}");
+            assert!(
+                shown.contains(member),
+                "{doc}: the member is named: {shown}"
+            );
+            assert_eq!((err.line, err.column), (2, 3), "{doc}: {shown}");
+        }
+    }
+    // Other members' type errors name the kind found, not the value.
+    let doc = format!(
+        r#"{{"clients":[{{"client_id":987654321987,"client_secret":"x","redirect_uri":"{CB}"}}]}}"#
+    );
+    let err = MemoryRegistry::from_json(&doc).unwrap_err();
+    assert!(!err.message.contains("987654321987"), "{err}");
+    assert!(
+        err.message.starts_with("invalid type: integer, expected"),
+        "{err}"
+    );
 }

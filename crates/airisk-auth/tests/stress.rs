@@ -77,3 +77,87 @@ fn each_code_is_redeemed_exactly_once_across_two_threads() {
         "first thread won {wins} of {CODES}"
     );
 }
+
+/// Issue 20.7: 32 threads replay every code at once. Exactly one exchange per
+/// code succeeds, every other one is `CodeAlreadyRedeemed`, and the token the
+/// winner got is revoked by the replays.
+#[test]
+fn each_code_is_redeemed_exactly_once_across_32_threads_and_its_token_revoked() {
+    const THREADS: usize = 32;
+    const RACED: usize = 100;
+    let mut registry = MemoryRegistry::new();
+    registry
+        .add_client(Client::new("abc123", "s3cret", "https://localhost/callback").unwrap())
+        .unwrap();
+    let keys = Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap());
+    let issuer = Arc::new(
+        Issuer::new(
+            IssuerConfig::new("https://airisk.example"),
+            keys,
+            CodeKey::generate().unwrap(),
+            Arc::new(registry),
+            Arc::new(MemoryStore::default()),
+        )
+        .unwrap(),
+    );
+    let codes: Arc<Vec<String>> = Arc::new(
+        (0..RACED)
+            .map(|_| {
+                let r = issuer.authorize_at(
+                    "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback",
+                    NOW,
+                );
+                let location = r.header("Location").unwrap();
+                location.split("code=").nth(1).unwrap().to_owned()
+            })
+            .collect(),
+    );
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (issuer, codes, barrier) = (issuer.clone(), codes.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                codes
+                    .iter()
+                    .map(|code| {
+                        barrier.wait();
+                        let body = format!("client_id=abc123&client_secret=s3cret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}");
+                        let r = issuer.exchange_at(Some("application/x-www-form-urlencoded"), body.as_bytes(), NOW + 1);
+                        match r.status {
+                            200 => {
+                                let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+                                Some(body["access_token"].as_str().unwrap().to_owned())
+                            }
+                            400 => {
+                                assert_eq!(r.reason, Some(Error::CodeAlreadyRedeemed));
+                                None
+                            }
+                            other => panic!("unexpected status {other}: {r:?}"),
+                        }
+                    })
+                    .collect::<Vec<Option<String>>>()
+            })
+        })
+        .collect();
+    let results: Vec<Vec<Option<String>>> =
+        handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let verifier = issuer.verifier();
+    let mut winners = std::collections::HashSet::new();
+    for i in 0..RACED {
+        let won: Vec<(usize, &String)> = results
+            .iter()
+            .enumerate()
+            .filter_map(|(t, r)| r[i].as_ref().map(|token| (t, token)))
+            .collect();
+        assert_eq!(won.len(), 1, "code {i}: {} winners", won.len());
+        winners.insert(won[0].0);
+        assert_eq!(
+            verifier.verify_at(won[0].1, NOW + 2).err(),
+            Some(Error::TokenRevoked),
+            "code {i}: the winner's token survived {} replays",
+            THREADS - 1
+        );
+    }
+    // More than one thread won some race: the threads really raced.
+    assert!(winners.len() > 1, "one thread won every race: {winners:?}");
+}

@@ -162,6 +162,13 @@ class KeySet:
     def from_json(json: str) -> KeySet:
         """A key set from JSON: a JWKS whose keys may hold private members, optional ``active_kid``."""
     @staticmethod
+    def from_file(path: str | os.PathLike[str]) -> KeySet:
+        """A key set from a file in the form :meth:`from_json` reads, read bounded and wiped.
+
+        ``OSError`` (with ``filename``) if unreadable; ``InvalidKeyError`` (with ``filename``)
+        if too large, not UTF-8 or refused.
+        """
+    @staticmethod
     def from_hs256_secret(secret: bytes, kid: str | None = None) -> KeySet:
         """A one-key set from a raw HS256 secret of 32 to 1024 bytes (``WeakKeyError`` below 32)."""
     @staticmethod
@@ -246,7 +253,11 @@ class Registry:
         """Load a registry document; ``InvalidRegistryError`` says where it is wrong."""
     @staticmethod
     def from_file(path: str | os.PathLike[str]) -> Registry:
-        """Load a registry document from a UTF-8 file (``OSError`` if unreadable)."""
+        """Load a registry document from a UTF-8 file, read bounded and wiped.
+
+        ``OSError`` (with ``filename``) if unreadable; ``InvalidRegistryError`` (with
+        ``filename``) if too large, not UTF-8 or refused.
+        """
     @property
     def client_count(self) -> int:
         """The number of clients."""

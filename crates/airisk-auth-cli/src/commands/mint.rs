@@ -47,12 +47,6 @@ pub(super) fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
     let file = match &args.claims {
         Some(path) => {
             let text = read_bounded(path, MAX_CLAIMS_FILE_LEN)?;
-            if text.len() > MAX_CLAIMS_FILE_LEN {
-                return Err(Failure::Usage(format!(
-                    "{} is larger than 64 KiB",
-                    path.display()
-                )));
-            }
             serde_json::from_str::<ClaimsFile>(&text).map_err(|e| {
                 Failure::Usage(format!("{} is not a claims object: {e}", path.display()))
             })?

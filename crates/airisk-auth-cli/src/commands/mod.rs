@@ -18,7 +18,6 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 use verify::{inspect, verify};
-use zeroize::Zeroizing;
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
@@ -70,7 +69,7 @@ pub(crate) fn random_hex(n: usize) -> Result<String, Failure> {
 }
 
 fn load_keyset(path: &Path) -> Result<KeySet, Failure> {
-    let text = Zeroizing::new(read_bounded(path, MAX_KEY_DOCUMENT_LEN)?);
+    let text = read_bounded(path, MAX_KEY_DOCUMENT_LEN)?;
     KeySet::from_json(&text).map_err(|e| {
         Failure::Usage(format!(
             "{} is not a usable key set: {}",

@@ -6,7 +6,6 @@ use crate::files::read_bounded;
 use crate::Failure;
 use airisk_auth::registry::{LoadError, MemoryRegistry, MAX_REGISTRY_DOCUMENT_LEN};
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 #[derive(Serialize)]
 pub(super) struct RegistryReport<'a> {
@@ -26,7 +25,7 @@ pub(super) struct RegistryReport<'a> {
 
 pub(super) fn registry_check(args: &RegistryCheckArgs, json: bool) -> Result<(), Failure> {
     let file = args.file.display().to_string();
-    let text = Zeroizing::new(read_bounded(&args.file, MAX_REGISTRY_DOCUMENT_LEN)?);
+    let text = read_bounded(&args.file, MAX_REGISTRY_DOCUMENT_LEN)?;
     match MemoryRegistry::from_json(&text) {
         Ok(registry) => {
             let (clients, users) = registry.counts();
@@ -124,6 +123,62 @@ pub(super) fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// The members whose values are secrets (or their hashes).
+const SECRET_MEMBERS: [&str; 2] = ["\"client_secret\"", "\"client_secret_sha256\""];
+
+/// `line` with the value of every secret-bearing member replaced by `*`, byte
+/// for byte (so the columns of the error still point where they did): the
+/// context shown around an error never shows a secret, whatever its type and
+/// even when the line is not valid JSON (issue 20.4).
+pub(super) fn mask_secrets(line: &str) -> String {
+    let mut bytes = line.as_bytes().to_vec();
+    for member in SECRET_MEMBERS {
+        let mut from = 0;
+        while let Some(found) = line[from..].find(member) {
+            let mut i = from + found + member.len();
+            from = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            if bytes.get(i) != Some(&b':') {
+                continue;
+            }
+            i += 1;
+            while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            let start = i;
+            if bytes.get(i) == Some(&b'"') {
+                // A string: to its closing quote, escapes skipped, or to the end of the line.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+            } else {
+                // Anything else (a number, a literal, an array or object): to the
+                // next delimiter at its depth, or to the end of the line.
+                let mut depth = 0usize;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'[' | b'{' => depth += 1,
+                        b']' | b'}' if depth > 0 => depth -= 1,
+                        b',' | b']' | b'}' if depth == 0 => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            for b in &mut bytes[start..i] {
+                *b = b'*';
+            }
+            from = i.max(from);
+        }
+    }
+    // Only whole characters (ASCII delimiters at both ends) were replaced by ASCII.
+    String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(line.len()))
+}
+
 /// The widest slice of a line shown around the error, in characters.
 pub(super) const CONTEXT_CHARS: usize = 60;
 
@@ -138,7 +193,8 @@ pub(super) fn load_error_report(file: &str, text: &str, error: &LoadError) -> St
     else {
         return format!("{file}: {message}");
     };
-    let line = redact(line.strip_suffix('\r').unwrap_or(line));
+    // Both masks: every string value (house), and secret members whatever their type.
+    let line = redact(&mask_secrets(line.strip_suffix('\r').unwrap_or(line)));
     let line = line.as_str();
     // The column counts bytes from 1; clamp it into the line on a character boundary.
     let mut cut = error.column.saturating_sub(1).min(line.len());
@@ -198,6 +254,39 @@ mod tests {
         );
         assert_eq!(shown.chars().count(), line.chars().count());
         assert_eq!(redact(r#""open secret"#), r#""***********"#);
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn secret_values_are_masked_in_the_context_whatever_their_type() {
+        let line = r#"{"client_id": "a", "client_secret": "s3cr\"et", "client_secret_sha256" : 987654321987, "x": [1]}"#;
+        let masked = mask_secrets(line);
+        assert_eq!(masked.len(), line.len());
+        assert!(
+            !masked.contains("s3cr") && !masked.contains("987654321987"),
+            "{masked}"
+        );
+        assert!(
+            masked.contains(r#""client_id": "a""#) && masked.ends_with(r#""x": [1]}"#),
+            "{masked}"
+        );
+        assert_eq!(
+            mask_secrets(r#""client_secret":["a", {"b": 1}], "n": 2"#),
+            format!("\"client_secret\":{}, \"n\": 2", "*".repeat(15))
+        );
+        assert_eq!(
+            mask_secrets(r#""client_secret": "unterminated"#),
+            r#""client_secret": *************"#
+        );
+
+        let text = "{\"clients\":[{\"client_id\":\"a\",\"client_secret\":987654321987,\"redirect_uri\":\"x\"}]}";
+        let error = MemoryRegistry::from_json(text).unwrap_err();
+        let report = load_error_report("f.json", text, &error);
+        assert!(!report.contains("987654321987"), "{report}");
+        assert!(
+            report.contains("client_secret must be a string"),
+            "{report}"
+        );
     }
 
     #[test]

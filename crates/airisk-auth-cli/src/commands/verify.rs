@@ -33,7 +33,7 @@ pub(super) fn token_input(arg: Option<&str>) -> Result<String, Failure> {
                     "no token: give it as an argument or pipe it on stdin".into(),
                 ));
             }
-            read_stdin_bounded(MAX_TOKEN_INPUT_LEN)?
+            read_stdin_bounded(MAX_TOKEN_INPUT_LEN)?.to_string()
         }
     };
     if text.trim().is_empty() {

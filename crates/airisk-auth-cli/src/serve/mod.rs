@@ -190,7 +190,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
 fn load_registry(args: &ServeArgs) -> Result<(MemoryRegistry, String), Failure> {
     let text = match &args.registry {
         Some(path) => read_bounded(path, MAX_REGISTRY_DOCUMENT_LEN)?,
-        None => DEFAULT_REGISTRY.to_owned(),
+        None => zeroize::Zeroizing::new(DEFAULT_REGISTRY.to_owned()),
     };
     let registry = MemoryRegistry::from_json(&text)
         .map_err(|e| Failure::Usage(format!("invalid registry: {e}")))?;
@@ -211,7 +211,7 @@ fn load_keys(args: &ServeArgs) -> Result<KeySet, Failure> {
         tracing::warn!("no --keys: signing with a fresh HS256 key; tokens die with the process");
         return KeySet::single(key).map_err(|e| Failure::Usage(describe(e)));
     };
-    let text = zeroize::Zeroizing::new(read_bounded(path, MAX_KEY_DOCUMENT_LEN)?);
+    let text = read_bounded(path, MAX_KEY_DOCUMENT_LEN)?;
     KeySet::from_json(&text)
         .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), describe(e))))
 }
@@ -221,7 +221,7 @@ fn load_code_key(args: &ServeArgs) -> Result<CodeKey, Failure> {
         return CodeKey::generate()
             .map_err(|e| Failure::Io(format!("cannot generate a code key: {}", describe(e))));
     };
-    let text = zeroize::Zeroizing::new(read_bounded(path, 1024)?);
+    let text = read_bounded(path, 1024)?;
     let bytes = zeroize::Zeroizing::new(
         base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.trim().trim_end_matches('='))

@@ -44,8 +44,23 @@
 //!   code issued without a challenge is refused (RFC 9700 §4.8.2).
 //! - A second redemption of a code is refused and revokes the token issued
 //!   from it (RFC 6749 §4.1.2): the token's `jti` is derived from the code.
+//! - A code replayed **after it expired** is refused as [`Error::CodeExpired`]
+//!   and does **not** revoke its token (RFC 6749 §4.1.2 says SHOULD). Deciding
+//!   it would need the ledger to remember every redeemed code until its token
+//!   expires (`token_ttl`, an hour by default) instead of until the code does
+//!   (`code_ttl`, a minute): 60 times the entries, in memory or in Redis, for
+//!   every code, to catch a replay that has already failed. A replay within
+//!   the code's life, the case an attacker racing the client creates, revokes.
+//! - A code issued later than the token endpoint's clock (its issue time being
+//!   its expiry minus this issuer's `code_ttl`) by more than [`CODE_CLOCK_LEEWAY`]
+//!   is refused as [`Error::NotYetValid`] ("Invalid Code"), so instances whose
+//!   clocks disagree fail visibly instead of stretching codes' lives. Lowering
+//!   `code_ttl` refuses the codes issued under the longer one until they expire.
 //! - Bounds: a query of at most 8 KiB, a token body of at most 16 KiB, each
 //!   parameter to its documented length; larger input is refused before decoding.
+//!   At most [`MAX_PARAMS`] parameters: the 33rd refuses the request as
+//!   [`Error::RequestTooLarge`] (400), before any client is looked up, so a flood
+//!   of short names costs no more than a request of the same size with one.
 //!
 //! ```
 //! use airisk_auth::prelude::*;
@@ -96,6 +111,14 @@ use std::sync::Arc;
 pub const MAX_QUERY_LEN: usize = 8 * 1024;
 /// The largest token request body accepted, in bytes.
 pub const MAX_BODY_LEN: usize = 16 * 1024;
+/// The most parameters a query or token request body may hold (names, each
+/// counted once): a flow needs at most eight, and a request of thousands of
+/// short names is refused before anything else of it is checked.
+pub const MAX_PARAMS: usize = 32;
+/// How far ahead of the token endpoint's clock a code's issue time may be, in
+/// seconds (instances' clocks differ a little): a code issued later than that,
+/// by the token endpoint's clock, is refused as [`Error::NotYetValid`].
+pub const CODE_CLOCK_LEEWAY: u64 = 30;
 /// The longest `state` accepted, in bytes.
 pub const MAX_STATE_LEN: usize = 2048;
 /// The default access-token lifetime, in seconds.

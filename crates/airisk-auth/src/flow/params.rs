@@ -1,9 +1,15 @@
 //! Strict request-parameter decoding: form-urlencoded and JSON objects of strings.
+//!
+//! A request holds at most [`MAX_PARAMS`] parameters: the repeated-name check
+//! compares each new name with the earlier ones, so bounding their number keeps
+//! that check (and everything after it) linear in the request's length. The
+//! bound is applied while reading, before the rest of the request is decoded.
 
+use super::MAX_PARAMS;
 use crate::error::{Error, Result};
 use crate::text::Text;
 use core::fmt;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use zeroize::Zeroizing;
 
 /// Parameters of one request: names and values, decoded, none repeated.
@@ -11,9 +17,18 @@ use zeroize::Zeroizing;
 pub(super) struct Params<'a>(Vec<(Text<'a>, Text<'a>)>);
 
 impl<'a> Params<'a> {
+    /// Adds a parameter: refused when its name repeats an earlier one, or when
+    /// the request already holds [`MAX_PARAMS`] (so this check costs at most
+    /// `MAX_PARAMS` comparisons, whatever the size of the request).
     pub(super) fn push(&mut self, name: Text<'a>, value: Text<'a>) -> Result<()> {
-        if self.0.iter().any(|(n, _)| n.as_str() == name.as_str()) {
-            return Err(Error::DuplicateParameter);
+        if self.0.len() >= MAX_PARAMS {
+            return Err(Error::RequestTooLarge);
+        }
+        for (earlier, _) in &self.0 {
+            count_comparison();
+            if earlier.as_str() == name.as_str() {
+                return Err(Error::DuplicateParameter);
+            }
         }
         self.0.push((name, value));
         Ok(())
@@ -47,10 +62,33 @@ impl<'a> Params<'a> {
     }
 
     pub(super) fn from_json(input: &'a [u8]) -> Result<Self> {
-        let JsonParams(params) =
-            serde_json::from_slice(input).map_err(|_| Error::MalformedRequest)?;
-        Ok(params)
+        let mut refusal = None;
+        let mut reader = serde_json::Deserializer::from_slice(input);
+        let params = JsonParams {
+            refusal: &mut refusal,
+        }
+        .deserialize(&mut reader)
+        .and_then(|params| reader.end().map(|()| params));
+        match (params, refusal) {
+            (Ok(params), _) => Ok(params),
+            // Too many members is a bound, not a syntax error: say so.
+            (Err(_), Some(Error::RequestTooLarge)) => Err(Error::RequestTooLarge),
+            (Err(_), _) => Err(Error::MalformedRequest),
+        }
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Name comparisons made by [`Params::push`] on this thread: lets the tests
+    /// measure the work of the repeated-name check by counting, not timing.
+    pub(super) static COMPARISONS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+#[inline]
+fn count_comparison() {
+    #[cfg(test)]
+    COMPARISONS.with(|c| c.set(c.get() + 1));
 }
 
 fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
@@ -84,14 +122,24 @@ fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
         .map_err(|_| Error::MalformedRequest)
 }
 
-/// A JSON object whose values are all strings and whose members do not repeat.
-struct JsonParams<'a>(Params<'a>);
+/// Reads a JSON object whose values are all strings and whose members do not
+/// repeat; why a member was refused is left in `refusal`.
+struct JsonParams<'r> {
+    refusal: &'r mut Option<Error>,
+}
 
-impl<'de> de::Deserialize<'de> for JsonParams<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = JsonParams<'de>;
+impl<'de> DeserializeSeed<'de> for JsonParams<'_> {
+    type Value = Params<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> core::result::Result<Params<'de>, D::Error> {
+        struct V<'r> {
+            refusal: &'r mut Option<Error>,
+        }
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Params<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of strings")
             }
@@ -102,14 +150,17 @@ impl<'de> de::Deserialize<'de> for JsonParams<'de> {
                 let mut params = Params::default();
                 while let Some(name) = map.next_key::<Text<'de>>()? {
                     let value = map.next_value::<Text<'de>>()?;
-                    params
-                        .push(name, value)
-                        .map_err(|_| de::Error::custom("repeated member"))?;
+                    if let Err(e) = params.push(name, value) {
+                        *self.refusal = Some(e);
+                        return Err(de::Error::custom("member refused"));
+                    }
                 }
-                Ok(JsonParams(params))
+                Ok(params)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V {
+            refusal: self.refusal,
+        })
     }
 }
 

@@ -50,6 +50,53 @@ fn json_params_are_strings_without_repeats() {
     }
 }
 
+/// Issue 20.1: the repeated-name check used to compare every name with every
+/// earlier one, so a 16 KiB body of 5,000 short names made 12.5 million
+/// comparisons (≈1,500× the time of a body of the same size with one name).
+/// Counted, not timed: the flood must cost at most the bounded check.
+#[test]
+fn a_parameter_flood_costs_a_bounded_number_of_comparisons() {
+    use super::params::COMPARISONS;
+    fn comparisons(parse: impl FnOnce() -> Result<()>) -> (usize, Result<()>) {
+        COMPARISONS.with(|c| c.set(0));
+        let result = parse();
+        (COMPARISONS.with(core::cell::Cell::get), result)
+    }
+    // Every name of one or two alphanumerics: 3,906 distinct names in 11 KiB.
+    let alphabet: Vec<char> = ('0'..='9').chain('a'..='z').chain('A'..='Z').collect();
+    let names: Vec<String> = alphabet
+        .iter()
+        .map(char::to_string)
+        .chain(
+            alphabet
+                .iter()
+                .flat_map(|a| alphabet.iter().map(move |b| format!("{a}{b}"))),
+        )
+        .collect();
+    let flood_form = names.join("&");
+    let one_form = format!("p={}", "x".repeat(flood_form.len()));
+    let flood_json = format!("{{\"{}\":\"\"}}", names[..1800].join("\":\"\",\""));
+    let one_json = format!("{{\"p\":\"{}\"}}", "x".repeat(flood_json.len()));
+    assert!(flood_form.len() <= MAX_BODY_LEN && flood_json.len() <= MAX_BODY_LEN);
+
+    let bound = MAX_PARAMS * (MAX_PARAMS - 1) / 2;
+    let (one, ok) = comparisons(|| Params::from_form(one_form.as_bytes()).map(drop));
+    assert_eq!((one, ok), (0, Ok(())));
+    let (flood, refused) = comparisons(|| Params::from_form(flood_form.as_bytes()).map(drop));
+    assert_eq!(refused, Err(Error::RequestTooLarge));
+    assert!(flood <= bound, "{flood} comparisons for the form flood");
+    let (one, ok) = comparisons(|| Params::from_json(one_json.as_bytes()).map(drop));
+    assert_eq!((one, ok), (0, Ok(())));
+    let (flood, refused) = comparisons(|| Params::from_json(flood_json.as_bytes()).map(drop));
+    assert_eq!(refused, Err(Error::RequestTooLarge));
+    assert!(flood <= bound, "{flood} comparisons for the JSON flood");
+
+    // At the bound itself, every parameter is still read.
+    let at_bound = names[..MAX_PARAMS].join("&");
+    let params = Params::from_form(at_bound.as_bytes()).unwrap();
+    assert_eq!(params.raw(&names[MAX_PARAMS - 1]), Some(""));
+}
+
 #[test]
 fn content_types() {
     assert!(matches!(

@@ -2,7 +2,7 @@
 
 use super::params::{body_kind, BodyKind, Params};
 use super::response::{server_status, Response, JSON_CONTENT_TYPE};
-use super::{Issuer, MAX_BODY_LEN};
+use super::{Issuer, CODE_CLOCK_LEEWAY, MAX_BODY_LEN};
 use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
@@ -81,6 +81,11 @@ impl Issuer {
             .code_key
             .check(code, &presented, verifier, now)
             .map_err(invalid_code)?;
+        // Issued (expiry − code_ttl) later than now, beyond the leeway: this
+        // instance's clock is behind the issuing one's; fail visibly (issue 20.6).
+        if checked.expires_at > now.saturating_add(self.config.code_ttl + CODE_CLOCK_LEEWAY) {
+            return Err(invalid_code(Error::NotYetValid));
+        }
         if !client.allows_redirect_uri(redirect_uri) {
             return Err(invalid_code(Error::InvalidRedirectUri));
         }

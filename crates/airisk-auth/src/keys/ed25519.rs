@@ -48,6 +48,16 @@ fn is_small_order(point: &[u8; 32]) -> bool {
         .any(|bad| bad[..31] == point[..31] && bad[31] == (point[31] & 0x7f))
 }
 
+/// Whether `point` encodes its y coordinate as a number at or above the field
+/// prime p = 2^255 - 19 (sign bit aside): a non-canonical encoding, refused as
+/// RFC 8032 §5.1.3 decoding and verifiers that check canonicity refuse it (so
+/// one key has one encoding, and no two `x` values name the same key). The
+/// other non-canonical form, x = 0 with the sign bit set, is only possible for
+/// y = ±1, points of small order, refused already.
+fn is_non_canonical(point: &[u8; 32]) -> bool {
+    point[31] & 0x7f == 0x7f && point[1..31].iter().all(|&b| b == 0xff) && point[0] >= 0xed
+}
+
 impl Key {
     /// An Ed25519 signing key from its 32-byte seed (the JWK `d`).
     ///
@@ -85,10 +95,11 @@ impl Key {
     /// A verify-only Ed25519 key from its 32-byte public key (the JWK `x`).
     ///
     /// # Errors
-    /// [`Error::InvalidKey`] for a wrong length or a point of small order.
+    /// [`Error::InvalidKey`] for a wrong length, a point of small order, or a
+    /// non-canonical encoding (y ≥ 2^255 - 19).
     pub fn ed25519_public(kid: Option<&str>, public: &[u8]) -> Result<Self> {
         let public: [u8; 32] = public.try_into().map_err(|_| Error::InvalidKey)?;
-        if is_small_order(&public) {
+        if is_small_order(&public) || is_non_canonical(&public) {
             return Err(Error::InvalidKey);
         }
         Self::with_material(kid, Material::Ed25519Public { public })

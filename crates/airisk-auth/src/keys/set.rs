@@ -3,7 +3,9 @@
 use super::jwk::Jwk;
 use super::{Key, MAX_KEY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
+use crate::file::{self, FileError};
 use serde::Deserialize;
+use std::path::Path;
 use zeroize::Zeroizing;
 
 /// Keys for verification, with at most one active signing key.
@@ -186,6 +188,22 @@ impl KeySet {
             }
         }
         Ok(set)
+    }
+
+    /// [`KeySet::from_json`] on the text of the file at `path`: at most
+    /// [`MAX_KEY_DOCUMENT_LEN`] + 1 bytes are read, into buffers wiped on every
+    /// path (see [`crate::file`]).
+    ///
+    /// # Errors
+    /// A [`FileError`] naming the file: unreadable, too large, not UTF-8, or
+    /// refused as [`KeySet::from_json`] refuses it (its [`FileError::kind`]).
+    pub fn from_file(path: impl AsRef<Path>) -> core::result::Result<Self, FileError> {
+        file::load(
+            path.as_ref(),
+            MAX_KEY_DOCUMENT_LEN,
+            Error::InvalidKey,
+            |text| Self::from_json(text).map_err(|e| (e, e.to_string())),
+        )
     }
 
     /// The whole set as JSON, secrets included when `include_private`, with `active_kid`.

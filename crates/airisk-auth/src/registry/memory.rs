@@ -4,10 +4,12 @@ use super::check_id;
 use super::client::Secret;
 use super::{Client, LoadError, Registry, User, MAX_REGISTRY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
+use crate::file::{self, FileError};
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -38,10 +40,10 @@ impl<'de> Deserialize<'de> for ClientEntry {
         #[serde(deny_unknown_fields)]
         struct Raw {
             client_id: String,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "client_secret")]
             client_secret: Option<Zeroizing<String>>,
-            #[serde(default)]
-            client_secret_sha256: Option<String>,
+            #[serde(default, deserialize_with = "client_secret_sha256")]
+            client_secret_sha256: Option<Zeroizing<String>>,
             redirect_uri: String,
             #[serde(default)]
             public: bool,
@@ -163,6 +165,25 @@ impl MemoryRegistry {
     }
 }
 
+impl MemoryRegistry {
+    /// [`MemoryRegistry::from_json`] on the text of the file at `path`: at most
+    /// [`MAX_REGISTRY_DOCUMENT_LEN`] + 1 bytes are read, into buffers wiped on
+    /// every path (see [`crate::file`]).
+    ///
+    /// # Errors
+    /// A [`FileError`] naming the file: unreadable, too large, not UTF-8, or
+    /// refused ([`Error::InvalidRegistry`], its detail the [`LoadError`]'s
+    /// line, column and message).
+    pub fn from_file(path: impl AsRef<Path>) -> core::result::Result<Self, FileError> {
+        file::load(
+            path.as_ref(),
+            MAX_REGISTRY_DOCUMENT_LEN,
+            Error::InvalidRegistry,
+            |text| Self::from_json(text).map_err(|e| (Error::InvalidRegistry, e.to_string())),
+        )
+    }
+}
+
 /// The 1-based line and column of byte `offset` of `text`.
 fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -204,11 +225,103 @@ fn parse_entry<'a, T: Deserialize<'a>>(
 }
 
 /// serde_json appends " at line L column C"; the position is reported apart.
+/// The value serde quotes in "invalid type: integer `…`" / "invalid value: …"
+/// is dropped too: it may be a secret given with the wrong type (issue 20.4),
+/// and the member's position says where it is.
 fn strip_position(message: &str) -> String {
-    message
-        .rsplit_once(" at line ")
-        .map_or(message, |(m, _)| m)
-        .to_owned()
+    let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
+    redact_value(message)
+}
+
+/// "invalid type: integer `987`, expected a string" → "invalid type: integer,
+/// expected a string": the kind of what was found, never its value.
+fn redact_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+            let kind = found
+                .split(['`', '"', '\''])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let mut out = format!("{prefix}{kind}");
+            if !expected.is_empty() {
+                out.push_str(", expected ");
+                out.push_str(expected);
+            }
+            return out;
+        }
+    }
+    message.to_owned()
+}
+
+/// A member that holds a secret (or its hash): read as a string into a wiped
+/// buffer; anything else is refused naming the member, never showing the value.
+fn secret_member<'de, D: Deserializer<'de>>(
+    d: D,
+    member: &'static str,
+) -> core::result::Result<Option<Zeroizing<String>>, D::Error> {
+    struct SecretText(&'static str);
+    impl<'de> de::Visitor<'de> for SecretText {
+        type Value = Option<Zeroizing<String>>;
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            write!(f, "{} as a string", self.0)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Self::Value, E> {
+            Ok(Some(Zeroizing::new(v.to_owned())))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_i128<E: de::Error>(self, _: i128) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_u128<E: de::Error>(self, _: u128) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> core::result::Result<Self::Value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(
+            self,
+            _: A,
+        ) -> core::result::Result<Self::Value, A::Error> {
+            Err(self.refuse("an array"))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(
+            self,
+            _: A,
+        ) -> core::result::Result<Self::Value, A::Error> {
+            Err(self.refuse("an object"))
+        }
+    }
+    impl SecretText {
+        fn refuse<E: de::Error>(&self, found: &str) -> E {
+            E::custom(format!("{} must be a string, not {found}", self.0))
+        }
+    }
+    d.deserialize_any(SecretText(member))
+}
+
+fn client_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> core::result::Result<Option<Zeroizing<String>>, D::Error> {
+    secret_member(d, "client_secret")
+}
+
+fn client_secret_sha256<'de, D: Deserializer<'de>>(
+    d: D,
+) -> core::result::Result<Option<Zeroizing<String>>, D::Error> {
+    secret_member(d, "client_secret_sha256")
 }
 
 impl Registry for MemoryRegistry {

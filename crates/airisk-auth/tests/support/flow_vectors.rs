@@ -104,6 +104,128 @@ fn with_code(name: &str, source: &str, userid: Option<&str>, mut steps: Vec<Valu
     scenario(name, source, all)
 }
 
+/// `count` distinct names of one or two alphanumerics (at most 3,906), none a
+/// parameter the flow reads.
+fn short_names(count: usize) -> Vec<String> {
+    let alphabet: Vec<char> = ('0'..='9').chain('a'..='z').chain('A'..='Z').collect();
+    alphabet
+        .iter()
+        .map(char::to_string)
+        .chain(
+            alphabet
+                .iter()
+                .flat_map(|a| alphabet.iter().map(move |b| format!("{a}{b}"))),
+        )
+        .take(count)
+        .collect()
+}
+
+/// Issue 20.1: thousands of short parameter names used to cost a quadratic
+/// repeated-name check before the client was authenticated; the 33rd name now
+/// refuses the request. A request at the bound still succeeds.
+fn parameter_floods() -> Vec<Value> {
+    let source = "issue 20.1 (bounded parameter count, decided)";
+    let extra = |count: usize| {
+        short_names(count)
+            .iter()
+            .map(|n| format!("&{n}="))
+            .collect::<String>()
+    };
+    let flood = short_names(3906).join("&");
+    let json_flood: String = short_names(1700)
+        .iter()
+        .map(|n| format!(",\"{n}\":\"\""))
+        .collect();
+    vec![
+        with_code(
+            "token: 32 parameters (the bound) are accepted",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &form("{c}", &extra(28)),
+                json!({"status": 200, "reason": null}),
+            )],
+        ),
+        with_code(
+            "token: a 33rd parameter refuses the request",
+            source,
+            None,
+            vec![
+                exchange(
+                    T + 1,
+                    Some(FORM),
+                    &form("{c}", &extra(29)),
+                    text("Invalid request", "RequestTooLarge"),
+                ),
+                exchange(
+                    T + 2,
+                    Some(FORM),
+                    &form("{c}", ""),
+                    json!({"status": 200, "reason": null}),
+                ),
+            ],
+        ),
+        with_code(
+            "token: 3,906 distinct short names (form)",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &format!("{flood}&{}", form("{c}", "")),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        with_code(
+            "token: 1,700 distinct short members (JSON)",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(JSON_CT),
+                &format!(
+                    r#"{{"client_id":"abc123","client_secret":"{SECRET}","redirect_uri":"{CB_RAW}","code":"{{c}}"{json_flood}}}"#
+                ),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        with_code(
+            "token: a flood with a wrong secret is refused before the secret is checked",
+            source,
+            None,
+            vec![exchange(
+                T + 1,
+                Some(FORM),
+                &format!(
+                    "{}&{flood}",
+                    form("{c}", "").replace(SECRET, "wrong-secret")
+                ),
+                text("Invalid request", "RequestTooLarge"),
+            )],
+        ),
+        scenario(
+            "authorize: 32 parameters (the bound) are accepted",
+            source,
+            vec![authorize(
+                T,
+                &auth_query(&extra(30)),
+                redirect(&format!("{CB_RAW}?code="), json!({"code": "<code>"})),
+            )],
+        ),
+        scenario(
+            "authorize: 2,400 distinct short names",
+            source,
+            vec![authorize(
+                T,
+                &format!("{}&{}", auth_query(""), short_names(2400).join("&")),
+                problem(400, "RequestTooLarge"),
+            )],
+        ),
+    ]
+}
+
 pub(crate) fn document() -> Value {
     let expiration = "2025-03-31T13:12:17Z";
     let mut s = vec![
@@ -161,6 +283,14 @@ pub(crate) fn document() -> Value {
             auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2Fcallback%2Chttps%3A%2F%2Fapp.example%2Fcb%3Ftenant%3D1"), 401, "InvalidRedirectUri"),
         ("redirect_uri is one member plus a comma", "PROTOCOL.md §1", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2Fcallback%2C"), 401, "InvalidRedirectUri"),
         ("redirect_uri of another client only", "PROTOCOL.md §1", "client_id=mobile&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256".into(), 401, "InvalidRedirectUri"),
+        ("redirect_uri with a percent-encoded path character", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%2F%2563allback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri differing in host case only", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2FLocalHost%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with scheme http", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "http%3A%2F%2Flocalhost%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with the default port of http on https", "issue 20.7; RFC 9700 §4.1.3", auth_query("").replace(CB, "https%3A%2F%2Flocalhost%3A80%2Fcallback"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with its query in another order", "issue 20.7; RFC 9700 §4.1.3",
+            format!("client_id=other&redirect_uri={}", "https%3A%2F%2Fother.example%2Fcb%3Fb%3D2%26a%3D1"), 401, "InvalidRedirectUri"),
+        ("redirect_uri with its query value percent-encoded", "issue 20.7; RFC 9700 §4.1.3",
+            format!("client_id=other&redirect_uri={}", "https%3A%2F%2Fother.example%2Fcb%3Fa%3D%2531%26b%3D2"), 401, "InvalidRedirectUri"),
         ("userid unknown", "PROTOCOL.md §1", auth_query("&userid=user_99"), 401, "UnknownUser"),
         ("client_id repeated", "RFC 6749 §3.1", format!("client_id=abc123&client_id=abc123&redirect_uri={CB}"), 400, "DuplicateParameter"),
         ("state repeated", "RFC 6749 §3.1", auth_query("&state=a&state=b"), 400, "DuplicateParameter"),
@@ -473,6 +603,21 @@ pub(crate) fn document() -> Value {
         text("Invalid Code", "PkceMismatch"),
     ));
     s.push(mobile(
+        "PKCE: a 42-character verifier (one short)",
+        &format!("&code_verifier={}", &VERIFIER[..42]),
+        text("Invalid Code", "PkceMismatch"),
+    ));
+    s.push(mobile(
+        "PKCE: a 129-character verifier (one over)",
+        &format!("&code_verifier={}", "a".repeat(129)),
+        text("Invalid Code", "RequestTooLarge"),
+    ));
+    s.push(mobile(
+        "PKCE: a wrong 128-character verifier",
+        &format!("&code_verifier={}", "a".repeat(128)),
+        text("Invalid Code", "InvalidCode"),
+    ));
+    s.push(mobile(
         "PKCE: verifier with a forbidden character",
         &format!("&code_verifier={}%21", &VERIFIER[..43]),
         text("Invalid Code", "PkceMismatch"),
@@ -559,6 +704,54 @@ pub(crate) fn document() -> Value {
         ));
     }
 
+    s.push(scenario(
+        "authorize: a registered URI with a two-member query, exactly",
+        "issue 20.7 (control)",
+        vec![authorize(
+            T,
+            "client_id=other&redirect_uri=https%3A%2F%2Fother.example%2Fcb%3Fa%3D1%26b%3D2",
+            redirect(
+                "https://other.example/cb?a=1&b=2&code=",
+                json!({"a": "1", "b": "2", "code": "<code>"}),
+            ),
+        )],
+    ));
+    s.append(&mut parameter_floods());
+    s.push(with_code(
+        "token: a code issued 31 s after the token endpoint's clock is refused",
+        "issue 20.6 (clock skew fails visibly, decided)",
+        None,
+        vec![
+            exchange(
+                T - 31,
+                Some(FORM),
+                &form("{c}", ""),
+                text("Invalid Code", "NotYetValid"),
+            ),
+            exchange(
+                T - 30,
+                Some(FORM),
+                &form("{c}", ""),
+                json!({"status": 200, "reason": null}),
+            ),
+        ],
+    ));
+    s.push(with_code(
+        "token: a code replayed after it expired does not revoke its token",
+        "issue 20.6; RFC 6749 §4.1.2 SHOULD (decided: flow docs)",
+        None,
+        vec![
+            exchange_saving(T + 1, FORM, &form("{c}", ""), json!({"status": 200}), "t"),
+            exchange(
+                T + 60,
+                Some(FORM),
+                &form("{c}", ""),
+                text("Invalid Code", "CodeExpired"),
+            ),
+            bearer(T + 61, Some("Bearer {t}"), "any", json!({"status": 200})),
+        ],
+    ));
+
     // Bearer use.
     s.push(scenario(
         "bearer: no Authorization header",
@@ -638,7 +831,7 @@ pub(crate) fn document() -> Value {
             "registry": {
                 "clients": [
                     {"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"},
-                    {"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback"},
+                    {"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback,https://other.example/cb?a=1&b=2"},
                     {"client_id": "mobile", "client_secret_sha256": sha256_hex(MOBILE_SECRET), "redirect_uri": "com.example.app:/cb", "public": true},
                 ],
                 "users": [{"userid": "user_42", "company_id": "acme"}, {"userid": "user_7"}],
