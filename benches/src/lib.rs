@@ -6,7 +6,7 @@
 //! shared machines; the ratios printed by `bench-report` compare numbers taken
 //! in the same run.
 
-use airisk_auth::code::{CodeBinding, CodeId, CodeKey};
+use airisk_auth::code::{CodeBinding, CodeId, CodeKey, DEFAULT_CODE_TTL};
 use airisk_auth::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -172,7 +172,9 @@ fn encode(text: &str) -> String {
 /// Any core error.
 pub fn issue_code(code_key: &CodeKey, now: u64) -> Result<String> {
     let binding = CodeBinding::new(CLIENT_ID, REDIRECT_URI, Some(USERID), None);
-    Ok(code_key.issue(&binding, now, 600)?.code)
+    // The issuer's own code lifetime: the token endpoint refuses a code whose expiry
+    // says it was issued ahead of its clock (flow::CODE_CLOCK_LEEWAY).
+    Ok(code_key.issue(&binding, now, DEFAULT_CODE_TTL)?.code)
 }
 
 /// Where criterion writes its results: `$CRITERION_HOME`, else
