@@ -731,8 +731,10 @@ airisk_result airisk_keyset_from_jwk(const char *json, size_t json_len, airisk_k
 
 /**
  * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
- * format of `airisk_keyset_from_json()`. An unreadable file gives
- * `AIRISK_INVALID_ARGUMENT`. Ownership and other errors as `airisk_keyset_from_json()`.
+ * format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
+ * plus one byte is read, and the text is wiped from memory on every path. An
+ * unreadable file gives `AIRISK_INVALID_ARGUMENT`; a file over the bound or
+ * not UTF-8 `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
  */
 airisk_result airisk_keyset_from_file(const char *path, airisk_keyset **out);
 
@@ -855,8 +857,11 @@ airisk_result airisk_registry_from_json(const char *json, size_t json_len, airis
 airisk_result airisk_registry_explain(const char *json, size_t json_len, char **explanation_out);
 
 /**
- * Loads a registry from the file at `path` (NUL-terminated). An unreadable file
- * gives `AIRISK_INVALID_ARGUMENT`; otherwise as `airisk_registry_from_json()`.
+ * Loads a registry from the file at `path` (NUL-terminated). At most the
+ * document bound (16 MiB) plus one byte is read, and the text is wiped from
+ * memory on every path. An unreadable file gives `AIRISK_INVALID_ARGUMENT`; a
+ * file over the bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
+ * `airisk_registry_from_json()`.
  */
 airisk_result airisk_registry_from_file(const char *path, airisk_registry **out);
 
