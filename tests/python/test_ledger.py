@@ -410,7 +410,11 @@ def _rust_str_const(source: str, name: str) -> str:
 
 def test_redis_ledger_keys_and_script_are_the_rust_crates() -> None:
     # Both sides must write the same keys with the same script to share one Redis.
-    source = (ROOT / "crates" / "airisk-auth-redis" / "src" / "lib.rs").read_text(encoding="utf-8")
+    # The crate keeps its constants in more than one module: read them all.
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "crates" / "airisk-auth-redis" / "src").glob("*.rs"))
+    )
     assert aa.redis_ledger.REVOKE_SCRIPT == _rust_str_const(source, "REVOKE_SCRIPT")
     ledger = aa.RedisLedger(_KeyOnlyClient())
     assert ledger.code_key("ab" * 16) == _rust_str_const(source, "DEFAULT_CODE_PREFIX") + "ab" * 16
