@@ -17,7 +17,7 @@
 //!
 //! One file per Python class: `claims.rs` (`Claims`), `keyset.rs` (`KeySet`),
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
-//! `issuer.rs` (`Issuer`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
+//! `issuer.rs` (`Issuer`), `consent.rs` (`PendingAuthorization`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
 //! `ledger.rs` (Python ledger objects), `errors.rs` (the exception classes).
 
 #![deny(missing_docs)]
@@ -33,6 +33,7 @@
 
 mod bearer;
 mod claims;
+mod consent;
 mod errors;
 mod issuer;
 mod keyset;
@@ -44,6 +45,7 @@ mod verifier;
 
 use crate::bearer::check_bearer;
 use crate::claims::PyClaims;
+use crate::consent::PyPendingAuthorization;
 use crate::errors::{error_classes, error_kinds};
 use crate::issuer::PyIssuer;
 use crate::keyset::PyKeySet;
@@ -77,6 +79,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRegistry>()?;
     m.add_class::<PyResponse>()?;
     m.add_class::<PyIssuer>()?;
+    m.add_class::<PyPendingAuthorization>()?;
     m.add_function(wrap_pyfunction!(check_bearer, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add("__version__", airisk_auth::VERSION)?;
