@@ -32,6 +32,17 @@ pub(crate) fn b64_decode_into(text: &[u8], out: &mut [u8]) -> Option<usize> {
     URL_SAFE_NO_PAD.decode_slice(text, out).ok()
 }
 
+/// Decodes canonical padded standard base64 (RFC 4648 §4, as HTTP Basic
+/// credentials are written) into a buffer wiped on drop, or `None`.
+pub(crate) fn b64_standard_decode_secret(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    use base64::engine::general_purpose::STANDARD;
+    // Decoding into a buffer sized up front: no reallocation leaves an unwiped copy.
+    let mut out = zeroize::Zeroizing::new(vec![0u8; text.len() / 4 * 3 + 3]);
+    let len = STANDARD.decode_slice(text, &mut out[..]).ok()?;
+    out.truncate(len);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +55,18 @@ mod tests {
         assert_eq!(b64_decode(b"Q Q"), None, "whitespace");
         assert_eq!(b64_decode(b"QUJD+/"), None, "standard alphabet");
         assert_eq!(b64_decode(b"QUJDR"), None, "length 1 mod 4");
+        assert_eq!(
+            b64_standard_decode_secret(b"YTpi")
+                .as_deref()
+                .map(Vec::as_slice),
+            Some(&b"a:b"[..])
+        );
+        assert!(b64_standard_decode_secret(b"YWI=").is_some());
+        assert!(
+            b64_standard_decode_secret(b"YWI").is_none(),
+            "padding required"
+        );
+        assert!(b64_standard_decode_secret(b"YW J=").is_none());
         let mut small = [0u8; 1];
         assert_eq!(b64_decode_into(b"QUI", &mut small), None);
     }

@@ -53,7 +53,7 @@ impl<'a> Params<'a> {
     }
 }
 
-fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
+pub(super) fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
     if !raw.iter().any(|&b| b == b'%' || b == b'+') {
         let text = core::str::from_utf8(raw).map_err(|_| Error::MalformedRequest)?;
         return Ok(Text::Borrowed(text));
