@@ -54,6 +54,15 @@ __all__ = [
     "LedgerUnavailableError",
     "MissingBearerError",
     "RequestTooLargeError",
+    "InvalidClientCredentialsError",
+    "MultipleClientAuthenticationError",
+    "ClientAuthMethodNotAllowedError",
+    "AccessDeniedError",
+    "UnsupportedResponseTypeError",
+    "InvalidScopeError",
+    "InsufficientScopeError",
+    "InvalidTicketError",
+    "TicketExpiredError",
     "InternalError",
     "InvalidArgumentError",
     "BufferTooSmallError",
@@ -314,9 +323,26 @@ class Issuer:
         """``GET /api/oauth2`` now; ``query`` is the raw query string without ``?``."""
     def authorize_at(self, query: str, now: int) -> Response:
         """``GET /api/oauth2`` at ``now`` (Unix seconds)."""
-    def exchange(self, content_type: str | None, body: bytes | str) -> Response:
-        """``POST /api/oauth2/Token`` now: the ``Content-Type`` header and the raw body."""
-    def exchange_at(self, content_type: str | None, body: bytes | str, now: int) -> Response:
+    def exchange(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/Token`` now: the ``Content-Type`` header, the raw body,
+        and the ``Authorization`` (client credentials: Basic) and ``Accept`` headers
+        (``application/json`` preferred gets RFC 6749 JSON error bodies)."""
+    def exchange_at(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        now: int,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
         """``POST /api/oauth2/Token`` at ``now`` (Unix seconds)."""
     def verifier(self) -> Verifier:
         """A verifier for this issuer's tokens (revoked tokens refused)."""
@@ -560,6 +586,51 @@ class MissingBearerError(AuthError):
 
 class RequestTooLargeError(AuthError):
     """The request is too large (code 50)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidClientCredentialsError(AuthError):
+    """The client credentials are malformed (code 51)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class MultipleClientAuthenticationError(AuthError):
+    """The client used more than one authentication method (code 52)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class ClientAuthMethodNotAllowedError(AuthError):
+    """The client may not authenticate this way (code 53)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class AccessDeniedError(AuthError):
+    """The authorization was denied (code 54)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class UnsupportedResponseTypeError(AuthError):
+    """The response type is not supported (code 55)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidScopeError(AuthError):
+    """A requested scope is not granted (code 56)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InsufficientScopeError(AuthError):
+    """The token lacks a required scope (code 57)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class InvalidTicketError(AuthError):
+    """The authorization ticket is invalid (code 58)."""
+    code: ClassVar[int]
+    name: ClassVar[str]
+
+class TicketExpiredError(AuthError):
+    """The authorization ticket has expired (code 59)."""
     code: ClassVar[int]
     name: ClassVar[str]
 
