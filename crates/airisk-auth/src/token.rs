@@ -65,7 +65,7 @@ use crate::clock::{Clock, SystemClock, MAX_NUMERIC_DATE};
 use crate::encoding::{b64_decode, b64_decode_into, b64_encode};
 use crate::error::{Error, Result};
 use crate::keys::{Algorithm, Key, KeySet};
-use crate::ledger::RevocationList;
+use crate::ledger::{Grant, Issued, RevocationList};
 use crate::text::Text;
 use core::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -547,8 +547,8 @@ impl Verifier {
         };
         let claims = parse_claims(claims_json)?;
         self.check_claims(&claims, now)?;
-        if let (Some(list), Some(jti)) = (&self.revocations, claims.jti.as_deref()) {
-            if list.is_revoked(jti, now)? {
+        if let Some(list) = &self.revocations {
+            if list.is_refused(&claims.issued(), now)? {
                 return Err(Error::TokenRevoked);
             }
         }
@@ -800,6 +800,23 @@ struct RawClaims<'a> {
 }
 
 impl RawClaims<'_> {
+    /// What the revocation list checks: the `jti` and the grant with its `iat`.
+    fn issued(&self) -> Issued<'_> {
+        let userid = if self.user_token == Some(true) {
+            self.sub.as_deref()
+        } else {
+            None
+        };
+        Issued {
+            jti: self.jti.as_deref(),
+            grant: self
+                .client_id
+                .as_deref()
+                .map(|client_id| Grant { client_id, userid }),
+            issued_at: self.iat,
+        }
+    }
+
     fn into_owned(self) -> Claims {
         Claims {
             iss: self.iss.map(Text::into_string).unwrap_or_default(),

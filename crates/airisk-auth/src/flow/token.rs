@@ -9,7 +9,7 @@ use super::{Issuer, MAX_BODY_LEN};
 use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
-use crate::ledger::Redemption;
+use crate::ledger::{Grant, Issued, Redemption};
 use crate::registry::{ClientAuthMethod, MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
 use crate::token::Claims;
 
@@ -86,6 +86,23 @@ impl Issuer {
             ),
             None => None,
         };
+
+        // A code of a grant revoked since it was issued is refused like a used one.
+        let issued = Issued {
+            jti: None,
+            grant: Some(Grant {
+                client_id,
+                userid: user.as_ref().map(|u| u.userid()),
+            }),
+            issued_at: Some(checked.expires_at.saturating_sub(self.config.code_ttl)),
+        };
+        if self
+            .revocations
+            .is_refused(&issued, now)
+            .map_err(Refusal::server)?
+        {
+            return Err(invalid_code(Error::TokenRevoked));
+        }
 
         let jti = self.code_key.token_id(&checked.id);
         let ttl = self.config.token_ttl;
