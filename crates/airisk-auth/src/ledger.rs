@@ -81,6 +81,9 @@ pub struct Grant<'a> {
 }
 
 /// What [`RevocationList::is_refused`] needs of a token, code or refresh token.
+///
+/// A `jti` of the form `{family}.{generation}` (an access token minted by a
+/// refresh, see [`crate::refresh`]) is refused also when its family is revoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Issued<'a> {
     /// Its own id (`jti`), if it has one that can be revoked on its own.
@@ -124,8 +127,14 @@ pub trait RevocationList: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`Error::LedgerUnavailable`]: the caller then refuses.
     fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool> {
-        match issued.jti {
-            Some(jti) => self.is_revoked(jti, now),
+        let Some(jti) = issued.jti else {
+            return Ok(false);
+        };
+        if self.is_revoked(jti, now)? {
+            return Ok(true);
+        }
+        match crate::refresh::family_of(jti) {
+            Some(family) => self.is_revoked(family, now),
             None => Ok(false),
         }
     }
@@ -336,6 +345,11 @@ impl RevocationList for MemoryLedger {
         if let Some(jti) = issued.jti {
             if self.is_revoked(jti, now)? {
                 return Ok(true);
+            }
+            if let Some(family) = crate::refresh::family_of(jti) {
+                if self.is_revoked(family, now)? {
+                    return Ok(true);
+                }
             }
         }
         let Some(grant) = issued.grant else {

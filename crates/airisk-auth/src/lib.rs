@@ -14,7 +14,8 @@
 //! | [`keys`] | HS256 secrets, Ed25519 keys, key sets with rotation, JWK / JWKS |
 //! | [`token`] | claims, minting, the strict [`token::Verifier`] and its [`token::Policy`] |
 //! | [`code`] | self-contained authorization codes bound to client, URI, user and PKCE |
-//! | [`ledger`] | single use: the redemption ledger and revocation list |
+//! | [`ledger`] | single use: the redemption ledger and revocation list, grant revocation |
+//! | [`refresh`] | refresh tokens: opaque, digest-only storage, rotation, lifetimes |
 //! | [`registry`] | clients (APIUser) and users (ApplicationUser) |
 //! | [`flow`] | the two endpoints and the bearer check, as [`flow::Response`]s |
 //! | [`clock`] | the injectable clock |
@@ -55,6 +56,7 @@ pub mod error;
 pub mod flow;
 pub mod keys;
 pub mod ledger;
+pub mod refresh;
 pub mod registry;
 mod text;
 pub mod token;

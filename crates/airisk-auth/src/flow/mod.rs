@@ -119,6 +119,7 @@ mod grant;
 mod jwks;
 mod metadata;
 mod params;
+mod refresh;
 mod request;
 mod response;
 #[cfg(test)]
@@ -139,6 +140,7 @@ use crate::code::{CodeKey, DEFAULT_CODE_TTL, MAX_CODE_TTL};
 use crate::error::{Error, Result};
 use crate::keys::KeySet;
 use crate::ledger::{MemoryLedger, RedemptionLedger, RevocationList};
+use crate::refresh::{MemoryRefreshStore, RefreshLifetimes, RefreshStore};
 use crate::registry::Registry;
 use crate::token::{Policy, Verifier};
 use core::fmt;
@@ -174,6 +176,8 @@ pub struct IssuerConfig {
     pub ticket_ttl: u64,
     /// Where the endpoints are served below `issuer`, for the metadata document.
     pub endpoints: EndpointPaths,
+    /// Lifetimes of refresh tokens, for clients registered to receive them.
+    pub refresh: RefreshLifetimes,
 }
 
 impl IssuerConfig {
@@ -187,6 +191,7 @@ impl IssuerConfig {
             token_ttl: DEFAULT_TOKEN_TTL,
             ticket_ttl: DEFAULT_TICKET_TTL,
             endpoints: EndpointPaths::default(),
+            refresh: RefreshLifetimes::default(),
         }
     }
 
@@ -197,6 +202,7 @@ impl IssuerConfig {
             || !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl)
             || self.audience.as_deref().is_some_and(str::is_empty)
             || !self.endpoints.is_valid()
+            || !self.refresh.is_valid()
         {
             return Err(Error::InvalidConfiguration);
         }
@@ -214,6 +220,7 @@ pub struct Issuer {
     registry: Arc<dyn Registry>,
     ledger: Arc<dyn RedemptionLedger>,
     revocations: Arc<dyn RevocationList>,
+    refresh_store: Arc<dyn RefreshStore>,
     clock: Arc<dyn Clock>,
 }
 
@@ -250,6 +257,7 @@ impl Issuer {
             registry,
             ledger: ledger.clone(),
             revocations: ledger,
+            refresh_store: Arc::new(MemoryRefreshStore::default()),
             clock: Arc::new(SystemClock),
         })
     }
@@ -265,6 +273,13 @@ impl Issuer {
     #[must_use]
     pub fn with_revocations(mut self, revocations: Arc<dyn RevocationList>) -> Self {
         self.revocations = revocations;
+        self
+    }
+
+    /// Uses `store` for refresh tokens.
+    #[must_use]
+    pub fn with_refresh_store(mut self, store: Arc<dyn RefreshStore>) -> Self {
+        self.refresh_store = store;
         self
     }
 

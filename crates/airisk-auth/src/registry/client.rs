@@ -60,6 +60,7 @@ pub struct Client {
     public: bool,
     /// A set of [`ClientAuthMethod::bit`]s, never empty.
     auth_methods: u8,
+    refresh_tokens: bool,
 }
 
 impl fmt::Debug for Client {
@@ -70,6 +71,7 @@ impl fmt::Debug for Client {
             .field("redirect_uris", &self.redirect_uris)
             .field("public", &self.public)
             .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
+            .field("refresh_tokens", &self.refresh_tokens)
             .finish()
     }
 }
@@ -235,6 +237,7 @@ impl Client {
             redirect_uris,
             public,
             auth_methods,
+            refresh_tokens: false,
         })
     }
 
@@ -304,6 +307,20 @@ impl Client {
     #[must_use]
     pub fn allows_auth_method(&self, method: ClientAuthMethod) -> bool {
         self.auth_methods & method.bit() != 0
+    }
+
+    /// Lets the client receive refresh tokens (off by default). They are
+    /// always rotated, so public clients may have them too (RFC 9700 §4.14.2).
+    #[must_use]
+    pub fn with_refresh_tokens(mut self, refresh_tokens: bool) -> Self {
+        self.refresh_tokens = refresh_tokens;
+        self
+    }
+
+    /// Whether the client receives refresh tokens.
+    #[must_use]
+    pub fn issues_refresh_tokens(&self) -> bool {
+        self.refresh_tokens
     }
 
     /// The client id.

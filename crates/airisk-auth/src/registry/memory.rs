@@ -47,6 +47,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             public: bool,
             #[serde(default)]
             token_endpoint_auth_method: Option<OneOrMany>,
+            #[serde(default)]
+            refresh_tokens: bool,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -92,7 +94,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
         };
         let client = Client::build(&raw.client_id, secret, &raw.redirect_uri)
             .map_err(de::Error::custom)?
-            .public(raw.public);
+            .public(raw.public)
+            .with_refresh_tokens(raw.refresh_tokens);
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)
