@@ -7,7 +7,9 @@
 //! itself: a leaked store gives no usable token.
 //!
 //! Every refresh token belongs to a *family*: the tokens descended from one
-//! authorization code, named by the `jti` of the code's access token. Each
+//! authorization code, named by the `jti` the code derives (see
+//! [`crate::code::CodeKey::token_id`]); the access token issued beside the
+//! refresh token of generation `n` has the `jti` `{family}.{n}`. Each
 //! use rotates (RFC 9700 §4.14.2): the presented token is consumed through
 //! [`RefreshStore::take`], atomically, and a new one is issued in the same
 //! family. Presenting a consumed token again is a replay: the whole family
@@ -165,7 +167,7 @@ impl RefreshLifetimes {
 /// What a refresh token stands for, as a store holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshRecord {
-    /// The family: the `jti` of the access token the code was exchanged for.
+    /// The family: the `jti` the code derives (its access tokens are `{family}.{n}`).
     pub family: String,
     /// Which token of the family this is: 1 for the one issued with the code.
     pub generation: u32,
@@ -210,6 +212,13 @@ pub trait RefreshStore: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`Error::LedgerUnavailable`]: the caller refuses.
     fn take(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse>;
+
+    /// What [`RefreshStore::take`] would answer, without consuming anything
+    /// (for revocation and introspection).
+    ///
+    /// # Errors
+    /// [`Error::LedgerUnavailable`]: the caller refuses.
+    fn peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse>;
 }
 
 /// An in-process [`RefreshStore`] with a hard cap, failing closed when full.
@@ -266,14 +275,28 @@ impl RefreshStore for MemoryRefreshStore {
     fn take(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
         let mut tokens = lock(&self.tokens);
         Ok(match tokens.get_mut(&digest.0) {
-            Some((record, _)) if record.expires_at <= now => RefreshUse::Unknown,
-            Some((record, used)) if *used => RefreshUse::Replayed(record.clone()),
-            Some((record, used)) => {
+            Some((record, used)) if record.expires_at > now => {
+                let first = !*used;
                 *used = true;
-                RefreshUse::First(record.clone())
+                use_of(record, first)
             }
-            None => RefreshUse::Unknown,
+            _ => RefreshUse::Unknown,
         })
+    }
+
+    fn peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        Ok(match lock(&self.tokens).get(&digest.0) {
+            Some((record, used)) if record.expires_at > now => use_of(record, !*used),
+            _ => RefreshUse::Unknown,
+        })
+    }
+}
+
+fn use_of(record: &RefreshRecord, first: bool) -> RefreshUse {
+    if first {
+        RefreshUse::First(record.clone())
+    } else {
+        RefreshUse::Replayed(record.clone())
     }
 }
 

@@ -4,6 +4,10 @@
 //! - [`Issuer::exchange`] is `POST /api/oauth2/Token` (pass a [`Request`]: the
 //!   `Content-Type`, `Authorization` and `Accept` headers and the raw body);
 //! - [`check_bearer`] guards a protected resource (pass the `Authorization` header);
+//! - [`Issuer::revoke`] is `POST /api/oauth2/revoke` (RFC 7009) and
+//!   [`Issuer::introspect`] `POST /api/oauth2/introspect` (RFC 7662);
+//! - [`Issuer::revoke_grant`] withdraws a whole grant (the host's "connected
+//!   apps" page); `grant_type=refresh_token` rotates refresh tokens;
 //! - [`Issuer::metadata`] is `GET /.well-known/oauth-authorization-server`
 //!   (RFC 8414) and [`Issuer::jwks`] the public key set its `jwks_uri` names.
 //!
@@ -116,12 +120,14 @@ mod bearer;
 mod client_auth;
 mod consent;
 mod grant;
+mod introspect;
 mod jwks;
 mod metadata;
 mod params;
 mod refresh;
 mod request;
 mod response;
+mod revoke;
 #[cfg(test)]
 mod tests;
 mod token;

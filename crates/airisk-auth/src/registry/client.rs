@@ -61,6 +61,7 @@ pub struct Client {
     /// A set of [`ClientAuthMethod::bit`]s, never empty.
     auth_methods: u8,
     refresh_tokens: bool,
+    introspection: bool,
 }
 
 impl fmt::Debug for Client {
@@ -72,6 +73,7 @@ impl fmt::Debug for Client {
             .field("public", &self.public)
             .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
             .field("refresh_tokens", &self.refresh_tokens)
+            .field("introspection", &self.introspection)
             .finish()
     }
 }
@@ -238,6 +240,7 @@ impl Client {
             public,
             auth_methods,
             refresh_tokens: false,
+            introspection: false,
         })
     }
 
@@ -321,6 +324,19 @@ impl Client {
     #[must_use]
     pub fn issues_refresh_tokens(&self) -> bool {
         self.refresh_tokens
+    }
+
+    /// Lets the client (a resource server) introspect tokens (off by default).
+    #[must_use]
+    pub fn with_introspection(mut self, introspection: bool) -> Self {
+        self.introspection = introspection;
+        self
+    }
+
+    /// Whether the client may introspect tokens.
+    #[must_use]
+    pub fn may_introspect(&self) -> bool {
+        self.introspection
     }
 
     /// The client id.

@@ -49,6 +49,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             token_endpoint_auth_method: Option<OneOrMany>,
             #[serde(default)]
             refresh_tokens: bool,
+            #[serde(default)]
+            introspect: bool,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -95,7 +97,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
         let client = Client::build(&raw.client_id, secret, &raw.redirect_uri)
             .map_err(de::Error::custom)?
             .public(raw.public)
-            .with_refresh_tokens(raw.refresh_tokens);
+            .with_refresh_tokens(raw.refresh_tokens)
+            .with_introspection(raw.introspect);
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)
