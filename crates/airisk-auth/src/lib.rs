@@ -20,8 +20,10 @@
 //! | [`clock`] | the injectable clock |
 //! | [`error`] | the one [`Error`] enum, with stable numeric kinds |
 //!
-//! Every decision where the AIRisk documentation is silent is written in the
-//! module that makes it (see [`token`], [`code`], [`registry`], [`flow`]).
+//! The contract, its decisions and the table of every answer are in the
+//! repository's `docs/PROTOCOL.md`. Every decision where the AIRisk
+//! documentation is silent is also written in the module that makes it
+//! (see [`token`], [`code`], [`registry`], [`flow`]).
 //! The rule throughout is to fail closed.
 //!
 //! ```

@@ -16,7 +16,7 @@
 //! | `iat`, `nbf`, `exp` | integer NumericDates; `nbf` optional |
 //! | `jti` | unique token id, used for revocation |
 //!
-//! `user_token` is the explicit marker of PROTOCOL.md §3: a generic token can
+//! `user_token` is the explicit marker of docs/PROTOCOL.md §3: a generic token can
 //! never pass as a user token, even when some userid equals some client_id.
 //! A token without the marker is generic.
 //!

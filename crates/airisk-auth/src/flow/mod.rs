@@ -9,7 +9,7 @@
 //! failed response also carries the precise [`Error`] in
 //! [`Response::reason`] for logs; the body never says which check failed.
 //!
-//! # Answers (PROTOCOL.md)
+//! # Answers (docs/PROTOCOL.md)
 //! | endpoint | case | status | body |
 //! |---|---|---|---|
 //! | authorize | success | 302 | empty; `Location: {redirect_uri}?code=…[&state=…]` |
