@@ -3,15 +3,15 @@
 //! A thin layer: every class wraps one core type and every method calls one core
 //! function, so Python gets the same bytes as Rust and C on the same inputs. What
 //! lives here is only what Python needs on top:
-//! - the exception classes, built in [`errors::error_classes`] from
+//! - the exception classes, built in `errors::error_classes` from
 //!   [`airisk_auth::Error::ALL`] (one
 //!   `<Name>Error` per kind, all subclasses of `AuthError(ValueError)`), and the one
-//!   conversion from a core error to a Python exception, [`errors::to_py_err`];
+//!   conversion from a core error to a Python exception, `errors::to_py_err`;
 //! - the GIL policy: it is released around EdDSA verification, batches and the
 //!   token exchange (each costs tens of microseconds), and kept around a single HS256
 //!   verification and the authorize step, where releasing and re-taking it costs as
 //!   much as the work (measured in `bindings/python/README.md`);
-//! - [`ledger::PyLedger`]: any Python object with a `redeem` method (or `revoke` and
+//! - `ledger::PyLedger`: any Python object with a `redeem` method (or `revoke` and
 //!   `is_revoked`) plugged into the core as its redemption ledger (or revocation
 //!   list), failing closed on anything but a well-typed answer.
 //!

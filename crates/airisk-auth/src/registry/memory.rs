@@ -127,7 +127,7 @@ impl MemoryRegistry {
         (self.clients.len(), self.users.len())
     }
 
-    /// Loads the JSON document described in the [module docs](self).
+    /// Loads the JSON document described in the [module docs](crate::registry).
     ///
     /// # Errors
     /// A [`LoadError`] saying where and what (it converts into [`Error::InvalidRegistry`]).
