@@ -6,6 +6,19 @@
 //! named after [`Error::name`]) and a message that never echoes a secret or any
 //! part of a token: errors are safe to log as they are.
 //!
+//! [`Error::ALL`] is the one list of error kinds. From it (with each kind's
+//! name, number, message, [`Error::doc_lines`] and [`Error::family`]) the C result
+//! codes (`bindings/c/src/result/codes.rs`, and from that the `airisk_result` enum
+//! of `include/airisk_auth.h`) and the Python exception classes
+//! (`bindings/python/python/airisk_auth/errors.py`) are generated, and the test
+//! command fails when a committed copy is stale. Adding a kind here is the only
+//! edit; then regenerate:
+//!
+//! ```text
+//! UPDATE_GENERATED=1 cargo test -p airisk-auth --test generated
+//! UPDATE_HEADER=1 cargo test -p airisk-auth-c --test header
+//! ```
+//!
 //! ```
 //! use airisk_auth::Error;
 //! assert_eq!(Error::Expired.code(), 10);
@@ -15,7 +28,7 @@
 //! ```
 
 macro_rules! define_errors {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal => $msg:literal, )+) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $code:literal => $msg:literal, )+) => {
         /// Every way an operation of this crate can fail.
         ///
         /// New variants may be added (with new numbers); existing numbers never change.
@@ -23,7 +36,7 @@ macro_rules! define_errors {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
         #[repr(u32)]
         pub enum Error {
-            $( $(#[$doc])* #[error($msg)] $variant = $code, )+
+            $( $(#[doc = $doc])* #[error($msg)] $variant = $code, )+
         }
 
         impl Error {
@@ -53,6 +66,14 @@ macro_rules! define_errors {
             #[must_use]
             pub fn from_name(name: &str) -> Option<Error> {
                 match name { $( stringify!($variant) => Some(Error::$variant), )+ _ => None }
+            }
+
+            /// The variant's documentation, one entry per line of its doc comment
+            /// (each as rustdoc has it, with its leading space): what the C header and
+            /// the Python docstrings say of the kind beyond its message.
+            #[must_use]
+            pub const fn doc_lines(self) -> &'static [&'static str] {
+                match self { $( Error::$variant => &[ $( $doc, )* ], )+ }
             }
         }
     };
@@ -163,6 +184,53 @@ define_errors! {
     BufferTooSmall = 92 => "the output buffer is too small",
 }
 
+/// Which side an error is the fault of: what decides the Python exception families.
+///
+/// Decided per error kind by [`Error::family`]. The rule: an error is a refusal
+/// ([`Family::Token`] or [`Family::Request`]) when what was presented (a token, a
+/// request) is at fault, so the answer is a 4xx to its sender and nothing on this
+/// side needs fixing; it is [`Family::Config`] when this side cannot do what was
+/// asked as it is set up or as it runs (keys, settings, a registry document, the
+/// store, the random source, a caller's argument, a bug), which no change by the
+/// sender would help.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// A bearer token was refused, or none was presented (a 401 or 403).
+    Token,
+    /// An authorization or token request was refused: its client, user,
+    /// parameters, code or PKCE (a 4xx).
+    Request,
+    /// This side's configuration or environment, or a bug (a 5xx, or an error
+    /// at start-up): fix the deployment or the code.
+    Config,
+}
+
+impl Error {
+    /// The family of this error kind (see [`Family`] for the rule).
+    ///
+    /// By number range, as the kinds are numbered: 1–19 (token structure and
+    /// claims) are [`Family::Token`], 20–29 (keys and settings) [`Family::Config`],
+    /// 30–89 (registry and flow) [`Family::Request`], 90 and above (the foreign
+    /// boundary: a bug, an unusable argument, a short buffer) [`Family::Config`];
+    /// except [`Error::MissingBearer`] (a token refusal), and
+    /// [`Error::InvalidRegistry`], [`Error::LedgerFull`] and
+    /// [`Error::LedgerUnavailable`] (this side's registry and store: a 503, never a
+    /// refusal of the request). A new kind outside these rules is named here.
+    #[must_use]
+    pub const fn family(self) -> Family {
+        match self {
+            Error::MissingBearer => Family::Token,
+            Error::InvalidRegistry | Error::LedgerFull | Error::LedgerUnavailable => Family::Config,
+            _ => match self.code() {
+                1..=19 => Family::Token,
+                30..=89 => Family::Request,
+                _ => Family::Config,
+            },
+        }
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -193,5 +261,36 @@ mod tests {
         assert_eq!(Error::RequestTooLarge.code(), 50);
         assert_eq!(Error::Internal.code(), 90);
         assert_eq!(Error::BufferTooSmall.code(), 92);
+    }
+
+    #[test]
+    fn families_split_refusals_from_this_sides_faults() {
+        use super::Family;
+        assert_eq!(Error::InvalidSignature.family(), Family::Token);
+        assert_eq!(Error::MissingBearer.family(), Family::Token);
+        assert_eq!(Error::InvalidCode.family(), Family::Request);
+        assert_eq!(Error::RequestTooLarge.family(), Family::Request);
+        for config in [
+            Error::WeakKey,
+            Error::InvalidConfiguration,
+            Error::InvalidRegistry,
+            Error::LedgerFull,
+            Error::LedgerUnavailable,
+            Error::Internal,
+        ] {
+            assert_eq!(config.family(), Family::Config, "{config:?}");
+        }
+    }
+
+    #[test]
+    fn every_kind_is_documented() {
+        for &e in Error::ALL {
+            assert!(!e.doc_lines().is_empty(), "{e:?}");
+            assert!(e.doc_lines().iter().all(|l| !l.contains('\n')), "{e:?}");
+        }
+        assert_eq!(
+            Error::InvalidSignature.doc_lines(),
+            &[" The signature does not verify with the selected key."]
+        );
     }
 }
