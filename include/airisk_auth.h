@@ -223,7 +223,8 @@ enum airisk_result
    */
   AIRISK_EXPIRED = 10,
   /**
-   * `nbf` or `iat` lies in the future (beyond the leeway).
+   * `nbf` or `iat` lies in the future (beyond the leeway); at the token
+   * endpoint, a code issued later than the endpoint's clock (beyond its leeway).
    */
   AIRISK_NOT_YET_VALID = 11,
   /**

@@ -18,9 +18,13 @@ def test_every_core_error_kind_has_its_exception_class():
     codes = set()
     for name, code, message in kinds:
         cls = getattr(aa, name + "Error")
+        assert cls is getattr(aa.errors, name + "Error")
         assert cls.__name__ == name + "Error"
-        assert cls.__module__ == "airisk_auth"
+        assert cls.__module__ == "airisk_auth.errors"
         assert issubclass(cls, aa.AuthError) and issubclass(cls, ValueError)
+        # Exactly one family: a refusal (of a token or of a request) or this side's.
+        families = [f for f in (aa.TokenError, aa.RequestError, aa.ConfigError) if issubclass(cls, f)]
+        assert len(families) == 1, (name, families)
         assert cls.code == code and cls.name == name
         assert name + "Error" in aa.__all__
         assert message and message.lower() in (cls.__doc__ or "").lower()
@@ -33,6 +37,38 @@ def test_every_core_error_kind_has_its_exception_class():
     assert aa.WeakKeyError.code == 20
     assert aa.InvalidRegistryError.code == 30
     assert aa.InternalError.code == 90
+
+
+def test_exception_families_split_refusals_from_configuration():
+    # `except TokenError` (a 401/403 to send) never swallows this side's faults.
+    assert issubclass(aa.WeakKeyError, aa.ConfigError)
+    assert not issubclass(aa.WeakKeyError, aa.TokenError)
+    assert not issubclass(aa.WeakKeyError, aa.RefusalError)
+    for cls in (aa.ExpiredError, aa.InvalidSignatureError, aa.TokenRevokedError, aa.MissingBearerError):
+        assert issubclass(cls, aa.TokenError) and issubclass(cls, aa.RefusalError), cls
+    for cls in (aa.InvalidCodeError, aa.UnknownClientError, aa.PkceMismatchError, aa.RequestTooLargeError):
+        assert issubclass(cls, aa.RequestError) and not issubclass(cls, aa.TokenError), cls
+    # A store that cannot answer, a bad registry document, a bug: this side, never a refusal.
+    for cls in (
+        aa.LedgerUnavailableError,
+        aa.LedgerFullError,
+        aa.InvalidRegistryError,
+        aa.InvalidKeyError,
+        aa.InvalidConfigurationError,
+        aa.InternalError,
+    ):
+        assert issubclass(cls, aa.ConfigError) and not issubclass(cls, aa.RefusalError), cls
+    for family in (aa.RefusalError, aa.TokenError, aa.RequestError, aa.ConfigError):
+        assert issubclass(family, aa.AuthError) and family in vars(aa.errors).values()
+        assert family.__name__ in aa.__all__ and family.__name__ in aa.errors.__all__
+
+    # Raised as such: a short HS256 secret is a WeakKeyError that `except TokenError` lets through.
+    with pytest.raises(aa.ConfigError) as info:
+        try:
+            aa.KeySet.from_hs256_secret(b"short", kid="k1")
+        except aa.TokenError:  # pragma: no cover - the point is that it does not match
+            pytest.fail("a weak key was taken for a token refusal")
+    assert type(info.value) is aa.WeakKeyError and info.value.code == 20
 
 
 def test_raised_errors_carry_kind_code_and_message_and_pickle():

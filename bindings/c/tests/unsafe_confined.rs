@@ -6,10 +6,14 @@
 fn unsafe_lives_only_in_ffi_rs() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
+    for path in source_files(&src) {
         let text = std::fs::read_to_string(&path).unwrap();
-        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let name = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
         checked += 1;
         let blocks = text.matches("unsafe {").count()
             + text.matches("unsafe fn").count()
@@ -26,4 +30,18 @@ fn unsafe_lives_only_in_ffi_rs() {
         }
     }
     assert!(checked >= 3);
+}
+
+/// Every file under `dir`, submodule folders (e.g. the generated `result/codes.rs`) included.
+fn source_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(source_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -1,55 +1,59 @@
-//! The exception classes, built from the core's `Error::ALL`, and the one conversion to them.
+//! The one conversion from a core error to a Python exception.
+//!
+//! The exception classes are not made here: they live in the Python file
+//! `airisk_auth/errors.py`, generated from the core's `Error::ALL` (so readers and
+//! type checkers see them, and they fall in the families the core decides). This
+//! module imports them once, by each kind's name, checks each against the core's
+//! number, and raises them; no list of kinds is written in this crate.
 
 use airisk_auth::file::FileError;
 use airisk_auth::Error;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyImportError, PyOSError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
-use std::ffi::CString;
 
-/// The exception classes: the base, and one class per core error kind in `Error::ALL` order.
+/// The exception classes: the base, and the class of each core error kind in `Error::ALL` order.
 pub(crate) struct ErrorClasses {
-    pub(crate) base: Py<PyType>,
-    pub(crate) kinds: Vec<(Error, Py<PyType>)>,
+    base: Py<PyType>,
+    kinds: Vec<(Error, Py<PyType>)>,
 }
 
-pub(crate) static ERROR_CLASSES: PyOnceLock<ErrorClasses> = PyOnceLock::new();
+static ERROR_CLASSES: PyOnceLock<ErrorClasses> = PyOnceLock::new();
 
-/// Builds (once) the exception hierarchy from the core's list of error kinds, so a
-/// kind added to the core gets its Python class without anyone writing it.
+/// The classes of `airisk_auth.errors`, looked up once. An `ImportError` if that file
+/// lacks a kind of this build's core or numbers it differently (it is stale: the
+/// package was assembled from two versions), so the mismatch shows at import, not
+/// as a wrong exception later.
 pub(crate) fn error_classes(py: Python<'_>) -> PyResult<&'static ErrorClasses> {
     ERROR_CLASSES.get_or_try_init(py, || {
-        let value_error = py.get_type::<PyValueError>();
-        let base = PyErr::new_type(
-            py,
-            c"airisk_auth.AuthError",
-            Some(c"Base class of every airisk_auth error. `code` is the stable numeric kind (the C result code), `name` the core's name of the kind."),
-            Some(&value_error),
-            None,
-        )?;
+        let module = py.import("airisk_auth.errors")?;
+        let base = module.getattr("AuthError")?.cast_into::<PyType>()?;
         let mut kinds = Vec::with_capacity(Error::ALL.len());
         for &kind in Error::ALL {
-            let qualified = CString::new(format!("airisk_auth.{}Error", kind.name()))?;
-            let doc = CString::new(format!("{} (code {}).", capitalised(&kind.to_string()), kind.code()))?;
-            // No `dict` argument: pyo3 0.30's `new_type` releases it before CPython reads it.
-            let class = PyErr::new_type(py, &qualified, Some(&doc), Some(base.bind(py)), None)?;
-            class.bind(py).setattr("code", kind.code())?;
-            class.bind(py).setattr("name", kind.name())?;
-            kinds.push((kind, class));
+            let class_name = format!("{}Error", kind.name());
+            let stale = || {
+                PyImportError::new_err(format!(
+                    "airisk_auth.errors has no {class_name} numbered {}: the file does not match \
+                     this build of the extension",
+                    kind.code()
+                ))
+            };
+            let class = module
+                .getattr(class_name.as_str())
+                .map_err(|_| stale())?
+                .cast_into::<PyType>()
+                .map_err(|_| stale())?;
+            let code: u32 = class.getattr("code")?.extract().map_err(|_| stale())?;
+            if code != kind.code() || !class.is_subclass(&base)? {
+                return Err(stale());
+            }
+            kinds.push((kind, class.unbind()));
         }
-        // The base is never raised itself; its placeholders (code 0 is "no error" in C)
-        // keep `except AuthError as e: e.code` well-typed.
-        base.bind(py).setattr("code", 0)?;
-        base.bind(py).setattr("name", "AuthError")?;
-        Ok(ErrorClasses { base, kinds })
-    })
-}
-
-pub(crate) fn capitalised(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
+        Ok(ErrorClasses {
+            base: base.unbind(),
+            kinds,
+        })
     })
 }
 

@@ -3,10 +3,10 @@
 //! A thin layer: every class wraps one core type and every method calls one core
 //! function, so Python gets the same bytes as Rust and C on the same inputs. What
 //! lives here is only what Python needs on top:
-//! - the exception classes, built in [`errors::error_classes`] from
-//!   [`airisk_auth::Error::ALL`] (one
-//!   `<Name>Error` per kind, all subclasses of `AuthError(ValueError)`), and the one
-//!   conversion from a core error to a Python exception, [`errors::to_py_err`];
+//! - the one conversion from a core error to a Python exception,
+//!   [`errors::to_py_err`], raising the classes of `airisk_auth/errors.py` (generated
+//!   from [`airisk_auth::Error::ALL`]: one `<Name>Error` per kind, in two families
+//!   under `AuthError(ValueError)`), looked up once by [`errors::error_classes`];
 //! - the GIL policy: it is released around EdDSA verification, batches and the
 //!   token exchange (each costs tens of microseconds), and kept around a single HS256
 //!   verification and the authorize step, where releasing and re-taking it costs as
@@ -18,7 +18,7 @@
 //! One file per Python class: `claims.rs` (`Claims`), `keyset.rs` (`KeySet`),
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
 //! `issuer.rs` (`Issuer`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
-//! `ledger.rs` (Python ledger objects), `errors.rs` (the exception classes),
+//! `ledger.rs` (Python ledger objects), `errors.rs` (raising the exception classes),
 //! `request_text.rs` (request strings converted without raising on lone surrogates).
 
 #![allow(
@@ -61,12 +61,8 @@ const _: () = assert!(flow::DEFAULT_TOKEN_TTL == 3600);
 /// The native module; `airisk_auth/__init__.py` re-exports it.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    let classes = error_classes(py)?;
-    m.add("AuthError", classes.base.bind(py))?;
-    for (kind, class) in &classes.kinds {
-        m.add(format!("{}Error", kind.name()).as_str(), class.bind(py))?;
-    }
+    // The exception classes are looked up now, so a stale `errors.py` fails the import.
+    error_classes(m.py())?;
     m.add_class::<PyClaims>()?;
     m.add_class::<PyKeySet>()?;
     m.add_class::<PyPolicy>()?;

@@ -9,7 +9,9 @@ as the Rust crate and the C library, so the same inputs give the same bytes):
   ``POST /api/oauth2/Token`` as complete :class:`Response` objects;
 - :func:`check_bearer`: guard a protected resource;
 - :class:`AuthError` (a ``ValueError``) and one subclass per error kind, e.g.
-  :class:`ExpiredError`, each with the stable numeric ``code``.
+  :class:`ExpiredError`, each with the stable numeric ``code``, in two families:
+  refusals (:class:`TokenError`, :class:`RequestError`) and :class:`ConfigError`
+  (see :mod:`airisk_auth.errors`, where they live).
 
 Single use across processes: pass any object with a ``redeem`` method as
 ``Issuer(..., ledger=obj)`` (and one with ``revoke``/``is_revoked`` as
@@ -23,9 +25,10 @@ Framework helpers live in :mod:`airisk_auth.flask` and :mod:`airisk_auth.fastapi
 
 from __future__ import annotations
 
-from . import _native
+# The exception classes first: the native module looks them up when it is loaded.
+from . import errors
+from .errors import *  # noqa: F403 (every class of errors.__all__, re-exported)
 from ._native import (
-    AuthError,
     Claims,
     Issuer,
     KeySet,
@@ -41,7 +44,6 @@ from .ledger import Redemption, RedemptionLedger, RevocationList
 from .redis_ledger import RedisLedger
 
 __all__ = [
-    "AuthError",
     "Claims",
     "Issuer",
     "KeySet",
@@ -58,9 +60,4 @@ __all__ = [
     "error_kinds",
 ]
 
-# One class per core error kind, created by the native module from the core's list
-# (so none can be missing or misnumbered); re-exported here under their own names.
-for _name, _code, _message in error_kinds():
-    globals()[_name + "Error"] = getattr(_native, _name + "Error")
-    __all__.append(_name + "Error")
-del _name, _code, _message
+__all__ += errors.__all__

@@ -1,7 +1,9 @@
-"""Type stubs of ``airisk_auth`` (everything comes from the native module)."""
+"""Type stubs of ``airisk_auth``: the native module's classes, and the exception classes of
+``errors.py`` (generated from the core's error kinds; a typed Python file, its own stub)."""
 
+from . import errors as errors
+from .errors import *  # every class of errors.__all__ (listed below, where mypy reads __all__)
 from ._native import (
-    AuthError as AuthError,
     Claims as Claims,
     Issuer as Issuer,
     KeySet as KeySet,
@@ -12,59 +14,11 @@ from ._native import (
     __version__ as __version__,
     check_bearer as check_bearer,
     error_kinds as error_kinds,
-    TokenTooLargeError as TokenTooLargeError,
-    MalformedTokenError as MalformedTokenError,
-    MalformedHeaderError as MalformedHeaderError,
-    AlgorithmMismatchError as AlgorithmMismatchError,
-    UnknownKeyIdError as UnknownKeyIdError,
-    CriticalHeaderError as CriticalHeaderError,
-    InvalidSignatureError as InvalidSignatureError,
-    MalformedClaimsError as MalformedClaimsError,
-    MissingClaimError as MissingClaimError,
-    ExpiredError as ExpiredError,
-    NotYetValidError as NotYetValidError,
-    InvalidIssuerError as InvalidIssuerError,
-    InvalidAudienceError as InvalidAudienceError,
-    UserTokenRequiredError as UserTokenRequiredError,
-    TokenRevokedError as TokenRevokedError,
-    WrongTokenTypeError as WrongTokenTypeError,
-    WeakKeyError as WeakKeyError,
-    InvalidKeyError as InvalidKeyError,
-    DuplicateKeyIdError as DuplicateKeyIdError,
-    NoSigningKeyError as NoSigningKeyError,
-    InvalidConfigurationError as InvalidConfigurationError,
-    InvalidClaimsError as InvalidClaimsError,
-    RandomFailureError as RandomFailureError,
-    InvalidRegistryError as InvalidRegistryError,
-    UnknownClientError as UnknownClientError,
-    InvalidClientSecretError as InvalidClientSecretError,
-    InvalidRedirectUriError as InvalidRedirectUriError,
-    UnknownUserError as UnknownUserError,
-    MissingParameterError as MissingParameterError,
-    DuplicateParameterError as DuplicateParameterError,
-    MalformedRequestError as MalformedRequestError,
-    UnsupportedContentTypeError as UnsupportedContentTypeError,
-    InvalidCodeError as InvalidCodeError,
-    CodeExpiredError as CodeExpiredError,
-    CodeAlreadyRedeemedError as CodeAlreadyRedeemedError,
-    UseridMismatchError as UseridMismatchError,
-    PkceRequiredError as PkceRequiredError,
-    PkceMismatchError as PkceMismatchError,
-    PkceUnexpectedError as PkceUnexpectedError,
-    UnsupportedPkceMethodError as UnsupportedPkceMethodError,
-    LedgerFullError as LedgerFullError,
-    LedgerUnavailableError as LedgerUnavailableError,
-    MissingBearerError as MissingBearerError,
-    RequestTooLargeError as RequestTooLargeError,
-    InternalError as InternalError,
-    InvalidArgumentError as InvalidArgumentError,
-    BufferTooSmallError as BufferTooSmallError,
 )
 from .ledger import Redemption as Redemption, RedemptionLedger as RedemptionLedger, RevocationList as RevocationList
 from .redis_ledger import RedisLedger as RedisLedger
 
 __all__ = [
-    "AuthError",
     "Claims",
     "Issuer",
     "KeySet",
@@ -79,6 +33,14 @@ __all__ = [
     "__version__",
     "check_bearer",
     "error_kinds",
+]
+# BEGIN the error classes (generated from Error::ALL by crates/airisk-auth/tests/generated.rs)
+__all__ += [
+    "AuthError",
+    "RefusalError",
+    "TokenError",
+    "RequestError",
+    "ConfigError",
     "TokenTooLargeError",
     "MalformedTokenError",
     "MalformedHeaderError",
@@ -127,3 +89,4 @@ __all__ = [
     "InvalidArgumentError",
     "BufferTooSmallError",
 ]
+# END the error classes.

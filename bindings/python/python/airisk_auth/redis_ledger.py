@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._native import LedgerUnavailableError
+from .errors import LedgerUnavailableError
 from .ledger import Redemption
 
 __all__ = ["MAX_SECONDS", "REVOKE_SCRIPT", "RedisLedger"]
