@@ -8,7 +8,9 @@
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
 #     the vectors (test_vectors), threads (test_threads), a ledger plugged in
 #     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp);
-#  4. compile again without sanitizers and run the C tests under valgrind.
+#  4. without sanitizers: test_secrets, the C twin of the core's tests/secrets.rs
+#     (searches every freed heap block for the secrets the loaders were given);
+#  5. compile again without sanitizers and run the C tests under valgrind.
 # Ends with `c: N passed, F failed` (N counts assertions) and exits non-zero on any failure.
 # Works with the default target dir or $CARGO_TARGET_DIR.
 set -uo pipefail
@@ -162,6 +164,9 @@ build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
 build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
     run_suite "test_ledger_cpp (asan,ubsan)" "$work/test_ledger_cpp"
+
+echo "== c: secrets wiped before the heap frees them (test_secrets replaces free/realloc: no sanitizer, no valgrind)"
+build test_secrets cc c11 tests/c/test_secrets.c && run_suite "test_secrets (freed heap)" "$work/test_secrets"
 
 echo "== c: tests under valgrind memcheck"
 VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
