@@ -4,15 +4,20 @@
 #
 #   bash scripts/bench.sh            # everything (about 10 minutes on 2 cores, after the builds)
 #   bash scripts/bench.sh verify     # Rust benches whose name contains "verify" only (criterion
-#                                    # filter); with a filter the Python, C and callgrind parts are skipped
-#   BENCH_PARTS="rust callgrind" bash scripts/bench.sh   # choose the parts (default: rust python c callgrind)
+#                                    # filter); with a filter the Python, C and callgrind parts are skipped,
+#                                    # and the timing part runs only for a filter within "timing_leaks"
+#   BENCH_PARTS="rust callgrind" bash scripts/bench.sh   # choose the parts (default: rust timing python c callgrind)
+#   BENCH_PARTS=timing bash scripts/bench.sh             # the timing-leak statistic alone (~1 min after the build)
 #
 # What runs:
 #   rust       benches/ (crate airisk-auth-benches): verify, flow (criterion); paired (each goal's two
 #              contenders alternated in ~1 ms batches); threads; ledger_memory
+#   timing     benches/benches/timing_leaks.rs (issue 20.7): a dudect-style Welch t-statistic of the HS256
+#              signature check, the code MAC check and the client secret comparison, inputs wrong in their
+#              first byte against inputs wrong in their last byte (|t| < 4.5: no leak detected), beside an
+#              early-exit == control that must leak; printed with the load, again after the ratio table
 #   python     scripts/bench-python.sh: our extension beside PyJWT, pyjwt-rs, joserfc, CPython's hmac
 #   c          scripts/bench-c.sh: the C ABI beside the Rust call and libjwt
-#   timing_leaks  (in rust) dudect-style Welch t of secret comparisons, wrong first vs last byte (printed)
 #   callgrind  instructions per operation of benches/examples/profile.rs under valgrind (when installed):
 #              ring's bare HMAC (the floor), verify_at and verify_with on the same token, in the same binary
 # then bench-report reads target/criterion (and the extras each part wrote into
@@ -27,15 +32,32 @@ cd "$ROOT"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 CRITERION="${CRITERION_HOME:-$TARGET/criterion}"
 EXTRA="$CRITERION/airisk-extra"
-PARTS="${BENCH_PARTS:-rust python c callgrind}"
-[[ $# -eq 0 ]] || PARTS="rust"
+PARTS="${BENCH_PARTS:-rust timing python c callgrind}"
+if [[ $# -gt 0 ]]; then
+    # A filter runs the Rust benches it names, and the timing statistic when it names timing_leaks.
+    PARTS="rust"
+    [[ "timing_leaks" != *"$1"* ]] || PARTS="rust timing"
+fi
 mkdir -p "$EXTRA"
 has() { [[ " $PARTS " == *" $1 "* ]]; }
 
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 if has rust; then
-    cargo bench -p airisk-auth-benches --benches -- "$@"
+    cargo bench -p airisk-auth-benches --bench verify --bench flow --bench paired --bench threads \
+        --bench ledger_memory -- "$@"
+fi
+
+# The timing-leak statistic (a measurement, never a pass/fail: time on a shared machine is noisy).
+TIMING="$EXTRA/timing_leaks.txt"
+rm -f "$TIMING"
+if has timing; then
+    cargo bench --quiet -p airisk-auth-benches --bench timing_leaks --no-run
+    {
+        echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+        cargo bench --quiet -p airisk-auth-benches --bench timing_leaks
+        echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+    } | tee "$TIMING"
 fi
 
 if has python; then
@@ -78,4 +100,11 @@ fi
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo
-cargo run --quiet --release -p airisk-auth-benches --bin bench-report "$CRITERION"
+if has rust || has python || has c || has callgrind; then
+    cargo run --quiet --release -p airisk-auth-benches --bin bench-report "$CRITERION"
+fi
+if [[ -s "$TIMING" ]]; then
+    echo
+    echo "== timing leaks (Welch t, wrong first byte vs wrong last byte; |t| < 4.5: no leak detected)"
+    cat "$TIMING"
+fi
