@@ -424,6 +424,33 @@ static void test_flow_round_trip(void) {
   airisk_issuer_free(issuer);
 }
 
+/* Issue 20.4: a client secret of the wrong JSON type used to be echoed by the type
+ * error ("invalid type: integer `987654321987`"). The explanation names the member
+ * and its position, never the value, whatever its type. */
+static void test_a_secret_of_the_wrong_type_is_not_echoed(void) {
+  const char *values[] = {"987654321987", "-987654321987", "98765.4321987", "true",
+                          "[\"987654321987\"]", "{\"987654321987\":\"987654321987\"}"};
+  const char *members[] = {"client_secret", "client_secret_sha256"};
+  for (size_t m = 0; m < 2; m++) {
+    for (size_t v = 0; v < sizeof values / sizeof *values; v++) {
+      char doc[512];
+      snprintf(doc, sizeof doc,
+               "{\"clients\":[\n  {\"client_id\":\"a\",\"%s\":%s,"
+               "\"redirect_uri\":\"https://a.example/cb\"}]}",
+               members[m], values[v]);
+      airisk_registry *registry = (airisk_registry *)SENTINEL;
+      CHECK_RC(airisk_registry_from_json(doc, strlen(doc), &registry), AIRISK_INVALID_REGISTRY);
+      CHECK(registry == (airisk_registry *)SENTINEL, "out untouched");
+      char *why = NULL;
+      CHECK_RC(airisk_registry_explain(doc, strlen(doc), &why), AIRISK_OK);
+      CHECK(why != NULL && strstr(why, "98765") == NULL && strstr(why, "true") == NULL &&
+                strstr(why, members[m]) != NULL && strncmp(why, "line 2, column 3: ", 18) == 0,
+            "%s: %s", doc, why ? why : "(null)");
+      airisk_string_free(why);
+    }
+  }
+}
+
 static void test_panic_boundary(void) {
 #if defined(AIRISK_TEST_HOOKS)
   CHECK_RC(airisk_test_panic(), AIRISK_INTERNAL);
@@ -444,6 +471,7 @@ int main(void) {
   test_mint_verify_and_claims();
   test_policy();
   test_flow_round_trip();
+  test_a_secret_of_the_wrong_type_is_not_echoed();
   test_panic_boundary();
   return check_report("test_api");
 }

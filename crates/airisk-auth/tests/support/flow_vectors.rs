@@ -617,6 +617,33 @@ pub(crate) fn document() -> Value {
         &format!("&code_verifier={}", "a".repeat(128)),
         text("Invalid Code", "InvalidCode"),
     ));
+    // Issue 20.7: both bounds of RFC 7636 §4.1 are accepted with the right verifier
+    // (the Appendix B verifier above is the 43-character one).
+    let longest = "a".repeat(128);
+    let longest_challenge = super::base64_url_encode(
+        ring::digest::digest(&ring::digest::SHA256, longest.as_bytes()).as_ref(),
+    );
+    s.push(scenario(
+        "PKCE: the right 128-character verifier",
+        "issue 20.7; RFC 7636 §4.1",
+        vec![
+            authorize_saving(
+                T,
+                &mobile_auth.replace(CHALLENGE, &longest_challenge),
+                redirect(
+                    "com.example.app:/cb?code=",
+                    json!({"code": "<code>", "state": "p"}),
+                ),
+                "c",
+            ),
+            exchange(
+                T + 1,
+                Some(FORM),
+                &mobile_form(&format!("&code_verifier={longest}")),
+                json!({"status": 200, "reason": null}),
+            ),
+        ],
+    ));
     s.push(mobile(
         "PKCE: verifier with a forbidden character",
         &format!("&code_verifier={}%21", &VERIFIER[..43]),
