@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import threading
 
 import pytest
@@ -171,6 +172,25 @@ def test_registry_errors_say_where():
     with pytest.raises(aa.InvalidRegistryError):
         aa.Registry.from_json('{"clients":[{"client_id":"a","client_secret":"s",'
                               '"redirect_uri":"https://a.example/cb, https://b.example/cb"}],"users":[]}')
+
+
+def test_a_secret_of_the_wrong_type_is_not_echoed(tmp_path):
+    # Issue 20.4: the type error used to repeat the value ("invalid type: integer
+    # `987654321987`"). The message names the member and its position only.
+    for member in ("client_secret", "client_secret_sha256"):
+        for value in ("987654321987", "-987654321987", "98765.4321987", "true",
+                      '["987654321987"]', '{"987654321987": "987654321987"}'):
+            doc = ('{"clients":[\n  {"client_id":"a","%s":%s,'
+                   '"redirect_uri":"https://a.example/cb"}]}' % (member, value))
+            path = tmp_path / "registry.json"
+            path.write_text(doc, encoding="utf-8")
+            for load in (lambda: aa.Registry.from_json(doc), lambda: aa.Registry.from_file(path)):
+                with pytest.raises(aa.InvalidRegistryError) as refused:
+                    load()
+                shown = f"{refused.value} {refused.value!r} {refused.value.args!r}"
+                assert "98765" not in shown, shown
+                assert value != "true" or "true" not in shown.replace(str(path), ""), shown
+                assert member in shown and re.search(r"line 2,? column 3", shown), shown
 
 
 def test_registry_from_file(tmp_path):

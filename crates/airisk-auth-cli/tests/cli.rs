@@ -693,6 +693,36 @@ fn registry_check_reports_the_position_with_context() {
     assert_exit(&r, 0);
 }
 
+/// Issue 20.2: every file the CLI reads, it reads with a bound: an endless one
+/// (`/dev/zero`) is refused after at most the bound + 1 bytes, naming the file,
+/// by every command and option that takes one. `serve` refuses before it listens.
+#[cfg(unix)]
+#[test]
+fn endless_files_are_refused_by_every_loader_naming_the_file() {
+    let dir = TempDir::new("endless");
+    let keys = hs256_keys(&dir, "keys.json", "k");
+    let commands = [
+        "registry check /dev/zero".to_owned(),
+        "jwks --keys /dev/zero".to_owned(),
+        format!("verify --keys /dev/zero --issuer {ISS} a.b.c"),
+        format!("mint --keys /dev/zero --iss {ISS} --client-id c"),
+        format!("mint --keys {keys} --claims /dev/zero --iss {ISS} --client-id c"),
+        "serve --bind 127.0.0.1:0 --registry /dev/zero".to_owned(),
+        "serve --bind 127.0.0.1:0 --keys /dev/zero".to_owned(),
+        "serve --bind 127.0.0.1:0 --code-key /dev/zero".to_owned(),
+    ];
+    for command in &commands {
+        let args: Vec<&str> = command.split(' ').collect();
+        let r = run(&args);
+        assert_exit(&r, 2);
+        assert!(
+            r.stderr.contains("/dev/zero is larger than "),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+}
+
 // ------------------------------------------------------------------ completions
 
 #[test]
