@@ -147,7 +147,7 @@ static const char *const REFUSED_REGISTRIES[] = {
     "{\"clients\":[{" CLIENT_MEMBERS "," CLIENT_MEMBERS "}]}",
 };
 
-static char dir[64];
+static char dir[256];
 
 /* Writes `text`, then `pad` bytes `fill`, to the file `name` in the test's
  * directory; its path goes to `path`. */
@@ -196,7 +196,7 @@ static void control_the_search_finds_unwiped_secrets(void) {
 
 /* Reading the key file as most C programs do leaves its text in freed memory. */
 static void control_a_plain_file_read_leaves_the_key_behind(void) {
-  char path[128];
+  char path[512];
   write_file("control.json", KEY_DOCUMENT, 0, ' ', path, sizeof path);
   window w = watch();
   FILE *f = fopen(path, "rb");
@@ -245,7 +245,7 @@ static void key_sets_from_text_are_wiped(void) {
 
 static void key_files_are_wiped_on_every_path(void) {
   char what[96];
-  char path[128];
+  char path[512];
   write_file("keys.json", KEY_DOCUMENT, 0, ' ', path, sizeof path);
   window w = watch();
   airisk_keyset *keys = NULL;
@@ -303,7 +303,7 @@ static void registries_from_text_are_wiped(void) {
 
 static void registry_files_are_wiped_on_every_path(void) {
   char what[96];
-  char path[128];
+  char path[512];
   write_file("registry.json", REGISTRY_DOCUMENT, 0, ' ', path, sizeof path);
   window w = watch();
   airisk_registry *registry = NULL;
@@ -336,7 +336,7 @@ static void registry_files_are_wiped_on_every_path(void) {
 /* An issuer made from the files: the code key, the presented client secret */
 
 static void an_issuer_and_a_token_request_leave_nothing(void) {
-  char path[128];
+  char path[512];
   window w = watch();
   write_file("keys.json", KEY_DOCUMENT, 0, ' ', path, sizeof path);
   airisk_keyset *keys = NULL;
@@ -409,7 +409,7 @@ int main(void) {
   const char *names[] = {"control.json", "keys.json", "refused-keys.json", "not-utf8.json",
                          "too-large.json", "registry.json", "refused-registry.json",
                          "not-utf8-registry.json", "too-large-registry.json"};
-  char path[128];
+  char path[512];
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     unlink(path);
