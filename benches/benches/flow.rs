@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use airisk_auth::code::{CodeId, CodeKey};
+use airisk_auth::flow::Request;
 use airisk_auth::store::{MemoryStore, Redemption, Store};
 use airisk_auth_benches::{
     authorize_query, bench_issuer, exchange_body, issue_code, measurement_time, Fixture,
@@ -83,7 +84,8 @@ fn bench_flow(c: &mut Criterion) {
                 let mut refused = 0u64;
                 let start = Instant::now();
                 for body in &bodies {
-                    let answer = issuer.exchange_at(FORM, black_box(body.as_bytes()), now + 1);
+                    let answer = issuer
+                        .exchange_at(&Request::new(FORM, black_box(body.as_bytes())), now + 1);
                     refused += u64::from(answer.status != 200);
                     black_box(answer);
                 }

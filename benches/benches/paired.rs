@@ -12,6 +12,7 @@
 mod common;
 
 use airisk_auth::code::CodeKey;
+use airisk_auth::flow::Request;
 use airisk_auth_benches::{
     authorize_query, bench_issuer, exchange_body, issue_code, selected_by_filter, write_extra,
     Fixture, CODE_SECRET, HS256_SECRET,
@@ -190,7 +191,8 @@ fn main() {
         let form = Some("application/x-www-form-urlencoded");
         let start = Instant::now();
         for body in &bodies {
-            let answer = issuer.exchange_at(form, black_box(body.as_bytes()), fx.now + 1);
+            let answer =
+                issuer.exchange_at(&Request::new(form, black_box(body.as_bytes())), fx.now + 1);
             assert_eq!(answer.status, 200, "{:?}", answer.reason);
         }
         start.elapsed()

@@ -269,11 +269,13 @@ mod tests {
         let code = issue_code(&CodeKey::from_bytes(&CODE_SECRET).unwrap(), fx.now).unwrap();
         let body = exchange_body(&code);
         let form = Some("application/x-www-form-urlencoded");
-        let answer = issuer.exchange_at(form, body.as_bytes(), fx.now + 1);
+        let answer = issuer.exchange_at(&Request::new(form, body.as_bytes()), fx.now + 1);
         assert_eq!(answer.status, 200, "{:?}", answer.reason);
         // Single use: the same body a second time is refused.
         assert_eq!(
-            issuer.exchange_at(form, body.as_bytes(), fx.now + 2).status,
+            issuer
+                .exchange_at(&Request::new(form, body.as_bytes()), fx.now + 2)
+                .status,
             400
         );
     }

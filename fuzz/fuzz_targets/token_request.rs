@@ -9,6 +9,7 @@
 //!   and the token minting); bit 7 set: the request is sent twice (replay).
 #![no_main]
 
+use airisk_auth::flow::Request;
 use airisk_auth::Error;
 use airisk_auth_fuzz::{flow, location_code, replace_bytes, CONTENT_TYPES, FLOW_T};
 use libfuzzer_sys::fuzz_target;
@@ -38,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    let first = issuer.exchange_at(content_type.as_deref(), &body, now);
+    let first = issuer.exchange_at(&Request::new(content_type.as_deref(), &body), now);
     assert!(matches!(first.status, 200 | 400 | 401), "{first:?}");
     assert_eq!(first.status == 200, first.reason.is_none(), "{first:?}");
     assert_eq!(first.header("Cache-Control"), Some("no-store"));
@@ -56,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     });
 
     if code & 0x80 != 0 {
-        let second = issuer.exchange_at(content_type.as_deref(), &body, now + 1);
+        let second = issuer.exchange_at(&Request::new(content_type.as_deref(), &body), now + 1);
         if let Some(token) = token {
             assert_eq!(second.status, 400, "{second:?}");
             assert_eq!(second.reason, Some(Error::CodeAlreadyRedeemed));

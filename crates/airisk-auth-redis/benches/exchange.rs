@@ -65,8 +65,7 @@ fn bench_exchange(c: &mut Criterion, name: &str, issuer: &Issuer) {
             },
             |(body, now)| {
                 let answer = issuer.exchange_at(
-                    Some("application/x-www-form-urlencoded"),
-                    body.as_bytes(),
+                    &Request::new(Some("application/x-www-form-urlencoded"), body.as_bytes()),
                     now,
                 );
                 assert_eq!(answer.status, 200, "{answer:?}");

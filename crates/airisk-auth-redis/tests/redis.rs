@@ -175,7 +175,10 @@ fn exchange(issuer: &Issuer, code: &str) -> Response {
         "grant_type=authorization_code&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}\
          &redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}&userid={USERID}"
     );
-    issuer.exchange(Some("application/x-www-form-urlencoded"), body.as_bytes())
+    issuer.exchange(&Request::new(
+        Some("application/x-www-form-urlencoded"),
+        body.as_bytes(),
+    ))
 }
 
 fn access_token(answer: &Response) -> String {

@@ -300,7 +300,12 @@ pub fn a_replay_through_an_issuer_revokes_its_token<S: StoreUnderTest + 'static>
         "grant_type=authorization_code&client_id=abc123&client_secret=s3cret\
          &redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}"
     );
-    let exchange = || issuer.exchange(Some("application/x-www-form-urlencoded"), body.as_bytes());
+    let exchange = || {
+        issuer.exchange(&airisk_auth::flow::Request::new(
+            Some("application/x-www-form-urlencoded"),
+            body.as_bytes(),
+        ))
+    };
     let first = exchange();
     assert_eq!(first.status, 200, "{first:?}");
     let token = first

@@ -64,8 +64,10 @@ pub fn exchanges_per_second<S: StoreUnderTest + 'static>(
             std::thread::spawn(move || {
                 barrier.wait();
                 for body in bodies {
-                    let answer =
-                        issuer.exchange(Some("application/x-www-form-urlencoded"), body.as_bytes());
+                    let answer = issuer.exchange(&airisk_auth::flow::Request::new(
+                        Some("application/x-www-form-urlencoded"),
+                        body.as_bytes(),
+                    ));
                     assert_eq!(answer.status, 200, "{answer:?}");
                 }
             })

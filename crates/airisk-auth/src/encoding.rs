@@ -144,6 +144,35 @@ pub(crate) fn b64_decode_into(text: &[u8], out: &mut [u8]) -> Option<usize> {
     (any & 0x80 == 0).then_some(len)
 }
 
+/// Decodes canonical padded standard base64 (RFC 4648 §4, as HTTP Basic
+/// credentials are written) into a buffer wiped on drop, or `None`.
+pub(crate) fn b64_standard_decode_secret(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    if text.len() % 4 != 0 {
+        return None;
+    }
+    let unpadded = match text {
+        [rest @ .., b'=', b'='] => rest,
+        [rest @ .., b'='] => rest,
+        all => all,
+    };
+    // The standard alphabet differs from base64url in two characters: map them
+    // (refusing the url-safe ones) and reuse the canonical decoder. Both
+    // buffers are sized up front and wiped on drop: no unwiped copy is left.
+    let mut translated = zeroize::Zeroizing::new(Vec::with_capacity(unpadded.len()));
+    for &byte in unpadded {
+        translated.push(match byte {
+            b'+' => b'-',
+            b'/' => b'_',
+            b'-' | b'_' => return None,
+            other => other,
+        });
+    }
+    let mut out = zeroize::Zeroizing::new(vec![0u8; decoded_len(translated.len())?]);
+    let len = b64_decode_into(&translated, &mut out)?;
+    out.truncate(len);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +191,37 @@ mod tests {
         assert_eq!(b64_decode(b"QUJD+/"), None, "standard alphabet");
         assert_eq!(b64_decode(b"QUJDR"), None, "length 1 mod 4");
         assert_eq!(b64_decode(b"").as_deref(), Some(&b""[..]));
+        assert_eq!(
+            b64_standard_decode_secret(b"YTpi")
+                .as_deref()
+                .map(Vec::as_slice),
+            Some(&b"a:b"[..])
+        );
+        assert!(b64_standard_decode_secret(b"YWI=").is_some());
+        assert!(
+            b64_standard_decode_secret(b"YWI").is_none(),
+            "padding required"
+        );
+        assert!(b64_standard_decode_secret(b"YW J=").is_none());
+        assert_eq!(
+            b64_standard_decode_secret(b"+/8=")
+                .as_deref()
+                .map(Vec::as_slice),
+            Some(&[0xFB, 0xFF][..]),
+            "the standard alphabet's + and /"
+        );
+        assert!(
+            b64_standard_decode_secret(b"-_8=").is_none(),
+            "url-safe alphabet"
+        );
+        assert!(
+            b64_standard_decode_secret(b"YQ=A").is_none(),
+            "padding inside"
+        );
+        assert!(
+            b64_standard_decode_secret(b"YR==").is_none(),
+            "non-zero padding bits"
+        );
         let mut small = [0u8; 1];
         assert_eq!(b64_decode_into(b"QUI", &mut small), None);
     }

@@ -174,6 +174,26 @@ define_errors! {
     MissingBearer = 49 => "no bearer token was presented",
     /// A request or parameter is larger than its bound; it was not decoded.
     RequestTooLarge = 50 => "the request is too large",
+    /// The `Authorization` header of a client is not well-formed `Basic` credentials
+    /// (another scheme, not base64, no colon, bad escapes, over its bound), or names
+    /// another client than the body's `client_id`.
+    InvalidClientCredentials = 51 => "the client credentials are malformed",
+    /// A client authenticated in more than one way in one request (RFC 6749 §2.3).
+    MultipleClientAuthentication = 52 => "the client used more than one authentication method",
+    /// The client is not registered for the authentication method it used.
+    ClientAuthMethodNotAllowed = 53 => "the client may not authenticate this way",
+    /// The user (or the host on their behalf) denied the authorization.
+    AccessDenied = 54 => "the authorization was denied",
+    /// A `response_type` other than `code`.
+    UnsupportedResponseType = 55 => "the response type is not supported",
+    /// A requested scope is malformed, unknown, or not granted to the client or user.
+    InvalidScope = 56 => "a requested scope is not granted",
+    /// The token lacks a scope the resource requires.
+    InsufficientScope = 57 => "the token lacks a required scope",
+    /// A pending-authorization ticket is malformed, forged, or was already used.
+    InvalidTicket = 58 => "the authorization ticket is invalid",
+    /// A pending-authorization ticket's lifetime is over.
+    TicketExpired = 59 => "the authorization ticket has expired",
 
     // ---- boundary (90..) ----
     /// An internal failure (e.g. a panic caught at the C or Python boundary). A bug: please report.

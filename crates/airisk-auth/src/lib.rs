@@ -73,7 +73,9 @@ pub mod prelude {
     pub use crate::clock::{Clock, FixedClock, ManualClock, SystemClock};
     pub use crate::code::CodeKey;
     pub use crate::error::{Error, Result};
-    pub use crate::flow::{check_bearer, check_bearer_at, Access, Issuer, IssuerConfig, Response};
+    pub use crate::flow::{
+        check_bearer, check_bearer_at, Access, Issuer, IssuerConfig, Request, Response,
+    };
     pub use crate::keys::{Algorithm, Key, KeySet};
     pub use crate::random::{Random, SystemRandom};
     pub use crate::registry::{Client, MemoryRegistry, Registry, User};

@@ -20,7 +20,7 @@
 mod support;
 
 use airisk_auth::flow::{
-    check_bearer_at, Access, Response, MAX_BODY_LEN, MAX_PARAMS, MAX_QUERY_LEN,
+    check_bearer_at, Access, Request, Response, MAX_BODY_LEN, MAX_PARAMS, MAX_QUERY_LEN,
 };
 use airisk_auth::keys::KeySet;
 use airisk_auth::token::Verifier;
@@ -240,11 +240,14 @@ fn every_flow_vector_call_stays_within_its_allocation_bound() {
                 }
                 "exchange" => {
                     let body = substitute(step["body"].as_str().unwrap(), &saved);
-                    let ct = step["content_type"].as_str();
+                    let authorization = step.get("authorization").and_then(Value::as_str);
+                    let request = Request::new(step["content_type"].as_str(), body.as_bytes())
+                        .with_authorization(authorization)
+                        .with_accept(step.get("accept").and_then(Value::as_str));
                     // Measured once: a repeat would be a replay, a different call.
                     let mut r = None;
                     let start = Instant::now();
-                    let info = measure(|| r = Some(issuer.exchange_at(ct, body.as_bytes(), now)));
+                    let info = measure(|| r = Some(issuer.exchange_at(&request, now)));
                     let best = start.elapsed();
                     let r = r.unwrap();
                     assert_eq!(Some(u64::from(r.status)), want_status, "{what}");

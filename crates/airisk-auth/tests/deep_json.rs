@@ -85,13 +85,19 @@ fn a_deep_token_request_body_is_refused() {
     .unwrap();
     // Within the 16 KiB body bound: malformed. Beyond it: refused unread.
     let within = deep("[", "]", 8_000);
-    let answer = issuer.exchange_at(Some("application/json"), within.as_bytes(), 0);
+    let answer = issuer.exchange_at(
+        &Request::new(Some("application/json"), within.as_bytes()),
+        0,
+    );
     assert_eq!(
         (answer.status, answer.reason),
         (400, Some(Error::MalformedRequest))
     );
     let beyond = deep("{\"a\":", "}", DEPTH);
-    let answer = issuer.exchange_at(Some("application/json"), beyond.as_bytes(), 0);
+    let answer = issuer.exchange_at(
+        &Request::new(Some("application/json"), beyond.as_bytes()),
+        0,
+    );
     assert_eq!(
         (answer.status, answer.reason),
         (400, Some(Error::RequestTooLarge))

@@ -19,7 +19,7 @@ mod support;
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::{CodeBinding, CodeKey};
 use airisk_auth::dangerous::{inspect_unverified, sign_jws};
-use airisk_auth::flow::{check_bearer_at, Access, Issuer};
+use airisk_auth::flow::{check_bearer_at, Access, Issuer, Request};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::MemoryRegistry;
 use airisk_auth::token::{Claims, Policy, Verifier};
@@ -607,7 +607,7 @@ proptest! {
             let code = location.split("code=").nth(1).unwrap();
             body.extend_from_slice(format!("&code={code}").as_bytes());
         }
-        let answer = issuer.exchange_at(content_type.as_deref(), &body, T + 5);
+        let answer = issuer.exchange_at(&Request::new(content_type.as_deref(), &body), T + 5);
         prop_assert!(matches!(answer.status, 200 | 400 | 401), "{:?}", answer);
         prop_assert_eq!(answer.status == 200, answer.reason.is_none());
         if answer.status == 200 {

@@ -22,7 +22,7 @@
 mod support;
 
 use airisk_auth::code::CodeKey;
-use airisk_auth::flow::{Issuer, IssuerConfig};
+use airisk_auth::flow::{Issuer, IssuerConfig, Request};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::{Client, MemoryRegistry};
 use airisk_auth::store::MemoryStore;
@@ -453,7 +453,7 @@ fn exchange_with_secret(content_type: &str, body_parts: &[&str]) -> Finds {
         let mut parts = body_parts.to_vec();
         parts.push(&code);
         let body = wiped_text(&parts);
-        let answer = issuer.exchange_at(Some(content_type), body.as_bytes(), 1_001);
+        let answer = issuer.exchange_at(&Request::new(Some(content_type), body.as_bytes()), 1_001);
         assert_eq!(answer.status, 200, "{answer:?}");
     })
 }
@@ -509,7 +509,10 @@ fn presented_client_secrets_are_wiped_json() {
             &code,
             issuer_code_suffix,
         ]);
-        let answer = issuer.exchange_at(Some("application/json"), body.as_bytes(), 1_001);
+        let answer = issuer.exchange_at(
+            &Request::new(Some("application/json"), body.as_bytes()),
+            1_001,
+        );
         assert_eq!(answer.status, 200, "{answer:?}");
     });
     assert_wiped(&finds, &[CLIENT], "a JSON token request");
@@ -612,7 +615,7 @@ fn answers_never_echo_a_presented_secret() {
                 format!(r#"{{"client_id":"abc123","client_secret":"{secret}","redirect_uri":"{CB}","userid":"user_42","code":"{code}"}}"#),
             ),
         ] {
-            let answer = issuer.exchange_at(Some(ct), body.as_bytes(), 1_001);
+            let answer = issuer.exchange_at(&Request::new(Some(ct), body.as_bytes()), 1_001);
             assert_not_shown(&format!("{answer:?}"), "a token answer");
             if status == 401 {
                 assert_eq!(answer.status, 401);

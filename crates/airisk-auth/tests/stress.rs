@@ -49,7 +49,7 @@ fn each_code_is_redeemed_exactly_once_across_two_threads() {
                     .map(|code| {
                         barrier.wait();
                         let body = format!("client_id=abc123&client_secret=s3cret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}");
-                        let r = issuer.exchange_at(Some("application/x-www-form-urlencoded"), body.as_bytes(), NOW + 1);
+                        let r = issuer.exchange_at(&Request::new(Some("application/x-www-form-urlencoded"), body.as_bytes()), NOW + 1);
                         match r.status {
                             200 => true,
                             400 => {
@@ -122,7 +122,7 @@ fn each_code_is_redeemed_exactly_once_across_32_threads_and_its_token_revoked() 
                     .map(|code| {
                         barrier.wait();
                         let body = format!("client_id=abc123&client_secret=s3cret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}");
-                        let r = issuer.exchange_at(Some("application/x-www-form-urlencoded"), body.as_bytes(), NOW + 1);
+                        let r = issuer.exchange_at(&Request::new(Some("application/x-www-form-urlencoded"), body.as_bytes()), NOW + 1);
                         match r.status {
                             200 => {
                                 let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();

@@ -1612,6 +1612,9 @@ fn committed_token_vectors_pass() {
 #[path = "support/flow_vectors.rs"]
 mod flow_vectors;
 
+#[path = "support/client_vectors.rs"]
+mod client_vectors;
+
 #[test]
 fn flow_vectors_hold_and_are_committed() {
     let doc = flow_vectors::document();

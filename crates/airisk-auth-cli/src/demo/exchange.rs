@@ -4,7 +4,7 @@ use super::render::{reason_phrase, Check, Exchange, HttpRequest, HttpResponse, S
 use super::walk::resource_answer;
 use super::{Demo, HOST};
 use airisk_auth::clock::{format_utc, Clock};
-use airisk_auth::flow::{check_bearer, Access, Response};
+use airisk_auth::flow::{check_bearer, Access, Request, Response};
 use airisk_auth::token::Claims;
 use airisk_auth::Error;
 
@@ -168,7 +168,9 @@ impl Demo {
 
     /// `POST /api/oauth2/Token` with `body` of `content_type`.
     pub(super) fn token(&mut self, content_type: &str, body: String) -> Response {
-        let response = self.issuer.exchange(Some(content_type), body.as_bytes());
+        let response = self
+            .issuer
+            .exchange(&Request::new(Some(content_type), body.as_bytes()));
         self.record(
             HttpRequest {
                 method: "POST",

@@ -1,5 +1,6 @@
 //! `GET /api/oauth2`: the authorization endpoint.
 
+use super::answer::authorize_error;
 use super::params::Params;
 use super::response::{server_status, Response};
 use super::{Issuer, MAX_QUERY_LEN, MAX_STATE_LEN};
@@ -21,7 +22,10 @@ impl Issuer {
             Ok(location) => Response::answer(302, None)
                 .with_header("Location", location)
                 .with_header("Cache-Control", "no-store"),
-            Err(e) => Response::problem(authorize_status(e), e, &*self.random),
+            Err(e) => {
+                let status = authorize_status(e);
+                Response::problem(status, e, authorize_error(status), &*self.random)
+            }
         }
     }
 

@@ -1,30 +1,42 @@
 //! The AIRisk endpoints, sans-IO: request parts in, a complete HTTP answer out.
 //!
 //! - [`Issuer::authorize`] is `GET /api/oauth2` (pass the raw query string);
-//! - [`Issuer::exchange`] is `POST /api/oauth2/Token` (pass the `Content-Type`
-//!   header and the raw body);
+//! - [`Issuer::exchange`] is `POST /api/oauth2/Token` (pass a [`Request`]: the
+//!   `Content-Type`, `Authorization` and `Accept` headers and the raw body);
 //! - [`check_bearer`] guards a protected resource (pass the `Authorization` header).
 //!
 //! Each returns a [`Response`] to send as it is: status, headers, body. A
 //! failed response also carries the precise [`Error`] in
 //! [`Response::reason`] for logs; the body never says which check failed.
 //!
-//! # Answers (PROTOCOL.md)
-//! | endpoint | case | status | body |
-//! |---|---|---|---|
-//! | authorize | success | 302 | empty; `Location: {redirect_uri}?code=…[&state=…]` |
-//! | authorize | missing / repeated / malformed parameter, bad PKCE | 400 | problem+json, `Bad Request` |
-//! | authorize | unknown client, unregistered redirect URI, unknown user | 401 | problem+json, `Unauthorized` |
-//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"}` |
-//! | token | `client_id` / `client_secret` / `redirect_uri` missing | 400 | `Invalid client_id` / `Invalid client_secret` / `Invalid redirect_uri` |
-//! | token | `code` missing, invalid, expired, used, or bound otherwise (client, URI, userid, PKCE) | 400 | `Invalid Code` |
-//! | token | body unparsable, repeated parameter, unsupported content type or grant | 400 | `Invalid request` |
-//! | token | unknown client, wrong secret | 401 | problem+json, `Unauthorized` |
-//! | any | store full or unreachable | 503 | problem+json, `Service Unavailable` |
-//! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` |
-//! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` |
-//! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` |
-//! | bearer | revocation list unreachable | 503 | empty (the token is neither accepted nor blamed) |
+//! # Answers (PROTOCOL.md, RFC 6749)
+//! The `error` column is the RFC 6749 §4.1.2.1 / §5.2 code ([`OAuthError`]):
+//! problem+json bodies always carry it (with a fixed `error_description`) as
+//! RFC 9457 extension members; a plain-text body is replaced by
+//! `{"error","error_description"}` (`application/json`, same status) when the
+//! request's `Accept` prefers `application/json` ([`Request::prefers_json`]),
+//! as OAuth client libraries send it.
+//!
+//! | endpoint | case | status | body | `error` |
+//! |---|---|---|---|---|
+//! | authorize | success | 302 | empty; `Location: {redirect_uri}?code=…[&state=…]` | |
+//! | authorize | missing / repeated / malformed parameter, bad PKCE | 400 | problem+json, `Bad Request` | `invalid_request` |
+//! | authorize | unknown client, unregistered redirect URI, unknown user | 401 | problem+json, `Unauthorized` | `invalid_request` (one code for all three: no oracle) |
+//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"}` | |
+//! | token | body unparsable, repeated parameter, unsupported content type | 400 | `Invalid request` | `invalid_request` |
+//! | token | `grant_type` other than `authorization_code` | 400 | `Invalid request` | `unsupported_grant_type` |
+//! | token | Basic credentials and `client_secret` in one request | 400 | `Invalid request` | `invalid_request` |
+//! | token | `client_id` missing (no Basic either) | 400 | `Invalid client_id` | `invalid_request` |
+//! | token | no secret from a client not registered for `none` (or unknown) | 400 | `Invalid client_secret` | `invalid_client` |
+//! | token | `redirect_uri` / `code` missing | 400 | `Invalid redirect_uri` / `Invalid Code` | `invalid_request` |
+//! | token | `code` invalid, expired, used, or bound otherwise (client, URI, userid, PKCE) | 400 | `Invalid Code` | `invalid_grant` |
+//! | token | unknown client, wrong secret, method not registered for the client | 401 | problem+json, `Unauthorized` | `invalid_client` |
+//! | token | any of those with `Authorization: Basic`, or a malformed `Authorization` | 401 | problem+json, plus `WWW-Authenticate: Basic realm="<issuer>"` | `invalid_client` |
+//! | any | store full or unreachable | 503 | problem+json, `Service Unavailable` | `temporarily_unavailable` |
+//! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` | |
+//! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` | |
+//! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` | |
+//! | bearer | revocation list unreachable | 503 | empty (the token is neither accepted nor blamed) | |
 //!
 //! Text bodies are `text/plain; charset=utf-8`; problem bodies are
 //! `application/problem+json; charset=utf-8` with a fresh W3C `traceId`; the
@@ -36,6 +48,18 @@
 //!   strings (body with `application/json`). A repeated parameter, an invalid
 //!   percent escape or invalid UTF-8, or a non-string JSON value is malformed.
 //!   Unknown parameters are ignored; `grant_type`, if sent, must be `authorization_code`.
+//! - Client authentication (Basic, body, or `none` + PKCE) and its answers are
+//!   decided in one place, `client_auth` (its decisions are repeated here):
+//!   an `Authorization` header of any scheme is an attempt at Basic; Basic
+//!   credentials are form-urldecoded after base64 (RFC 6749 §2.3.1); Basic
+//!   beside a body `client_secret` is two methods, refused; a body `client_id`
+//!   beside Basic must name the same client. The header is bounded
+//!   ([`MAX_CLIENT_AUTHORIZATION_LEN`]) before it is decoded. Brute force
+//!   (rate limits, lockouts) is the host's job.
+//! - `Accept` decides text or JSON for the text bodies only: the pages' readers
+//!   (browsers, curl: `*/*` or nothing) keep the documented text; OAuth client
+//!   libraries (`Accept: application/json`) get RFC 6749 §5.2 JSON. On equal
+//!   weights JSON wins only when named more specifically than text.
 //! - An empty value counts as absent (so `userid=` asks for a generic token).
 //!   `state` is returned whenever it was sent, even empty.
 //! - PKCE: `code_challenge` with `code_challenge_method=S256` only; a challenge
@@ -79,21 +103,28 @@
 //! let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap();
 //!
 //! let body = format!("client_id=abc123&client_secret=s3cret&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}&userid=user_42");
-//! let answer = issuer.exchange_at(Some("application/x-www-form-urlencoded"), body.as_bytes(), now + 5);
+//! let request = Request::new(Some("application/x-www-form-urlencoded"), body.as_bytes());
+//! let answer = issuer.exchange_at(&request, now + 5);
 //! assert_eq!(answer.status, 200);
 //! assert!(answer.body.contains("\"expiration\":\"2025-03-31T13:12:17Z\""));
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
 
+mod answer;
 mod authorize;
 mod bearer;
+mod client_auth;
 mod params;
+mod request;
 mod response;
 #[cfg(test)]
 mod tests;
 mod token;
 
+pub use answer::OAuthError;
 pub use bearer::{check_bearer, check_bearer_at, Access};
+pub use client_auth::MAX_CLIENT_AUTHORIZATION_LEN;
+pub use request::{Request, MAX_ACCEPT_LEN};
 pub use response::Response;
 
 use crate::clock::{Clock, SystemClock};

@@ -91,7 +91,7 @@ fn count_comparison() {
     COMPARISONS.with(|c| c.set(c.get() + 1));
 }
 
-fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
+pub(super) fn form_decode(raw: &[u8]) -> Result<Text<'_>> {
     if !raw.iter().any(|&b| b == b'%' || b == b'+') {
         let text = core::str::from_utf8(raw).map_err(|_| Error::MalformedRequest)?;
         return Ok(Text::Borrowed(text));

@@ -1,5 +1,6 @@
 //! The [`Response`] every endpoint answers with, and its standard bodies.
 
+use super::answer::OAuthError;
 use crate::error::Error;
 use crate::random::Random;
 
@@ -75,8 +76,14 @@ impl Response {
         self.header("Content-Type")
     }
 
-    /// A problem+json answer (RFC 9457) in the AIRisk shape, with a fresh trace id.
-    pub(super) fn problem(status: u16, reason: Error, random: &dyn Random) -> Self {
+    /// A problem+json answer (RFC 9457) in the AIRisk shape, with a fresh trace
+    /// id and the RFC 6749 `error` / `error_description` as extension members.
+    pub(super) fn problem(
+        status: u16,
+        reason: Error,
+        error: OAuthError,
+        random: &dyn Random,
+    ) -> Self {
         let (section, title) = match status {
             400 => ("15.5.1", "Bad Request"),
             401 => ("15.5.2", "Unauthorized"),
@@ -84,17 +91,13 @@ impl Response {
             _ => ("15.6.1", "Internal Server Error"),
         };
         let body = format!(
-            "{{\"type\":\"https://tools.ietf.org/html/rfc9110#section-{section}\",\"title\":\"{title}\",\"status\":{status},\"traceId\":\"{}\"}}",
-            trace_id(random)
+            "{{\"type\":\"https://tools.ietf.org/html/rfc9110#section-{section}\",\"title\":\"{title}\",\"status\":{status},\"traceId\":\"{}\",\"error\":\"{}\",\"error_description\":\"{}\"}}",
+            trace_id(random),
+            error.name(),
+            error.description()
         );
         Response::answer(status, Some(reason))
             .with_body(PROBLEM_CONTENT_TYPE, body)
-            .with_header("Cache-Control", "no-store")
-    }
-
-    pub(super) fn text(status: u16, body: &str, reason: Error) -> Self {
-        Response::answer(status, Some(reason))
-            .with_body(TEXT_CONTENT_TYPE, body.to_owned())
             .with_header("Cache-Control", "no-store")
     }
 }

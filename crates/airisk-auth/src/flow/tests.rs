@@ -4,7 +4,7 @@ use super::bearer::bearer_token;
 use super::params::{body_kind, BodyKind, Params};
 use super::response::trace_id;
 use super::*;
-use crate::store::Store;
+use crate::store::{MemoryStore, Store};
 use crate::token::Claims;
 
 #[test]
@@ -218,5 +218,63 @@ fn an_injected_random_source_makes_codes_and_trace_ids_reproducible() {
     assert_eq!(
         c.authorize_at(unknown, 100).body,
         d.authorize_at(unknown, 100).body
+    );
+}
+
+fn basic_issuer() -> Issuer {
+    let mut registry = crate::registry::MemoryRegistry::new();
+    registry
+        .add_client(
+            crate::registry::Client::new("abc123", "s3cret-0123456789", "https://localhost/cb")
+                .unwrap(),
+        )
+        .unwrap();
+    let keys =
+        Arc::new(KeySet::single(crate::keys::Key::hs256(Some("k"), &[1; 32]).unwrap()).unwrap());
+    Issuer::new(
+        IssuerConfig::new("https://airisk.example"),
+        keys,
+        CodeKey::from_bytes(&[2; 32]).unwrap(),
+        Arc::new(registry),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap()
+}
+
+#[test]
+fn hostile_basic_headers_get_a_401_challenge_never_a_500() {
+    let issuer = basic_issuer();
+    let body = b"grant_type=authorization_code&redirect_uri=https%3A%2F%2Flocalhost%2Fcb&code=x";
+    let megabyte = format!("Basic {}", "QUFB".repeat(256 * 1024));
+    let random: String = (0..5000u32)
+        .map(|i| char::from(b"A+/=:%"[usize::try_from(i * 7 % 6).unwrap()]))
+        .collect();
+    for header in [
+        megabyte.as_str(),
+        "Basic not base64!",
+        "Basic YWJjMTIz",         // "abc123": no colon
+        "Basic YWJjMTIzOiV6eg==", // "abc123:%zz"
+        "Basic \u{e9}\u{e9}",
+        random.as_str(),
+        "",
+    ] {
+        let request = Request::new(Some("application/x-www-form-urlencoded"), body)
+            .with_authorization(Some(header));
+        let answer = issuer.exchange_at(&request, 1_000);
+        assert_eq!(answer.status, 401, "{header:.40}");
+        assert_eq!(answer.reason, Some(Error::InvalidClientCredentials));
+        assert_eq!(
+            answer.header("WWW-Authenticate"),
+            Some("Basic realm=\"https://airisk.example\"")
+        );
+        assert!(answer.body.contains("\"error\":\"invalid_client\""));
+    }
+}
+
+#[test]
+fn the_realm_cannot_break_out_of_its_quotes() {
+    assert_eq!(
+        answer::basic_challenge("a\"b\\c\r\nd"),
+        "Basic realm=\"a\\\"b\\\\cd\""
     );
 }

@@ -1,76 +1,68 @@
 //! `POST /api/oauth2/Token`: the token endpoint, exchanging a code for an access token.
 
+use super::answer::{OAuthError, Refusal};
+use super::client_auth::authenticate_client;
 use super::params::{body_kind, BodyKind, Params};
-use super::response::{server_status, Response, JSON_CONTENT_TYPE};
+use super::request::Request;
+use super::response::{Response, JSON_CONTENT_TYPE};
 use super::{Issuer, CODE_CLOCK_LEEWAY, MAX_BODY_LEN};
 use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
-use crate::registry::{MAX_ID_LEN, MAX_REDIRECT_URI_LEN, MAX_SECRET_LEN};
+use crate::registry::{ClientAuthMethod, MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
 use crate::store::Redemption;
 use crate::token::Claims;
 
 impl Issuer {
     /// `POST /api/oauth2/Token` at the clock's time.
     #[must_use]
-    pub fn exchange(&self, content_type: Option<&str>, body: &[u8]) -> Response {
-        self.exchange_at(content_type, body, self.clock.now())
+    pub fn exchange(&self, request: &Request<'_>) -> Response {
+        self.exchange_at(request, self.clock.now())
     }
 
     /// `POST /api/oauth2/Token` at `now`.
     #[must_use]
-    pub fn exchange_at(&self, content_type: Option<&str>, body: &[u8], now: u64) -> Response {
-        match self.try_exchange(content_type, body, now) {
+    pub fn exchange_at(&self, request: &Request<'_>, now: u64) -> Response {
+        match self.try_exchange(request, now) {
             Ok(body) => Response::answer(200, None)
                 .with_body(JSON_CONTENT_TYPE, body)
                 .with_header("Cache-Control", "no-store")
                 .with_header("Pragma", "no-cache"),
-            Err(Refusal::Text(body, e)) => Response::text(400, body, e),
-            Err(Refusal::Problem(status, e)) => Response::problem(status, e, &*self.random),
+            Err(refusal) => {
+                refusal.answer(request.prefers_json(), &self.config.issuer, &*self.random)
+            }
         }
     }
 
     fn try_exchange(
         &self,
-        content_type: Option<&str>,
-        body: &[u8],
+        request: &Request<'_>,
         now: u64,
     ) -> core::result::Result<String, Refusal> {
-        let params =
-            token_params(content_type, body).map_err(|e| Refusal::Text("Invalid request", e))?;
-        let missing = |field| Refusal::Text(field, Error::MissingParameter);
-        let client_id = params
-            .get("client_id")
-            .ok_or(missing("Invalid client_id"))?;
-        let secret = params
-            .get("client_secret")
-            .ok_or(missing("Invalid client_secret"))?;
+        let params = token_params(request.content_type, request.body)?;
+        let authenticated =
+            authenticate_client(self.registry.as_ref(), request.authorization, &params)?;
+        let client = authenticated.client;
+        let client_id = client.client_id();
+        let missing = |field| Refusal::text(field, Error::MissingParameter);
         let redirect_uri = params
             .get("redirect_uri")
             .ok_or(missing("Invalid redirect_uri"))?;
         let code = params.get("code").ok_or(missing("Invalid Code"))?;
         let userid = params.get("userid");
         let verifier = params.get("code_verifier");
-        if client_id.len() > MAX_ID_LEN || secret.len() > MAX_SECRET_LEN {
-            return Err(Refusal::Problem(401, Error::RequestTooLarge));
-        }
         if redirect_uri.len() > MAX_REDIRECT_URI_LEN
             || userid.is_some_and(|u| u.len() > MAX_ID_LEN)
             || verifier.is_some_and(|v| v.len() > *PKCE_VERIFIER_LEN.end())
         {
-            return Err(Refusal::Text("Invalid Code", Error::RequestTooLarge));
+            return Err(Refusal::text("Invalid Code", Error::RequestTooLarge));
         }
 
-        let client = self
-            .registry
-            .client(client_id)
-            .map_err(Refusal::server)?
-            .ok_or(Refusal::Problem(401, Error::UnknownClient))?;
-        if !client.check_secret(secret) {
-            return Err(Refusal::Problem(401, Error::InvalidClientSecret));
+        let invalid_code = |e| Refusal::text("Invalid Code", e);
+        if authenticated.method == ClientAuthMethod::None && verifier.is_none() {
+            // A public client proves nothing but PKCE: without it, refuse early.
+            return Err(invalid_code(Error::PkceRequired));
         }
-
-        let invalid_code = |e| Refusal::Text("Invalid Code", e);
         let presented = CodeBinding {
             client_id,
             redirect_uri,
@@ -142,31 +134,31 @@ impl Issuer {
 }
 
 /// The parameters of a token request body, bounded, strictly decoded.
-fn token_params<'a>(content_type: Option<&str>, body: &'a [u8]) -> Result<Params<'a>> {
-    if body.len() > MAX_BODY_LEN {
-        return Err(Error::RequestTooLarge);
-    }
-    let params = match body_kind(content_type) {
-        Some(BodyKind::Form) => Params::from_form(body),
-        Some(BodyKind::Json) => Params::from_json(body),
-        None => Err(Error::UnsupportedContentType),
-    }?;
+fn token_params<'a>(
+    content_type: Option<&str>,
+    body: &'a [u8],
+) -> core::result::Result<Params<'a>, Refusal> {
+    let params =
+        body_params(content_type, body).map_err(|e| Refusal::text("Invalid request", e))?;
     if params
         .raw("grant_type")
         .is_some_and(|g| g != "authorization_code")
     {
-        return Err(Error::MalformedRequest);
+        return Err(Refusal::text("Invalid request", Error::MalformedRequest)
+            .with_error(OAuthError::UnsupportedGrantType));
     }
     Ok(params)
 }
 
-enum Refusal {
-    Text(&'static str, Error),
-    Problem(u16, Error),
-}
-
-impl Refusal {
-    fn server(e: Error) -> Self {
-        Refusal::Problem(server_status(e), e)
+/// The parameters of a POST body, bounded, strictly decoded (any endpoint that
+/// takes a form or JSON body reads it this way).
+pub(super) fn body_params<'a>(content_type: Option<&str>, body: &'a [u8]) -> Result<Params<'a>> {
+    if body.len() > MAX_BODY_LEN {
+        return Err(Error::RequestTooLarge);
+    }
+    match body_kind(content_type) {
+        Some(BodyKind::Form) => Params::from_form(body),
+        Some(BodyKind::Json) => Params::from_json(body),
+        None => Err(Error::UnsupportedContentType),
     }
 }

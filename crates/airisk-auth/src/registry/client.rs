@@ -6,12 +6,60 @@ use core::fmt;
 use ring::digest;
 use subtle::ConstantTimeEq;
 
+/// How a client proves its identity at the token endpoint (RFC 6749 §2.3; the
+/// names are RFC 7591's `token_endpoint_auth_method` values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClientAuthMethod {
+    /// `client_secret_basic`: `Authorization: Basic` with the form-urlencoded id and secret (§2.3.1).
+    ClientSecretBasic,
+    /// `client_secret_post`: `client_id` and `client_secret` in the body (AIRisk's documented form).
+    ClientSecretPost,
+    /// `none`: a public client, which sends only its `client_id` and must use PKCE S256.
+    None,
+}
+
+impl ClientAuthMethod {
+    /// Every method, in the order the metadata lists them.
+    pub const ALL: [ClientAuthMethod; 3] = [
+        ClientAuthMethod::ClientSecretBasic,
+        ClientAuthMethod::ClientSecretPost,
+        ClientAuthMethod::None,
+    ];
+
+    /// The RFC 7591 name, e.g. `"client_secret_basic"`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
+            ClientAuthMethod::ClientSecretPost => "client_secret_post",
+            ClientAuthMethod::None => "none",
+        }
+    }
+
+    /// The method with this RFC 7591 name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    const fn bit(self) -> u8 {
+        match self {
+            ClientAuthMethod::ClientSecretBasic => 1,
+            ClientAuthMethod::ClientSecretPost => 2,
+            ClientAuthMethod::None => 4,
+        }
+    }
+}
+
 /// An OAuth client: AIRisk's APIUser.
 pub struct Client {
     client_id: String,
-    secret_sha256: [u8; 32],
+    /// `None` for a client that authenticates with `none`.
+    secret_sha256: Option<[u8; 32]>,
     redirect_uris: Vec<String>,
     public: bool,
+    /// A set of [`ClientAuthMethod::bit`]s, never empty.
+    auth_methods: u8,
 }
 
 impl fmt::Debug for Client {
@@ -21,6 +69,7 @@ impl fmt::Debug for Client {
             .field("secret", &"<redacted>")
             .field("redirect_uris", &self.redirect_uris)
             .field("public", &self.public)
+            .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -131,6 +180,24 @@ impl Client {
         .map_err(|_| Error::InvalidRegistry)
     }
 
+    /// A public client (RFC 6749 §2.1): no secret, authenticates with `none`, must use PKCE S256.
+    ///
+    /// ```
+    /// use airisk_auth::registry::{Client, ClientAuthMethod};
+    /// let c = Client::new_public("mobile", "com.example.app:/cb")?;
+    /// assert!(c.is_public());
+    /// assert!(c.allows_auth_method(ClientAuthMethod::None));
+    /// assert!(!c.check_secret(""));
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegistry`] for an invalid id or redirect entry.
+    pub fn new_public(client_id: &str, redirect_uri_column: &str) -> Result<Self> {
+        Self::build(client_id, Secret::None, redirect_uri_column)
+            .map_err(|_| Error::InvalidRegistry)
+    }
+
     pub(super) fn build(
         client_id: &str,
         secret: Secret<'_>,
@@ -142,30 +209,101 @@ impl Client {
                 if s.is_empty() || s.len() > MAX_SECRET_LEN {
                     return Err("client_secret must be 1 to 1024 bytes".into());
                 }
-                sha256(s.as_bytes())
+                Some(sha256(s.as_bytes()))
             }
             Secret::Sha256(hex) => {
-                parse_hex_digest(hex).ok_or("client_secret_sha256 must be 64 hex digits")?
+                Some(parse_hex_digest(hex).ok_or("client_secret_sha256 must be 64 hex digits")?)
             }
+            Secret::None => None,
         };
         let redirect_uris = column
             .split(',')
             .map(|uri| check_redirect_uri(uri).map(|()| uri.to_owned()))
             .collect::<core::result::Result<Vec<_>, _>>()
             .map_err(|e| format!("client {client_id:?} {e}"))?;
+        let (auth_methods, public) = match secret_sha256 {
+            Some(_) => (
+                ClientAuthMethod::ClientSecretBasic.bit()
+                    | ClientAuthMethod::ClientSecretPost.bit(),
+                false,
+            ),
+            None => (ClientAuthMethod::None.bit(), true),
+        };
         Ok(Client {
             client_id: client_id.to_owned(),
             secret_sha256,
             redirect_uris,
-            public: false,
+            public,
+            auth_methods,
         })
     }
 
-    /// Marks the client public: it must use PKCE.
+    /// Marks the client as one that must use PKCE (S256). A client without a
+    /// secret always must, whatever is passed here.
     #[must_use]
     pub fn public(mut self, public: bool) -> Self {
-        self.public = public;
+        self.public = public || self.secret_sha256.is_none();
         self
+    }
+
+    /// Restricts the client to `methods` at the token endpoint. A client with a
+    /// secret may use `client_secret_basic` and `client_secret_post` (both by
+    /// default); one without may use only `none`.
+    ///
+    /// ```
+    /// use airisk_auth::registry::{Client, ClientAuthMethod};
+    /// let c = Client::new("abc123", "s3cret", "https://localhost/cb")?
+    ///     .with_auth_methods(&[ClientAuthMethod::ClientSecretBasic])?;
+    /// assert!(!c.allows_auth_method(ClientAuthMethod::ClientSecretPost));
+    /// assert!(c.with_auth_methods(&[ClientAuthMethod::None]).is_err());
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegistry`] for an empty list, or a method the client's
+    /// secret (or its absence) does not fit.
+    pub fn with_auth_methods(self, methods: &[ClientAuthMethod]) -> Result<Self> {
+        self.restrict_auth_methods(methods)
+            .map_err(|_| Error::InvalidRegistry)
+    }
+
+    pub(super) fn restrict_auth_methods(
+        mut self,
+        methods: &[ClientAuthMethod],
+    ) -> core::result::Result<Self, String> {
+        if methods.is_empty() {
+            return Err(format!(
+                "client {:?} has an empty token_endpoint_auth_method",
+                self.client_id
+            ));
+        }
+        let has_secret = self.secret_sha256.is_some();
+        if let Some(m) = methods
+            .iter()
+            .find(|&&m| (m == ClientAuthMethod::None) == has_secret)
+        {
+            return Err(format!(
+                "client {:?} cannot use token_endpoint_auth_method {:?} {} a secret",
+                self.client_id,
+                m.name(),
+                if has_secret { "with" } else { "without" }
+            ));
+        }
+        self.auth_methods = methods.iter().fold(0, |bits, m| bits | m.bit());
+        Ok(self)
+    }
+
+    /// The token-endpoint authentication methods the client may use.
+    pub fn auth_methods(&self) -> impl Iterator<Item = ClientAuthMethod> + '_ {
+        ClientAuthMethod::ALL
+            .into_iter()
+            .filter(|m| self.allows_auth_method(*m))
+    }
+
+    /// Whether the client may authenticate with `method`.
+    #[must_use]
+    pub fn allows_auth_method(&self, method: ClientAuthMethod) -> bool {
+        self.auth_methods & method.bit() != 0
     }
 
     /// The client id.
@@ -186,11 +324,13 @@ impl Client {
         self.public
     }
 
-    /// Whether `presented` is the client's secret (constant time).
+    /// Whether `presented` is the client's secret (constant time). Always false
+    /// for a client without a secret.
     #[must_use]
     pub fn check_secret(&self, presented: &str) -> bool {
         let digest = sha256(presented.as_bytes());
-        bool::from(digest.ct_eq(&self.secret_sha256))
+        self.secret_sha256
+            .is_some_and(|expected| bool::from(digest.ct_eq(&expected)))
     }
 
     /// Whether `uri` is exactly one of the registered redirect URIs.
@@ -204,4 +344,5 @@ impl Client {
 pub(super) enum Secret<'a> {
     Clear(&'a str),
     Sha256(&'a str),
+    None,
 }

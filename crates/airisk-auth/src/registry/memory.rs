@@ -2,7 +2,7 @@
 
 use super::check_id;
 use super::client::Secret;
-use super::{Client, LoadError, Registry, User, MAX_REGISTRY_DOCUMENT_LEN};
+use super::{Client, ClientAuthMethod, LoadError, Registry, User, MAX_REGISTRY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
 use crate::file::{self, FileError};
 use serde::de::{self, Deserializer};
@@ -47,21 +47,61 @@ impl<'de> Deserialize<'de> for ClientEntry {
             redirect_uri: String,
             #[serde(default)]
             public: bool,
+            #[serde(default)]
+            token_endpoint_auth_method: Option<OneOrMany>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
         }
         let raw = Raw::deserialize(d)?;
+        let methods = match &raw.token_endpoint_auth_method {
+            None => None,
+            Some(OneOrMany::One(name)) => Some(vec![name.as_str()]),
+            Some(OneOrMany::Many(names)) => Some(names.iter().map(String::as_str).collect()),
+        };
+        let methods = methods
+            .map(|names| {
+                names
+                    .into_iter()
+                    .map(|name| {
+                        ClientAuthMethod::from_name(name).ok_or_else(|| {
+                            de::Error::custom(format!(
+                                "client {:?} has an unknown token_endpoint_auth_method {name:?}",
+                                raw.client_id
+                            ))
+                        })
+                    })
+                    .collect::<core::result::Result<Vec<_>, D::Error>>()
+            })
+            .transpose()?;
+        let wants_none = methods
+            .as_ref()
+            .is_some_and(|m| m.contains(&ClientAuthMethod::None));
         let secret = match (&raw.client_secret, &raw.client_secret_sha256) {
             (Some(clear), None) => Secret::Clear(clear),
             (None, Some(hex)) => Secret::Sha256(hex),
+            (None, None) if wants_none || (raw.public && methods.is_none()) => Secret::None,
             _ => {
                 return Err(de::Error::custom(format!(
-                    "client {:?} needs exactly one of client_secret and client_secret_sha256",
+                    "client {:?} needs exactly one of client_secret and client_secret_sha256 \
+                     (or none with token_endpoint_auth_method \"none\")",
                     raw.client_id
                 )))
             }
         };
-        Client::build(&raw.client_id, secret, &raw.redirect_uri)
-            .map(|c| ClientEntry(c.public(raw.public)))
-            .map_err(de::Error::custom)
+        let client = Client::build(&raw.client_id, secret, &raw.redirect_uri)
+            .map_err(de::Error::custom)?
+            .public(raw.public);
+        let client = match methods {
+            Some(m) => client
+                .restrict_auth_methods(&m)
+                .map_err(de::Error::custom)?,
+            None => client,
+        };
+        Ok(ClientEntry(client))
     }
 }
 

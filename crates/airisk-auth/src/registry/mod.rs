@@ -10,7 +10,11 @@
 //!     {"client_id": "abc123", "client_secret": "…",
 //!      "redirect_uri": "https://localhost/callback,https://app.example/cb"},
 //!     {"client_id": "mobile", "client_secret_sha256": "<64 hex digits>",
-//!      "redirect_uri": "com.example.app:/cb", "public": true}
+//!      "redirect_uri": "com.example.app:/cb", "public": true},
+//!     {"client_id": "spa", "token_endpoint_auth_method": "none",
+//!      "redirect_uri": "https://app.example/cb"},
+//!     {"client_id": "backend", "client_secret": "…", "redirect_uri": "https://b.example/cb",
+//!      "token_endpoint_auth_method": ["client_secret_basic"]}
 //!   ],
 //!   "users": [{"userid": "user_42", "company_id": "acme"}]
 //! }
@@ -27,6 +31,13 @@
 //!   constant time. SHA-256 is not a password hash: client secrets must be
 //!   high-entropy random strings, as the AIRisk admin UI issues them.
 //! - `"public": true` marks a client that must use PKCE (S256).
+//! - `token_endpoint_auth_method` (RFC 7591's member, here a name or a list of
+//!   names) says how the client authenticates at the token endpoint:
+//!   `client_secret_basic`, `client_secret_post` (both by default for a client
+//!   with a secret) or `none`. `none` is for public clients only: such a client
+//!   has no secret (`"public": true` without a secret means `none`), is always
+//!   public (PKCE S256 required), and cannot be combined with the secret methods,
+//!   which would let anyone skip the secret.
 //! - Unknown members and repeated ids are errors, so typos do not pass silently.
 
 mod client;
@@ -35,7 +46,7 @@ mod memory;
 mod tests;
 mod user;
 
-pub use client::Client;
+pub use client::{Client, ClientAuthMethod};
 pub use memory::MemoryRegistry;
 pub use user::User;
 

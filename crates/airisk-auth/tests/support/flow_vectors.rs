@@ -4,19 +4,19 @@
 
 use serde_json::{json, Value};
 
-const ISS: &str = "https://airisk.example";
+pub(crate) const ISS: &str = "https://airisk.example";
 /// Chosen so that a token minted at T + 5 expires at the documented 2025-03-31T13:12:17Z.
-const T: u64 = 1_743_423_132;
-const SECRET: &str = "s3cr3t-abc123-0123456789abcdef";
-const OTHER_SECRET: &str = "other-secret-0123456789abcdef";
-const MOBILE_SECRET: &str = "mobile-secret-0123456789abcdef";
-const CB: &str = "https%3A%2F%2Flocalhost%2Fcallback";
-const CB_RAW: &str = "https://localhost/callback";
+pub(crate) const T: u64 = 1_743_423_132;
+pub(crate) const SECRET: &str = "s3cr3t-abc123-0123456789abcdef";
+pub(crate) const OTHER_SECRET: &str = "other-secret-0123456789abcdef";
+pub(crate) const MOBILE_SECRET: &str = "mobile-secret-0123456789abcdef";
+pub(crate) const CB: &str = "https%3A%2F%2Flocalhost%2Fcallback";
+pub(crate) const CB_RAW: &str = "https://localhost/callback";
 /// RFC 7636 Appendix B.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-const FORM: &str = "application/x-www-form-urlencoded";
-const JSON_CT: &str = "application/json";
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
+pub(crate) const JSON_CT: &str = "application/json";
 
 fn sha256_hex(s: &str) -> String {
     ring::digest::digest(&ring::digest::SHA256, s.as_bytes())
@@ -26,27 +26,51 @@ fn sha256_hex(s: &str) -> String {
         .collect()
 }
 
-fn authorize(now: u64, query: &str, expect: Value) -> Value {
+pub(crate) fn authorize(now: u64, query: &str, expect: Value) -> Value {
     json!({"op": "authorize", "now": now, "query": query, "expect": expect})
 }
-fn authorize_saving(now: u64, query: &str, expect: Value, code: &str) -> Value {
+pub(crate) fn authorize_saving(now: u64, query: &str, expect: Value, code: &str) -> Value {
     json!({"op": "authorize", "now": now, "query": query, "expect": expect, "save": {"code": code}})
 }
-fn exchange(now: u64, content_type: Option<&str>, body: &str, expect: Value) -> Value {
+pub(crate) fn exchange(now: u64, content_type: Option<&str>, body: &str, expect: Value) -> Value {
     json!({"op": "exchange", "now": now, "content_type": content_type, "body": body, "expect": expect})
 }
-fn exchange_saving(now: u64, content_type: &str, body: &str, expect: Value, token: &str) -> Value {
+pub(crate) fn exchange_saving(
+    now: u64,
+    content_type: &str,
+    body: &str,
+    expect: Value,
+    token: &str,
+) -> Value {
     json!({"op": "exchange", "now": now, "content_type": content_type, "body": body, "expect": expect, "save": {"token": token}})
 }
-fn bearer(now: u64, authorization: Option<&str>, access: &str, expect: Value) -> Value {
+pub(crate) fn bearer(now: u64, authorization: Option<&str>, access: &str, expect: Value) -> Value {
     json!({"op": "bearer", "now": now, "authorization": authorization, "access": access, "expect": expect})
 }
 
-fn redirect(prefix: &str, params: Value) -> Value {
+pub(crate) fn redirect(prefix: &str, params: Value) -> Value {
     json!({"status": 302, "reason": null, "content_type": null, "body": "",
            "headers": {"Cache-Control": "no-store"}, "location_prefix": prefix, "location_params": params})
 }
-fn problem(status: u16, reason: &str) -> Value {
+/// The fixed `error_description` of each RFC 6749 error code.
+pub(crate) fn description(error: &str) -> &'static str {
+    match error {
+        "invalid_request" => "The request is missing, repeats or misforms a parameter.",
+        "invalid_client" => "Client authentication failed.",
+        "invalid_grant" => {
+            "The code is invalid, expired, already used, or was issued for another request."
+        }
+        "unsupported_grant_type" => "Only the authorization_code grant is supported.",
+        "unsupported_response_type" => "Only the code response type is supported.",
+        "invalid_scope" => "A requested scope is unknown or not granted.",
+        "access_denied" => "The authorization was denied.",
+        "server_error" => "The server could not complete the request.",
+        "temporarily_unavailable" => "The service is temporarily unavailable.",
+        other => panic!("no such error code {other}"),
+    }
+}
+/// A problem+json answer carrying the RFC 6749 `error` members.
+pub(crate) fn problem(status: u16, reason: &str, error: &str) -> Value {
     let (section, title) = match status {
         400 => ("15.5.1", "Bad Request"),
         401 => ("15.5.2", "Unauthorized"),
@@ -54,45 +78,51 @@ fn problem(status: u16, reason: &str) -> Value {
     };
     json!({"status": status, "reason": reason, "content_type": "application/problem+json; charset=utf-8",
            "headers": {"Cache-Control": "no-store"},
-           "problem": {"type": format!("https://tools.ietf.org/html/rfc9110#section-{section}"), "title": title, "status": status}})
+           "problem": {"type": format!("https://tools.ietf.org/html/rfc9110#section-{section}"), "title": title, "status": status,
+                       "error": error, "error_description": description(error)}})
 }
-fn text(body: &str, reason: &str) -> Value {
+pub(crate) fn text(body: &str, reason: &str) -> Value {
     json!({"status": 400, "reason": reason, "content_type": "text/plain; charset=utf-8", "body": body,
            "headers": {"Cache-Control": "no-store"}})
 }
-fn token_ok(expiration: &str, claims: Value) -> Value {
+pub(crate) fn token_ok(expiration: &str, claims: Value) -> Value {
     json!({"status": 200, "reason": null, "content_type": "application/json; charset=utf-8",
            "headers": {"Cache-Control": "no-store"},
            "json": {"token_type": "Bearer", "expires_in": 3600, "expiration": expiration}, "claims": claims})
 }
-fn generic_claims(iat: u64) -> Value {
+pub(crate) fn generic_claims(iat: u64) -> Value {
     json!({"iss": ISS, "sub": "abc123", "client_id": "abc123", "user_token": false, "company_id": null,
            "aud": [], "iat": iat, "exp": iat + 3600, "nbf": null})
 }
-fn user_claims(userid: &str, company: Option<&str>, iat: u64) -> Value {
+pub(crate) fn user_claims(userid: &str, company: Option<&str>, iat: u64) -> Value {
     json!({"iss": ISS, "sub": userid, "client_id": "abc123", "user_token": true, "company_id": company,
            "aud": [], "iat": iat, "exp": iat + 3600, "nbf": null})
 }
-fn bearer_refused(status: u16, challenge: &str, reason: &str) -> Value {
+pub(crate) fn bearer_refused(status: u16, challenge: &str, reason: &str) -> Value {
     json!({"status": status, "reason": reason, "content_type": null, "body": "",
            "headers": {"WWW-Authenticate": challenge}})
 }
-const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
-const INSUFFICIENT: &str = "Bearer error=\"insufficient_scope\"";
+pub(crate) const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
+pub(crate) const INSUFFICIENT: &str = "Bearer error=\"insufficient_scope\"";
 
-fn form(code: &str, extra: &str) -> String {
+pub(crate) fn form(code: &str, extra: &str) -> String {
     format!("client_id=abc123&client_secret={SECRET}&redirect_uri={CB}&code={code}{extra}")
 }
-fn auth_query(extra: &str) -> String {
+pub(crate) fn auth_query(extra: &str) -> String {
     format!("client_id=abc123&redirect_uri={CB}{extra}")
 }
 
-fn scenario(name: &str, source: &str, steps: Vec<Value>) -> Value {
+pub(crate) fn scenario(name: &str, source: &str, steps: Vec<Value>) -> Value {
     json!({"name": name, "source": source, "steps": steps})
 }
 
 /// A scenario that authorizes (generic, or for `userid`) at T and saves the code as `c`.
-fn with_code(name: &str, source: &str, userid: Option<&str>, mut steps: Vec<Value>) -> Value {
+pub(crate) fn with_code(
+    name: &str,
+    source: &str,
+    userid: Option<&str>,
+    mut steps: Vec<Value>,
+) -> Value {
     let extra = userid.map_or(String::new(), |u| format!("&userid={u}"));
     let mut all = vec![authorize_saving(
         T,
@@ -220,7 +250,7 @@ fn parameter_floods() -> Vec<Value> {
             vec![authorize(
                 T,
                 &format!("{}&{}", auth_query(""), short_names(2400).join("&")),
-                problem(400, "RequestTooLarge"),
+                problem(400, "RequestTooLarge", "invalid_request"),
             )],
         ),
     ]
@@ -308,7 +338,11 @@ pub(crate) fn document() -> Value {
         s.push(scenario(
             &format!("authorize: {name}"),
             source,
-            vec![authorize(T, &query, problem(status, reason))],
+            vec![authorize(
+                T,
+                &query,
+                problem(status, reason, "invalid_request"),
+            )],
         ));
     }
 
@@ -379,7 +413,7 @@ pub(crate) fn document() -> Value {
             T,
             Some(FORM),
             &form("x", "").replace("client_id=abc123", "client_id=nobody"),
-            problem(401, "UnknownClient"),
+            problem(401, "UnknownClient", "invalid_client"),
         )],
     ));
     s.push(scenario(
@@ -389,7 +423,7 @@ pub(crate) fn document() -> Value {
             T,
             Some(FORM),
             &form("x", "").replace(SECRET, "s3cr3t-abc123-0123456789abcdeX"),
-            problem(401, "InvalidClientSecret"),
+            problem(401, "InvalidClientSecret", "invalid_client"),
         )],
     ));
     s.push(scenario(
@@ -399,7 +433,7 @@ pub(crate) fn document() -> Value {
             T,
             Some(FORM),
             &form("x", "").replace(SECRET, OTHER_SECRET),
-            problem(401, "InvalidClientSecret"),
+            problem(401, "InvalidClientSecret", "invalid_client"),
         )],
     ));
     s.push(scenario(
@@ -441,7 +475,7 @@ pub(crate) fn document() -> Value {
                 T + 1,
                 Some(FORM),
                 &form("{c}", "").replace(SECRET, "wrong-secret"),
-                problem(401, "InvalidClientSecret"),
+                problem(401, "InvalidClientSecret", "invalid_client"),
             ),
             exchange(T + 2, Some(FORM), &form("{c}", ""), json!({"status": 200})),
         ],
@@ -852,15 +886,20 @@ pub(crate) fn document() -> Value {
         )],
     ));
 
+    s.extend(crate::client_vectors::client_authentication());
+    s.extend(crate::client_vectors::errors_by_accept());
+
+    let mut clients = vec![
+        json!({"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"}),
+        json!({"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback,https://other.example/cb?a=1&b=2"}),
+        json!({"client_id": "mobile", "client_secret_sha256": sha256_hex(MOBILE_SECRET), "redirect_uri": "com.example.app:/cb", "public": true}),
+    ];
+    clients.extend(crate::client_vectors::clients());
     json!({
         "description": "Shared flow vectors. Generated by crates/airisk-auth/tests/vectors.rs (UPDATE_VECTORS=1); format in README.md.",
         "setup": {
             "registry": {
-                "clients": [
-                    {"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"},
-                    {"client_id": "other", "client_secret": OTHER_SECRET, "redirect_uri": "https://localhost/callback,https://other.example/cb?a=1&b=2"},
-                    {"client_id": "mobile", "client_secret_sha256": sha256_hex(MOBILE_SECRET), "redirect_uri": "com.example.app:/cb", "public": true},
-                ],
+                "clients": clients,
                 "users": [{"userid": "user_42", "company_id": "acme"}, {"userid": "user_7"}],
             },
             "keyset": {"keys": [{"kty": "oct", "kid": "hs-2026", "alg": "HS256", "k": "YWlyaXNrLWF1dGgtdmVjdG9ycy1oczI1Ni1rZXktMDE"}], "active_kid": "hs-2026"},
