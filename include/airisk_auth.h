@@ -360,6 +360,44 @@ enum airisk_result
    */
   AIRISK_REQUEST_TOO_LARGE = 50,
   /**
+   * The `Authorization` header of a client is not well-formed `Basic` credentials
+   * (another scheme, not base64, no colon, bad escapes, over its bound), or names
+   * another client than the body's `client_id`.
+   */
+  AIRISK_INVALID_CLIENT_CREDENTIALS = 51,
+  /**
+   * A client authenticated in more than one way in one request (RFC 6749 §2.3).
+   */
+  AIRISK_MULTIPLE_CLIENT_AUTHENTICATION = 52,
+  /**
+   * The client is not registered for the authentication method it used.
+   */
+  AIRISK_CLIENT_AUTH_METHOD_NOT_ALLOWED = 53,
+  /**
+   * The user (or the host on their behalf) denied the authorization.
+   */
+  AIRISK_ACCESS_DENIED = 54,
+  /**
+   * A `response_type` other than `code`.
+   */
+  AIRISK_UNSUPPORTED_RESPONSE_TYPE = 55,
+  /**
+   * A requested scope is malformed, unknown, or not granted to the client or user.
+   */
+  AIRISK_INVALID_SCOPE = 56,
+  /**
+   * The token lacks a scope the resource requires.
+   */
+  AIRISK_INSUFFICIENT_SCOPE = 57,
+  /**
+   * A pending-authorization ticket is malformed, forged, or was already used.
+   */
+  AIRISK_INVALID_TICKET = 58,
+  /**
+   * A pending-authorization ticket's lifetime is over.
+   */
+  AIRISK_TICKET_EXPIRED = 59,
+  /**
    * An internal failure (e.g. a panic caught at the C or Python boundary). A bug: please report.
    */
   AIRISK_INTERNAL = 90,
@@ -484,6 +522,50 @@ typedef struct {
    */
   void (*release)(void *user_data);
 } airisk_store_callbacks;
+
+/**
+ * The parts of a token request (`POST /api/oauth2/Token`) for
+ * `airisk_issuer_exchange_request()`: three headers and the raw body, each a
+ * (pointer, length) pair. A header the request does not have is NULL (its
+ * length is then ignored); the body may be NULL only with length 0. Header
+ * values must be UTF-8; every part is bounded by the library before it is
+ * decoded, and only read during the call.
+ */
+typedef struct {
+  /**
+   * The `Content-Type` header value, or NULL.
+   */
+  const char *content_type;
+  /**
+   * Its length in bytes.
+   */
+  size_t content_type_len;
+  /**
+   * The `Authorization` header value (client credentials: `Basic …`), or NULL.
+   */
+  const char *authorization;
+  /**
+   * Its length in bytes.
+   */
+  size_t authorization_len;
+  /**
+   * The `Accept` header value, or NULL. When it prefers `application/json`,
+   * the plain-text error bodies are replaced by RFC 6749 §5.2 JSON ones.
+   */
+  const char *accept;
+  /**
+   * Its length in bytes.
+   */
+  size_t accept_len;
+  /**
+   * The raw body.
+   */
+  const char *body;
+  /**
+   * Its length in bytes.
+   */
+  size_t body_len;
+} airisk_request;
 
 #ifdef __cplusplus
 extern "C" {
@@ -711,6 +793,27 @@ airisk_result airisk_issuer_exchange_at(const airisk_issuer *issuer,
                                         size_t body_len,
                                         uint64_t now,
                                         airisk_response **response_out);
+
+/**
+ * `POST /api/oauth2/Token` at the system clock's time, from the full request:
+ * client authentication by `Authorization: Basic` (RFC 6749 §2.3.1), by the
+ * body, or none (public clients, with PKCE), and error bodies chosen by
+ * `Accept`. Writes the complete answer to `*response_out` (free it with
+ * `airisk_response_free()`); `AIRISK_OK` whenever an answer was made,
+ * `AIRISK_INVALID_ARGUMENT` for NULL or non-UTF-8 header values. Thread-safe.
+ */
+airisk_result airisk_issuer_exchange_request(const airisk_issuer *issuer,
+                                             const airisk_request *request,
+                                             airisk_response **response_out);
+
+/**
+ * `airisk_issuer_exchange_request()` at `now` (Unix seconds) instead of the system
+ * clock; the same ownership, out-parameters, errors and thread-safety.
+ */
+airisk_result airisk_issuer_exchange_request_at(const airisk_issuer *issuer,
+                                                const airisk_request *request,
+                                                uint64_t now,
+                                                airisk_response **response_out);
 
 /**
  * Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`

@@ -422,6 +422,26 @@ class issuer {
         content_type ? content_type->size() : 0, detail::present(body), body.size(), now, &out));
     return response(out);
   }
+  /// POST /api/oauth2/Token from the full request: Content-Type, Authorization (client
+  /// credentials: Basic), Accept (application/json preferred: RFC 6749 JSON error bodies)
+  /// and the raw body; nullopt for a header the request does not have.
+  response exchange_request(std::optional<std::string_view> content_type,
+                            std::optional<std::string_view> authorization,
+                            std::optional<std::string_view> accept, std::string_view body) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_exchange_request(get(), &request, &out));
+    return response(out);
+  }
+  response exchange_request_at(std::optional<std::string_view> content_type,
+                               std::optional<std::string_view> authorization,
+                               std::optional<std::string_view> accept, std::string_view body,
+                               uint64_t now) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_exchange_request_at(get(), &request, now, &out));
+    return response(out);
+  }
   /// A verifier of this issuer's tokens (with its revocation list).
   airisk::verifier verifier() const {
     airisk_verifier* out = nullptr;
@@ -431,6 +451,27 @@ class issuer {
   const airisk_issuer* get() const noexcept { return h_.get(); }
 
  private:
+  static airisk_request make_request(std::optional<std::string_view> content_type,
+                                     std::optional<std::string_view> authorization,
+                                     std::optional<std::string_view> accept,
+                                     std::string_view body) noexcept {
+    airisk_request r{};
+    if (content_type) {
+      r.content_type = detail::present(*content_type);
+      r.content_type_len = content_type->size();
+    }
+    if (authorization) {
+      r.authorization = detail::present(*authorization);
+      r.authorization_len = authorization->size();
+    }
+    if (accept) {
+      r.accept = detail::present(*accept);
+      r.accept_len = accept->size();
+    }
+    r.body = detail::present(body);
+    r.body_len = body.size();
+    return r;
+  }
   detail::handle<airisk_issuer, airisk_issuer_free> h_;
 };
 

@@ -15,8 +15,9 @@ Serves the documented endpoints so the AIRisk documentation's own curl and
 
 Run:  python examples/python/server.py --port 8000
 The demo registry (registry.json beside this file) has the documentation's
-``abc123`` and ``YOUR_client_id``/``YOUR_client_secret`` clients, redirect URI
-``https://localhost/callback``, and the user ``user_42``. Keys are generated at
+``abc123`` and ``YOUR_client_id``/``YOUR_client_secret`` clients (client_secret_basic
+or client_secret_post), the public client ``native-app`` (no secret: PKCE S256),
+redirect URI ``https://localhost/callback``, and the user ``user_42``. Keys are generated at
 start (HS256, as in the documentation) unless --keys names a key-set JSON file.
 ``--port 0`` picks a free port; the first line printed says which.
 """
@@ -75,7 +76,13 @@ def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) ->
 
     @app.post("/api/oauth2/Token")
     def token() -> flask.Response:
-        answer = issuer.exchange(flask.request.headers.get("Content-Type"), flask.request.get_data())
+        headers = flask.request.headers
+        answer = issuer.exchange(
+            headers.get("Content-Type"),
+            flask.request.get_data(),
+            authorization=headers.get("Authorization"),  # client_secret_basic
+            accept=headers.get("Accept"),  # application/json: RFC 6749 JSON error bodies
+        )
         if answer.reason is not None:
             app.logger.info("token refused: %s", answer.reason)
         return to_flask_response(answer)

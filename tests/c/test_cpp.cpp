@@ -326,9 +326,11 @@ int main(int argc, char** argv) {
       if (op == "authorize") {
         response.emplace(issuer->authorize_at(*f[3], now));
       } else if (is_exchange) {
-        std::optional<std::string_view> ct;
+        std::optional<std::string_view> ct, auth, accept;
         if (f[3]) ct = *f[3];
-        response.emplace(issuer->exchange_at(ct, *f[4], now));
+        if (f[5]) auth = *f[5];
+        if (f[6]) accept = *f[6];
+        response.emplace(issuer->exchange_request_at(ct, auth, accept, *f[4], now));
       } else {
         std::optional<std::string_view> auth;
         if (f[3]) auth = *f[3];
@@ -372,6 +374,8 @@ int main(int argc, char** argv) {
         expect_eq(json_member(response->body(), "type"), f[2], "type");
         expect_eq(json_member(response->body(), "title"), f[3], "title");
         expect_eq(json_member(response->body(), "status"), f[4], "status");
+        expect_eq(json_member(response->body(), "error"), f[5], "error");
+        expect_eq(json_member(response->body(), "error_description"), f[6], "error_description");
         opt trace = json_member(response->body(), "traceId");
         expect(trace && is_trace_id(*trace), "a W3C traceId");
       } else if (what == "claim") {

@@ -462,9 +462,18 @@ static void flow_step(record *rec) {
     rc = airisk_issuer_authorize_at(flow.current, rec->f[3].s, rec->f[3].len, step.now,
                                     &step.response);
   } else if (step.is_exchange) {
-    const field *ct = &rec->f[3], *body = &rec->f[4];
-    rc = airisk_issuer_exchange_at(flow.current, ct->null ? NULL : ct->s, ct->len, body->s,
-                                   body->len, step.now, &step.response);
+    const field *ct = &rec->f[3], *body = &rec->f[4], *auth = &rec->f[5], *accept = &rec->f[6];
+    airisk_request request = {
+        .content_type = ct->null ? NULL : ct->s,
+        .content_type_len = ct->len,
+        .authorization = auth->null ? NULL : auth->s,
+        .authorization_len = auth->len,
+        .accept = accept->null ? NULL : accept->s,
+        .accept_len = accept->len,
+        .body = body->s,
+        .body_len = body->len,
+    };
+    rc = airisk_issuer_exchange_request_at(flow.current, &request, step.now, &step.response);
   } else if (step.is_bearer) {
     const field *auth = &rec->f[3];
     uint32_t access = is(&rec->f[4], "user") ? AIRISK_ACCESS_USER : AIRISK_ACCESS_ANY;
@@ -538,8 +547,8 @@ static void flow_expect(record *rec) {
       int found = body && json_member(body, len, rec->f[2].s, &v, &vlen);
       expect_bytes(rec->f[2].s, found ? v : NULL, vlen, &rec->f[3]);
     } else {
-      static const char *members[] = {"type", "title", "status"};
-      for (size_t m = 0; m < 3; m++) {
+      static const char *members[] = {"type", "title", "status", "error", "error_description"};
+      for (size_t m = 0; m < 5; m++) {
         int found = body && json_member(body, len, members[m], &v, &vlen);
         expect_bytes(members[m], found ? v : NULL, vlen, &rec->f[2 + m]);
       }

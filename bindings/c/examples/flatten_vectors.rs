@@ -270,6 +270,8 @@ fn flows(out: &mut Out, doc: &Value) {
                 "exchange" => {
                     fields.push(opt_str(&step["content_type"]));
                     fields.push(opt_str(&step["body"]));
+                    fields.push(opt_str(step.get("authorization").unwrap_or(&Value::Null)));
+                    fields.push(opt_str(step.get("accept").unwrap_or(&Value::Null)));
                 }
                 "bearer" => {
                     fields.push(opt_str(&step["authorization"]));
@@ -312,6 +314,8 @@ fn expectations(out: &mut Out, expect: &Map<String, Value>) {
                     json_text(&p["type"]),
                     json_text(&p["title"]),
                     json_text(&p["status"]),
+                    json_text(&p["error"]),
+                    json_text(&p["error_description"]),
                 ]));
             }
             "headers" => {

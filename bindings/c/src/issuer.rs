@@ -11,7 +11,7 @@ use crate::response::airisk_response;
 use crate::result::airisk_result;
 use crate::store::airisk_store_callbacks;
 use crate::verifier::airisk_verifier;
-use airisk_core::flow::{Issuer, IssuerConfig};
+use airisk_core::flow::{Issuer, IssuerConfig, Request};
 use airisk_core::store::{MemoryStore, Store};
 use airisk_core::{code::CodeKey, Error};
 use core::ffi::c_char;
@@ -265,6 +265,89 @@ pub extern "C" fn airisk_issuer_exchange_at(
     })
 }
 
+/// The parts of a token request (`POST /api/oauth2/Token`) for
+/// `airisk_issuer_exchange_request()`: three headers and the raw body, each a
+/// (pointer, length) pair. A header the request does not have is NULL (its
+/// length is then ignored); the body may be NULL only with length 0. Header
+/// values must be UTF-8; every part is bounded by the library before it is
+/// decoded, and only read during the call.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct airisk_request {
+    /// The `Content-Type` header value, or NULL.
+    pub content_type: *const c_char,
+    /// Its length in bytes.
+    pub content_type_len: usize,
+    /// The `Authorization` header value (client credentials: `Basic …`), or NULL.
+    pub authorization: *const c_char,
+    /// Its length in bytes.
+    pub authorization_len: usize,
+    /// The `Accept` header value, or NULL. When it prefers `application/json`,
+    /// the plain-text error bodies are replaced by RFC 6749 §5.2 JSON ones.
+    pub accept: *const c_char,
+    /// Its length in bytes.
+    pub accept_len: usize,
+    /// The raw body.
+    pub body: *const c_char,
+    /// Its length in bytes.
+    pub body_len: usize,
+}
+
+/// `POST /api/oauth2/Token` at the system clock's time, from the full request:
+/// client authentication by `Authorization: Basic` (RFC 6749 §2.3.1), by the
+/// body, or none (public clients, with PKCE), and error bodies chosen by
+/// `Accept`. Writes the complete answer to `*response_out` (free it with
+/// `airisk_response_free()`); `AIRISK_OK` whenever an answer was made,
+/// `AIRISK_INVALID_ARGUMENT` for NULL or non-UTF-8 header values. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_exchange_request(
+    issuer: *const airisk_issuer,
+    request: *const airisk_request,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        exchange_request(issuer, request, None, response_out)
+    })
+}
+
+/// `airisk_issuer_exchange_request()` at `now` (Unix seconds) instead of the system
+/// clock; the same ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_exchange_request_at(
+    issuer: *const airisk_issuer,
+    request: *const airisk_request,
+    now: u64,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        exchange_request(issuer, request, Some(now), response_out)
+    })
+}
+
+fn exchange_request(
+    issuer: &Issuer,
+    request: *const airisk_request,
+    now: Option<u64>,
+    response_out: *mut *mut airisk_response,
+) -> Result<(), Error> {
+    let out = ffi::out_ptr(response_out)?;
+    let parts = ffi::read(request)?;
+    let request = Request::new(
+        ffi::opt_text(parts.content_type, parts.content_type_len)?,
+        ffi::bytes(parts.body.cast::<u8>(), parts.body_len)?,
+    )
+    .with_authorization(ffi::opt_text(parts.authorization, parts.authorization_len)?)
+    .with_accept(ffi::opt_text(parts.accept, parts.accept_len)?);
+    let answer = match now {
+        Some(now) => issuer.exchange_at(&request, now),
+        None => issuer.exchange(&request),
+    };
+    ffi::give(out, airisk_response::new(answer));
+    Ok(())
+}
+
 fn exchange(
     issuer: &Issuer,
     content_type: (*const c_char, usize),
@@ -273,11 +356,13 @@ fn exchange(
     response_out: *mut *mut airisk_response,
 ) -> Result<(), Error> {
     let out = ffi::out_ptr(response_out)?;
-    let content_type = ffi::opt_text(content_type.0, content_type.1)?;
-    let body = ffi::bytes(body.0.cast::<u8>(), body.1)?;
+    let request = Request::new(
+        ffi::opt_text(content_type.0, content_type.1)?,
+        ffi::bytes(body.0.cast::<u8>(), body.1)?,
+    );
     let answer = match now {
-        Some(now) => issuer.exchange_at(content_type, body, now),
-        None => issuer.exchange(content_type, body),
+        Some(now) => issuer.exchange_at(&request, now),
+        None => issuer.exchange(&request),
     };
     ffi::give(out, airisk_response::new(answer));
     Ok(())

@@ -9,7 +9,7 @@ use crate::request_text::{surrogatepass_bytes, LenientStr, QueryStr};
 use crate::response::{response_object, PyResponse};
 use crate::verifier::PyVerifier;
 use airisk_auth::code::CodeKey;
-use airisk_auth::flow;
+use airisk_auth::flow::{self, Request};
 use airisk_auth::store::{MemoryStore, Store};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -103,28 +103,45 @@ impl PyIssuer {
         response_object(py, self.inner.authorize_at(&query, now))
     }
 
-    /// `POST /api/oauth2/Token` now: the `Content-Type` header (or None) and the raw body.
+    /// `POST /api/oauth2/Token` now: the `Content-Type` header (or None), the raw
+    /// body, and the `Authorization` (client credentials) and `Accept` headers.
+    #[pyo3(signature = (content_type, body, *, authorization=None, accept=None))]
     fn exchange(
         &self,
         py: Python<'_>,
         content_type: Option<LenientStr>,
         body: &Bound<'_, PyAny>,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
     ) -> PyResult<Py<PyResponse>> {
         let body = body_bytes(body)?;
-        let answer = py.detach(|| self.inner.exchange(content_type.as_deref(), &body));
+        let answer = py.detach(|| {
+            let request = Request::new(content_type.as_deref(), &body)
+                .with_authorization(authorization.as_deref())
+                .with_accept(accept.as_deref());
+            self.inner.exchange(&request)
+        });
         response_object(py, answer)
     }
 
     /// `POST /api/oauth2/Token` at `now` (Unix seconds).
+    #[pyo3(signature = (content_type, body, now, *, authorization=None, accept=None))]
     fn exchange_at(
         &self,
         py: Python<'_>,
         content_type: Option<LenientStr>,
         body: &Bound<'_, PyAny>,
         now: u64,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
     ) -> PyResult<Py<PyResponse>> {
         let body = body_bytes(body)?;
-        let answer = py.detach(|| self.inner.exchange_at(content_type.as_deref(), &body, now));
+        let answer = py.detach(|| {
+            let request = Request::new(content_type.as_deref(), &body)
+                .with_authorization(authorization.as_deref())
+                .with_accept(accept.as_deref());
+            self.inner.exchange_at(&request, now)
+        });
         response_object(py, answer)
     }
 

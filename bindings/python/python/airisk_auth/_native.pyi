@@ -274,9 +274,26 @@ class Issuer:
         """``GET /api/oauth2`` now; ``query`` is the raw query string without ``?``."""
     def authorize_at(self, query: str, now: int) -> Response:
         """``GET /api/oauth2`` at ``now`` (Unix seconds)."""
-    def exchange(self, content_type: str | None, body: bytes | str) -> Response:
-        """``POST /api/oauth2/Token`` now: the ``Content-Type`` header and the raw body."""
-    def exchange_at(self, content_type: str | None, body: bytes | str, now: int) -> Response:
+    def exchange(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/Token`` now: the ``Content-Type`` header, the raw body,
+        and the ``Authorization`` (client credentials: Basic) and ``Accept`` headers
+        (``application/json`` preferred gets RFC 6749 JSON error bodies)."""
+    def exchange_at(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        now: int,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
         """``POST /api/oauth2/Token`` at ``now`` (Unix seconds)."""
     def verifier(self) -> Verifier:
         """A verifier for this issuer's tokens (revoked tokens refused)."""

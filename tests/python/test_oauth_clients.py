@@ -1,0 +1,176 @@
+"""End to end with standard OAuth 2 client libraries (issue 14): authlib's
+``OAuth2Session`` with each client authentication method, and requests-oauthlib's
+default ``fetch_token``, against the reference server (examples/python/server.py)
+on 127.0.0.1. Each completes the flow and calls a protected route; a wrong secret and
+a replayed code make authlib raise ``OAuthError`` with the RFC 6749 §5.2 code."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import subprocess
+import sys
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+from requests_oauthlib import OAuth2Session as OAuthlibSession
+
+from conftest import ROOT
+
+SERVER = ROOT / "examples" / "python" / "server.py"
+REDIRECT = "https://localhost/callback"
+CLIENT_ID, CLIENT_SECRET = "YOUR_client_id", "YOUR_client_secret"
+PUBLIC_CLIENT = "native-app"
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)\n", line)
+        assert match, f"server did not start: {line!r}"
+        yield match.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def loopback_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The server is plain HTTP on 127.0.0.1; both libraries refuse http:// token
+    # endpoints unless told otherwise.
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+def browser(url: str) -> str:
+    """The browser step: GET the authorization URL, return the redirect (not followed)."""
+    resp = requests.get(url, allow_redirects=False, timeout=10)
+    assert resp.status_code == 302, resp.text
+    return resp.headers["Location"]
+
+
+def authlib_flow(base: str, session: OAuth2Session, **extra: str) -> dict[str, object]:
+    url, state = session.create_authorization_url(f"{base}/api/oauth2", **extra)
+    location = browser(url)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["state"] == [state]
+    verifier = {"code_verifier": extra["code_verifier"]} if "code_verifier" in extra else {}
+    token = session.fetch_token(f"{base}/api/oauth2/Token", authorization_response=location, **verifier)
+    return dict(token)
+
+
+def assert_protected_route_works(base: str, session: OAuth2Session | OAuthlibSession) -> None:
+    resp = session.get(f"{base}/api/Users/ListUsers", timeout=10)
+    assert resp.status_code == 200, resp.text
+    assert {"userid": "user_42"} in resp.json()
+
+
+@pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
+def test_authlib_confidential_client(base: str, method: str) -> None:
+    session = OAuth2Session(CLIENT_ID, CLIENT_SECRET, token_endpoint_auth_method=method, redirect_uri=REDIRECT)
+    token = authlib_flow(base, session)
+    assert token["token_type"] == "Bearer" and token["expires_in"] == 3600
+    assert_protected_route_works(base, session)
+
+
+def test_authlib_public_client_with_pkce(base: str) -> None:
+    session = OAuth2Session(PUBLIC_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT,
+                            code_challenge_method="S256")
+    verifier = secrets.token_urlsafe(48)
+    authlib_flow(base, session, code_verifier=verifier)
+    assert_protected_route_works(base, session)
+
+
+def test_public_client_without_pkce_is_refused_at_authorize(base: str) -> None:
+    session = OAuth2Session(PUBLIC_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT)
+    url, _ = session.create_authorization_url(f"{base}/api/oauth2")
+    resp = requests.get(url, allow_redirects=False, timeout=10)
+    assert resp.status_code == 400 and resp.json()["error"] == "invalid_request"
+
+
+def test_authlib_wrong_secret_raises_invalid_client(base: str) -> None:
+    for method in ("client_secret_basic", "client_secret_post"):
+        session = OAuth2Session(CLIENT_ID, "wrong-secret", token_endpoint_auth_method=method, redirect_uri=REDIRECT)
+        with pytest.raises(OAuthError) as refused:
+            authlib_flow(base, session)
+        assert refused.value.error == "invalid_client", method
+
+
+def test_wrong_basic_secret_gets_a_basic_challenge(base: str) -> None:
+    resp = requests.post(f"{base}/api/oauth2/Token", data={"code": "x", "redirect_uri": REDIRECT},
+                         auth=(CLIENT_ID, "wrong-secret"), headers={"Accept": "application/json"}, timeout=10)
+    assert resp.status_code == 401
+    assert resp.headers["WWW-Authenticate"] == 'Basic realm="https://airisk.example"'
+    assert resp.json()["error"] == "invalid_client"
+
+
+def test_authlib_replayed_code_raises_invalid_grant(base: str) -> None:
+    session = OAuth2Session(CLIENT_ID, CLIENT_SECRET, redirect_uri=REDIRECT)
+    url, _ = session.create_authorization_url(f"{base}/api/oauth2")
+    location = browser(url)
+    session.fetch_token(f"{base}/api/oauth2/Token", authorization_response=location)
+    replay = OAuth2Session(CLIENT_ID, CLIENT_SECRET, redirect_uri=REDIRECT)
+    with pytest.raises(OAuthError) as refused:
+        replay.fetch_token(f"{base}/api/oauth2/Token", authorization_response=location)
+    assert refused.value.error == "invalid_grant"
+    # ... and the token issued from the code is revoked (RFC 6749 §4.1.2).
+    assert session.get(f"{base}/api/Users/ListUsers", timeout=10).status_code == 401
+
+
+def test_requests_oauthlib_default_fetch_token(base: str) -> None:
+    # Its default: client credentials in Authorization: Basic, none in the body.
+    session = OAuthlibSession(CLIENT_ID, redirect_uri=REDIRECT)
+    url, state = session.authorization_url(f"{base}/api/oauth2")
+    location = browser(url)
+    token = session.fetch_token(f"{base}/api/oauth2/Token", authorization_response=location,
+                                client_secret=CLIENT_SECRET)
+    assert token["token_type"] == "Bearer"
+    assert_protected_route_works(base, session)
+
+
+def test_pages_readers_keep_the_documented_text(base: str) -> None:
+    # curl and browsers send */* (or nothing): the AIRisk text bodies stay.
+    resp = requests.post(f"{base}/api/oauth2/Token",
+                         data={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                               "redirect_uri": REDIRECT, "code": "SplxlOBeZQQYbYS6WxSbIA"},
+                         headers={"Accept": "*/*"}, timeout=10)
+    assert (resp.status_code, resp.text) == (400, "Invalid Code")
+    resp = requests.post(f"{base}/api/oauth2/Token",
+                         data={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                               "redirect_uri": REDIRECT, "code": "SplxlOBeZQQYbYS6WxSbIA"},
+                         headers={"Accept": "application/json"}, timeout=10)
+    assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
+
+
+def test_hostile_basic_headers_never_get_past_validation(base: str) -> None:
+    url = f"{base}/api/oauth2/Token"
+    body = {"code": "x", "redirect_uri": REDIRECT}
+    for header in (
+        "Basic not-base64!!",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic " + base64.b64encode(b"YOUR_client_id:%zz").decode(),
+        "Basic " + "QUFB" * 2048,  # 8 KiB: over the 6 KiB bound (Werkzeug itself cuts at 64 KiB)
+    ):
+        resp = requests.post(url, data=body, headers={"Authorization": header}, timeout=30)
+        assert resp.status_code == 401, header[:40]
+        assert resp.headers["WWW-Authenticate"].startswith("Basic realm=")
+
+
+def test_a_megabyte_basic_header_in_process() -> None:
+    import airisk_auth as aa
+
+    registry = aa.Registry.from_file(str(ROOT / "examples" / "python" / "registry.json"))
+    issuer = aa.Issuer(aa.KeySet.generate_hs256("k"), registry, issuer="https://airisk.example")
+    answer = issuer.exchange("application/x-www-form-urlencoded", b"code=x",
+                             authorization="Basic " + "QUFB" * (1024 * 1024 // 4))
+    assert answer.status == 401 and answer.reason == "InvalidClientCredentials"
