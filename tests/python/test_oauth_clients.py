@@ -95,7 +95,10 @@ def test_public_client_without_pkce_is_refused_at_authorize(base: str) -> None:
     session = OAuth2Session(PUBLIC_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT)
     url, _ = session.create_authorization_url(f"{base}/api/oauth2")
     resp = requests.get(url, allow_redirects=False, timeout=10)
-    assert resp.status_code == 400 and resp.json()["error"] == "invalid_request"
+    # The client and redirect URI are trusted: an RFC 6749 §4.1.2.1 error redirect.
+    assert resp.status_code == 302
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(resp.headers["Location"]).query)
+    assert query["error"] == ["invalid_request"] and "code" not in query
 
 
 def test_authlib_wrong_secret_raises_invalid_client(base: str) -> None:

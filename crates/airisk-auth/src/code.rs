@@ -229,12 +229,11 @@ impl CodeKey {
         if ttl == 0 || ttl > MAX_CODE_TTL {
             return Err(Error::InvalidConfiguration);
         }
-        if let Some(challenge) = binding.code_challenge {
-            let mut out = [0u8; 32];
-            if challenge.len() != 43 || b64_decode_into(challenge.as_bytes(), &mut out) != Some(32)
-            {
-                return Err(Error::UnsupportedPkceMethod);
-            }
+        if binding
+            .code_challenge
+            .is_some_and(|c| !is_valid_challenge(c))
+        {
+            return Err(Error::UnsupportedPkceMethod);
         }
         let expires_at = now.checked_add(ttl).ok_or(Error::InvalidConfiguration)?;
         let mut id = [0u8; 16];
@@ -333,6 +332,14 @@ impl CodeKey {
         ctx.update(&id.0);
         b64_encode(&ctx.sign().as_ref()[..16])
     }
+}
+
+/// Whether `challenge` is an S256 code challenge: 43 characters of canonical
+/// base64url for 32 bytes (RFC 7636 §4.2).
+#[must_use]
+pub fn is_valid_challenge(challenge: &str) -> bool {
+    let mut out = [0u8; 32];
+    challenge.len() == 43 && b64_decode_into(challenge.as_bytes(), &mut out) == Some(32)
 }
 
 /// Whether `verifier` is a well-formed PKCE code verifier (RFC 7636 §4.1).

@@ -95,6 +95,20 @@ pub(super) fn authorize_error(status: u16) -> OAuthError {
     }
 }
 
+/// The `error` of an authorization-endpoint redirect (§4.1.2.1).
+pub(super) fn redirect_error(reason: Error) -> OAuthError {
+    match reason {
+        Error::AccessDenied => OAuthError::AccessDenied,
+        Error::UnsupportedResponseType => OAuthError::UnsupportedResponseType,
+        Error::InvalidScope => OAuthError::InvalidScope,
+        Error::LedgerFull | Error::LedgerUnavailable => OAuthError::TemporarilyUnavailable,
+        Error::RandomFailure | Error::Internal | Error::InvalidConfiguration => {
+            OAuthError::ServerError
+        }
+        _ => OAuthError::InvalidRequest,
+    }
+}
+
 /// How a refusal's body is written for a request that does not ask for JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Body {

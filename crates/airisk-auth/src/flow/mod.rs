@@ -19,9 +19,13 @@
 //!
 //! | endpoint | case | status | body | `error` |
 //! |---|---|---|---|---|
-//! | authorize | success | 302 | empty; `Location: {redirect_uri}?code=…[&state=…]` | |
-//! | authorize | missing / repeated / malformed parameter, bad PKCE | 400 | problem+json, `Bad Request` | `invalid_request` |
+//! | authorize | success (approved) | 302 | empty; `Location: {redirect_uri}?code=…[&state=…]` | |
+//! | authorize | `client_id` / `redirect_uri` missing or repeated, a bad percent escape or UTF-8 anywhere, a query or `state` over its bound | 400 | problem+json, `Bad Request` | `invalid_request` |
 //! | authorize | unknown client, unregistered redirect URI, unknown user | 401 | problem+json, `Unauthorized` | `invalid_request` (one code for all three: no oracle) |
+//! | authorize | denied ([`Issuer::deny`]) | 302 | `Location: {redirect_uri}?error=…[&state=…]` | `access_denied` |
+//! | authorize | `response_type` other than `code` | 302 | error redirect | `unsupported_response_type` |
+//! | authorize | another parameter repeated, bad PKCE, public client without PKCE | 302 | error redirect | `invalid_request` |
+//! | authorize | consent ticket malformed, forged, expired or used | 400 | problem+json, `Bad Request` | `invalid_request` |
 //! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"}` | |
 //! | token | body unparsable, repeated parameter, unsupported content type | 400 | `Invalid request` | `invalid_request` |
 //! | token | `grant_type` other than `authorization_code` | 400 | `Invalid request` | `unsupported_grant_type` |
@@ -60,6 +64,15 @@
 //!   (browsers, curl: `*/*` or nothing) keep the documented text; OAuth client
 //!   libraries (`Accept: application/json`) get RFC 6749 §5.2 JSON. On equal
 //!   weights JSON wins only when named more specifically than text.
+//! - Errors found once the client and its redirect URI are trusted redirect
+//!   (RFC 6749 §4.1.2.1) with `error`, a fixed `error_description` and `state`
+//!   (unless `state` itself was repeated). Before that, and for an unknown
+//!   `userid` (as the pages document), the answer is direct and never a
+//!   redirect. `response_type` may be absent (the pages never send it) or `code`.
+//! - Consent and its sealed tickets: see [`PendingAuthorization`] and the
+//!   decisions in the `consent` module (written here too): a ticket is an
+//!   HMAC under the code key over the pending request, single use through the
+//!   ledger, [`IssuerConfig::ticket_ttl`] long, bounded by [`MAX_TICKET_LEN`].
 //! - An empty value counts as absent (so `userid=` asks for a generic token).
 //!   `state` is returned whenever it was sent, even empty.
 //! - PKCE: `code_challenge` with `code_challenge_method=S256` only; a challenge
@@ -114,6 +127,7 @@ mod answer;
 mod authorize;
 mod bearer;
 mod client_auth;
+mod consent;
 mod params;
 mod request;
 mod response;
@@ -124,6 +138,7 @@ mod token;
 pub use answer::OAuthError;
 pub use bearer::{check_bearer, check_bearer_at, Access};
 pub use client_auth::MAX_CLIENT_AUTHORIZATION_LEN;
+pub use consent::{PendingAuthorization, MAX_TICKET_LEN};
 pub use request::{Request, MAX_ACCEPT_LEN};
 pub use response::Response;
 
@@ -156,6 +171,10 @@ pub const MAX_STATE_LEN: usize = 2048;
 pub const DEFAULT_TOKEN_TTL: u64 = 3600;
 /// The longest access-token lifetime accepted, in seconds.
 pub const MAX_TOKEN_TTL: u64 = 86_400;
+/// The default lifetime of a consent ticket, in seconds (time to log in and decide).
+pub const DEFAULT_TICKET_TTL: u64 = 600;
+/// The longest consent-ticket lifetime accepted, in seconds.
+pub const MAX_TICKET_TTL: u64 = 3600;
 
 /// Settings of an [`Issuer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,6 +188,8 @@ pub struct IssuerConfig {
     pub code_ttl: u64,
     /// Token lifetime in seconds: 60 to 86 400, default 3600.
     pub token_ttl: u64,
+    /// Consent-ticket lifetime in seconds: 1 to 3600, default 600.
+    pub ticket_ttl: u64,
 }
 
 impl IssuerConfig {
@@ -180,6 +201,7 @@ impl IssuerConfig {
             audience: None,
             code_ttl: DEFAULT_CODE_TTL,
             token_ttl: DEFAULT_TOKEN_TTL,
+            ticket_ttl: DEFAULT_TICKET_TTL,
         }
     }
 
@@ -187,6 +209,7 @@ impl IssuerConfig {
         if self.issuer.is_empty()
             || !(1..=MAX_CODE_TTL).contains(&self.code_ttl)
             || !(60..=MAX_TOKEN_TTL).contains(&self.token_ttl)
+            || !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl)
             || self.audience.as_deref().is_some_and(str::is_empty)
         {
             return Err(Error::InvalidConfiguration);

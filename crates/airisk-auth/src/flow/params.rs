@@ -61,6 +61,35 @@ impl<'a> Params<'a> {
         Ok(params)
     }
 
+    /// Like [`Params::from_form`], but a repeated parameter keeps its first
+    /// value and its name is returned, so the caller decides how to answer
+    /// (the authorization endpoint redirects once the client is known).
+    pub(super) fn from_form_lenient(input: &'a [u8]) -> Result<(Self, Vec<Text<'a>>)> {
+        let mut params = Params::default();
+        let mut repeated = Vec::new();
+        for (count, pair) in input
+            .split(|&b| b == b'&')
+            .filter(|p| !p.is_empty())
+            .enumerate()
+        {
+            // Repeated names count too: the bound is on what is read.
+            if count >= MAX_PARAMS {
+                return Err(Error::RequestTooLarge);
+            }
+            let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            let (name, value) = (form_decode(name)?, form_decode(value)?);
+            if params.raw(&name).is_some() {
+                repeated.push(name);
+            } else {
+                params.push(name, value)?;
+            }
+        }
+        Ok((params, repeated))
+    }
+
     pub(super) fn from_json(input: &'a [u8]) -> Result<Self> {
         let mut refusal = None;
         let mut reader = serde_json::Deserializer::from_slice(input);

@@ -1,7 +1,7 @@
 //! flows.json families of issue 14: client authentication (RFC 6749 §2.3) and
 //! the RFC 6749 §5.2 error bodies chosen by `Accept`. One generator function
 //! per family; the helpers and the fixed setup are flow_vectors.rs's.
-#![allow(clippy::too_many_lines)]
+#![allow(clippy::too_many_lines, clippy::type_complexity)]
 
 use crate::flow_vectors::{
     description, exchange, problem, redirect, scenario, text, with_code, CB, CB_RAW, CHALLENGE,
@@ -240,15 +240,6 @@ pub(crate) fn client_authentication() -> Vec<Value> {
         exchange(T + 1, Some(FORM), &format!("client_id=spa&redirect_uri={CB}&code={{c}}"), text("Invalid Code", "PkceRequired")),
     ]));
     s.push(scenario(
-        "client auth: public client authorizing without PKCE",
-        "RFC 9700 §2.1.1",
-        vec![crate::flow_vectors::authorize(
-            T,
-            &format!("client_id=spa&redirect_uri={CB}"),
-            problem(400, "PkceRequired", "invalid_request"),
-        )],
-    ));
-    s.push(scenario(
         "client auth: public client sending a secret",
         "RFC 7591 §2",
         vec![exchange(
@@ -445,5 +436,142 @@ pub(crate) fn errors_by_accept() -> Vec<Value> {
             )],
         ));
     }
+    s
+}
+
+/// A §4.1.2.1 error redirect to the callback.
+fn error_redirect(reason: &str, error: &str, state: Option<&str>) -> Value {
+    let mut params = json!({"error": error, "error_description": description(error)});
+    if let Some(state) = state {
+        params["state"] = json!(state);
+    }
+    json!({"status": 302, "reason": reason, "content_type": null, "body": "",
+           "headers": {"Cache-Control": "no-store"}, "location_prefix": format!("{CB_RAW}?error="),
+           "location_params": params})
+}
+
+/// RFC 6749 §4.1.2.1: errors found once the client and redirect URI are trusted.
+pub(crate) fn error_redirects() -> Vec<Value> {
+    let q = |extra: &str| format!("client_id=abc123&redirect_uri={CB}{extra}");
+    let rows: Vec<(&str, &str, String, &str, &str, Option<&str>)> = vec![
+        (
+            "response_type token",
+            "RFC 6749 §4.1.2.1",
+            q("&response_type=token&state=s1"),
+            "UnsupportedResponseType",
+            "unsupported_response_type",
+            Some("s1"),
+        ),
+        (
+            "response_type bogus",
+            "RFC 6749 §4.1.2.1",
+            q("&response_type=bogus"),
+            "UnsupportedResponseType",
+            "unsupported_response_type",
+            None,
+        ),
+        (
+            "state repeated (none echoed)",
+            "RFC 6749 §3.1",
+            q("&state=a&state=b"),
+            "DuplicateParameter",
+            "invalid_request",
+            None,
+        ),
+        (
+            "userid repeated",
+            "RFC 6749 §3.1",
+            q("&userid=user_42&userid=user_7&state=s2"),
+            "DuplicateParameter",
+            "invalid_request",
+            Some("s2"),
+        ),
+        (
+            "PKCE method plain",
+            "RFC 7636 §4.2 (S256 only, decided)",
+            q(&format!(
+                "&code_challenge={CHALLENGE}&code_challenge_method=plain&state=s3"
+            )),
+            "UnsupportedPkceMethod",
+            "invalid_request",
+            Some("s3"),
+        ),
+        (
+            "PKCE challenge without method",
+            "RFC 7636 §4.3 (plain default refused)",
+            q(&format!("&code_challenge={CHALLENGE}")),
+            "UnsupportedPkceMethod",
+            "invalid_request",
+            None,
+        ),
+        (
+            "PKCE method without challenge",
+            "RFC 7636 §4.3",
+            q("&code_challenge_method=S256"),
+            "UnsupportedPkceMethod",
+            "invalid_request",
+            None,
+        ),
+        (
+            "PKCE challenge malformed",
+            "RFC 7636 §4.2",
+            q("&code_challenge=short&code_challenge_method=S256&state=a+b"),
+            "UnsupportedPkceMethod",
+            "invalid_request",
+            Some("a b"),
+        ),
+        (
+            "public client without PKCE",
+            "RFC 9700 §2.1.1",
+            format!("client_id=spa&redirect_uri={CB}&state=s4"),
+            "PkceRequired",
+            "invalid_request",
+            Some("s4"),
+        ),
+    ];
+    let mut s: Vec<Value> = rows
+        .into_iter()
+        .map(|(name, source, query, reason, error, state)| {
+            scenario(
+                &format!("authorize: {name}"),
+                source,
+                vec![crate::flow_vectors::authorize(
+                    T,
+                    &query,
+                    error_redirect(reason, error, state),
+                )],
+            )
+        })
+        .collect();
+    s.push(scenario(
+        "authorize: response_type code is accepted",
+        "RFC 6749 §4.1.1",
+        vec![crate::flow_vectors::authorize(
+            T,
+            &q("&response_type=code&state=x"),
+            redirect(
+                &format!("{CB_RAW}?code="),
+                json!({"code": "<code>", "state": "x"}),
+            ),
+        )],
+    ));
+    s.push(scenario(
+        "authorize: client_id repeated is never redirected",
+        "RFC 6749 §4.1.2.1",
+        vec![crate::flow_vectors::authorize(
+            T,
+            &format!("client_id=abc123&client_id=other&redirect_uri={CB}"),
+            problem(400, "DuplicateParameter", "invalid_request"),
+        )],
+    ));
+    s.push(scenario(
+        "authorize: an unknown client is never redirected, whatever else is wrong",
+        "RFC 6749 §4.1.2.1",
+        vec![crate::flow_vectors::authorize(
+            T,
+            &format!("client_id=nobody&redirect_uri={CB}&response_type=token"),
+            problem(401, "UnknownClient", "invalid_request"),
+        )],
+    ));
     s
 }

@@ -323,14 +323,8 @@ pub(crate) fn document() -> Value {
             format!("client_id=other&redirect_uri={}", "https%3A%2F%2Fother.example%2Fcb%3Fa%3D%2531%26b%3D2"), 401, "InvalidRedirectUri"),
         ("userid unknown", "PROTOCOL.md §1", auth_query("&userid=user_99"), 401, "UnknownUser"),
         ("client_id repeated", "RFC 6749 §3.1", format!("client_id=abc123&client_id=abc123&redirect_uri={CB}"), 400, "DuplicateParameter"),
-        ("state repeated", "RFC 6749 §3.1", auth_query("&state=a&state=b"), 400, "DuplicateParameter"),
         ("bad percent escape", "decided (strict decoding)", auth_query("&state=%zz"), 400, "MalformedRequest"),
         ("invalid UTF-8", "decided (strict decoding)", auth_query("&state=%FF"), 400, "MalformedRequest"),
-        ("PKCE method plain", "RFC 7636 §4.2 (S256 only, decided)", auth_query(&format!("&code_challenge={CHALLENGE}&code_challenge_method=plain")), 400, "UnsupportedPkceMethod"),
-        ("PKCE challenge without method", "RFC 7636 §4.3 (plain default refused)", auth_query(&format!("&code_challenge={CHALLENGE}")), 400, "UnsupportedPkceMethod"),
-        ("PKCE method without challenge", "RFC 7636 §4.3", auth_query("&code_challenge_method=S256"), 400, "UnsupportedPkceMethod"),
-        ("PKCE challenge malformed", "RFC 7636 §4.2", auth_query("&code_challenge=short&code_challenge_method=S256"), 400, "UnsupportedPkceMethod"),
-        ("public client without PKCE", "PROTOCOL.md §1 (decided)", "client_id=mobile&redirect_uri=com.example.app%3A%2Fcb".into(), 400, "PkceRequired"),
         ("query over 8 KiB", "decided (bounded input)", auth_query(&format!("&state={}", "s".repeat(9000))), 400, "RequestTooLarge"),
         ("pathological redirect_uri", "issue 8", auth_query("").replace(CB, &"https%3A%2F%2Fa".repeat(300)), 400, "RequestTooLarge"),
     ];
@@ -888,6 +882,7 @@ pub(crate) fn document() -> Value {
 
     s.extend(crate::client_vectors::client_authentication());
     s.extend(crate::client_vectors::errors_by_accept());
+    s.extend(crate::client_vectors::error_redirects());
 
     let mut clients = vec![
         json!({"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"}),
