@@ -436,6 +436,14 @@ typedef struct airisk_issuer airisk_issuer;
 typedef struct airisk_keyset airisk_keyset;
 
 /**
+ * A validated authorization request waiting for the user's decision: what a
+ * consent page shows. Made by `airisk_issuer_validate_authorization()` or
+ * `airisk_issuer_open_ticket_at()`; freed with `airisk_pending_free()`.
+ * Immutable: may be read from several threads.
+ */
+typedef struct airisk_pending airisk_pending;
+
+/**
  * An in-memory registry of clients (APIUser) and users (ApplicationUser).
  * Immutable once loaded: share one between threads freely.
  */
@@ -683,6 +691,88 @@ size_t airisk_claims_audience_count(const airisk_claims *claims);
  * NULL past the end.
  */
 const char *airisk_claims_audience(const airisk_claims *claims, size_t index, size_t *len_out);
+
+/**
+ * Frees a pending request. NULL is a no-op.
+ */
+void airisk_pending_free(airisk_pending *pending);
+
+/**
+ * The client asking; NUL-terminated, borrowed until `airisk_pending_free()`; its
+ * length to `*len_out` when not NULL. NULL only for a NULL `pending`.
+ */
+const char *airisk_pending_client_id(const airisk_pending *pending, size_t *len_out);
+
+/**
+ * Where the answer will be sent, borrowed like `airisk_pending_client_id()`.
+ */
+const char *airisk_pending_redirect_uri(const airisk_pending *pending, size_t *len_out);
+
+/**
+ * The user the token would act for, or NULL for a generic token; borrowed
+ * like `airisk_pending_client_id()`.
+ */
+const char *airisk_pending_userid(const airisk_pending *pending, size_t *len_out);
+
+/**
+ * The client's `state`, or NULL when none was sent; borrowed like
+ * `airisk_pending_client_id()`.
+ */
+const char *airisk_pending_state(const airisk_pending *pending, size_t *len_out);
+
+/**
+ * Validates the authorization request `(query, query_len)` (the raw query
+ * string) without deciding it. Returns `AIRISK_OK` when it ran; then exactly
+ * one out-param is written: `*pending_out` (to show, then approve or deny) or
+ * `*response_out` (the answer to send instead: a direct 400/401, or an error
+ * redirect). `AIRISK_INVALID_ARGUMENT` for NULL or non-UTF-8. Thread-safe.
+ */
+airisk_result airisk_issuer_validate_authorization(const airisk_issuer *issuer,
+                                                   const char *query,
+                                                   size_t query_len,
+                                                   airisk_pending **pending_out,
+                                                   airisk_response **response_out);
+
+/**
+ * Approves `pending` at `now` (Unix seconds): the 302 with a code, to
+ * `*response_out` (free with `airisk_response_free()`). Thread-safe.
+ */
+airisk_result airisk_issuer_approve_at(const airisk_issuer *issuer,
+                                       const airisk_pending *pending,
+                                       uint64_t now,
+                                       airisk_response **response_out);
+
+/**
+ * Denies `pending`: the 302 with `error=access_denied` and its `state`, to
+ * `*response_out`. Thread-safe.
+ */
+airisk_result airisk_issuer_deny(const airisk_issuer *issuer,
+                                 const airisk_pending *pending,
+                                 airisk_response **response_out);
+
+/**
+ * Seals `pending` at `now` into a short-lived, tamper-proof, single-use ticket
+ * string (to carry through a login or consent page), written to `*ticket_out`
+ * and freed with `airisk_string_free()`. Thread-safe.
+ */
+airisk_result airisk_issuer_seal_at(const airisk_issuer *issuer,
+                                    const airisk_pending *pending,
+                                    uint64_t now,
+                                    char **ticket_out);
+
+/**
+ * Opens the ticket `(ticket, ticket_len)` once at `now`. Like
+ * `airisk_issuer_validate_authorization()`, exactly one out-param is written:
+ * `*pending_out`, or `*response_out` (400 for a malformed, forged, expired or
+ * used ticket; 401 when its client or redirect URI is no longer registered;
+ * 503 when the ledger cannot answer). Thread-safe.
+ */
+airisk_result airisk_issuer_open_ticket_at(const airisk_issuer *issuer,
+                                           const char *ticket,
+                                           size_t ticket_len,
+                                           uint64_t now,
+                                           airisk_pending **pending_out,
+                                           airisk_response **response_out);
 
 /**
  * Makes an authorization server with a store in this process's memory (one process only).

@@ -9,6 +9,9 @@ Serves the documented endpoints so the AIRisk documentation's own curl and
 ``requests`` examples run against it unchanged but for the host:
 
 - ``GET  /api/oauth2``           authorization (302 to the redirect URI with a code)
+- ``GET  /api/oauth2/consent``   the same request, shown on a consent page first
+- ``POST /api/oauth2/decide``    the page's answer: approve (302 with a code) or deny
+                                 (302 with ``error=access_denied``), from a sealed ticket
 - ``POST /api/oauth2/Token``     token exchange (form or JSON body)
 - ``GET  /api/GetConversations`` a user-only resource (a generic token gets 403)
 - ``GET  /api/Users/ListUsers``  a resource any valid token may read
@@ -30,6 +33,8 @@ import sys
 import urllib.parse
 from pathlib import Path
 from typing import Any
+
+import html
 
 import flask
 from werkzeug.serving import make_server
@@ -73,6 +78,36 @@ def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) ->
     @app.get("/api/oauth2")
     def authorize() -> flask.Response:
         return to_flask_response(issuer.authorize(raw_query(flask.request)))
+
+    @app.get("/api/oauth2/consent")
+    def consent() -> flask.Response:
+        # Validate without deciding; the page carries the request as a sealed ticket,
+        # so nothing is kept on the server between the two requests.
+        pending = issuer.validate_authorization(raw_query(flask.request))
+        if isinstance(pending, airisk_auth.Response):
+            return to_flask_response(pending)
+        ticket = html.escape(issuer.seal(pending), quote=True)
+        who = html.escape(pending.userid or "(no user: a generic token)")
+        page = (
+            "<!doctype html><title>Consent</title>"
+            f"<p>{html.escape(pending.client_id)} asks to act for {who}.</p>"
+            '<form method="post" action="/api/oauth2/decide">'
+            f'<input type="hidden" name="ticket" value="{ticket}">'
+            '<button name="decision" value="approve">Approve</button>'
+            '<button name="decision" value="deny">Deny</button></form>'
+        )
+        response = flask.Response(page, content_type="text/html; charset=utf-8")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.post("/api/oauth2/decide")
+    def decide() -> flask.Response:
+        pending = issuer.open_ticket(flask.request.form.get("ticket", ""))
+        if isinstance(pending, airisk_auth.Response):
+            return to_flask_response(pending)
+        if flask.request.form.get("decision") == "approve":
+            return to_flask_response(issuer.approve(pending))
+        return to_flask_response(issuer.deny(pending))
 
     @app.post("/api/oauth2/Token")
     def token() -> flask.Response:

@@ -451,6 +451,98 @@ static void test_a_secret_of_the_wrong_type_is_not_echoed(void) {
   }
 }
 
+/* Consent (issue 14): validate, seal into a ticket, open once, deny or approve. */
+static void test_consent(void) {
+  airisk_keyset *keys = load_keys();
+  airisk_registry *registry = NULL;
+  CHECK_RC(airisk_registry_from_json(REGISTRY_JSON, strlen(REGISTRY_JSON), &registry), AIRISK_OK);
+  uint8_t code_key[32];
+  for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 5 + 3);
+  airisk_issuer *issuer = NULL;
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
+                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+           AIRISK_OK);
+  const uint64_t now = 1743423132;
+  const char *query =
+      "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42&state=s%201";
+  airisk_pending *pending = NULL;
+  airisk_response *r = NULL;
+  CHECK_RC(airisk_issuer_validate_authorization(issuer, query, strlen(query), &pending, &r),
+           AIRISK_OK);
+  CHECK(pending != NULL && r == NULL, "a pending request, no answer");
+  size_t len = 0;
+  CHECK_STR(airisk_pending_client_id(pending, &len), "abc123");
+  CHECK(len == 6, "client_id length");
+  CHECK_STR(airisk_pending_redirect_uri(pending, NULL), "https://localhost/callback");
+  CHECK_STR(airisk_pending_userid(pending, NULL), "user_42");
+  CHECK_STR(airisk_pending_state(pending, NULL), "s 1");
+  CHECK(airisk_pending_client_id(NULL, &len) == NULL && len == 0, "NULL pending");
+
+  char *ticket = NULL;
+  CHECK_RC(airisk_issuer_seal_at(issuer, pending, now, &ticket), AIRISK_OK);
+  airisk_pending_free(pending);
+  pending = NULL;
+  CHECK_RC(airisk_issuer_open_ticket_at(issuer, ticket, strlen(ticket), now + 10, &pending, &r),
+           AIRISK_OK);
+  CHECK(pending != NULL && r == NULL, "the ticket opens");
+  CHECK_RC(airisk_issuer_deny(issuer, pending, &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 302, "deny: 302");
+  CHECK(airisk_response_reason(r) == AIRISK_ACCESS_DENIED, "deny: reason");
+  const char *location = airisk_response_header(r, "Location", NULL);
+  CHECK(location != NULL && strstr(location, "error=access_denied") != NULL &&
+            strstr(location, "state=s+1") != NULL && strstr(location, "code=") == NULL,
+        "Location %s", location ? location : "(none)");
+  airisk_response_free(r);
+  r = NULL;
+  CHECK_RC(airisk_issuer_approve_at(issuer, pending, now + 11, &r), AIRISK_OK);
+  location = airisk_response_header(r, "Location", NULL);
+  CHECK(location != NULL && strncmp(location, "https://localhost/callback?code=", 32) == 0,
+        "approve: Location %s", location ? location : "(none)");
+  airisk_response_free(r);
+  airisk_pending_free(pending);
+
+  /* Used once: a second opening, a forged or a random ticket is a 400, never a redirect. */
+  const char *bad[] = {ticket, "AAAA", "not a ticket"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    pending = NULL;
+    r = NULL;
+    CHECK_RC(airisk_issuer_open_ticket_at(issuer, bad[i], strlen(bad[i]), now + 12, &pending, &r),
+             AIRISK_OK);
+    CHECK(pending == NULL && r != NULL && airisk_response_status(r) == 400, "ticket %zu refused", i);
+    CHECK(airisk_response_reason(r) == AIRISK_INVALID_TICKET, "ticket %zu: reason", i);
+    CHECK(airisk_response_header(r, "Location", NULL) == NULL, "ticket %zu: no redirect", i);
+    airisk_response_free(r);
+  }
+  airisk_string_free(ticket);
+
+  /* Full token request: Basic credentials, JSON errors by Accept. */
+  airisk_request req = {0};
+  const char *form = "application/x-www-form-urlencoded";
+  const char *body = "grant_type=authorization_code&code=x&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback";
+  const char *basic = "Basic YWJjMTIzOndyb25n"; /* abc123:wrong */
+  const char *accept = "application/json";
+  req.content_type = form;
+  req.content_type_len = strlen(form);
+  req.authorization = basic;
+  req.authorization_len = strlen(basic);
+  req.accept = accept;
+  req.accept_len = strlen(accept);
+  req.body = body;
+  req.body_len = strlen(body);
+  r = NULL;
+  CHECK_RC(airisk_issuer_exchange_request_at(issuer, &req, now, &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 401, "wrong Basic secret: 401");
+  CHECK_STR(airisk_response_header(r, "WWW-Authenticate", NULL), "Basic realm=\"" ISS "\"");
+  airisk_response_free(r);
+  r = (airisk_response *)SENTINEL;
+  CHECK_RC(airisk_issuer_exchange_request_at(issuer, NULL, now, &r), AIRISK_INVALID_ARGUMENT);
+  CHECK(r == (airisk_response *)SENTINEL, "out untouched");
+
+  airisk_issuer_free(issuer);
+  airisk_registry_free(registry);
+  airisk_keyset_free(keys);
+}
+
 static void test_panic_boundary(void) {
 #if defined(AIRISK_TEST_HOOKS)
   CHECK_RC(airisk_test_panic(), AIRISK_INTERNAL);
@@ -472,6 +564,7 @@ int main(void) {
   test_policy();
   test_flow_round_trip();
   test_a_secret_of_the_wrong_type_is_not_echoed();
+  test_consent();
   test_panic_boundary();
   return check_report("test_api");
 }

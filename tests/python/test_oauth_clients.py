@@ -177,3 +177,47 @@ def test_a_megabyte_basic_header_in_process() -> None:
     answer = issuer.exchange("application/x-www-form-urlencoded", b"code=x",
                              authorization="Basic " + "QUFB" * (1024 * 1024 // 4))
     assert answer.status == 401 and answer.reason == "InvalidClientCredentials"
+
+
+def consent_ticket(base: str, **params: str) -> str:
+    page = requests.get(f"{base}/api/oauth2/consent",
+                        params={"client_id": CLIENT_ID, "redirect_uri": REDIRECT, **params},
+                        allow_redirects=False, timeout=10)
+    assert page.status_code == 200, page.text
+    match = re.search(r'name="ticket" value="([A-Za-z0-9_-]+)"', page.text)
+    assert match, page.text
+    return match.group(1)
+
+
+def decide(base: str, ticket: str, decision: str) -> requests.Response:
+    return requests.post(f"{base}/api/oauth2/decide", data={"ticket": ticket, "decision": decision},
+                         allow_redirects=False, timeout=10)
+
+
+def test_consent_page_denial_redirects_with_access_denied_and_state(base: str) -> None:
+    ticket = consent_ticket(base, state="st-1", userid="user_42")
+    denied = decide(base, ticket, "deny")
+    assert denied.status_code == 302
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(denied.headers["Location"]).query)
+    assert query["error"] == ["access_denied"] and query["state"] == ["st-1"] and "code" not in query
+    # The ticket was used up by the first decision.
+    again = decide(base, ticket, "approve")
+    assert again.status_code == 400 and again.json()["error"] == "invalid_request"
+
+
+def test_consent_page_approval_gives_a_code_authlib_can_redeem(base: str) -> None:
+    session = OAuth2Session(CLIENT_ID, CLIENT_SECRET, redirect_uri=REDIRECT)
+    ticket = consent_ticket(base, state="st-2", response_type="code")
+    approved = decide(base, ticket, "approve")
+    assert approved.status_code == 302
+    session.fetch_token(f"{base}/api/oauth2/Token", authorization_response=approved.headers["Location"])
+    assert_protected_route_works(base, session)
+
+
+def test_forged_and_random_tickets_are_refused(base: str) -> None:
+    ticket = consent_ticket(base)
+    forged = ticket[:-2] + ("AA" if not ticket.endswith("AA") else "BB")
+    for bad in (forged, secrets.token_urlsafe(300), "", "A" * 20000):
+        resp = decide(base, bad, "approve")
+        assert resp.status_code == 400, bad[:20]
+        assert "Location" not in resp.headers

@@ -26,7 +26,7 @@ pub const AIRISK_DEFAULT_TOKEN_TTL: u64 = 3600;
 /// Thread-safe: one issuer may serve any number of threads at once.
 #[derive(Debug)]
 pub struct airisk_issuer {
-    issuer: Issuer,
+    pub(crate) issuer: Issuer,
 }
 
 /// Makes an authorization server with a store in this process's memory (one process only).

@@ -23,6 +23,7 @@
 
 pub mod bearer;
 pub mod claims;
+pub mod consent;
 mod ffi;
 pub mod issuer;
 pub mod keyset;
@@ -43,4 +44,5 @@ const _: () = {
     shareable::<issuer::airisk_issuer>();
     shareable::<claims::airisk_claims>();
     shareable::<response::airisk_response>();
+    shareable::<consent::airisk_pending>();
 };

@@ -1,6 +1,7 @@
 //! `Issuer`: the authorization server, both AIRisk endpoints.
 
 use crate::claims::repr_opt;
+use crate::consent::PyPendingAuthorization;
 use crate::errors::IntoPyResult;
 use crate::keyset::PyKeySet;
 use crate::ledger::{ComposedStore, PyLedger};
@@ -145,6 +146,64 @@ impl PyIssuer {
         response_object(py, answer)
     }
 
+    /// Validates an authorization request without deciding it: a
+    /// `PendingAuthorization` to approve or deny, or the `Response` to send instead
+    /// (a direct 400/401, or an error redirect).
+    fn validate_authorization(&self, py: Python<'_>, query: PyBackedStr) -> PyResult<Py<PyAny>> {
+        pending_or_answer(py, self.inner.validate_authorization(&query))
+    }
+
+    /// Approves a pending request now: 302 to its redirect URI with a code.
+    fn approve(
+        &self,
+        py: Python<'_>,
+        pending: &PyPendingAuthorization,
+    ) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.approve(&pending.inner))
+    }
+
+    /// Approves a pending request at `now` (Unix seconds).
+    fn approve_at(
+        &self,
+        py: Python<'_>,
+        pending: &PyPendingAuthorization,
+        now: u64,
+    ) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.approve_at(&pending.inner, now))
+    }
+
+    /// Denies a pending request: 302 with `error=access_denied` and its state.
+    fn deny(&self, py: Python<'_>, pending: &PyPendingAuthorization) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.deny(&pending.inner))
+    }
+
+    /// Seals a pending request into a short-lived, tamper-proof, single-use ticket string.
+    fn seal(&self, py: Python<'_>, pending: &PyPendingAuthorization) -> PyResult<String> {
+        self.inner.seal(&pending.inner).py(py)
+    }
+
+    /// Seals a pending request at `now` (Unix seconds).
+    fn seal_at(
+        &self,
+        py: Python<'_>,
+        pending: &PyPendingAuthorization,
+        now: u64,
+    ) -> PyResult<String> {
+        self.inner.seal_at(&pending.inner, now).py(py)
+    }
+
+    /// Opens a ticket once: the `PendingAuthorization`, or the `Response` to send
+    /// (400 for a malformed, forged, expired or used ticket; 503 when the ledger
+    /// cannot answer).
+    fn open_ticket(&self, py: Python<'_>, ticket: PyBackedStr) -> PyResult<Py<PyAny>> {
+        pending_or_answer(py, self.inner.open_ticket(&ticket))
+    }
+
+    /// Opens a ticket at `now` (Unix seconds).
+    fn open_ticket_at(&self, py: Python<'_>, ticket: PyBackedStr, now: u64) -> PyResult<Py<PyAny>> {
+        pending_or_answer(py, self.inner.open_ticket_at(&ticket, now))
+    }
+
     /// A verifier for this issuer's tokens (same keys, issuer, audience; revoked tokens refused).
     fn verifier(&self) -> PyVerifier {
         PyVerifier::from_core(self.inner.verifier())
@@ -176,5 +235,15 @@ impl PyIssuer {
             c.code_ttl,
             c.token_ttl
         )
+    }
+}
+
+fn pending_or_answer(
+    py: Python<'_>,
+    result: Result<flow::PendingAuthorization, flow::Response>,
+) -> PyResult<Py<PyAny>> {
+    match result {
+        Ok(inner) => Ok(Py::new(py, PyPendingAuthorization { inner })?.into_any()),
+        Err(answer) => Ok(response_object(py, answer)?.into_any()),
     }
 }

@@ -17,7 +17,7 @@
 //!
 //! One file per Python class: `claims.rs` (`Claims`), `keyset.rs` (`KeySet`),
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
-//! `issuer.rs` (`Issuer`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
+//! `issuer.rs` (`Issuer`), `consent.rs` (`PendingAuthorization`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
 //! `ledger.rs` (Python ledger objects), `errors.rs` (raising the exception classes),
 //! `request_text.rs` (request strings converted without raising on lone surrogates).
 
@@ -29,6 +29,7 @@
 
 mod bearer;
 mod claims;
+mod consent;
 mod errors;
 mod issuer;
 mod keyset;
@@ -41,6 +42,7 @@ mod verifier;
 
 use crate::bearer::check_bearer;
 use crate::claims::PyClaims;
+use crate::consent::PyPendingAuthorization;
 use crate::errors::{error_classes, error_kinds};
 use crate::issuer::PyIssuer;
 use crate::keyset::{dangerous_sign_jws, PyKeySet};
@@ -70,6 +72,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRegistry>()?;
     m.add_class::<PyResponse>()?;
     m.add_class::<PyIssuer>()?;
+    m.add_class::<PyPendingAuthorization>()?;
     m.add_function(wrap_pyfunction!(check_bearer, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(dangerous_sign_jws, m)?)?;

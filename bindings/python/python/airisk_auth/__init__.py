@@ -31,6 +31,7 @@ from .errors import *  # noqa: F403 (every class of errors.__all__, re-exported)
 from ._native import (
     Claims,
     Issuer,
+    PendingAuthorization,
     KeySet,
     Policy,
     Registry,
@@ -46,6 +47,7 @@ from .redis_ledger import RedisLedger
 __all__ = [
     "Claims",
     "Issuer",
+    "PendingAuthorization",
     "KeySet",
     "Policy",
     "Redemption",

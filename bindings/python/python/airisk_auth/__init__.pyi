@@ -6,6 +6,7 @@ from .errors import *  # every class of errors.__all__ (listed below, where mypy
 from ._native import (
     Claims as Claims,
     Issuer as Issuer,
+    PendingAuthorization as PendingAuthorization,
     KeySet as KeySet,
     Policy as Policy,
     Registry as Registry,
@@ -21,6 +22,7 @@ from .redis_ledger import RedisLedger as RedisLedger
 __all__ = [
     "Claims",
     "Issuer",
+    "PendingAuthorization",
     "KeySet",
     "Policy",
     "Redemption",

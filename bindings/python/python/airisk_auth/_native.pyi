@@ -17,6 +17,7 @@ __all__ = [
     "Registry",
     "Response",
     "Issuer",
+    "PendingAuthorization",
     "check_bearer",
     "dangerous_sign_jws",
     "error_kinds",
@@ -244,6 +245,25 @@ class Response:
         """The first header called ``name`` (case-insensitive)."""
 
 @final
+class PendingAuthorization:
+    """A validated authorization request waiting for the user's decision."""
+    @property
+    def client_id(self) -> str:
+        """The client asking."""
+    @property
+    def redirect_uri(self) -> str:
+        """Where the answer will be sent."""
+    @property
+    def userid(self) -> str | None:
+        """The user the token would act for, or None."""
+    @property
+    def state(self) -> str | None:
+        """The client's state."""
+    @property
+    def uses_pkce(self) -> bool:
+        """Whether the code will be bound to a PKCE challenge."""
+
+@final
 class Issuer:
     """The authorization server: ``GET /api/oauth2`` and ``POST /api/oauth2/Token``.
 
@@ -295,6 +315,23 @@ class Issuer:
         accept: str | None = None,
     ) -> Response:
         """``POST /api/oauth2/Token`` at ``now`` (Unix seconds)."""
+    def validate_authorization(self, query: str) -> PendingAuthorization | Response:
+        """Validates an authorization request without deciding it: a pending request
+        to approve or deny, or the answer to send instead."""
+    def approve(self, pending: PendingAuthorization) -> Response:
+        """Approves a pending request now: 302 with a code."""
+    def approve_at(self, pending: PendingAuthorization, now: int) -> Response:
+        """Approves a pending request at ``now`` (Unix seconds)."""
+    def deny(self, pending: PendingAuthorization) -> Response:
+        """Denies a pending request: 302 with ``error=access_denied`` and its state."""
+    def seal(self, pending: PendingAuthorization) -> str:
+        """Seals a pending request into a short-lived, tamper-proof, single-use ticket."""
+    def seal_at(self, pending: PendingAuthorization, now: int) -> str:
+        """Seals a pending request at ``now`` (Unix seconds)."""
+    def open_ticket(self, ticket: str) -> PendingAuthorization | Response:
+        """Opens a ticket once: the pending request, or the answer to send."""
+    def open_ticket_at(self, ticket: str, now: int) -> PendingAuthorization | Response:
+        """Opens a ticket at ``now`` (Unix seconds)."""
     def verifier(self) -> Verifier:
         """A verifier for this issuer's tokens (revoked tokens refused)."""
     @property

@@ -60,6 +60,8 @@ pub struct Client {
     public: bool,
     /// A set of [`ClientAuthMethod::bit`]s, never empty.
     auth_methods: u8,
+    /// A native app: loopback redirect URIs match on any port (RFC 8252 §7.3).
+    native: bool,
 }
 
 impl fmt::Debug for Client {
@@ -70,6 +72,7 @@ impl fmt::Debug for Client {
             .field("redirect_uris", &self.redirect_uris)
             .field("public", &self.public)
             .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
+            .field("native", &self.native)
             .finish()
     }
 }
@@ -123,6 +126,27 @@ fn check_redirect_uri(uri: &str) -> core::result::Result<(), &'static str> {
         return Err("has a redirect_uri without a host");
     }
     Ok(())
+}
+
+/// For `http://127.0.0.1[:port]/rest` or `http://[::1][:port]/rest` (RFC 8252
+/// §7.3: IP literals only, not `localhost`), the host and the rest; the port,
+/// if any, must be 1 to 65535 in decimal.
+fn loopback_without_port(uri: &str) -> Option<(&str, &str)> {
+    let after = uri.strip_prefix("http://")?;
+    let split = after.find(['/', '?']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(split);
+    let (host, port) = ["127.0.0.1", "[::1]"]
+        .into_iter()
+        .find_map(|h| authority.strip_prefix(h).map(|port| (h, port)))?;
+    match port.strip_prefix(':') {
+        None if port.is_empty() => {}
+        Some(digits)
+            if (1..=5).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits.parse::<u16>().is_ok_and(|p| p != 0) => {}
+        _ => return None,
+    }
+    Some((host, rest))
 }
 
 pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -235,6 +259,7 @@ impl Client {
             redirect_uris,
             public,
             auth_methods,
+            native: false,
         })
     }
 
@@ -333,10 +358,46 @@ impl Client {
             .is_some_and(|expected| bool::from(digest.ct_eq(&expected)))
     }
 
-    /// Whether `uri` is exactly one of the registered redirect URIs.
+    /// Marks the client as a native app (RFC 8252): a registered loopback
+    /// redirect URI (`http://127.0.0.1/…` or `http://[::1]/…`) then matches the
+    /// same URI on any port, as the app listens on whatever port it gets. Off
+    /// by default.
+    ///
+    /// ```
+    /// use airisk_auth::registry::Client;
+    /// let c = Client::new_public("cli", "http://127.0.0.1/callback")?;
+    /// assert!(!c.allows_redirect_uri("http://127.0.0.1:53123/callback"));
+    /// let c = c.native(true);
+    /// assert!(c.allows_redirect_uri("http://127.0.0.1:53123/callback"));
+    /// assert!(!c.allows_redirect_uri("http://127.0.0.1:53123/other"));
+    /// assert!(!c.allows_redirect_uri("http://localhost:53123/callback"));
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn native(mut self, native: bool) -> Self {
+        self.native = native;
+        self
+    }
+
+    /// Whether the client is a native app (loopback ports may vary).
+    #[must_use]
+    pub fn is_native(&self) -> bool {
+        self.native
+    }
+
+    /// Whether `uri` is exactly one of the registered redirect URIs, or, for a
+    /// native client, one of its loopback URIs on another port.
     #[must_use]
     pub fn allows_redirect_uri(&self, uri: &str) -> bool {
-        self.redirect_uris.iter().any(|r| r == uri)
+        if self.redirect_uris.iter().any(|r| r == uri) {
+            return true;
+        }
+        self.native
+            && loopback_without_port(uri).is_some_and(|presented| {
+                self.redirect_uris
+                    .iter()
+                    .any(|r| loopback_without_port(r) == Some(presented))
+            })
     }
 }
 

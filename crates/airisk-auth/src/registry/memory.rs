@@ -49,6 +49,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             public: bool,
             #[serde(default)]
             token_endpoint_auth_method: Option<OneOrMany>,
+            #[serde(default)]
+            native: bool,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -94,7 +96,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
         };
         let client = Client::build(&raw.client_id, secret, &raw.redirect_uri)
             .map_err(de::Error::custom)?
-            .public(raw.public);
+            .public(raw.public)
+            .native(raw.native);
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)

@@ -38,6 +38,11 @@
 //!   has no secret (`"public": true` without a secret means `none`), is always
 //!   public (PKCE S256 required), and cannot be combined with the secret methods,
 //!   which would let anyone skip the secret.
+//! - `"native": true` (off by default) marks a native app (RFC 8252): its
+//!   registered loopback URIs (`http://127.0.0.1/…`, `http://[::1]/…`; IP
+//!   literals only, §8.3) match the same URI on any port (§7.3), since such an
+//!   app listens on whatever port it gets. Everything else still matches exactly,
+//!   and the code stays bound to the exact URI presented.
 //! - Unknown members and repeated ids are errors, so typos do not pass silently.
 
 mod client;

@@ -23,6 +23,10 @@ pub(crate) fn clients() -> Vec<Value> {
         json!({"client_id": SPA_ID, "token_endpoint_auth_method": "none", "redirect_uri": CB_RAW}),
         json!({"client_id": SVC_ID, "client_secret": SVC_SECRET, "redirect_uri": CB_RAW,
                "token_endpoint_auth_method": ["client_secret_basic"]}),
+        json!({"client_id": "native-cli", "token_endpoint_auth_method": "none", "native": true,
+               "redirect_uri": "http://127.0.0.1/callback,http://[::1]/cb"}),
+        json!({"client_id": "web-loopback", "client_secret": SECRET,
+               "redirect_uri": "http://127.0.0.1/callback"}),
     ]
 }
 
@@ -573,5 +577,127 @@ pub(crate) fn error_redirects() -> Vec<Value> {
             problem(401, "UnknownClient", "invalid_request"),
         )],
     ));
+    s
+}
+
+/// RFC 8252 §7.3: loopback redirect URIs of native clients match on any port.
+pub(crate) fn loopback_redirects() -> Vec<Value> {
+    let pkce = format!("&code_challenge={CHALLENGE}&code_challenge_method=S256");
+    let enc = |uri: &str| urlencode(uri);
+    let mut s = vec![scenario(
+        "loopback: a native client on another port",
+        "RFC 8252 §7.3",
+        vec![
+            crate::flow_vectors::authorize_saving(
+                T,
+                &format!(
+                    "client_id=native-cli&redirect_uri={}{pkce}",
+                    enc("http://127.0.0.1:53123/callback")
+                ),
+                redirect(
+                    "http://127.0.0.1:53123/callback?code=",
+                    json!({"code": "<code>"}),
+                ),
+                "c",
+            ),
+            exchange(
+                T + 1,
+                Some(FORM),
+                &format!(
+                    "client_id=native-cli&redirect_uri={}&code={{c}}&code_verifier={VERIFIER}",
+                    enc("http://127.0.0.1:53123/callback")
+                ),
+                json!({"status": 200, "reason": null, "claims": {"client_id": "native-cli"}}),
+            ),
+        ],
+    )];
+    s.push(scenario(
+        "loopback: the code stays bound to the port it was issued for",
+        "RFC 6749 §4.1.3",
+        vec![
+            crate::flow_vectors::authorize_saving(
+                T,
+                &format!(
+                    "client_id=native-cli&redirect_uri={}{pkce}",
+                    enc("http://127.0.0.1:53123/callback")
+                ),
+                redirect(
+                    "http://127.0.0.1:53123/callback?code=",
+                    json!({"code": "<code>"}),
+                ),
+                "c",
+            ),
+            exchange(
+                T + 1,
+                Some(FORM),
+                &format!(
+                    "client_id=native-cli&redirect_uri={}&code={{c}}&code_verifier={VERIFIER}",
+                    enc("http://127.0.0.1:53124/callback")
+                ),
+                text("Invalid Code", "InvalidCode"),
+            ),
+        ],
+    ));
+    let rows: Vec<(&str, &str, &str, Value)> = vec![
+        (
+            "IPv6 loopback on a port",
+            "native-cli",
+            "http://[::1]:8080/cb",
+            redirect("http://[::1]:8080/cb?code=", json!({"code": "<code>"})),
+        ),
+        (
+            "the registered URI itself",
+            "native-cli",
+            "http://127.0.0.1/callback",
+            redirect("http://127.0.0.1/callback?code=", json!({"code": "<code>"})),
+        ),
+        (
+            "another path",
+            "native-cli",
+            "http://127.0.0.1:53123/other",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+        (
+            "localhost is not a loopback literal",
+            "native-cli",
+            "http://localhost:53123/callback",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+        (
+            "port out of range",
+            "native-cli",
+            "http://127.0.0.1:65536/callback",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+        (
+            "port zero",
+            "native-cli",
+            "http://127.0.0.1:0/callback",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+        (
+            "another host's URI on the loopback",
+            "native-cli",
+            "http://127.0.0.1:53123/callback/../cb",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+        (
+            "off by default",
+            "web-loopback",
+            "http://127.0.0.1:53123/callback",
+            problem(401, "InvalidRedirectUri", "invalid_request"),
+        ),
+    ];
+    for (name, client, uri, expect) in rows {
+        s.push(scenario(
+            &format!("loopback: {name}"),
+            "RFC 8252 §7.3, §8.3",
+            vec![crate::flow_vectors::authorize(
+                T,
+                &format!("client_id={client}&redirect_uri={}{pkce}", enc(uri)),
+                expect,
+            )],
+        ));
+    }
     s
 }

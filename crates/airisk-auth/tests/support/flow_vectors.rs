@@ -883,6 +883,7 @@ pub(crate) fn document() -> Value {
     s.extend(crate::client_vectors::client_authentication());
     s.extend(crate::client_vectors::errors_by_accept());
     s.extend(crate::client_vectors::error_redirects());
+    s.extend(crate::client_vectors::loopback_redirects());
 
     let mut clients = vec![
         json!({"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"}),
