@@ -13,11 +13,11 @@
 //!   `Content-Type` at the token endpoint) has no single value to check: it is
 //!   handed to the core as if the header were absent, and so refused.
 
-use airisk_auth::flow::{self, Access, Issuer, Response};
+use airisk_auth::flow::{self, Access, Issuer, Request, Response};
 use airisk_auth::token::{Claims, Verifier};
 use airisk_auth::Error;
 use axum::body::Body;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
 use std::borrow::Cow;
 
@@ -40,10 +40,17 @@ pub fn authorize(issuer: &Issuer, query: Option<&str>) -> Response {
     issuer.authorize(query.unwrap_or_default())
 }
 
-/// `POST /api/oauth2/Token`: the request's headers and its whole (bounded) body.
+/// `POST /api/oauth2/Token`: the request's headers (`Content-Type`,
+/// `Authorization` for client credentials, `Accept` for JSON error bodies) and
+/// its whole (bounded) body.
 pub fn exchange(issuer: &Issuer, headers: &HeaderMap, body: &[u8]) -> Response {
     let content_type = single_header(headers, &CONTENT_TYPE);
-    issuer.exchange(content_type.as_deref(), body)
+    let authorization = single_header(headers, &AUTHORIZATION);
+    let accept = single_header(headers, &ACCEPT);
+    let request = Request::new(content_type.as_deref(), body)
+        .with_authorization(authorization.as_deref())
+        .with_accept(accept.as_deref());
+    issuer.exchange(&request)
 }
 
 /// The bearer check of a protected route: the verified claims, or the 401/403/503 to send.

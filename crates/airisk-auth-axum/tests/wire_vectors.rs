@@ -309,11 +309,20 @@ async fn run_scenario(client: &HttpClient, setup: &Value, scenario: &Value) -> R
             }
             "exchange" => {
                 let body = substitute(step["body"].as_str().unwrap(), &saved);
-                let headers: Vec<(&str, &str)> = step["content_type"]
-                    .as_str()
-                    .map(|ct| ("content-type", ct))
-                    .into_iter()
-                    .collect();
+                let authorization = step
+                    .get("authorization")
+                    .and_then(Value::as_str)
+                    .map(|a| substitute(a, &saved));
+                let headers: Vec<(&str, &str)> = [
+                    step["content_type"].as_str().map(|ct| ("content-type", ct)),
+                    authorization.as_deref().map(|a| ("authorization", a)),
+                    step.get("accept")
+                        .and_then(Value::as_str)
+                        .map(|a| ("accept", a)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
                 let uri = format!("http://{addr}/api/oauth2/Token");
                 let wire = send(client, "POST", uri, &headers, body.into_bytes()).await;
                 check(&wire, expect, &what)?;
