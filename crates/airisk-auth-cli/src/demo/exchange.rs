@@ -139,10 +139,11 @@ impl Demo {
             && body["title"] == "Unauthorized"
             && body["status"] == 401
             && body["traceId"].as_str().is_some_and(is_trace_id)
-            && body.as_object().is_some_and(|o| o.len() == 4);
+            && body["error"].as_str().is_some()
+            && body.as_object().is_some_and(|o| o.len() == 6);
         self.expect(
             shape_ok,
-            "the documented problem body (type rfc9110#section-15.5.2, title, status, W3C traceId)",
+            "the documented problem body (type rfc9110#section-15.5.2, title, status, W3C traceId), with the RFC 6749 error members",
             || r.body.clone(),
         );
         self.expect(r.header("Location").is_none(), "no redirect", || {
