@@ -10,7 +10,7 @@ use crate::issuer::airisk_issuer;
 use crate::nul_str::{lend_opt, NulStr};
 use crate::response::airisk_response;
 use crate::result::airisk_result;
-use airisk_core::flow::{PendingAuthorization, Response};
+use airisk_core::flow::{Issuer, PendingAuthorization, Response};
 use airisk_core::Error;
 use core::ffi::c_char;
 
@@ -141,14 +141,14 @@ pub extern "C" fn airisk_issuer_deny(
     pending: *const airisk_pending,
     response_out: *mut *mut airisk_response,
 ) -> airisk_result {
-    decided(issuer, pending, response_out, |i, p| i.deny(p))
+    decided(issuer, pending, response_out, Issuer::deny)
 }
 
 fn decided(
     issuer: *const airisk_issuer,
     pending: *const airisk_pending,
     response_out: *mut *mut airisk_response,
-    decide: impl FnOnce(&airisk_core::flow::Issuer, &PendingAuthorization) -> Response,
+    decide: impl FnOnce(&Issuer, &PendingAuthorization) -> Response,
 ) -> airisk_result {
     boundary(|| {
         let issuer = &ffi::handle(issuer)?.issuer;

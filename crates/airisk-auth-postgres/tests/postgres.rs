@@ -102,7 +102,7 @@ fn exchange_fresh_code(issuer: &Issuer) -> Response {
         "grant_type=authorization_code&client_id=abc123&client_secret=s3cret\
          &redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}"
     );
-    issuer.exchange(&airisk_auth::flow::Request::new(
+    issuer.exchange(&Request::new(
         Some("application/x-www-form-urlencoded"),
         body.as_bytes(),
     ))

@@ -301,7 +301,7 @@ pub fn a_replay_through_an_issuer_revokes_its_token<S: StoreUnderTest + 'static>
          &redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}"
     );
     let exchange = || {
-        issuer.exchange(&airisk_auth::flow::Request::new(
+        issuer.exchange(&Request::new(
             Some("application/x-www-form-urlencoded"),
             body.as_bytes(),
         ))

@@ -64,7 +64,7 @@ pub fn exchanges_per_second<S: StoreUnderTest + 'static>(
             std::thread::spawn(move || {
                 barrier.wait();
                 for body in bodies {
-                    let answer = issuer.exchange(&airisk_auth::flow::Request::new(
+                    let answer = issuer.exchange(&Request::new(
                         Some("application/x-www-form-urlencoded"),
                         body.as_bytes(),
                     ));

@@ -151,8 +151,7 @@ pub(crate) fn b64_standard_decode_secret(text: &[u8]) -> Option<zeroize::Zeroizi
         return None;
     }
     let unpadded = match text {
-        [rest @ .., b'=', b'='] => rest,
-        [rest @ .., b'='] => rest,
+        [rest @ .., b'=', b'='] | [rest @ .., b'='] => rest,
         all => all,
     };
     // The standard alphabet differs from base64url in two characters: map them

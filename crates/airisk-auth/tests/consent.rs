@@ -169,7 +169,7 @@ fn hostile_tickets_never_get_past_validation() {
     junk.push("not base64 !".into());
     for ticket in &junk {
         let refused = issuer.open_ticket_at(ticket, NOW).unwrap_err();
-        assert_eq!(refused.status, 400, "{:.20}", ticket);
+        assert_eq!(refused.status, 400, "{ticket:.20}");
         assert_eq!(refused.reason, Some(Error::InvalidTicket));
     }
 }
