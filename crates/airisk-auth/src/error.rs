@@ -240,7 +240,7 @@ impl Error {
     #[must_use]
     pub const fn family(self) -> Family {
         match self {
-            Error::MissingBearer => Family::Token,
+            Error::MissingBearer | Error::InsufficientScope => Family::Token,
             Error::InvalidRegistry | Error::LedgerFull | Error::LedgerUnavailable => Family::Config,
             _ => match self.code() {
                 1..=19 => Family::Token,

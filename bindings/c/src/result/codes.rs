@@ -104,6 +104,26 @@ pub enum airisk_result {
     AIRISK_MISSING_BEARER = 49,
     /// A request or parameter is larger than its bound; it was not decoded.
     AIRISK_REQUEST_TOO_LARGE = 50,
+    /// The `Authorization` header of a client is not well-formed `Basic` credentials
+    /// (another scheme, not base64, no colon, bad escapes, over its bound), or names
+    /// another client than the body's `client_id`.
+    AIRISK_INVALID_CLIENT_CREDENTIALS = 51,
+    /// A client authenticated in more than one way in one request (RFC 6749 §2.3).
+    AIRISK_MULTIPLE_CLIENT_AUTHENTICATION = 52,
+    /// The client is not registered for the authentication method it used.
+    AIRISK_CLIENT_AUTH_METHOD_NOT_ALLOWED = 53,
+    /// The user (or the host on their behalf) denied the authorization.
+    AIRISK_ACCESS_DENIED = 54,
+    /// A `response_type` other than `code`.
+    AIRISK_UNSUPPORTED_RESPONSE_TYPE = 55,
+    /// A requested scope is malformed, unknown, or not granted to the client or user.
+    AIRISK_INVALID_SCOPE = 56,
+    /// The token lacks a scope the resource requires.
+    AIRISK_INSUFFICIENT_SCOPE = 57,
+    /// A pending-authorization ticket is malformed, forged, or was already used.
+    AIRISK_INVALID_TICKET = 58,
+    /// A pending-authorization ticket's lifetime is over.
+    AIRISK_TICKET_EXPIRED = 59,
     /// An internal failure (e.g. a panic caught at the C or Python boundary). A bug: please report.
     AIRISK_INTERNAL = 90,
     /// A NULL pointer or an argument a foreign caller passed that cannot be used.
@@ -161,6 +181,15 @@ impl airisk_result {
             48 => Some(Self::AIRISK_LEDGER_UNAVAILABLE),
             49 => Some(Self::AIRISK_MISSING_BEARER),
             50 => Some(Self::AIRISK_REQUEST_TOO_LARGE),
+            51 => Some(Self::AIRISK_INVALID_CLIENT_CREDENTIALS),
+            52 => Some(Self::AIRISK_MULTIPLE_CLIENT_AUTHENTICATION),
+            53 => Some(Self::AIRISK_CLIENT_AUTH_METHOD_NOT_ALLOWED),
+            54 => Some(Self::AIRISK_ACCESS_DENIED),
+            55 => Some(Self::AIRISK_UNSUPPORTED_RESPONSE_TYPE),
+            56 => Some(Self::AIRISK_INVALID_SCOPE),
+            57 => Some(Self::AIRISK_INSUFFICIENT_SCOPE),
+            58 => Some(Self::AIRISK_INVALID_TICKET),
+            59 => Some(Self::AIRISK_TICKET_EXPIRED),
             90 => Some(Self::AIRISK_INTERNAL),
             91 => Some(Self::AIRISK_INVALID_ARGUMENT),
             92 => Some(Self::AIRISK_BUFFER_TOO_SMALL),

@@ -80,6 +80,15 @@ __all__ = [
     "LedgerUnavailableError",
     "MissingBearerError",
     "RequestTooLargeError",
+    "InvalidClientCredentialsError",
+    "MultipleClientAuthenticationError",
+    "ClientAuthMethodNotAllowedError",
+    "AccessDeniedError",
+    "UnsupportedResponseTypeError",
+    "InvalidScopeError",
+    "InsufficientScopeError",
+    "InvalidTicketError",
+    "TicketExpiredError",
     "InternalError",
     "InvalidArgumentError",
     "BufferTooSmallError",
@@ -112,7 +121,8 @@ class TokenError(RefusalError):
     ``CriticalHeaderError``, ``InvalidSignatureError``, ``MalformedClaimsError``,
     ``MissingClaimError``, ``ExpiredError``, ``NotYetValidError``,
     ``InvalidIssuerError``, ``InvalidAudienceError``, ``UserTokenRequiredError``,
-    ``TokenRevokedError``, ``WrongTokenTypeError``, ``MissingBearerError``.
+    ``TokenRevokedError``, ``WrongTokenTypeError``, ``MissingBearerError``,
+    ``InsufficientScopeError``.
     """
 
 
@@ -125,7 +135,10 @@ class RequestError(RefusalError):
     ``UnsupportedContentTypeError``, ``InvalidCodeError``, ``CodeExpiredError``,
     ``CodeAlreadyRedeemedError``, ``UseridMismatchError``, ``PkceRequiredError``,
     ``PkceMismatchError``, ``PkceUnexpectedError``, ``UnsupportedPkceMethodError``,
-    ``RequestTooLargeError``.
+    ``RequestTooLargeError``, ``InvalidClientCredentialsError``,
+    ``MultipleClientAuthenticationError``, ``ClientAuthMethodNotAllowedError``,
+    ``AccessDeniedError``, ``UnsupportedResponseTypeError``, ``InvalidScopeError``,
+    ``InvalidTicketError``, ``TicketExpiredError``.
     """
 
 
@@ -579,6 +592,98 @@ class RequestTooLargeError(RequestError):
 
     code: ClassVar[int] = 50
     name: ClassVar[str] = "RequestTooLarge"
+
+
+class InvalidClientCredentialsError(RequestError):
+    """The client credentials are malformed (code 51).
+
+    The ``Authorization`` header of a client is not well-formed ``Basic`` credentials
+    (another scheme, not base64, no colon, bad escapes, over its bound), or names
+    another client than the body's ``client_id``.
+    """
+
+    code: ClassVar[int] = 51
+    name: ClassVar[str] = "InvalidClientCredentials"
+
+
+class MultipleClientAuthenticationError(RequestError):
+    """The client used more than one authentication method (code 52).
+
+    A client authenticated in more than one way in one request (RFC 6749 §2.3).
+    """
+
+    code: ClassVar[int] = 52
+    name: ClassVar[str] = "MultipleClientAuthentication"
+
+
+class ClientAuthMethodNotAllowedError(RequestError):
+    """The client may not authenticate this way (code 53).
+
+    The client is not registered for the authentication method it used.
+    """
+
+    code: ClassVar[int] = 53
+    name: ClassVar[str] = "ClientAuthMethodNotAllowed"
+
+
+class AccessDeniedError(RequestError):
+    """The authorization was denied (code 54).
+
+    The user (or the host on their behalf) denied the authorization.
+    """
+
+    code: ClassVar[int] = 54
+    name: ClassVar[str] = "AccessDenied"
+
+
+class UnsupportedResponseTypeError(RequestError):
+    """The response type is not supported (code 55).
+
+    A ``response_type`` other than ``code``.
+    """
+
+    code: ClassVar[int] = 55
+    name: ClassVar[str] = "UnsupportedResponseType"
+
+
+class InvalidScopeError(RequestError):
+    """A requested scope is not granted (code 56).
+
+    A requested scope is malformed, unknown, or not granted to the client or user.
+    """
+
+    code: ClassVar[int] = 56
+    name: ClassVar[str] = "InvalidScope"
+
+
+class InsufficientScopeError(TokenError):
+    """The token lacks a required scope (code 57).
+
+    The token lacks a scope the resource requires.
+    """
+
+    code: ClassVar[int] = 57
+    name: ClassVar[str] = "InsufficientScope"
+
+
+class InvalidTicketError(RequestError):
+    """The authorization ticket is invalid (code 58).
+
+    A pending-authorization ticket is malformed, forged, or was already used.
+    """
+
+    code: ClassVar[int] = 58
+    name: ClassVar[str] = "InvalidTicket"
+
+
+class TicketExpiredError(RequestError):
+    """The authorization ticket has expired (code 59).
+
+    A pending-authorization ticket's lifetime is over.
+    """
+
+    code: ClassVar[int] = 59
+    name: ClassVar[str] = "TicketExpired"
 
 
 class InternalError(ConfigError):
