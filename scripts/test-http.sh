@@ -8,7 +8,8 @@
 #  3. the AIRisk pages' own curl commands against `serve`, host replaced, over HTTP and
 #     over TLS (a throwaway self-signed certificate), JSON logs, and the Redis store;
 #     two instances sharing keys, code key and Redis;
-#  4. the Python end-to-end suite (tests/python/test_server_e2e.py) against `serve` — the
+#  4. the Python end-to-end suites (tests/python/test_server_e2e.py, and test_oauth_clients.py: authlib and
+#     requests-oauthlib) against `serve` — the
 #     same tests scripts/test-python.sh runs against the reference Flask server — and the
 #     Flask server's own bounds (413 before reading a 32 MiB body, `state` unchanged).
 #
@@ -173,7 +174,7 @@ if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import airisk_auth, pytes
     VIRTUAL_ENV="$ROOT/.venv" PATH="$ROOT/.venv/bin:$PATH" \
         "$ROOT/.venv/bin/maturin" develop --quiet -m bindings/python/Cargo.toml
 fi
-AIRISK_SERVE_BIN="$BIN" .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_server_e2e.py
+AIRISK_SERVE_BIN="$BIN" .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_server_e2e.py tests/python/test_oauth_clients.py
 
 echo "== http: the reference Flask server's bounds"
 .venv/bin/python examples/python/server.py --port 0 >"$work/flask.out" 2>"$work/flask.err" &

@@ -7,19 +7,15 @@ same tests drive `airisk-auth serve` on the same registry instead."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.parse
 from collections.abc import Iterator
 
 import pytest
 import requests
 
-from conftest import ROOT
+from conftest import running_server
 
-SERVER = ROOT / "examples" / "python" / "server.py"
 REDIRECT = "https://localhost/callback"
 CLIENT_ID, CLIENT_SECRET = "YOUR_client_id", "YOUR_client_secret"
 TRACE_ID = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")
@@ -28,26 +24,7 @@ PROBLEM_401 = {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.2", "ti
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    serve_bin = os.environ.get("AIRISK_SERVE_BIN")
-    command = (
-        [serve_bin, "serve", "--bind", "127.0.0.1:0", "--issuer", "https://airisk.example",
-         "--registry", str(SERVER.parent / "registry.json")]
-        if serve_bin
-        else [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", "0"]
-    )
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()  # "listening on http://127.0.0.1:PORT", printed once bound
-        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)\n", line)
-        assert match, f"server did not start: {line!r}"
-        yield match.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield from running_server()
 
 
 def authorize(base: str, **params: str) -> str:
