@@ -187,10 +187,12 @@ fn verify(
 ) -> Result<(), Error> {
     let out = ffi::out_ptr(claims_out)?;
     let token = ffi::text(token, token_len)?;
-    let claims = match now {
-        Some(now) => verifier.verifier.verify_at(token, now)?,
-        None => verifier.verifier.verify(token)?,
-    };
-    ffi::give(out, airisk_claims::new(claims));
+    // verify_with: the claims are copied once, out of the decoded token, into the
+    // C claims' one buffer (no owned `Claims` in between).
+    let now = now.unwrap_or_else(|| verifier.verifier.now());
+    let claims = verifier
+        .verifier
+        .verify_with(token, now, airisk_claims::from_view)?;
+    ffi::give(out, claims);
     Ok(())
 }
