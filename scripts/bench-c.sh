@@ -8,7 +8,7 @@
 # Rust baseline (a standalone cargo package), installs libjwt-dev with apt-get when it is
 # missing (without it, or without apt-get, libjwt is left out and the others still run),
 # and compiles benches/c/bench_verify.c with -O2. Not part of the test command.
-# Extra arguments go to the bench: [ROUNDS=41] [MS_PER_SAMPLE=10] [CANDIDATE]
+# Extra arguments go to the bench: [ROUNDS=201] [MS_PER_SAMPLE=2] [CANDIDATE]
 # (a CANDIDATE, one of rust, c_abi, rust_borrowed, c_view, libjwt, libjwt_checked,
 # is timed alone: for perf).
 # Needs cargo, a C compiler (cc) and pkg-config.

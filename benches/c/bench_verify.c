@@ -201,13 +201,16 @@ static void check_forged(void) {
   free(forged);
 }
 
+/* Many short rounds (201 of ~2 ms per candidate): the two sides of a ratio are timed
+ * milliseconds apart, so a shared machine's load, which moves on the scale of seconds,
+ * hits both alike (41 rounds of 10 ms gave ratios off by 2x at load 11). */
 int main(int argc, char **argv) {
-  int rounds = argc > 1 ? atoi(argv[1]) : 41;
-  double target_ms = argc > 2 ? atof(argv[2]) : 10.0;
+  int rounds = argc > 1 ? atoi(argv[1]) : 201;
+  double target_ms = argc > 2 ? atof(argv[2]) : 2.0;
   /* For profiling one candidate alone (perf record ... bench_verify 5 40 rust). */
   const char *only = argc > 3 ? argv[3] : NULL;
   if (rounds < 1 || target_ms <= 0) {
-    fprintf(stderr, "usage: %s [ROUNDS=41] [MS_PER_SAMPLE=10] [CANDIDATE]\n", argv[0]);
+    fprintf(stderr, "usage: %s [ROUNDS=201] [MS_PER_SAMPLE=2] [CANDIDATE]\n", argv[0]);
     return 2;
   }
 
