@@ -575,6 +575,91 @@ typedef struct {
   size_t body_len;
 } airisk_request;
 
+/**
+ * A string lent by an `airisk_claims_view`: `len` bytes of UTF-8 at `ptr`, **not**
+ * NUL-terminated. `ptr` is NULL (and `len` 0) when the claim is absent.
+ */
+typedef struct {
+  /**
+   * The first byte, or NULL when absent.
+   */
+  const char *ptr;
+  /**
+   * The length in bytes.
+   */
+  size_t len;
+} airisk_str;
+
+/**
+ * The verified claims of one token, lent to an `airisk_claims_reader` by
+ * `airisk_verifier_verify_view_at()`. Every pointer in it (and the view
+ * itself) is valid only until the callback returns: copy what you keep.
+ * The audiences (`aud`) are not in the view (the verifier has checked its
+ * own); `airisk_verifier_verify_at()` gives them.
+ */
+typedef struct {
+  /**
+   * `iss`.
+   */
+  airisk_str iss;
+  /**
+   * `sub` (the userid of a user token, the client_id of a generic one).
+   */
+  airisk_str sub;
+  /**
+   * The userid: `sub` of a user token; absent for a generic (application) token.
+   */
+  airisk_str userid;
+  /**
+   * `client_id`.
+   */
+  airisk_str client_id;
+  /**
+   * `company_id`.
+   */
+  airisk_str company_id;
+  /**
+   * `jti`.
+   */
+  airisk_str jti;
+  /**
+   * `scope` (space-separated scopes).
+   */
+  airisk_str scope;
+  /**
+   * `exp`, Unix seconds.
+   */
+  uint64_t exp;
+  /**
+   * `iat`, Unix seconds, when `has_iat`.
+   */
+  uint64_t iat;
+  /**
+   * `nbf`, Unix seconds, when `has_nbf`.
+   */
+  uint64_t nbf;
+  /**
+   * Whether the token has `iat`.
+   */
+  bool has_iat;
+  /**
+   * Whether the token has `nbf`.
+   */
+  bool has_nbf;
+  /**
+   * `user_token`: true for a user-specific token.
+   */
+  bool user_token;
+} airisk_claims_view;
+
+/**
+ * Called by `airisk_verifier_verify_view_at()` once, with the verified claims
+ * and the caller's `context`, only when the token is accepted; on the
+ * verifying thread, before that call returns. It must not unwind (no C++
+ * exception, no longjmp) and must not keep any pointer of the view.
+ */
+typedef void (*airisk_claims_reader)(const airisk_claims_view *claims, void *context);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1165,6 +1250,32 @@ airisk_result airisk_verifier_verify_at(const airisk_verifier *verifier,
                                         size_t token_len,
                                         uint64_t now,
                                         airisk_claims **claims_out);
+
+/**
+ * Verifies the token `(token, token_len)` at the system clock's time and lends
+ * its claims to `read` instead of copying them: `read(view, context)` is called
+ * once, before this returns, only when the token is accepted. Nothing is
+ * allocated; the view and its strings (not NUL-terminated: see `airisk_str`)
+ * are valid only during the callback. The same checks, errors and
+ * thread-safety as `airisk_verifier_verify()`; a NULL `read` gives
+ * `AIRISK_INVALID_ARGUMENT` before anything is verified. `context` may be NULL.
+ */
+airisk_result airisk_verifier_verify_view(const airisk_verifier *verifier,
+                                          const char *token,
+                                          size_t token_len,
+                                          airisk_claims_reader read,
+                                          void *context);
+
+/**
+ * `airisk_verifier_verify_view()` at `now` (Unix seconds) instead of the system
+ * clock; the same callback, errors and thread-safety.
+ */
+airisk_result airisk_verifier_verify_view_at(const airisk_verifier *verifier,
+                                             const char *token,
+                                             size_t token_len,
+                                             uint64_t now,
+                                             airisk_claims_reader read,
+                                             void *context);
 
 #ifdef __cplusplus
 }  // extern "C"

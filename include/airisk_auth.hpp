@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -74,6 +75,9 @@ inline std::optional<std::string_view> view(const char* p, size_t len) {
 /// A pointer for a (ptr, len) input that must be present, even when empty.
 inline const char* present(std::string_view s) { return s.data() ? s.data() : ""; }
 }  // namespace detail
+
+/// A string of an airisk_claims_view; nullopt when the claim is absent.
+inline std::optional<std::string_view> view_str(airisk_str s) { return detail::view(s.ptr, s.len); }
 
 /// The library version, e.g. "0.1.0".
 inline std::string version() { return airisk_version(); }
@@ -229,6 +233,28 @@ class verifier {
     airisk_claims* out = nullptr;
     detail::check(airisk_verifier_verify_at(get(), detail::present(token), token.size(), now, &out));
     return claims(out);
+  }
+  /// Verifies at `now` and calls `read(const airisk_claims_view&)` with the claims borrowed
+  /// from the decoded token (airisk_verifier_verify_view_at: nothing copied or allocated);
+  /// returns what `read` returns, or throws airisk::error when the token is refused. The
+  /// view and its strings (airisk::view_str) live only during `read`, which must not throw
+  /// (it runs inside the library: an exception terminates) and must return a value.
+  template <class F>
+  auto verify_view_at(std::string_view token, uint64_t now, F&& read) const {
+    using R = std::invoke_result_t<F&, const airisk_claims_view&>;
+    static_assert(!std::is_void_v<R>, "read must return a value");
+    struct context {
+      F* read;
+      std::optional<R> out;
+    } ctx{&read, std::nullopt};
+    detail::check(airisk_verifier_verify_view_at(
+        get(), detail::present(token), token.size(), now,
+        [](const airisk_claims_view* claims, void* p) noexcept {
+          auto* c = static_cast<context*>(p);
+          c->out.emplace((*c->read)(*claims));
+        },
+        &ctx));
+    return std::move(*ctx.out);
   }
   const airisk_verifier* get() const noexcept { return h_.get(); }
   /// Takes ownership of a verifier obtained from the C API.

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The C bench of issue 7: the same HS256 verification through the C ABI
-# (airisk_verifier_verify_at, claims freed each time), as a Rust call (Verifier::verify_at in a
-# loop inside Rust: benches/c/rust-baseline) and with libjwt (Debian libjwt-dev), timed in
+# The C bench of issues 7 and 18: the same HS256 verification through the C ABI
+# (airisk_verifier_verify_at, claims freed each time; and the borrowed view
+# airisk_verifier_verify_view_at), as Rust calls (Verifier::verify_at and verify_with in loops
+# inside Rust: benches/c/rust-baseline) and with libjwt (Debian libjwt-dev), timed in
 # one process in interleaved rounds; prints medians and ratios.
 # Installs the release library into a private prefix (scripts/install-c.sh), builds the
 # Rust baseline (a standalone cargo package), installs libjwt-dev with apt-get when it is
 # missing (without it, or without apt-get, libjwt is left out and the others still run),
 # and compiles benches/c/bench_verify.c with -O2. Not part of the test command.
-# Extra arguments go to the bench: [ROUNDS=41] [MS_PER_SAMPLE=10] [CANDIDATE]
-# (a CANDIDATE, one of rust, c_abi, rust_like_c, rust_like_c_spare, libjwt, libjwt_checked,
+# Extra arguments go to the bench: [ROUNDS=201] [MS_PER_SAMPLE=2] [CANDIDATE]
+# (a CANDIDATE, one of rust, c_abi, rust_borrowed, c_view, libjwt, libjwt_checked,
 # is timed alone: for perf).
 # Needs cargo, a C compiler (cc) and pkg-config.
 set -euo pipefail

@@ -21,7 +21,8 @@
 #   callgrind  instructions per operation of benches/examples/profile.rs under valgrind (when installed):
 #              ring's bare HMAC (the floor), verify_at and verify_with on the same token, in the same binary
 # then bench-report reads target/criterion (and the extras each part wrote into
-# target/criterion/airisk-extra/) and prints "bench, median, x floor" and every goal.
+# target/criterion/airisk-extra/) and prints "bench, median, x floor" and every goal, met or
+# not, with the load average of the run (a goal a part could not measure says so).
 #
 # Absolute times drift on a shared machine; compare the ratios, which are taken in the same run.
 # Results go where criterion puts them: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else target/criterion.
@@ -41,6 +42,7 @@ fi
 mkdir -p "$EXTRA"
 has() { [[ " $PARTS " == *" $1 "* ]]; }
 
+LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 if has rust; then
@@ -99,6 +101,9 @@ if has callgrind; then
 fi
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+# The load goes into the report's table: every ratio moves with it.
+printf '{"before_1m": %s, "after_1m": %s, "cores": %s}\n' \
+    "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)" "$(nproc)" > "$EXTRA/load.json"
 echo
 if has rust || has python || has c || has callgrind; then
     cargo run --quiet --release -p airisk-auth-benches --bin bench-report "$CRITERION"

@@ -67,10 +67,31 @@ def candidates(token: str, now: int) -> list[Candidate]:
 
     batch = [token] * 100
 
+    def ours_userid() -> object:
+        return verifier.verify_at(token, now).userid
+
     out = [
         Candidate("ours", "airisk_auth Verifier.verify_at (full policy, Claims)", ours),
+        Candidate("ours_userid", "airisk_auth verify_at(...).userid (one attribute read)", ours_userid),
         Candidate("ours_batch", "airisk_auth verify_many, 100 tokens (per token)", ours_batch),
     ]
+
+    # Where the time of `ours` goes: the probes of the `bench` feature (bindings/python/src/bench.rs),
+    # each called with verify_at's arguments. Absent from a build without the feature.
+    native = aa._native
+    if hasattr(native, "_bench_call"):
+        probe_call, probe_borrowed, probe_owned = (
+            native._bench_call, native._bench_verify_borrowed, native._bench_verify_owned)
+        out += [
+            Candidate("probe_call", "probe: the call alone (same arguments converted)",
+                      lambda: probe_call(verifier, token, now)),
+            Candidate("probe_borrowed", "probe: core verify_with (borrowed claims), returns None",
+                      lambda: probe_borrowed(verifier, token, now)),
+            Candidate("probe_owned", "probe: core verify_at (owned claims dropped), returns None",
+                      lambda: probe_owned(verifier, token, now)),
+        ]
+    else:
+        print("airisk_auth built without the bench feature: no breakdown", file=sys.stderr)
 
     # The floor: CPython's HMAC of the same signing input and a constant-time compare.
     signing_input, _, sig_b64 = token.rpartition(".")
@@ -170,18 +191,25 @@ def check_candidates(token: str, now: int, found: list[Candidate]) -> None:
             require(result is True, f"{cand.key} does not match the token's signature")
         elif cand.key == "ours":
             require(result.userid == USERID and result.iss == ISSUER, f"ours gave {result!r}")
+        elif cand.key == "ours_userid":
+            require(result == USERID, f"ours_userid gave {result!r}")
+        elif cand.key.startswith("probe_"):
+            require(cand.key == "probe_call" or result is None, f"{cand.key} gave {result!r}")
         elif cand.key == "ours_batch":
             require(all(getattr(c, "userid", None) == USERID for c in result), "verify_many failed")
         else:
             require(isinstance(result, dict) and result.get("sub") == USERID, f"{cand.key}: {result!r}")
     # The same candidates built on the forged token must refuse it.
     for cand in candidates(tampered(token), now):
+        if cand.key == "probe_call":  # verifies nothing, by design
+            continue
         try:
             result = cand.fn()
         except aa.InvalidSignatureError:
             continue
         except Exception as e:  # every peer has its own error class
-            require(not cand.key.startswith("ours"), f"{cand.key} raised {e!r}, not InvalidSignatureError")
+            require(not cand.key.startswith(("ours", "probe_")),
+                    f"{cand.key} raised {e!r}, not InvalidSignatureError")
             continue
         if cand.key.startswith("floor"):
             require(result is False, f"{cand.key} matched a forged signature")
@@ -205,8 +233,10 @@ def measure(found: list[Candidate], rounds: int, target: float) -> dict[str, lis
     """Seconds per call of each candidate in each of the interleaved rounds."""
     numbers = {c.key: calibrate(c.fn, target) for c in found}
     samples: dict[str, list[float]] = {c.key: [] for c in found}
-    for _ in range(rounds):
-        for cand in found:
+    for r in range(rounds):
+        # Each round starts with a different candidate: whatever the first of a round pays
+        # (caches left cold by the last, e.g. PyJWT) is spread over all of them.
+        for cand in found[r % len(found):] + found[:r % len(found)]:
             n = numbers[cand.key]
             # verify_many checks 100 tokens per call: report it per token.
             per = n * (100 if cand.key == "ours_batch" else 1)
@@ -228,7 +258,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds (median taken)")
     parser.add_argument("--target", type=float, default=0.03, help="seconds per candidate per round")
+    parser.add_argument("--pair-rounds", type=int, default=201,
+                        help="rounds of ~2 ms batches for each ratio's two candidates, alternated")
     parser.add_argument("--json", help="also write the medians (seconds) and ratios to this file")
+    parser.add_argument("--breakdown-rounds", type=int, default=301,
+                        help="rounds of ~1 ms batches for the breakdown of one verify_at call")
     args = parser.parse_args()
 
     warnings.simplefilter("ignore")  # a peer's warning printed once per call would be timed too
@@ -259,15 +293,49 @@ def main() -> int:
         ("pyjwt-rs / ours", "pyjwt_rs", "ours", ">= 8", lambda r: r >= 8),
         ("joserfc / ours", "joserfc", "ours", "(info)", None),
     ]
+    # Each ratio from its own two candidates alternated in ~2 ms batches (the order swapped
+    # every round): the two sides are timed milliseconds apart, where the table's rounds put
+    # up to ten other candidates between them; on a loaded machine that matters.
+    by_key = {c.key: c for c in found}
     ratios: dict[str, dict[str, float]] = {}
     print(f"\n{'ratio':<{width}}  {'paired':>11}  {'medians':>11}  goal (on paired)")
     for name, num, den, goal, met in wanted:
         if num not in samples or den not in samples:
             continue
-        value, of_medians = paired(samples, num, den), med[num] / med[den]
+        pair = measure([by_key[num], by_key[den]], args.pair_rounds, 0.002)
+        value, of_medians = paired(pair, num, den), med[num] / med[den]
         ratios[name] = {"paired": value, "of_medians": of_medians}
         verdict = "" if met is None else ("  met" if met(value) else "  NOT met")
         print(f"{name:<{width}}  {value:11.2f}  {of_medians:11.2f}  {goal}{verdict}")
+
+    # Where one `verify_at` call goes: the probes and `ours` alternated in ~1 ms batches (a
+    # tighter pairing than the rounds above, so load moving between them cancels out better),
+    # then the median of the per-batch-round differences.
+    breakdown: dict[str, float] = {}
+    if "probe_call" in samples:
+        keys = ["probe_call", "probe_borrowed", "probe_owned", "ours", "ours_userid"]
+        fine = measure([c for c in found if c.key in keys], args.breakdown_rounds, 0.001)
+
+        def diff(a: str, b: str | None) -> float:
+            if b is None:
+                return statistics.median(fine[a])
+            return statistics.median(x - y for x, y in zip(fine[a], fine[b]))
+
+        parts = [
+            ("call", "the call: pyo3 dispatch, the token str and now converted", "probe_call", None),
+            ("core_verify", "the core's verification, borrowed claims", "probe_borrowed", "probe_call"),
+            ("owned_claims", "the core's owned claims (Strings made and freed)", "probe_owned", "probe_borrowed"),
+            ("claims_object", "the Claims object made and freed", "ours", "probe_owned"),
+        ]
+        total = statistics.median(fine["ours"])
+        print(f"\nwhere verify_at goes (median of per-round differences; whole call {fmt_time(total)}):")
+        for key, what, a, b in parts:
+            value = diff(a, b)
+            breakdown[key] = value
+            print(f"  {what:<58} {fmt_time(value):>11}  {100 * value / total:5.1f} %")
+        value = diff("ours_userid", "ours")
+        breakdown["read_userid"] = value
+        print(f"  {'(after) reading claims.userid':<58} {fmt_time(value):>11}  {100 * value / total:5.1f} %")
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
@@ -277,7 +345,13 @@ def main() -> int:
                 ("pyjwt_over_ours", "PyJWT / ours"),
                 ("pyjwt_rs_over_ours", "pyjwt-rs / ours"),
             ] if name in ratios}
-            json.dump({"token_chars": len(token), "medians_s": med, "ratios": ratios, **flat}, f, indent=2)
+            # The breakdown flat too, in ns (the report reads top-level numbers only).
+            flat.update({f"{key}_ns": value * 1e9 for key, value in breakdown.items()})
+            if breakdown:
+                flat["ours_ns"] = sum(breakdown[k] for k in
+                                      ("call", "core_verify", "owned_claims", "claims_object")) * 1e9
+            json.dump({"token_chars": len(token), "medians_s": med, "ratios": ratios,
+                       "breakdown_s": breakdown, **flat}, f, indent=2)
     return 0
 
 

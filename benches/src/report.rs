@@ -92,6 +92,8 @@ pub struct Goal {
     pub measured: Option<f64>,
     /// The judgement.
     pub verdict: Verdict,
+    /// Why a goal was not measured, when the run knows (e.g. libjwt not installable).
+    pub why: Option<&'static str>,
 }
 
 #[derive(Clone, Copy)]
@@ -119,6 +121,7 @@ fn goal(
         criterion,
         measured,
         verdict,
+        why: None,
     }
 }
 
@@ -147,6 +150,7 @@ impl Run {
             }
         }
         for file in [
+            "load",
             "threads",
             "ledger_memory",
             "paired",
@@ -198,7 +202,7 @@ impl Run {
     #[must_use]
     pub fn goals(&self) -> Vec<Goal> {
         let full = "verify/airisk_hs256_user";
-        vec![
+        let mut goals = vec![
             goal(
                 "Rust HS256 full policy (verify_at, owned claims) / HMAC floor",
                 "<= 1.5x",
@@ -269,6 +273,14 @@ impl Run {
                 (None, self.extra("ledger_memory.held_mb")),
                 Bound::AtMost(100.0),
             ),
+        ];
+        goals.extend(self.binding_goals());
+        goals
+    }
+
+    /// The goals of the C and Python bindings.
+    fn binding_goals(&self) -> Vec<Goal> {
+        vec![
             goal(
                 "C: verify through the C ABI / the Rust call",
                 "<= 1.02x",
@@ -276,11 +288,21 @@ impl Run {
                 Bound::AtMost(1.02),
             ),
             goal(
-                "C: libjwt / our C verify",
-                ">= 8x",
-                (None, self.extra("c.libjwt_over_c_abi")),
-                Bound::AtLeast(8.0),
+                "C: borrowed view (verify_view_at) / Rust verify_with",
+                "<= 1.02x",
+                (None, self.extra("c.c_view_over_rust_borrowed")),
+                Bound::AtMost(1.02),
             ),
+            Goal {
+                why: (self.extra("c.libjwt_available") == Some(0.0))
+                    .then_some("libjwt not installed (apt-get install libjwt-dev failed)"),
+                ..goal(
+                    "C: libjwt / our C verify",
+                    ">= 8x",
+                    (None, self.extra("c.libjwt_over_c_abi")),
+                    Bound::AtLeast(8.0),
+                )
+            },
             goal(
                 "Python: our verify / CPython hmac + compare_digest",
                 "<= 0.35x",
@@ -317,16 +339,20 @@ impl Run {
         );
         let show = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |m| format!("{m:.2}"));
         for g in self.goals() {
+            let status = match g.why {
+                Some(why) => format!("{}: {why}", g.verdict.as_str()),
+                None => g.verdict.as_str().to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {status} |",
                 g.name,
                 g.target,
                 show(g.criterion),
                 show(g.measured),
-                g.verdict.as_str()
             );
         }
+        out.push_str(&self.load_line());
         if let (Some(one), Some(two)) = (
             self.extras.get("threads.one_thread_ns_per_verify"),
             self.extras.get("threads.two_threads_ns_per_verify"),
@@ -354,6 +380,7 @@ impl Run {
                 }
             }
         }
+        out.push_str(&self.python_breakdown());
         if let Some(per_code) = self.extras.get("ledger_memory.bytes_per_code") {
             let peak = self
                 .extras
@@ -366,6 +393,54 @@ impl Run {
             );
         }
         out
+    }
+}
+
+impl Run {
+    /// Where one Python `verify_at` call goes (the Python bench's probes), when measured.
+    fn python_breakdown(&self) -> String {
+        let mut out = String::new();
+        let python_parts = [
+            ("call_ns", "the call (pyo3 dispatch, arguments)"),
+            (
+                "core_verify_ns",
+                "the core's verification (borrowed claims)",
+            ),
+            ("owned_claims_ns", "the owned claims"),
+            ("claims_object_ns", "the Claims object"),
+        ];
+        if let Some(total) = self.extra("python.ours_ns") {
+            let _ = write!(
+                out,
+                "\npython, where one verify_at call ({total:.0} ns) goes:"
+            );
+            for (key, what) in python_parts {
+                if let Some(ns) = self.extra(&format!("python.{key}")) {
+                    let _ = write!(out, " {what} {ns:.0} ns ({:.0} %);", 100.0 * ns / total);
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The machine's load during the run (written by `scripts/bench.sh`): ratios
+    /// move with it, so every table carries it.
+    fn load_line(&self) -> String {
+        let load = |key: &str| {
+            self.extra(&format!("load.{key}"))
+                .map_or_else(|| "?".to_owned(), |v| format!("{v:.2}"))
+        };
+        if !self.extras.keys().any(|k| k.starts_with("load.")) {
+            return "\nload average: not recorded (run scripts/bench.sh)\n".to_owned();
+        }
+        format!(
+            "\nload average (1 min) {} at the start, {} at the end, on {} cores\n",
+            load("before_1m"),
+            load("after_1m"),
+            self.extra("load.cores")
+                .map_or_else(|| "?".to_owned(), |v| format!("{v:.0}"))
+        )
     }
 }
 
@@ -416,6 +491,39 @@ mod tests {
         assert_eq!(goals[5].verdict, Verdict::NotMeasured);
         assert_eq!(goals[7].verdict, Verdict::NotMet);
         assert_eq!(goals[8].verdict, Verdict::NotMeasured);
+        assert!(goals.iter().all(|g| g.why.is_none()));
+        assert!(r.render().contains("load average: not recorded"));
+    }
+
+    #[test]
+    fn a_missing_libjwt_and_the_load_are_in_the_table() {
+        let r = run(
+            &[(FLOOR, 300.0)],
+            &[
+                ("c.c_abi_over_rust", 1.01),
+                ("c.libjwt_available", 0.0),
+                ("load.before_1m", 2.5),
+                ("load.after_1m", 3.25),
+                ("load.cores", 2.0),
+            ],
+        );
+        let text = r.render();
+        assert!(
+            text.contains(
+                "| C: verify through the C ABI / the Rust call | <= 1.02x | - | 1.01 | met |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "| not measured: libjwt not installed (apt-get install libjwt-dev failed) |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("load average (1 min) 2.50 at the start, 3.25 at the end, on 2 cores"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -556,11 +556,98 @@ static void test_panic_boundary(void) {
 #endif
 }
 
+/* What the view reader saw: copies, since the view lives only during the callback. */
+struct seen_view {
+  int calls;
+  char userid[32], iss[64], company_id[32], jti[32];
+  int userid_absent, scope_absent;
+  uint64_t exp, iat;
+  bool has_iat, has_nbf, user_token;
+};
+
+static void copy_view_str(char *dst, size_t cap, airisk_str s) {
+  size_t n = s.len < cap - 1 ? s.len : cap - 1;
+  if (s.ptr) memcpy(dst, s.ptr, n);
+  dst[s.ptr ? n : 0] = '\0';
+}
+
+static void remember_view(const airisk_claims_view *claims, void *context) {
+  struct seen_view *seen = context;
+  seen->calls++;
+  copy_view_str(seen->userid, sizeof seen->userid, claims->userid);
+  copy_view_str(seen->iss, sizeof seen->iss, claims->iss);
+  copy_view_str(seen->company_id, sizeof seen->company_id, claims->company_id);
+  copy_view_str(seen->jti, sizeof seen->jti, claims->jti);
+  seen->userid_absent = claims->userid.ptr == NULL && claims->userid.len == 0;
+  seen->scope_absent = claims->scope.ptr == NULL && claims->scope.len == 0;
+  seen->exp = claims->exp;
+  seen->iat = claims->iat;
+  seen->has_iat = claims->has_iat;
+  seen->has_nbf = claims->has_nbf;
+  seen->user_token = claims->user_token;
+}
+
+/* The borrowed view: the same claims and the same refusals as airisk_verifier_verify_at. */
+static void test_claims_view(void) {
+  airisk_keyset *keys = load_keys();
+  char *user = NULL, *generic = NULL;
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", "user_42", "acme", NULL, 1000, 3600, "jti-1", &user),
+           AIRISK_OK);
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", NULL, NULL, NULL, 1000, 3600, "jti-2", &generic),
+           AIRISK_OK);
+  airisk_verifier *verifier = NULL;
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, AIRISK_DEFAULT_LEEWAY,
+                               AIRISK_DEFAULT_MAX_TOKEN_LEN, 0, &verifier),
+           AIRISK_OK);
+  airisk_keyset_free(keys);
+
+  struct seen_view seen = {0};
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, user, strlen(user), 2000, remember_view, &seen),
+           AIRISK_OK);
+  CHECK(seen.calls == 1, "called once, got %d", seen.calls);
+  CHECK_STR(seen.userid, "user_42");
+  CHECK_STR(seen.iss, ISS);
+  CHECK_STR(seen.company_id, "acme");
+  CHECK_STR(seen.jti, "jti-1");
+  CHECK(seen.scope_absent, "no scope: NULL, 0");
+  CHECK(seen.exp == 4600 && seen.iat == 1000 && seen.has_iat && !seen.has_nbf, "dates");
+  CHECK(seen.user_token, "user token");
+
+  memset(&seen, 0, sizeof seen);
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, generic, strlen(generic), 2000, remember_view, &seen),
+           AIRISK_OK);
+  CHECK(seen.calls == 1 && seen.userid_absent && !seen.user_token, "a generic token has no userid");
+
+  /* Refused tokens never reach the reader; the errors are verify_at's. */
+  memset(&seen, 0, sizeof seen);
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, user, strlen(user), 4600 + 30, remember_view, &seen),
+           AIRISK_EXPIRED);
+  char *tampered = strdup(user);
+  tampered[strlen(tampered) - 2] ^= 1;
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, tampered, strlen(tampered), 2000, remember_view, &seen),
+           AIRISK_INVALID_SIGNATURE);
+  free(tampered);
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, user, strlen(user), 2000, NULL, &seen),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_verify_view_at(NULL, user, strlen(user), 2000, remember_view, &seen),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, NULL, 5, 2000, remember_view, &seen),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK(seen.calls == 0, "no call for a refused token, got %d", seen.calls);
+  /* The system clock: the token (iat 1000) expired long ago. */
+  CHECK_RC(airisk_verifier_verify_view(verifier, user, strlen(user), remember_view, &seen), AIRISK_EXPIRED);
+
+  airisk_verifier_free(verifier);
+  airisk_string_free(user);
+  airisk_string_free(generic);
+}
+
 int main(void) {
   test_version_and_results();
   test_free_null_is_a_no_op();
   test_keyset_loading();
   test_mint_verify_and_claims();
+  test_claims_view();
   test_policy();
   test_flow_round_trip();
   test_a_secret_of_the_wrong_type_is_not_echoed();

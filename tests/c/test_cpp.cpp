@@ -280,6 +280,25 @@ int main(int argc, char** argv) {
       airisk::verifier v(keysets.at(*f[2]), p.issuer, p.audience, p.leeway, p.max_len, p.flags);
       uint32_t rc = code_of([&] { verified.emplace(v.verify_at(*f[5], std::stoull(*f[4]))); });
       expect_code(rc, f[6], f[7]);
+      // The borrowed view: the same verdict and the same claims on every vector.
+      std::optional<std::string> view_fields;
+      uint32_t view_rc = code_of([&] {
+        view_fields = v.verify_view_at(*f[5], std::stoull(*f[4]), [](const airisk_claims_view& c) {
+          auto s = [](airisk_str x) { return std::string(airisk::view_str(x).value_or("<none>")); };
+          return s(c.iss) + "|" + s(c.userid) + "|" + s(c.client_id) + "|" + s(c.company_id) +
+                 "|" + s(c.jti) + "|" + std::to_string(c.exp) + "|" + (c.user_token ? "u" : "g");
+        });
+      });
+      expect_eq(view_rc, rc, "verify_view_at's code");
+      if (rc == 0 && view_rc == 0) {
+        auto s = [](std::optional<std::string_view> x) { return std::string(x.value_or("<none>")); };
+        const airisk::claims& c = *verified;
+        expect_eq(*view_fields,
+                  std::string(c.iss()) + "|" + s(c.userid()) + "|" + s(c.client_id()) + "|" +
+                      s(c.company_id()) + "|" + s(c.jti()) + "|" + std::to_string(c.exp()) + "|" +
+                      (c.user_token() ? "u" : "g"),
+                  "verify_view_at's claims");
+      }
     } else if (kind == "claim") {
       check_claim(verified ? &*verified : nullptr, f, 1);
     } else if (kind == "mint") {

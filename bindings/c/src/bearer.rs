@@ -92,7 +92,7 @@ fn bearer(
     };
     let authorization = ffi::opt_text(authorization.0, authorization.1)?;
     match check_bearer_at(&verifier.verifier, authorization, access, now) {
-        Ok(claims) => ffi::give(claims_out, airisk_claims::new(claims)),
+        Ok(claims) => ffi::give(claims_out, airisk_claims::new(&claims)),
         Err(answer) => ffi::give(response_out, airisk_response::new(answer)),
     }
     Ok(())

@@ -5,9 +5,8 @@
 #![allow(non_camel_case_types)]
 
 use crate::ffi::{self, boundary, boundary_value};
-use crate::nul_str::{lend_opt, NulStr};
 use crate::result::airisk_result;
-use airisk_core::token::Claims;
+use airisk_core::token::{Claims, ClaimsRef};
 use airisk_core::Error;
 use core::ffi::c_char;
 
@@ -25,15 +24,17 @@ pub const AIRISK_CLAIM_JTI: u32 = 5;
 pub const AIRISK_CLAIM_USERID: u32 = 6;
 
 /// The verified claims of one token. Owned by the caller; immutable.
-#[derive(Debug)]
 pub struct airisk_claims {
-    // The core's strings, each moved (not copied) and NUL-terminated for C.
-    iss: NulStr,
-    sub: Option<NulStr>,
-    client_id: Option<NulStr>,
-    company_id: Option<NulStr>,
-    jti: Option<NulStr>,
-    aud: Vec<NulStr>,
+    /// Every string claim, each followed by a NUL for C, in one allocation: a
+    /// verification copies the claims out of the decoded token once, instead of
+    /// making one string per claim (BENCHMARKS.md, C bench).
+    text: Box<[u8]>,
+    iss: Span,
+    sub: Option<Span>,
+    client_id: Option<Span>,
+    company_id: Option<Span>,
+    jti: Option<Span>,
+    aud: Vec<Span>,
     user_token: bool,
     /// `Claims::userid().is_some()`: then the userid is `sub`.
     has_userid: bool,
@@ -42,34 +43,139 @@ pub struct airisk_claims {
     exp: u64,
 }
 
-impl airisk_claims {
-    pub(crate) fn new(claims: Claims) -> Self {
-        let has_userid = claims.userid().is_some();
+impl core::fmt::Debug for airisk_claims {
+    // The claims are not secret, but a debug print of them needs no token contents either.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("airisk_claims")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("user_token", &self.user_token)
+            .field("exp", &self.exp)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where one string claim sits in `airisk_claims::text`: `len` bytes from `start`, then a NUL.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: usize,
+    len: usize,
+}
+
+/// The claims as borrowed strings, from an owned `Claims` or a `ClaimsRef`.
+struct Fields<'a, F> {
+    iss: &'a str,
+    sub: Option<&'a str>,
+    client_id: Option<&'a str>,
+    company_id: Option<&'a str>,
+    jti: Option<&'a str>,
+    /// The audiences, as often as asked (twice: to size the buffer, then to fill it).
+    aud: F,
+    user_token: bool,
+    has_userid: bool,
+    iat: Option<u64>,
+    nbf: Option<u64>,
+    exp: u64,
+}
+
+impl<'a, F, A> Fields<'a, F>
+where
+    F: Fn() -> A,
+    A: Iterator<Item = &'a str>,
+{
+    fn into_claims(self) -> airisk_claims {
+        let optional = [self.sub, self.client_id, self.company_id, self.jti];
+        let size = self.iss.len()
+            + 1
+            + optional
+                .iter()
+                .flatten()
+                .map(|s| s.len() + 1)
+                .sum::<usize>()
+            + (self.aud)().map(|s| s.len() + 1).sum::<usize>();
+        let mut text = Vec::with_capacity(size);
+        let mut push = |s: &str| {
+            let span = Span {
+                start: text.len(),
+                len: s.len(),
+            };
+            text.extend_from_slice(s.as_bytes());
+            text.push(0);
+            span
+        };
+        let iss = push(self.iss);
+        let [sub, client_id, company_id, jti] = optional.map(|s| s.map(&mut push));
+        let aud = (self.aud)().map(&mut push).collect();
         airisk_claims {
-            has_userid,
-            iss: NulStr::from_string(claims.iss),
-            sub: claims.sub.map(NulStr::from_string),
-            client_id: claims.client_id.map(NulStr::from_string),
-            company_id: claims.company_id.map(NulStr::from_string),
-            jti: claims.jti.map(NulStr::from_string),
-            aud: claims.aud.into_iter().map(NulStr::from_string).collect(),
+            text: text.into_boxed_slice(),
+            iss,
+            sub,
+            client_id,
+            company_id,
+            jti,
+            aud,
+            user_token: self.user_token,
+            has_userid: self.has_userid,
+            iat: self.iat,
+            nbf: self.nbf,
+            exp: self.exp,
+        }
+    }
+}
+
+impl airisk_claims {
+    /// The claims of a bearer check (the core gives them owned).
+    pub(crate) fn new(claims: &Claims) -> Self {
+        Fields {
+            iss: &claims.iss,
+            sub: claims.sub.as_deref(),
+            client_id: claims.client_id.as_deref(),
+            company_id: claims.company_id.as_deref(),
+            jti: claims.jti.as_deref(),
+            aud: || claims.aud.iter().map(String::as_str),
             user_token: claims.user_token,
+            has_userid: claims.userid().is_some(),
             iat: claims.iat,
             nbf: claims.nbf,
             exp: claims.exp,
         }
+        .into_claims()
     }
 
-    fn field(&self, field: u32) -> Result<Option<&NulStr>, Error> {
+    /// The claims of a verification, copied once out of the decoded token.
+    pub(crate) fn from_view(claims: &ClaimsRef<'_>) -> Self {
+        Fields {
+            iss: claims.iss(),
+            sub: claims.sub(),
+            client_id: claims.client_id(),
+            company_id: claims.company_id(),
+            jti: claims.jti(),
+            aud: || claims.audiences(),
+            user_token: claims.user_token(),
+            has_userid: claims.userid().is_some(),
+            iat: claims.iat(),
+            nbf: claims.nbf(),
+            exp: claims.exp(),
+        }
+        .into_claims()
+    }
+
+    fn field(&self, field: u32) -> Result<Option<Span>, Error> {
         Ok(match field {
-            AIRISK_CLAIM_ISS => Some(&self.iss),
-            AIRISK_CLAIM_SUB => self.sub.as_ref(),
-            AIRISK_CLAIM_CLIENT_ID => self.client_id.as_ref(),
-            AIRISK_CLAIM_COMPANY_ID => self.company_id.as_ref(),
-            AIRISK_CLAIM_JTI => self.jti.as_ref(),
-            AIRISK_CLAIM_USERID => self.sub.as_ref().filter(|_| self.has_userid),
+            AIRISK_CLAIM_ISS => Some(self.iss),
+            AIRISK_CLAIM_SUB => self.sub,
+            AIRISK_CLAIM_CLIENT_ID => self.client_id,
+            AIRISK_CLAIM_COMPANY_ID => self.company_id,
+            AIRISK_CLAIM_JTI => self.jti,
+            AIRISK_CLAIM_USERID => self.sub.filter(|_| self.has_userid),
             _ => return Err(Error::InvalidArgument),
         })
+    }
+
+    /// The text of a claim, without its NUL.
+    fn text(&self, span: Span) -> &[u8] {
+        self.text
+            .get(span.start..span.start + span.len)
+            .unwrap_or(&[])
     }
 }
 
@@ -138,11 +244,28 @@ pub extern "C" fn airisk_claims_jti(
 
 fn claim_str(claims: *const airisk_claims, field: u32, len_out: *mut usize) -> *const c_char {
     boundary_value(core::ptr::null(), || {
-        let found = ffi::handle(claims)
-            .ok()
-            .and_then(|c| c.field(field).ok().flatten());
-        lend_opt(found, len_out)
+        lend(claims, len_out, |c| c.field(field).ok().flatten())
     })
+}
+
+/// The claim `pick` chooses, lent to C: NUL-terminated, its length (without the NUL)
+/// written to `len_out`; NULL and 0 for an absent claim or a NULL `claims`.
+fn lend(
+    claims: *const airisk_claims,
+    len_out: *mut usize,
+    pick: impl FnOnce(&airisk_claims) -> Option<Span>,
+) -> *const c_char {
+    let found = ffi::handle(claims).ok().and_then(|c| {
+        let span = pick(c)?;
+        c.text.get(span.start..=span.start + span.len)
+    });
+    if let Some(with_nul) = found {
+        ffi::put_opt(len_out, with_nul.len() - 1);
+        with_nul.as_ptr().cast::<c_char>()
+    } else {
+        ffi::put_opt(len_out, 0);
+        core::ptr::null()
+    }
 }
 
 /// Copies a string claim (`AIRISK_CLAIM_*`) and a terminating NUL into the
@@ -158,10 +281,9 @@ pub extern "C" fn airisk_claims_copy(
     buf_len: usize,
 ) -> airisk_result {
     boundary(|| {
-        let value = ffi::handle(claims)?
-            .field(field)?
-            .ok_or(Error::MissingClaim)?;
-        ffi::copy_out(value.text(), buf, buf_len)
+        let claims = ffi::handle(claims)?;
+        let span = claims.field(field)?.ok_or(Error::MissingClaim)?;
+        ffi::copy_out(claims.text(span), buf, buf_len)
     })
 }
 
@@ -222,7 +344,6 @@ pub extern "C" fn airisk_claims_audience(
     len_out: *mut usize,
 ) -> *const c_char {
     boundary_value(core::ptr::null(), || {
-        let found = ffi::handle(claims).ok().and_then(|c| c.aud.get(index));
-        lend_opt(found, len_out)
+        lend(claims, len_out, |c| c.aud.get(index).copied())
     })
 }

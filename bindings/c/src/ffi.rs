@@ -8,6 +8,7 @@
 
 #![allow(unsafe_code)]
 
+use crate::claims_view::airisk_claims_view;
 use crate::result::airisk_result;
 use crate::store::{
     airisk_store_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
@@ -16,7 +17,7 @@ use crate::store::{
 use airisk_core::code::CodeId;
 use airisk_core::store::{Redemption, Store};
 use airisk_core::Error;
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use core::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -176,6 +177,18 @@ pub(crate) fn free_string(ptr: *mut c_char) {
         // SAFETY: the header's contract: `ptr` came from `give_string` and is freed once.
         drop(unsafe { std::ffi::CString::from_raw(ptr) });
     }
+}
+
+/// Calls the application's claims reader with a view alive for the call.
+pub(crate) fn read_claims(
+    read: unsafe extern "C" fn(*const airisk_claims_view, *mut c_void),
+    view: &airisk_claims_view,
+    context: *mut c_void,
+) {
+    // SAFETY: the contract of `airisk_claims_reader`: a function taking a view
+    // (readable during the call: a reference to a local) and the caller's own
+    // `context`, which does not unwind and keeps no pointer of the view.
+    unsafe { read(view, context) }
 }
 
 /// A copy of the struct `*ptr`, or `InvalidArgument` for NULL.

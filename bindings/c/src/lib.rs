@@ -23,6 +23,7 @@
 
 pub mod bearer;
 pub mod claims;
+pub mod claims_view;
 pub mod consent;
 mod ffi;
 pub mod issuer;

@@ -5,12 +5,13 @@
 #![allow(non_camel_case_types)]
 
 use crate::claims::airisk_claims;
+use crate::claims_view::{airisk_claims_reader, airisk_claims_view};
 use crate::ffi::{self, boundary, boundary_value};
 use crate::keyset::airisk_keyset;
 use crate::result::airisk_result;
 use airisk_core::token::{Policy, Verifier};
 use airisk_core::Error;
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 
 /// The default clock-skew allowance of a verifier, in seconds (at most 300).
 pub const AIRISK_DEFAULT_LEEWAY: u64 = 30;
@@ -120,6 +121,63 @@ pub extern "C" fn airisk_verifier_verify_at(
     })
 }
 
+/// Verifies the token `(token, token_len)` at the system clock's time and lends
+/// its claims to `read` instead of copying them: `read(view, context)` is called
+/// once, before this returns, only when the token is accepted. Nothing is
+/// allocated; the view and its strings (not NUL-terminated: see `airisk_str`)
+/// are valid only during the callback. The same checks, errors and
+/// thread-safety as `airisk_verifier_verify()`; a NULL `read` gives
+/// `AIRISK_INVALID_ARGUMENT` before anything is verified. `context` may be NULL.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_verify_view(
+    verifier: *const airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    read: airisk_claims_reader,
+    context: *mut c_void,
+) -> airisk_result {
+    boundary(|| {
+        let verifier = ffi::handle(verifier)?;
+        verify_view(
+            verifier,
+            token,
+            token_len,
+            verifier.verifier.now(),
+            read,
+            context,
+        )
+    })
+}
+
+/// `airisk_verifier_verify_view()` at `now` (Unix seconds) instead of the system
+/// clock; the same callback, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_verify_view_at(
+    verifier: *const airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    now: u64,
+    read: airisk_claims_reader,
+    context: *mut c_void,
+) -> airisk_result {
+    boundary(|| verify_view(ffi::handle(verifier)?, token, token_len, now, read, context))
+}
+
+fn verify_view(
+    verifier: &airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    now: u64,
+    read: airisk_claims_reader,
+    context: *mut c_void,
+) -> Result<(), Error> {
+    let read = read.ok_or(Error::InvalidArgument)?;
+    let token = ffi::text(token, token_len)?;
+    verifier.verifier.verify_with(token, now, |claims| {
+        ffi::read_claims(read, &airisk_claims_view::new(claims), context);
+    })
+}
+
 fn verify(
     verifier: &airisk_verifier,
     token: *const c_char,
@@ -129,10 +187,12 @@ fn verify(
 ) -> Result<(), Error> {
     let out = ffi::out_ptr(claims_out)?;
     let token = ffi::text(token, token_len)?;
-    let claims = match now {
-        Some(now) => verifier.verifier.verify_at(token, now)?,
-        None => verifier.verifier.verify(token)?,
-    };
-    ffi::give(out, airisk_claims::new(claims));
+    // verify_with: the claims are copied once, out of the decoded token, into the
+    // C claims' one buffer (no owned `Claims` in between).
+    let now = now.unwrap_or_else(|| verifier.verifier.now());
+    let claims = verifier
+        .verifier
+        .verify_with(token, now, airisk_claims::from_view)?;
+    ffi::give(out, claims);
     Ok(())
 }

@@ -19,7 +19,8 @@
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
 //! `issuer.rs` (`Issuer`), `consent.rs` (`PendingAuthorization`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
 //! `ledger.rs` (Python ledger objects), `errors.rs` (raising the exception classes),
-//! `request_text.rs` (request strings converted without raising on lone surrogates).
+//! `request_text.rs` (request strings converted without raising on lone surrogates);
+//! `bench.rs` (probes for the Python bench, behind the `bench` feature only).
 
 #![allow(
     // pyo3 passes arguments by value and returns PyResult from every method.
@@ -28,6 +29,8 @@
 )]
 
 mod bearer;
+#[cfg(feature = "bench")]
+mod bench;
 mod claims;
 mod consent;
 mod errors;
@@ -77,5 +80,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(dangerous_sign_jws, m)?)?;
     m.add("__version__", airisk_auth::VERSION)?;
+    #[cfg(feature = "bench")]
+    bench::add(m)?;
     Ok(())
 }
