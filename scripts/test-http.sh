@@ -108,6 +108,24 @@ grep -q '"request refused"\|request refused' "$work/plain.err" || fail "no refus
 ! grep -q "$token" "$work/plain.err" || fail "a token reached the logs"
 ok "refusals logged by name and number, no token text in the logs"
 
+echo "== http: serve --consent-page (the consent hook)"
+start_serve consent --consent-page
+page=$(curl -sS -D "$work/consent.head" "$base/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42&state=st")
+grep -qi '^x-frame-options: DENY' "$work/consent.head" || fail "consent page without X-Frame-Options"
+ticket=$(sed -n 's/.*name="ticket" value="\([A-Za-z0-9_-]*\)".*/\1/p' <<<"$page")
+[ -n "$ticket" ] || fail "no ticket in the consent page: $page"
+denied=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -X POST "$base/api/oauth2/decide" -d "ticket=$ticket&decision=deny")
+case $denied in "302 https://localhost/callback?error=access_denied"*"state=st") ;; *) fail "deny: $denied" ;; esac
+reused=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$base/api/oauth2/decide" -d "ticket=$ticket&decision=approve")
+[ "$reused" = 400 ] || fail "a used ticket: $reused"
+page=$(curl -sS "$base/api/oauth2?client_id=YOUR_client_id&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+ticket=$(sed -n 's/.*name="ticket" value="\([A-Za-z0-9_-]*\)".*/\1/p' <<<"$page")
+code=$(curl -sS -o /dev/null -w '%{redirect_url}' -X POST "$base/api/oauth2/decide" -d "ticket=$ticket&decision=approve" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+answer=$(curl -sS -X POST "$base/api/oauth2/Token" -u YOUR_client_id:YOUR_client_secret \
+    -d "grant_type=authorization_code&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code=$code")
+jq -er .access_token <<<"$answer" >/dev/null || fail "token after consent: $answer"
+ok "serve --consent-page: page with a ticket, deny (access_denied, state), a used ticket 400, approve then Basic exchange"
+
 echo "== http: TLS (self-signed certificate for 127.0.0.1) and JSON logs"
 openssl req -x509 -newkey ed25519 -nodes -days 1 -subj "/CN=127.0.0.1" \
     -addext "subjectAltName=IP:127.0.0.1" \

@@ -13,6 +13,7 @@
 //!   `Content-Type` at the token endpoint) has no single value to check: it is
 //!   handed to the core as if the header were absent, and so refused.
 
+use crate::consent::{ConsentPage, DecisionForm};
 use airisk_auth::flow::{self, Access, Issuer, Request, Response};
 use airisk_auth::token::{Claims, Verifier};
 use airisk_auth::Error;
@@ -51,6 +52,82 @@ pub fn exchange(issuer: &Issuer, headers: &HeaderMap, body: &[u8]) -> Response {
         .with_authorization(authorization.as_deref())
         .with_accept(accept.as_deref());
     issuer.exchange(&request)
+}
+
+/// `GET /api/oauth2` with a consent page: the request validated (its error
+/// answers sent as the core gives them), sealed into a ticket and shown by `page`
+/// with a form posting to `action`.
+pub fn ask_consent(
+    issuer: &Issuer,
+    query: Option<&str>,
+    page: &dyn ConsentPage,
+    action: &str,
+) -> Response {
+    let pending = match issuer.validate_authorization(query.unwrap_or_default()) {
+        Ok(pending) => pending,
+        Err(answer) => return answer,
+    };
+    let ticket = match issuer.seal(&pending) {
+        Ok(ticket) => ticket,
+        Err(e) => return Response::new(500).with_reason(e),
+    };
+    let html = page.render(&pending, &DecisionForm::new(action, &ticket));
+    Response::new(200)
+        .with_body("text/html; charset=utf-8", html)
+        .with_header(CACHE_CONTROL.as_str(), "no-store")
+        .with_header("X-Frame-Options", "DENY")
+        .with_header("Content-Security-Policy", "frame-ancestors 'none'")
+}
+
+/// `POST` of the consent page's form (`ticket`, `decision`): the ticket opened
+/// once, then the core's approval or denial. A form that does not say what to do
+/// gets the core's answer for an unusable ticket, without using the ticket up.
+pub fn decide(issuer: &Issuer, headers: &HeaderMap, body: &[u8]) -> Response {
+    let is_form = single_header(headers, &CONTENT_TYPE).is_some_and(|t| {
+        t.split(';').next().is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+    });
+    let fields = if is_form && body.len() <= flow::MAX_BODY_LEN {
+        decision_fields(body)
+    } else {
+        None
+    };
+    let Some((ticket, approve)) = fields else {
+        // The empty ticket is refused by the core before any store call.
+        return match issuer.open_ticket("") {
+            Err(answer) => answer,
+            Ok(_) => Response::new(500).with_reason(Error::Internal),
+        };
+    };
+    match issuer.open_ticket(&ticket) {
+        Ok(pending) if approve => issuer.approve(&pending),
+        Ok(pending) => issuer.deny(&pending),
+        Err(answer) => answer,
+    }
+}
+
+/// The ticket and whether the decision is `approve`, when the form has exactly
+/// one of each and the decision is `approve` or `deny`.
+fn decision_fields(body: &[u8]) -> Option<(String, bool)> {
+    let (mut ticket, mut decision) = (None, None);
+    for (name, value) in form_urlencoded::parse(body) {
+        let slot = match name.as_ref() {
+            "ticket" => &mut ticket,
+            "decision" => &mut decision,
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    let approve = match decision?.as_ref() {
+        "approve" => true,
+        "deny" => false,
+        _ => return None,
+    };
+    Some((ticket?.into_owned(), approve))
 }
 
 /// The bearer check of a protected route: the verified claims, or the 401/403/503 to send.

@@ -31,6 +31,7 @@
 //! | [`AnyToken`], [`UserToken`] | extractors: any valid token / a user-specific one |
 //! | [`Bearer`] | what they verify with, found in the router state via `FromRef` |
 //! | [`IssuerRouter`] | authorize, token and JWKS routes, body limit and request timeout applied |
+//! | [`ConsentPage`] | the consent hook: approve at once (default) or ask the user on the host's page |
 //! | [`AuthResponse`] | a core answer as an axum response (and the extractors' rejection) |
 //! | [`adapter`] | the request adapter: `http` parts in, the core's answer out |
 //!
@@ -54,10 +55,12 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod adapter;
+mod consent;
 mod extract;
 mod response;
 mod router;
 
+pub use consent::{html_escape, ConsentPage, DecisionForm, PlainConsentPage};
 pub use extract::{AnyToken, Bearer, UserToken};
 pub use response::{AuthResponse, RefusalReason};
 pub use router::{IssuerRouter, IssuerState, Paths, DEFAULT_REQUEST_TIMEOUT};

@@ -1,6 +1,7 @@
 //! A `Router` serving the issuer's endpoints.
 
 use crate::adapter;
+use crate::consent::ConsentPage;
 use crate::extract::Bearer;
 use crate::response::AuthResponse;
 use airisk_auth::flow::Issuer;
@@ -23,6 +24,9 @@ pub struct Paths {
     pub token: String,
     /// The public keys, as a JWKS document (`GET`).
     pub jwks: String,
+    /// Where a [`ConsentPage`]'s form posts the user's decision (`POST`);
+    /// served only when the router has a consent page.
+    pub decide: String,
 }
 
 impl Default for Paths {
@@ -31,6 +35,7 @@ impl Default for Paths {
             authorize: "/api/oauth2".to_owned(),
             token: "/api/oauth2/Token".to_owned(),
             jwks: "/api/oauth2/jwks".to_owned(),
+            decide: "/api/oauth2/decide".to_owned(),
         }
     }
 }
@@ -45,6 +50,22 @@ pub struct IssuerState {
     issuer: Arc<Issuer>,
     bearer: Bearer,
     blocking: bool,
+    consent: Option<Consent>,
+}
+
+/// The consent page and where its form posts.
+#[derive(Clone)]
+struct Consent {
+    page: Arc<dyn ConsentPage>,
+    action: Arc<str>,
+}
+
+impl core::fmt::Debug for Consent {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Consent")
+            .field("action", &self.action)
+            .finish_non_exhaustive()
+    }
 }
 
 impl IssuerState {
@@ -93,6 +114,7 @@ impl IssuerRouter {
                 issuer,
                 bearer,
                 blocking: false,
+                consent: None,
             },
             paths: Paths::default(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -115,6 +137,18 @@ impl IssuerRouter {
         self
     }
 
+    /// Asks the user on `page` before issuing a code, instead of approving at
+    /// once (the default); the page's form posts to [`Paths::decide`]. See
+    /// [`ConsentPage`] for what is sent and checked.
+    #[must_use]
+    pub fn consent_page(mut self, page: impl ConsentPage) -> Self {
+        self.state.consent = Some(Consent {
+            page: Arc::new(page),
+            action: Arc::from(""),
+        });
+        self
+    }
+
     /// The most time a whole request may take (default [`DEFAULT_REQUEST_TIMEOUT`]).
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
@@ -134,14 +168,19 @@ impl IssuerRouter {
         S: Clone + Send + Sync + 'static,
     {
         let IssuerRouter {
-            state,
+            mut state,
             paths,
             request_timeout,
         } = self;
-        Router::new()
+        let mut router = Router::new()
             .route(&paths.authorize, get(authorize))
             .route(&paths.token, post(token))
-            .route(&paths.jwks, get(jwks))
+            .route(&paths.jwks, get(jwks));
+        if let Some(consent) = &mut state.consent {
+            consent.action = Arc::from(paths.decide.as_str());
+            router = router.route(&paths.decide, post(decide));
+        }
+        router
             .with_state(state)
             // Both refuse a declared Content-Length over the limit with 413 before
             // reading a byte; a chunked body is cut off at the limit while read.
@@ -155,8 +194,27 @@ impl IssuerRouter {
 }
 
 async fn authorize(State(state): State<IssuerState>, RawQuery(query): RawQuery) -> AuthResponse {
-    // Authorization touches no store: codes are self-contained.
-    AuthResponse(adapter::authorize(&state.issuer, query.as_deref()))
+    // Authorization touches no store: codes and tickets are self-contained.
+    AuthResponse(match &state.consent {
+        None => adapter::authorize(&state.issuer, query.as_deref()),
+        Some(consent) => adapter::ask_consent(
+            &state.issuer,
+            query.as_deref(),
+            consent.page.as_ref(),
+            &consent.action,
+        ),
+    })
+}
+
+async fn decide(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
+    // Opening a ticket uses it up in the store.
+    if !state.blocking {
+        return AuthResponse(adapter::decide(&state.issuer, &headers, &body));
+    }
+    let issuer = state.issuer.clone();
+    let answer =
+        tokio::task::spawn_blocking(move || adapter::decide(&issuer, &headers, &body)).await;
+    AuthResponse(answer.unwrap_or_else(|_| adapter::unavailable()))
 }
 
 async fn token(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {

@@ -15,7 +15,7 @@ use airisk_auth::flow::{Issuer, IssuerConfig};
 use airisk_auth::keys::{Key, KeySet, MAX_KEY_DOCUMENT_LEN};
 use airisk_auth::registry::{MemoryRegistry, MAX_REGISTRY_DOCUMENT_LEN};
 use airisk_auth::store::{MemoryStore, Store};
-use airisk_auth_axum::{AnyToken, IssuerRouter, UserToken};
+use airisk_auth_axum::{AnyToken, IssuerRouter, PlainConsentPage, UserToken};
 use airisk_auth_redis::{RedisConfig, RedisStore};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -119,6 +119,10 @@ pub(crate) struct ServeArgs {
         default_value_t = 10
     )]
     pub request_timeout: u64,
+    /// Ask the user on a plain consent page (approve / deny, posted to
+    /// /api/oauth2/decide) instead of approving every valid request at once.
+    #[arg(long, env = "AIRISK_CONSENT_PAGE")]
+    pub consent_page: bool,
 }
 
 /// The state of the sample routes.
@@ -157,9 +161,12 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let issuer = Issuer::new(config, Arc::new(keys), code_key, Arc::new(registry), store)
         .map_err(|e| Failure::Usage(format!("cannot start the issuer: {}", describe(e))))?;
     let timeout = Duration::from_secs(args.request_timeout.clamp(1, 300));
-    let endpoints = IssuerRouter::new(Arc::new(issuer))
+    let mut endpoints = IssuerRouter::new(Arc::new(issuer))
         .blocking_store(ledger.is_some())
         .request_timeout(timeout);
+    if args.consent_page {
+        endpoints = endpoints.consent_page(PlainConsentPage);
+    }
     let bearer = endpoints.bearer();
     let samples = Samples {
         users_json: users_json.into(),
