@@ -25,8 +25,10 @@ from conftest import ROOT, running_server
 REDIRECT = "https://localhost/callback"
 CLIENT_ID, CLIENT_SECRET = "YOUR_client_id", "YOUR_client_secret"
 PUBLIC_CLIENT = "native-app"
-# The consent page (/api/oauth2/consent, /api/oauth2/decide) is the reference server's
-# example of a host page; `airisk-auth serve` approves at once (AIRISK's default).
+# The consent page at /api/oauth2/consent is the reference server's example of a host
+# page beside the auto-approving /api/oauth2; `airisk-auth serve` approves at once unless
+# started with --consent-page, whose page is tested by scripts/test-http.sh and the
+# airisk-auth-axum consent tests.
 reference_server_only = pytest.mark.skipif(
     bool(os.environ.get("AIRISK_SERVE_BIN")), reason="the consent page belongs to the reference server"
 )
@@ -208,6 +210,7 @@ def test_consent_page_approval_gives_a_code_authlib_can_redeem(base: str) -> Non
     assert_protected_route_works(base, session)
 
 
+@reference_server_only
 def test_forged_and_random_tickets_are_refused(base: str) -> None:
     ticket = consent_ticket(base)
     forged = ticket[:-2] + ("AA" if not ticket.endswith("AA") else "BB")
