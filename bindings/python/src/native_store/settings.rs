@@ -1,10 +1,10 @@
 //! The settings of the Redis and PostgreSQL stores, and their construction with or
 //! without the cargo features that link them.
 
-#[cfg(any(feature = "redis", feature = "postgres"))]
-use crate::errors::IntoPyResult;
 #[cfg(not(all(feature = "redis", feature = "postgres")))]
 use crate::errors::to_py_err_with;
+#[cfg(any(feature = "redis", feature = "postgres"))]
+use crate::errors::IntoPyResult;
 use airisk_auth::Error;
 use pyo3::prelude::*;
 use std::path::PathBuf;
