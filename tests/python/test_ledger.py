@@ -494,3 +494,14 @@ def test_one_native_store_is_shared_by_two_issuers_and_a_verifier() -> None:
         aa.MemoryStore(capacity=0)
     with pytest.raises(aa.InvalidArgumentError):
         store.redeem("not hex", NOW + 60, NOW)
+
+
+@pytest.mark.parametrize("answer", [True, False, 1, "first", None, "FIRST"])
+def test_a_store_answering_anything_but_a_redemption_refuses_the_exchange(answer: Any) -> None:
+    class Confused(DictLedger):
+        def redeem(self, code_id: str, expires_at: int, now: int) -> Any:  # type: ignore[override]
+            return answer
+
+    issuer = make_issuer(store=Confused())
+    code = new_code(issuer, NOW)
+    assert_unavailable(issuer.exchange_at(FORM, token_body(code), NOW + 1))
