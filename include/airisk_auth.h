@@ -19,8 +19,9 @@
  *   internally synchronised: build once, share between any number of threads.
  *   Claims and responses are immutable and may be read from several threads.
  *   Freeing an object while another thread uses it is undefined behaviour.
- *   An issuer on an application's store (airisk_issuer_new_with_store) relies
- *   on its callbacks being thread-safe: see airisk_store_callbacks.
+ *   Stores (airisk_store) are thread-safe; one made of the application's
+ *   callbacks (airisk_store_callbacks_new) relies on them being thread-safe:
+ *   see airisk_store_callbacks.
  * - Panics: no Rust panic crosses this ABI; an internal failure gives AIRISK_INTERNAL.
  * - Names: every function is airisk_<type>_<verb>.
  *
@@ -34,7 +35,9 @@
  *   airisk_keyset_jwks             -> airisk_keyset_to_jwks
  *   airisk_sign_jws                -> airisk_dangerous_sign_jws
  *   airisk_ledger_callbacks        -> airisk_store_callbacks
- *   airisk_issuer_new_with_ledger  -> airisk_issuer_new_with_store
+ *   airisk_issuer_new_with_ledger  -> airisk_store_callbacks_new, then airisk_issuer_new
+ *   airisk_issuer_new              takes an airisk_store (airisk_store_memory_new for
+ *                                  one process; no silent in-memory default)
  *   C++ airisk::ledger (bool redeem, true = replay) -> airisk::store
  *     (airisk::redemption redeem: an enum class, first / replayed)
  */
@@ -143,6 +146,23 @@
  * Written by a store's `is_revoked` callback to `*revoked`: the `jti` is revoked.
  */
 #define AIRISK_JTI_REVOKED 2
+
+/**
+ * `airisk_redis_options.wait_replicas`: the store's default, no `WAIT` for one
+ * server and 1 replica in a cluster.
+ */
+#define AIRISK_REDIS_WAIT_DEFAULT 0
+
+/**
+ * `airisk_redis_options.wait_replicas`: no `WAIT`, even in a cluster (a failover
+ * may then lose a redemption: see the Rust crate's docs).
+ */
+#define AIRISK_REDIS_WAIT_NONE UINT32_MAX
+
+/**
+ * The most further seed nodes `airisk_redis_options.more_seeds` may list.
+ */
+#define AIRISK_REDIS_MAX_SEEDS 64
 
 /**
  * The default clock-skew allowance of a verifier, in seconds (at most 300).
@@ -455,81 +475,19 @@ typedef struct airisk_registry airisk_registry;
 typedef struct airisk_response airisk_response;
 
 /**
+ * Where an issuer keeps single use and revocation: made by one of the
+ * `airisk_store_*_new` constructors, given to `airisk_issuer_new()`, freed with
+ * `airisk_store_free()`. Reference-counted: every issuer (and every verifier made
+ * from one) keeps the store alive, so the handle may be freed as soon as the
+ * issuers are built. Thread-safe.
+ */
+typedef struct airisk_store airisk_store;
+
+/**
  * A token verifier: a key set and a policy. Immutable: one verifier may be
  * used by any number of threads at once.
  */
 typedef struct airisk_verifier airisk_verifier;
-
-/**
- * The store (single use and revocation) kept by the application, e.g. one
- * shared by every instance of a service (Redis, a database), given to
- * `airisk_issuer_new_with_store()` as callbacks.
- *
- * Each callback gets `user_data` first and returns 0 for success. Any other
- * return, a NULL callback, or an out-value left unwritten (or not one of the
- * documented values) makes the library fail closed: the token exchange answers
- * 503 with reason `AIRISK_LEDGER_UNAVAILABLE` and issues no token, a verifier
- * refuses every token with `AIRISK_LEDGER_UNAVAILABLE`, and a bearer check answers 503.
- * Returning `AIRISK_LEDGER_FULL` reports a full store (also 503, with that reason).
- *
- * The contract the application keeps:
- * - Threads: callbacks may be called concurrently, from every thread that uses
- *   the issuer or a verifier made from it (`airisk_issuer_verifier()`); they
- *   must be thread-safe for that `user_data`.
- * - Atomicity: `redeem` must be atomic: of any number of concurrent calls with
- *   the same code id, across every process sharing the store, exactly one may
- *   write `AIRISK_REDEMPTION_FIRST` (e.g. Redis `SET key 1 NX EXAT expires_at`).
- * - Lifetime: the struct itself is copied by the constructor; `user_data` and
- *   the callbacks must stay valid until `release` is called. The library calls
- *   `release(user_data)` exactly once per successful constructor call, when
- *   that issuer and every verifier made from it are freed (never if the
- *   constructor fails: then the caller still owns `user_data`). Giving one
- *   `user_data` to several issuers means as many `release` calls: count them.
- *   `release` may be NULL.
- * - Reentrancy: callbacks must not call into this library with the issuer or
- *   verifier that called them (above all, never free it), must not unwind
- *   (no C++ exception, no longjmp) and should return promptly: they run on the
- *   request's thread, so bound the store's timeouts.
- * - Pointers given to a callback are valid only during the call.
- */
-typedef struct {
-  /**
-   * The application's context, passed to every callback; may be NULL.
-   */
-  void *user_data;
-  /**
-   * Atomically marks the authorization code `code_id` (16 bytes) redeemed,
-   * remembering it at least until `expires_at` (Unix seconds; `now` is the
-   * request's time), and writes to `*redemption` `AIRISK_REDEMPTION_FIRST` if
-   * this call redeemed it or `AIRISK_REDEMPTION_REPLAYED` if it already was.
-   */
-  uint32_t (*redeem)(void *user_data,
-                     const uint8_t *code_id,
-                     uint64_t expires_at,
-                     uint64_t now,
-                     uint32_t *redemption);
-  /**
-   * Revokes the token id `(jti, jti_len)` (UTF-8, not NUL-terminated) until
-   * `until` (Unix seconds), when its code was replayed. Revoking a `jti` again
-   * keeps the later `until`.
-   */
-  uint32_t (*revoke)(void *user_data, const char *jti, size_t jti_len, uint64_t until, uint64_t now);
-  /**
-   * Writes to `*revoked` `AIRISK_JTI_REVOKED` if the token id `(jti, jti_len)`
-   * (UTF-8, not NUL-terminated) is revoked at `now`, `AIRISK_JTI_NOT_REVOKED`
-   * otherwise. Called on every verification of a token with a `jti`: keep it fast.
-   */
-  uint32_t (*is_revoked)(void *user_data,
-                         const char *jti,
-                         size_t jti_len,
-                         uint64_t now,
-                         uint32_t *revoked);
-  /**
-   * Releases `user_data`, once, after the last issuer or verifier using the
-   * ledger is freed; may be NULL.
-   */
-  void (*release)(void *user_data);
-} airisk_store_callbacks;
 
 /**
  * The parts of a token request (`POST /api/oauth2/Token`) for
@@ -574,6 +532,181 @@ typedef struct {
    */
   size_t body_len;
 } airisk_request;
+
+/**
+ * The store (single use and revocation) kept by the application, e.g. one
+ * shared by every instance of a service (Redis, a database), made into an
+ * `airisk_store` by `airisk_store_callbacks_new()`.
+ *
+ * Each callback gets `user_data` first and returns 0 for success. Any other
+ * return, a NULL callback, or an out-value left unwritten (or not one of the
+ * documented values) makes the library fail closed: the token exchange answers
+ * 503 with reason `AIRISK_LEDGER_UNAVAILABLE` and issues no token, a verifier
+ * refuses every token with `AIRISK_LEDGER_UNAVAILABLE`, and a bearer check answers 503.
+ * Returning `AIRISK_LEDGER_FULL` reports a full store (also 503, with that reason).
+ *
+ * The contract the application keeps:
+ * - Threads: callbacks may be called concurrently, from every thread that uses
+ *   the issuer or a verifier made from it (`airisk_issuer_verifier()`); they
+ *   must be thread-safe for that `user_data`.
+ * - Atomicity: `redeem` must be atomic: of any number of concurrent calls with
+ *   the same code id, across every process sharing the store, exactly one may
+ *   write `AIRISK_REDEMPTION_FIRST` (e.g. Redis `SET key 1 NX EXAT expires_at`).
+ * - Lifetime: the struct itself is copied by `airisk_store_callbacks_new()`;
+ *   `user_data` and the callbacks must stay valid until `release` is called.
+ *   The library calls `release(user_data)` exactly once per successful
+ *   `airisk_store_callbacks_new()`, when that store handle and every issuer and
+ *   verifier using it are freed (never if the constructor fails: then the
+ *   caller still owns `user_data`). `release` may be NULL.
+ * - Reentrancy: callbacks must not call into this library with the issuer or
+ *   verifier that called them (above all, never free it), must not unwind
+ *   (no C++ exception, no longjmp) and should return promptly: they run on the
+ *   request's thread, so bound the store's timeouts.
+ * - Pointers given to a callback are valid only during the call.
+ */
+typedef struct {
+  /**
+   * The application's context, passed to every callback; may be NULL.
+   */
+  void *user_data;
+  /**
+   * Atomically marks the authorization code `code_id` (16 bytes) redeemed,
+   * remembering it at least until `expires_at` (Unix seconds; `now` is the
+   * request's time), and writes to `*redemption` `AIRISK_REDEMPTION_FIRST` if
+   * this call redeemed it or `AIRISK_REDEMPTION_REPLAYED` if it already was.
+   */
+  uint32_t (*redeem)(void *user_data,
+                     const uint8_t *code_id,
+                     uint64_t expires_at,
+                     uint64_t now,
+                     uint32_t *redemption);
+  /**
+   * Revokes the token id `(jti, jti_len)` (UTF-8, not NUL-terminated) until
+   * `until` (Unix seconds), when its code was replayed. Revoking a `jti` again
+   * keeps the later `until`.
+   */
+  uint32_t (*revoke)(void *user_data, const char *jti, size_t jti_len, uint64_t until, uint64_t now);
+  /**
+   * Writes to `*revoked` `AIRISK_JTI_REVOKED` if the token id `(jti, jti_len)`
+   * (UTF-8, not NUL-terminated) is revoked at `now`, `AIRISK_JTI_NOT_REVOKED`
+   * otherwise. Called on every verification of a token with a `jti`: keep it fast.
+   */
+  uint32_t (*is_revoked)(void *user_data,
+                         const char *jti,
+                         size_t jti_len,
+                         uint64_t now,
+                         uint32_t *revoked);
+  /**
+   * Releases `user_data`, once, after the store handle and the last issuer or
+   * verifier using it are freed; may be NULL.
+   */
+  void (*release)(void *user_data);
+} airisk_store_callbacks;
+
+/**
+ * The settings of a PostgreSQL store beyond its connection string: the fields
+ * of the Rust crate's `PostgresConfig`. Zero-initialise it
+ * (`airisk_postgres_options options = {0};`) and set what differs: every zero
+ * or NULL field means the default.
+ */
+typedef struct {
+  /**
+   * The schema of the store's tables (lower-case letters, digits, `_`); NULL: `airisk`.
+   */
+  const char *schema;
+  /**
+   * Time allowed to open a connection (ms); 0: 1000.
+   */
+  uint32_t connect_timeout_ms;
+  /**
+   * The server-side limit on each statement (ms); 0: 500.
+   */
+  uint32_t statement_timeout_ms;
+  /**
+   * Connections kept open at most (1 to 256); 0: 8.
+   */
+  uint32_t pool_size;
+  /**
+   * Non-zero: create (or complete) the schema now (`migrate`: idempotent,
+   * serialised across processes). Needs the server up.
+   */
+  uint32_t migrate;
+  /**
+   * Seconds to remember codes and revocations beyond their expiry: at least the
+   * largest clock difference between the machines sharing the store; 0 by default.
+   */
+  uint64_t extra_retention;
+} airisk_postgres_options;
+
+/**
+ * The settings of a Redis store beyond its URL: the fields of the Rust crate's
+ * `RedisConfig`. Zero-initialise it (`airisk_redis_options options = {0};`) and
+ * set what differs: every zero or NULL field means the default. Strings are
+ * NUL-terminated UTF-8, read only during `airisk_store_redis_new()`.
+ */
+typedef struct {
+  /**
+   * Non-zero: the servers form a Redis Cluster (`MOVED`/`ASK` followed, each
+   * write confirmed by 1 replica unless `wait_replicas` says otherwise).
+   */
+  uint32_t cluster;
+  /**
+   * Further seed nodes of a cluster (`redis://host:port` each), `more_seeds_len`
+   * of them (at most `AIRISK_REDIS_MAX_SEEDS`); NULL when there are none.
+   */
+  const char *const *more_seeds;
+  /**
+   * The number of entries of `more_seeds`.
+   */
+  size_t more_seeds_len;
+  /**
+   * PEM CA certificate(s) the server's certificate must chain to (`rediss://`);
+   * NULL: the system's roots.
+   */
+  const char *ca_file;
+  /**
+   * PEM client certificate chain for mutual TLS (with `client_key_file`), or NULL.
+   */
+  const char *client_cert_file;
+  /**
+   * PEM client private key for mutual TLS (with `client_cert_file`), or NULL.
+   */
+  const char *client_key_file;
+  /**
+   * Prefix of the keys of redeemed codes; NULL: `airisk:code:`.
+   */
+  const char *code_prefix;
+  /**
+   * Prefix of the keys of revoked token ids; NULL: `airisk:revoked:`.
+   */
+  const char *revoked_prefix;
+  /**
+   * Time allowed to open a connection, handshakes included (ms); 0: 1000.
+   */
+  uint32_t connect_timeout_ms;
+  /**
+   * Time allowed for one read or one write (ms); 0: 500.
+   */
+  uint32_t io_timeout_ms;
+  /**
+   * Connections kept open at most (1 to 1024); 0: 16.
+   */
+  uint32_t pool_size;
+  /**
+   * Replicas that must confirm each write (`WAIT`) before the store answers:
+   * `AIRISK_REDIS_WAIT_DEFAULT`, a number, or `AIRISK_REDIS_WAIT_NONE`.
+   */
+  uint32_t wait_replicas;
+  /**
+   * Time the replicas get to confirm (ms); 0: 250.
+   */
+  uint32_t wait_timeout_ms;
+  /**
+   * Seconds to remember codes and revocations beyond their expiry: at least the
+   * largest clock difference between the machines sharing the store; 0 by default.
+   */
+  uint64_t extra_retention;
+} airisk_redis_options;
 
 /**
  * A string lent by an `airisk_claims_view`: `len` bytes of UTF-8 at `ptr`, **not**
@@ -860,9 +993,13 @@ airisk_result airisk_issuer_open_ticket_at(const airisk_issuer *issuer,
                                            airisk_response **response_out);
 
 /**
- * Makes an authorization server with a store in this process's memory (one process only).
+ * Makes an authorization server that keeps single use and revocation in
+ * `store` (from `airisk_store_memory_new()` for one process,
+ * `airisk_store_redis_new()`, `airisk_store_postgres_new()` or
+ * `airisk_store_callbacks_new()` for a store shared by every instance). The
+ * issuer keeps its own reference to the store, as to `registry` and `keyset`:
+ * their handles may be freed once it is built.
  *
- * `registry` and `keyset` are shared (the issuer keeps its own references);
  * `(code_key, code_key_len)` is the 32 to 1024 secret bytes that make and check
  * authorization codes (copied; share it between the instances of one deployment).
  * `issuer` (NUL-terminated) is the `iss` of every token; `audience` its `aud`
@@ -870,7 +1007,7 @@ airisk_result airisk_issuer_open_ticket_at(const airisk_issuer *issuer,
  * (60..86400, `AIRISK_DEFAULT_TOKEN_TTL`) are lifetimes in seconds.
  * On success writes it to `*out`; free it with `airisk_issuer_free()`. Errors:
  * `AIRISK_INVALID_CONFIGURATION`, `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
- * `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ * `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT` (NULL, `store` included). Thread-safe.
  */
 airisk_result airisk_issuer_new(const airisk_registry *registry,
                                 const airisk_keyset *keyset,
@@ -880,34 +1017,12 @@ airisk_result airisk_issuer_new(const airisk_registry *registry,
                                 const char *audience,
                                 uint64_t code_ttl,
                                 uint64_t token_ttl,
+                                const airisk_store *store,
                                 airisk_issuer **out);
 
 /**
- * Makes an authorization server whose store (single use and revocation)
- * is the application's callbacks `*store` (see `airisk_store_callbacks` for
- * the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
- *
- * The other arguments, the errors and the ownership of `*out` are those of
- * `airisk_issuer_new()`; a NULL `store` gives `AIRISK_INVALID_ARGUMENT`.
- * `*store` is copied. On success the library owns `user_data`: it calls
- * `release(user_data)` once, when this issuer and every verifier made from it
- * (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
- * `user_data` stays the caller's. Thread-safe.
- */
-airisk_result airisk_issuer_new_with_store(const airisk_registry *registry,
-                                           const airisk_keyset *keyset,
-                                           const uint8_t *code_key,
-                                           size_t code_key_len,
-                                           const char *issuer,
-                                           const char *audience,
-                                           uint64_t code_ttl,
-                                           uint64_t token_ttl,
-                                           const airisk_store_callbacks *store,
-                                           airisk_issuer **out);
-
-/**
- * Frees an issuer (and its store, unless a verifier made from it still uses
- * it: see `airisk_store_callbacks`). NULL is a no-op. No other thread may be using it.
+ * Frees an issuer (and its store, unless its handle or a verifier made from
+ * the issuer still uses it). NULL is a no-op. No other thread may be using it.
  */
 void airisk_issuer_free(airisk_issuer *issuer);
 
@@ -1200,6 +1315,112 @@ const char *airisk_response_header(const airisk_response *response,
  * Send exactly `*len_out` bytes.
  */
 const char *airisk_response_body(const airisk_response *response, size_t *len_out);
+
+/**
+ * Makes a store in this process's memory: for **one process only** (two processes,
+ * each with its own, each accept every code once). It holds at most `capacity`
+ * codes and `capacity` revoked token ids (0: `AIRISK_DEFAULT_STORE_CAPACITY`),
+ * forgets them once expired, and when full refuses (`AIRISK_LEDGER_FULL`, 503)
+ * rather than forgetting live ones. On success writes it to `*out`; free it
+ * with `airisk_store_free()`. Errors: `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_store_memory_new(size_t capacity, airisk_store **out);
+
+/**
+ * Makes a store of the application's callbacks `*callbacks` (see
+ * `airisk_store_callbacks` for the contract: thread-safety, atomicity of
+ * `redeem`, lifetime of `user_data`). `*callbacks` is copied. On success the
+ * library owns `user_data`: it calls `release(user_data)` once, when this
+ * handle and every issuer and verifier using the store are freed; on failure
+ * nothing is called and `user_data` stays the caller's. Writes the store to
+ * `*out`; free it with `airisk_store_free()`. Errors: `AIRISK_INVALID_ARGUMENT`
+ * (NULL). Thread-safe.
+ */
+airisk_result airisk_store_callbacks_new(const airisk_store_callbacks *callbacks,
+                                         airisk_store **out);
+
+/**
+ * Marks the code id `code_id` (16 bytes) redeemed until `expires_at` (Unix
+ * seconds; `now` is the caller's time), as an issuer does, and writes to
+ * `*redemption_out` `AIRISK_REDEMPTION_FIRST` (this call redeemed it) or
+ * `AIRISK_REDEMPTION_REPLAYED`. For tests of a store (the conformance suite)
+ * and tools; an issuer calls it itself. Errors: `AIRISK_LEDGER_UNAVAILABLE`,
+ * `AIRISK_LEDGER_FULL`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_store_redeem(const airisk_store *store,
+                                  const uint8_t *code_id,
+                                  uint64_t expires_at,
+                                  uint64_t now,
+                                  uint32_t *redemption_out);
+
+/**
+ * Revokes the token id `(jti, jti_len)` (UTF-8) until `until` (Unix seconds), as
+ * an issuer does when a code is replayed. Errors: `AIRISK_LEDGER_UNAVAILABLE`,
+ * `AIRISK_LEDGER_FULL`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_store_revoke(const airisk_store *store,
+                                  const char *jti,
+                                  size_t jti_len,
+                                  uint64_t until,
+                                  uint64_t now);
+
+/**
+ * Writes to `*revoked_out` `AIRISK_JTI_REVOKED` if the token id `(jti, jti_len)`
+ * (UTF-8) is revoked at `now`, else `AIRISK_JTI_NOT_REVOKED`, as a verifier
+ * asks. Errors: `AIRISK_LEDGER_UNAVAILABLE`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+ */
+airisk_result airisk_store_is_revoked(const airisk_store *store,
+                                      const char *jti,
+                                      size_t jti_len,
+                                      uint64_t now,
+                                      uint32_t *revoked_out);
+
+/**
+ * Frees a store handle. Issuers and verifiers built with it keep using the
+ * store; it is closed (connections, `release`) when the last of them is freed.
+ * NULL is a no-op. No other thread may be using this handle.
+ */
+void airisk_store_free(airisk_store *store);
+
+/**
+ * Makes a store on PostgreSQL: the Rust crate `airisk-auth-postgres` (the
+ * same tables as a Rust service uses). `dsn` (NUL-terminated) is a libpq-style
+ * connection string (`postgresql://user:password@host:port/db` or
+ * `host=/run/postgresql user=… dbname=…`). `options` may be NULL (every default).
+ * Opens no connection unless `options->migrate` is set: every call fails closed
+ * (`AIRISK_LEDGER_UNAVAILABLE`, 503) while the server is down or the schema is
+ * missing. The store's calls block on a private runtime: from an async server,
+ * call the issuer from a blocking thread.
+ *
+ * On success writes the store to `*out`; free it with `airisk_store_free()`.
+ * Errors: `AIRISK_INVALID_CONFIGURATION` (a string that does not parse, a bad
+ * schema name, a setting out of range, a database with a newer schema, or a
+ * library built without the `postgres` feature), `AIRISK_LEDGER_UNAVAILABLE`
+ * (`migrate` could not reach the server), `AIRISK_INVALID_ARGUMENT` (NULL `dsn`
+ * or `out`, text that is not UTF-8). Thread-safe.
+ */
+airisk_result airisk_store_postgres_new(const char *dsn,
+                                        const airisk_postgres_options *options,
+                                        airisk_store **out);
+
+/**
+ * Makes a store on Redis: the Rust crate `airisk-auth-redis`, so C, Python and
+ * Rust services share one implementation and the same keys. `url` (NUL-terminated)
+ * is `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS) or
+ * `redis+unix:///path`; in a cluster, the first seed. `options` may be NULL (every
+ * default). Reads the TLS files now but opens no connection: connections are
+ * opened on first use, so the store is made while Redis is down, and every call
+ * fails closed (`AIRISK_LEDGER_UNAVAILABLE`, 503) until it is back.
+ *
+ * On success writes the store to `*out`; free it with `airisk_store_free()`.
+ * Errors: `AIRISK_INVALID_CONFIGURATION` (a URL that does not parse, `#insecure`,
+ * an unreadable TLS file, a setting out of range, or a library built without the
+ * `redis` feature), `AIRISK_INVALID_ARGUMENT` (NULL `url` or `out`, text that is
+ * not UTF-8, too many seeds). Thread-safe.
+ */
+airisk_result airisk_store_redis_new(const char *url,
+                                     const airisk_redis_options *options,
+                                     airisk_store **out);
 
 /**
  * Makes a verifier of tokens signed by `keyset` and issued by `issuer`

@@ -9,9 +9,11 @@
 //   response) and are valid as long as it lives, as in the C API.
 // - Threads: keyset, registry, verifier and issuer may be shared between
 //   threads (const methods only); claims and responses are read-only values.
-// - A service's own shared store plugs in as an airisk::store (virtual
-//   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given to
-//   the issuer as a std::shared_ptr.
+// - Every issuer is built with a store (airisk::store_handle): memory() for one
+//   process, redis(url) or postgres(dsn) for the Rust stores shared across
+//   processes, or a service's own store as an airisk::store (virtual
+//   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given as a
+//   std::shared_ptr.
 //
 // Header-only; link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
@@ -387,39 +389,73 @@ struct store_callbacks {
 };
 }  // namespace detail
 
+/// Where an issuer keeps single use and revocation (airisk_store): move-only;
+/// the issuers built with it keep the store alive after this handle is gone.
+class store_handle {
+ public:
+  /// This process's memory only (airisk_store_memory_new; 0: the default capacity).
+  static store_handle memory(size_t capacity = 0) {
+    airisk_store* out = nullptr;
+    detail::check(airisk_store_memory_new(capacity, &out));
+    return store_handle(out);
+  }
+  /// The Rust Redis store (airisk_store_redis_new; `options` may be null).
+  static store_handle redis(const std::string& url,
+                            const airisk_redis_options* options = nullptr) {
+    airisk_store* out = nullptr;
+    detail::check(airisk_store_redis_new(url.c_str(), options, &out));
+    return store_handle(out);
+  }
+  /// The Rust PostgreSQL store (airisk_store_postgres_new; `options` may be null).
+  static store_handle postgres(const std::string& dsn,
+                               const airisk_postgres_options* options = nullptr) {
+    airisk_store* out = nullptr;
+    detail::check(airisk_store_postgres_new(dsn.c_str(), options, &out));
+    return store_handle(out);
+  }
+  /// The application's own store (airisk_store_callbacks_new over `store`, not
+  /// null), which lives as long as this handle or an issuer or verifier using it.
+  static store_handle from(std::shared_ptr<airisk::store> store) {
+    if (!store) throw error(AIRISK_INVALID_ARGUMENT);
+    auto owned = std::make_unique<std::shared_ptr<airisk::store>>(std::move(store));
+    using cb = detail::store_callbacks;
+    airisk_store_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
+                                     cb::release};
+    airisk_store* out = nullptr;
+    detail::check(airisk_store_callbacks_new(&callbacks, &out));
+    owned.release();  // the library owns it now; cb::release deletes it
+    return store_handle(out);
+  }
+  const airisk_store* get() const noexcept { return h_.get(); }
+
+ private:
+  explicit store_handle(airisk_store* p) : h_(p) {}
+  detail::handle<airisk_store, airisk_store_free> h_;
+};
+
 /// The authorization server (airisk_issuer).
 class issuer {
  public:
-  /// See airisk_issuer_new.
+  /// See airisk_issuer_new: redemptions and revocations go to `store`.
   issuer(const registry& reg, const keyset& keys, const std::vector<uint8_t>& code_key,
-         const std::string& iss, const std::optional<std::string>& audience = std::nullopt,
+         const std::string& iss, const store_handle& store,
+         const std::optional<std::string>& audience = std::nullopt,
          uint64_t code_ttl = AIRISK_DEFAULT_CODE_TTL,
          uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL) {
     airisk_issuer* out = nullptr;
     detail::check(airisk_issuer_new(reg.get(), keys.get(), code_key.data(), code_key.size(),
                                     iss.c_str(), audience ? audience->c_str() : nullptr,
-                                    code_ttl, token_ttl, &out));
+                                    code_ttl, token_ttl, store.get(), &out));
     h_.reset(out);
   }
-  /// See airisk_issuer_new_with_store: redemptions and revocations go to `store`
-  /// (not null), which lives as long as this issuer or a verifier made from it.
+  /// An issuer on the application's own `store` (not null): store_handle::from(store).
   issuer(const registry& reg, const keyset& keys, const std::vector<uint8_t>& code_key,
          const std::string& iss, std::shared_ptr<airisk::store> store,
          const std::optional<std::string>& audience = std::nullopt,
          uint64_t code_ttl = AIRISK_DEFAULT_CODE_TTL,
-         uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL) {
-    if (!store) throw error(AIRISK_INVALID_ARGUMENT);
-    auto owned = std::make_unique<std::shared_ptr<airisk::store>>(std::move(store));
-    using cb = detail::store_callbacks;
-    airisk_store_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
-                                      cb::release};
-    airisk_issuer* out = nullptr;
-    detail::check(airisk_issuer_new_with_store(
-        reg.get(), keys.get(), code_key.data(), code_key.size(), iss.c_str(),
-        audience ? audience->c_str() : nullptr, code_ttl, token_ttl, &callbacks, &out));
-    owned.release();  // the library owns it now; cb::release deletes it
-    h_.reset(out);
-  }
+         uint64_t token_ttl = AIRISK_DEFAULT_TOKEN_TTL)
+      : issuer(reg, keys, code_key, iss, store_handle::from(std::move(store)), audience,
+               code_ttl, token_ttl) {}
   /// GET /api/oauth2 with the raw query string.
   response authorize(std::string_view query) const {
     airisk_response* out = nullptr;

@@ -7,7 +7,8 @@
 #  3. compile every test with -Wall -Wextra -Werror -pedantic and
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
 #     the vectors (test_vectors), threads (test_threads), a ledger plugged in
-#     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp);
+#     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp), the
+#     store-conformance suite on the memory and callback stores (test_store_conformance);
 #  4. without sanitizers: test_secrets, the C twin of the core's tests/secrets.rs
 #     (searches every freed heap block for the secrets the loaders were given);
 #  5. compile again without sanitizers and run the C tests under valgrind.
@@ -164,6 +165,11 @@ build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
 build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
     run_suite "test_ledger_cpp (asan,ubsan)" "$work/test_ledger_cpp"
+# The store-conformance suite against the memory and callback stores (the Redis and
+# PostgreSQL ones: scripts/test-redis.sh and scripts/test-postgres.sh run it with servers).
+build test_store_conformance cc c11 "${SAN[@]}" -pthread tests/c/test_store_conformance.c &&
+    run_suite "test_store_conformance (asan,ubsan)" env -u AIRISK_REDIS_URL -u AIRISK_PG_URL \
+        -u AIRISK_REDIS_TLS_PORT -u AIRISK_REDIS_CLUSTER_PORTS "$work/test_store_conformance"
 
 echo "== c: secrets wiped before the heap frees them (test_secrets replaces free/realloc: no sanitizer, no valgrind)"
 build test_secrets cc c11 tests/c/test_secrets.c && run_suite "test_secrets (freed heap)" "$work/test_secrets"
@@ -178,6 +184,10 @@ build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
     run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
 build test_ledger_vg cc c11 -pthread tests/c/test_ledger.c &&
     run_suite "test_ledger (valgrind)" "${VALGRIND[@]}" "$work/test_ledger_vg"
+build test_store_conformance_vg cc c11 -pthread tests/c/test_store_conformance.c &&
+    run_suite "test_store_conformance (valgrind)" env -u AIRISK_REDIS_URL -u AIRISK_PG_URL \
+        -u AIRISK_REDIS_TLS_PORT -u AIRISK_REDIS_CLUSTER_PORTS "${VALGRIND[@]}" \
+        "$work/test_store_conformance_vg"
 
 echo "c: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -4,6 +4,7 @@
 # (initdb + pg_ctl, 127.0.0.1 on a free port and a Unix socket, all in a temporary
 # directory), runs the crate's tests with its addresses set (AIRISK_PG_REQUIRED=1, so
 # none is skipped), then, alone, the test that stops and restarts the server mid-run;
+# then the store-conformance suite from C and Python against it (scripts/store-conformance.sh);
 # stops the server and removes its files on exit, whatever happens. About 30 s once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,11 @@ if [ "$status" -eq 0 ]; then
     AIRISK_PG_STOP_TEST=1 cargo test -p airisk-auth-postgres --locked --test postgres \
         with_the_server_stopped_mid_run -- --nocapture 2>&1 | tee -a "$work/test.log"
     status=${PIPESTATUS[0]}
+fi
+if ! AIRISK_STORES_REQUIRED=postgres env -u AIRISK_REDIS_URL -u AIRISK_REDIS_TLS_PORT \
+        -u AIRISK_REDIS_CLUSTER_PORTS bash scripts/store-conformance.sh postgres; then
+    status=1
+    echo "postgres: the store-conformance suite from C or Python failed" >&2
 fi
 set -e
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$work/test.log" | grep -Eo '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')

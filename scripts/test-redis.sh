@@ -5,7 +5,8 @@
 # 3-primary/3-replica cluster, runs the crate's tests (the store-conformance suite against
 # each, TLS refusals, cluster routing and WAIT, failover) with their addresses set (and
 # AIRISK_REDIS_REQUIRED=1, so none is skipped), and stops every server on exit, whatever
-# happens. About 1-2 minutes on 2 cores once built.
+# happens. Then the same conformance suite from C and Python (scripts/store-conformance.sh)
+# against the three. About 1-2 minutes on 2 cores once built.
 #
 #   scripts/test-redis.sh           the tests
 #   scripts/test-redis.sh --bench   the tests, then exchanges per second, in-memory vs Redis
@@ -52,6 +53,13 @@ failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$work/test.log" | grep -Eo
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     echo "cargo test exited with $status (build failure?)" >&2
     failed=1
+fi
+
+# The same suite from C and Python, through the Rust store they link (and redis-py's
+# RedisLedger checked key for key against it), on the plain, TLS and cluster servers.
+if ! AIRISK_STORES_REQUIRED=redis,redis-tls,cluster bash scripts/store-conformance.sh redis; then
+    failed=$((failed + 1))
+    status=1
 fi
 
 if [ "$bench" = 1 ] && [ "$status" -eq 0 ]; then

@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.keys
         else airisk_auth.KeySet.generate_hs256("demo-1")
     )
-    issuer = airisk_auth.Issuer(keys, registry, issuer=args.issuer)
+    # One process: its own memory. Several: RedisStore(url) or PostgresStore(dsn).
+    issuer = airisk_auth.Issuer(keys, registry, issuer=args.issuer, store=airisk_auth.MemoryStore())
     app = create_app(issuer, json.loads(document_text))
 
     server = make_server(args.host, args.port, app, threaded=True)

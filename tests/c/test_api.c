@@ -285,18 +285,26 @@ static void test_flow_round_trip(void) {
 
   uint8_t code_key[32];
   for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 7 + 1);
+  airisk_store *store = (airisk_store *)SENTINEL;
+  CHECK_RC(airisk_store_memory_new(0, NULL), AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
   airisk_issuer *issuer = (airisk_issuer *)SENTINEL;
-  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 16, ISS, NULL, 60, 3600, &issuer),
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 16, ISS, NULL, 60, 3600, store, &issuer),
            AIRISK_WEAK_KEY);
-  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 0, 3600, &issuer),
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 0, 3600, store, &issuer),
            AIRISK_INVALID_CONFIGURATION);
+  /* No silent default: an issuer is built with a store. */
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 60, 3600, NULL, &issuer),
+           AIRISK_INVALID_ARGUMENT);
   CHECK(issuer == (airisk_issuer *)SENTINEL, "out untouched");
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
-                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+                             AIRISK_DEFAULT_TOKEN_TTL, store, &issuer),
            AIRISK_OK);
   /* The issuer keeps its own references. */
   airisk_registry_free(registry);
   airisk_keyset_free(keys);
+  airisk_store_free(store);
+  airisk_store_free(NULL);
 
   const uint64_t now = 1743423132;
   const char *query =
@@ -458,10 +466,13 @@ static void test_consent(void) {
   CHECK_RC(airisk_registry_from_json(REGISTRY_JSON, strlen(REGISTRY_JSON), &registry), AIRISK_OK);
   uint8_t code_key[32];
   for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 5 + 3);
+  airisk_store *store = NULL;
+  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
   airisk_issuer *issuer = NULL;
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
-                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+                             AIRISK_DEFAULT_TOKEN_TTL, store, &issuer),
            AIRISK_OK);
+  airisk_store_free(store);
   const uint64_t now = 1743423132;
   const char *query =
       "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42&state=s%201";

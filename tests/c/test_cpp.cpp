@@ -333,7 +333,9 @@ int main(int argc, char** argv) {
       saved.clear();
       issuer_verifier.reset();
       issuer.reset();
-      issuer.emplace(*registry, *flow_keys, code_key, flow_issuer, flow_audience, code_ttl, token_ttl);
+      // Each scenario starts from an empty store, as in the C, Rust and Python replays.
+      issuer.emplace(*registry, *flow_keys, code_key, flow_issuer, airisk::store_handle::memory(),
+                     flow_audience, code_ttl, token_ttl);
       issuer_verifier.emplace(issuer->verifier());
     } else if (kind == "step") {
       steps_run++;

@@ -205,11 +205,16 @@ static airisk_keyset *keys;
 static airisk_registry *registry;
 static uint8_t code_key[32];
 
+/* An issuer on a store of its own made of `cb` (one release per such store), whose
+ * handle is freed at once: the issuer keeps the store alive. */
 static airisk_issuer *issuer_with(const airisk_store_callbacks *cb) {
+  airisk_store *st = NULL;
   airisk_issuer *issuer = NULL;
-  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
-                                         CODE_TTL, TOKEN_TTL, cb, &issuer),
+  CHECK_RC(airisk_store_callbacks_new(cb, &st), AIRISK_OK);
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, CODE_TTL,
+                             TOKEN_TTL, st, &issuer),
            AIRISK_OK);
+  airisk_store_free(st);
   return issuer;
 }
 
@@ -495,33 +500,50 @@ static void test_fails_closed(void) {
   free(bare);
 }
 
-/* The constructor: NULL ledger, and no release when it fails. */
+/* The constructors: NULL callbacks, no release when they fail, and one store
+ * handle shared by two issuers released once, after the handle and both issuers. */
 static void test_constructor(void) {
   int released_before = release_count();
-  airisk_issuer *issuer = (airisk_issuer *)SENTINEL;
-  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
-                                         CODE_TTL, TOKEN_TTL, NULL, &issuer),
-           AIRISK_INVALID_ARGUMENT);
+  airisk_store *st = (airisk_store *)SENTINEL;
+  CHECK_RC(airisk_store_callbacks_new(NULL, &st), AIRISK_INVALID_ARGUMENT);
   store *s = store_new(1);
   airisk_store_callbacks cb = callbacks_for(s);
-  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, 16, ISS, NULL, CODE_TTL,
-                                         TOKEN_TTL, &cb, &issuer),
+  CHECK_RC(airisk_store_callbacks_new(&cb, NULL), AIRISK_INVALID_ARGUMENT);
+  CHECK(st == (airisk_store *)SENTINEL, "out untouched");
+  CHECK(release_count() == released_before, "a failed constructor releases nothing");
+  CHECK_RC(airisk_store_callbacks_new(&cb, &st), AIRISK_OK);
+  airisk_issuer *issuer = (airisk_issuer *)SENTINEL;
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 16, ISS, NULL, CODE_TTL, TOKEN_TTL, st,
+                             &issuer),
            AIRISK_WEAK_KEY);
-  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL, 0,
-                                         TOKEN_TTL, &cb, &issuer),
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, 0, TOKEN_TTL,
+                             st, &issuer),
            AIRISK_INVALID_CONFIGURATION);
-  CHECK_RC(airisk_issuer_new_with_store(NULL, keys, code_key, sizeof code_key, ISS, NULL,
-                                         CODE_TTL, TOKEN_TTL, &cb, &issuer),
+  CHECK_RC(airisk_issuer_new(NULL, keys, code_key, sizeof code_key, ISS, NULL, CODE_TTL,
+                             TOKEN_TTL, st, &issuer),
            AIRISK_INVALID_ARGUMENT);
-  CHECK_RC(airisk_issuer_new_with_store(registry, keys, code_key, sizeof code_key, ISS, NULL,
-                                         CODE_TTL, TOKEN_TTL, &cb, NULL),
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, CODE_TTL,
+                             TOKEN_TTL, st, NULL),
            AIRISK_INVALID_ARGUMENT);
   CHECK(issuer == (airisk_issuer *)SENTINEL, "out untouched");
-  CHECK(release_count() == released_before, "a failed constructor releases nothing");
-  /* The caller still owns the store: it succeeds with it now, and the issuer releases it. */
-  issuer = issuer_with(&cb);
-  airisk_issuer_free(issuer);
-  CHECK(release_count() == released_before + 1, "released by the issuer");
+  CHECK(release_count() == released_before, "failed issuers release nothing");
+  airisk_issuer *a = NULL, *b = NULL;
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, CODE_TTL,
+                             TOKEN_TTL, st, &a),
+           AIRISK_OK);
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, CODE_TTL,
+                             TOKEN_TTL, st, &b),
+           AIRISK_OK);
+  /* Both issuers share the one store: a code redeemed by A is a replay for B. */
+  char body[512];
+  exchange_body(a, NOW, body, sizeof body);
+  CHECK(exchange(a, body, NOW).status == 200, "A redeems");
+  CHECK(exchange(b, body, NOW).status == 400, "B refuses the replay");
+  airisk_store_free(st);
+  airisk_issuer_free(a);
+  CHECK(release_count() == released_before, "still used by B");
+  airisk_issuer_free(b);
+  CHECK(release_count() == released_before + 1, "released once, after the last user");
 }
 
 int main(void) {

@@ -344,10 +344,13 @@ static void an_issuer_and_a_token_request_leave_nothing(void) {
   write_file("registry.json", REGISTRY_DOCUMENT, 0, ' ', path, sizeof path);
   airisk_registry *registry = NULL;
   CHECK_RC(airisk_registry_from_file(path, &registry), AIRISK_OK);
+  airisk_store *store = NULL;
+  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
   airisk_issuer *issuer = NULL;
   CHECK_RC(airisk_issuer_new(registry, keys, (const uint8_t *)CODE_SECRET, 32, ISS, NULL,
-                             AIRISK_DEFAULT_CODE_TTL, AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+                             AIRISK_DEFAULT_CODE_TTL, AIRISK_DEFAULT_TOKEN_TTL, store, &issuer),
            AIRISK_OK);
+  airisk_store_free(store);
   airisk_registry_free(registry);
   airisk_keyset_free(keys);
 

@@ -108,9 +108,12 @@ int main(void) {
   CHECK_RC(airisk_registry_from_json(registry_json, strlen(registry_json), &registry), AIRISK_OK);
   uint8_t code_key[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
                           17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+  airisk_store *store = NULL;
+  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, sizeof code_key, ISS, NULL, 60, 3600,
-                             &shared_issuer),
+                             store, &shared_issuer),
            AIRISK_OK);
+  airisk_store_free(store);
   const char *query = "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback";
   airisk_response *r = NULL;
   CHECK_RC(airisk_issuer_authorize_at(shared_issuer, query, strlen(query), 1743423132, &r),

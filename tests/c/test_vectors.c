@@ -434,9 +434,14 @@ static void flow_scenario(const field *name) {
   flow.current = NULL;
   saved_clear();
   snprintf(context, sizeof context, "flows: %s", name->s);
-  airisk_result rc = airisk_issuer_new(flow.registry, flow.keys, flow.code_key, flow.code_key_len,
-                                       flow.issuer, flow.has_audience ? flow.audience : NULL,
-                                       flow.code_ttl, flow.token_ttl, &flow.current);
+  /* Each scenario starts from an empty store, as in the Rust and Python replays. */
+  airisk_store *store = NULL;
+  airisk_result rc = airisk_store_memory_new(0, &store);
+  expect_true(rc == AIRISK_OK, "a fresh store");
+  rc = airisk_issuer_new(flow.registry, flow.keys, flow.code_key, flow.code_key_len, flow.issuer,
+                         flow.has_audience ? flow.audience : NULL, flow.code_ttl, flow.token_ttl,
+                         store, &flow.current);
+  airisk_store_free(store);
   expect_true(rc == AIRISK_OK, "a fresh issuer");
   if (rc == AIRISK_OK) {
     expect_true(airisk_issuer_verifier(flow.current, &flow.verifier) == AIRISK_OK, "its verifier");

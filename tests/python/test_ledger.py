@@ -1,6 +1,7 @@
-"""Plugging a Python object in as the issuer's redemption ledger and revocation list:
-the whole exchange through a plain-Python ledger, and failing closed on every way
-such an object can misbehave. (The Redis ledger: test_ledger_redis.py.)"""
+"""Plugging a Python object in as the issuer's store (``store=``, and its deprecated
+halves ``ledger=`` / ``revocations=``): the whole exchange through a plain-Python
+store, and failing closed on every way such an object can misbehave. (The Redis
+ledger: test_ledger_redis.py; every store against one contract: test_store_conformance.py.)"""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Most fail-closed cases below plug one half through the deprecated ledger= /
+# revocations= (the same code path as store=); the warning itself is tested once.
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*:DeprecationWarning")
 
 import airisk_auth as aa
 from airisk_auth import Redemption
@@ -33,6 +38,8 @@ CODE_TTL, TOKEN_TTL = 60, 3600
 
 
 def make_issuer(**kwargs: Any) -> aa.Issuer:
+    if not {"store", "ledger", "revocations"} & kwargs.keys():
+        kwargs["store"] = aa.MemoryStore()
     kwargs.setdefault("code_ttl", CODE_TTL)
     kwargs.setdefault("token_ttl", TOKEN_TTL)
     return aa.Issuer(aa.KeySet.generate_hs256("k1"), aa.Registry.from_json(REGISTRY_JSON), issuer=ISS, **kwargs)
@@ -106,8 +113,8 @@ class DictLedger:
 
 def test_a_python_ledger_sees_first_use_and_replay_through_the_whole_exchange() -> None:
     ledger = DictLedger()
-    issuer = make_issuer(ledger=ledger, revocations=ledger)
-    assert isinstance(ledger, aa.RedemptionLedger) and isinstance(ledger, aa.RevocationList)
+    issuer = make_issuer(store=ledger)
+    assert isinstance(ledger, aa.Store)
     code = new_code(issuer, NOW, userid="user_42")
 
     first = issuer.exchange_at(FORM, token_body(code, "user_42"), NOW + 5)
@@ -137,7 +144,7 @@ def test_a_python_ledger_sees_first_use_and_replay_through_the_whole_exchange() 
 def test_a_verifier_consults_the_revocation_list_it_is_given() -> None:
     keys = aa.KeySet.generate_hs256("k1")
     ledger = DictLedger()
-    verifier = aa.Verifier(keys, aa.Policy(ISS), revocations=ledger)
+    verifier = aa.Verifier(keys, aa.Policy(ISS), store=ledger)
     token = keys.mint(aa.Claims.user(ISS, CLIENT_ID, "user_42", NOW, 600, "jti-1"))
     assert verifier.verify_at(token, NOW + 1).jti == "jti-1"
     ledger.revoke("jti-1", NOW + 100, NOW + 1)
@@ -168,7 +175,7 @@ def test_ledger_and_revocations_are_independent_and_default_to_memory() -> None:
     with pytest.raises(aa.TokenRevokedError):
         issuer.verifier().verify_at(token, NOW + 3)
 
-    issuer = make_issuer(ledger=None, revocations=None)  # explicit defaults
+    issuer = make_issuer(store=aa.MemoryStore())  # the in-memory store, named
     code = new_code(issuer, NOW)
     access_token(issuer.exchange_at(FORM, token_body(code), NOW + 1))
     assert issuer.exchange_at(FORM, token_body(code), NOW + 2).reason == "CodeAlreadyRedeemed"
@@ -177,7 +184,7 @@ def test_ledger_and_revocations_are_independent_and_default_to_memory() -> None:
 def test_threads_racing_on_a_python_ledger_get_one_success_per_code() -> None:
     # exchange releases the GIL; the ledger call takes it again from each thread.
     ledger = DictLedger()
-    issuer = make_issuer(ledger=ledger, revocations=ledger)
+    issuer = make_issuer(store=ledger)
     codes = [new_code(issuer, NOW) for _ in range(40)]
     results: list[tuple[int, int]] = []
     barrier = threading.Barrier(6)
@@ -431,3 +438,70 @@ class _KeyOnlyClient:
         raise AssertionError("no Redis here")
 
     eval = exists = set
+
+
+# ---------------------------------------------------------------- one store, named
+
+
+def test_an_issuer_needs_its_store_named() -> None:
+    keys, registry = aa.KeySet.generate_hs256("k1"), aa.Registry.from_json(REGISTRY_JSON)
+    with pytest.raises(TypeError, match="store="):
+        aa.Issuer(keys, registry, issuer=ISS)
+    with pytest.raises(TypeError, match="store= alone"):
+        aa.Issuer(keys, registry, issuer=ISS, store=aa.MemoryStore(), ledger=DictLedger())
+    with pytest.raises(TypeError, match="store= alone"):
+        aa.Verifier(keys, aa.Policy(ISS), store=DictLedger(), revocations=DictLedger())
+    # A store must answer the whole protocol: a redemption ledger alone is not one.
+
+    class RedeemOnly:
+        def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+            return Redemption.FIRST
+
+    with pytest.raises(TypeError, match="revoke"):
+        aa.Issuer(keys, registry, issuer=ISS, store=RedeemOnly())
+    with pytest.raises(TypeError):
+        aa.Issuer(keys, registry, issuer=ISS, store=42)
+
+
+def test_ledger_and_revocations_are_deprecated_aliases() -> None:
+    ledger = DictLedger()
+    with pytest.warns(DeprecationWarning, match="store="):
+        issuer = make_issuer(ledger=ledger, revocations=ledger)
+    code = new_code(issuer, NOW)
+    access_token(issuer.exchange_at(FORM, token_body(code), NOW + 1))
+    assert issuer.exchange_at(FORM, token_body(code), NOW + 2).reason == "CodeAlreadyRedeemed"
+    assert [c[0] for c in ledger.calls] == ["redeem", "redeem", "revoke"]
+    with pytest.warns(DeprecationWarning, match="store="):
+        aa.Verifier(aa.KeySet.generate_hs256("k"), aa.Policy(ISS), revocations=ledger)
+
+
+def test_one_native_store_is_shared_by_two_issuers_and_a_verifier() -> None:
+    store = aa.MemoryStore(capacity=100)
+    assert isinstance(store, aa.Store) and "MemoryStore" in repr(store)
+    keys, registry = aa.KeySet.generate_hs256("k1"), aa.Registry.from_json(REGISTRY_JSON)
+    a, b = (aa.Issuer(keys, registry, issuer=ISS, store=store, code_key=b"K" * 32) for _ in range(2))
+    code = new_code(a, NOW)
+    token = access_token(a.exchange_at(FORM, token_body(code), NOW + 1))
+    jti = a.verifier().verify_at(token, NOW + 1).jti
+    assert jti is not None and store.is_revoked(jti, NOW + 1) is False
+    replay = b.exchange_at(FORM, token_body(code), NOW + 2)
+    assert (replay.status, replay.reason) == (400, "CodeAlreadyRedeemed")
+    with pytest.raises(aa.TokenRevokedError):
+        aa.Verifier(keys, aa.Policy(ISS), store=store).verify_at(token, NOW + 3)
+    # The same store answers the protocol from Python too.
+    assert store.is_revoked(jti, NOW + 3) is True
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.MemoryStore(capacity=0)
+    with pytest.raises(aa.InvalidArgumentError):
+        store.redeem("not hex", NOW + 60, NOW)
+
+
+@pytest.mark.parametrize("answer", [True, False, 1, "first", None, "FIRST"])
+def test_a_store_answering_anything_but_a_redemption_refuses_the_exchange(answer: Any) -> None:
+    class Confused(DictLedger):
+        def redeem(self, code_id: str, expires_at: int, now: int) -> Any:  # type: ignore[override]
+            return answer
+
+    issuer = make_issuer(store=Confused())
+    code = new_code(issuer, NOW)
+    assert_unavailable(issuer.exchange_at(FORM, token_body(code), NOW + 1))

@@ -124,7 +124,8 @@ def client(redis_url: str) -> Iterator[Any]:
 def make_issuer(ledger: aa.RedisLedger | None, *, code_key: bytes | None = None,
                 keys: aa.KeySet | None = None) -> aa.Issuer:
     return aa.Issuer(keys or aa.KeySet.generate_hs256("k1"), aa.Registry.from_json(REGISTRY_JSON), issuer=ISS,
-                     code_ttl=CODE_TTL, token_ttl=TOKEN_TTL, code_key=code_key, ledger=ledger, revocations=ledger)
+                     code_ttl=CODE_TTL, token_ttl=TOKEN_TTL, code_key=code_key,
+                     store=ledger if ledger is not None else aa.MemoryStore())
 
 
 class Recording(aa.RedisLedger):
@@ -173,7 +174,7 @@ def test_replicas_sharing_redis_share_redemptions_and_revocations(redis_url: str
     keys, code_key = aa.KeySet.generate_hs256("k1"), os.urandom(32)
     a = make_issuer(aa.RedisLedger(fast_client(redis_url), prefix), code_key=code_key, keys=keys)
     b = make_issuer(aa.RedisLedger(fast_client(redis_url), prefix), code_key=code_key, keys=keys)
-    resource = aa.Verifier(keys, aa.Policy(ISS), revocations=aa.RedisLedger(fast_client(redis_url), prefix))
+    resource = aa.Verifier(keys, aa.Policy(ISS), store=aa.RedisLedger(fast_client(redis_url), prefix))
     code = new_code(a)
     token = access_token(a.exchange(FORM, token_body(code)))
     assert resource.verify(token).client_id == CLIENT_ID
@@ -396,7 +397,7 @@ def worker_main(config_path: str) -> int:
     ledger = aa.RedisLedger(fast_client(config["url"]), config["prefix"])
     issuer = aa.Issuer(aa.KeySet.from_json(config["keys"]), aa.Registry.from_json(REGISTRY_JSON), issuer=ISS,
                        code_ttl=CODE_TTL, token_ttl=TOKEN_TTL, code_key=bytes.fromhex(config["code_key"]),
-                       ledger=ledger, revocations=ledger)
+                       store=ledger)
     with open(config["out"], "w", encoding="utf-8") as out:
         for phase, order in enumerate(config["phases"]):
             print("ready", flush=True)
@@ -442,7 +443,7 @@ def test_two_processes_exchanging_the_same_codes_get_one_success_per_code(
     assert len(set(tokens)) == RACE_CODES
     assert len(list(client.scan_iter(match=prefix + "code:*"))) == RACE_CODES
     # Every code was replayed, so every token issued was revoked for everyone.
-    verifier = aa.Verifier(keys, aa.Policy(ISS), revocations=aa.RedisLedger(client, prefix))
+    verifier = aa.Verifier(keys, aa.Policy(ISS), store=aa.RedisLedger(client, prefix))
     for result in verifier.verify_many(tokens):
         assert isinstance(result, aa.TokenRevokedError)
     assert len(list(client.scan_iter(match=prefix + "revoked:*"))) == RACE_CODES
@@ -467,7 +468,7 @@ def test_redis_stopped_mid_run_refuses_every_later_exchange_and_issues_none_twic
 
         def kill_redis() -> None:
             # While Redis is up, the tokens of the raced (so replayed) codes are known revoked.
-            up = aa.Verifier(keys, aa.Policy(ISS), revocations=aa.RedisLedger(fast_client(url), prefix))
+            up = aa.Verifier(keys, aa.Policy(ISS), store=aa.RedisLedger(fast_client(url), prefix))
             phase0 = [json.loads(line) for w in ("forward", "reverse")
                       for line in (tmp_path / f"{w}.jsonl").read_text().splitlines()]
             first_tokens.extend(r["token"] for r in phase0 if r["status"] == 200)
@@ -493,7 +494,7 @@ def test_redis_stopped_mid_run_refuses_every_later_exchange_and_issues_none_twic
         assert len(issued) == len(set(issued)) == raced, "no code issued twice"
 
         # With the revocation list unreachable, no token is accepted, and none is blamed.
-        down = aa.Verifier(keys, aa.Policy(ISS), revocations=aa.RedisLedger(fast_client(url), prefix))
+        down = aa.Verifier(keys, aa.Policy(ISS), store=aa.RedisLedger(fast_client(url), prefix))
         token = first_tokens[0]
         with pytest.raises(aa.LedgerUnavailableError):
             down.verify(token)

@@ -103,7 +103,7 @@ def test_repr_never_shows_secrets():
         '{"clients":[{"client_id":"abc123","client_secret":"topsecret-value-123",'
         '"redirect_uri":"https://localhost/callback"}],"users":[]}'
     )
-    issuer = aa.Issuer(keys, registry, issuer=ISS, code_key=code_key)
+    issuer = aa.Issuer(keys, registry, issuer=ISS, store=aa.MemoryStore(), code_key=code_key)
     for shown in (repr(issuer), repr(registry), repr(issuer.verifier())):
         assert "CCCC" not in shown and "topsecret" not in shown and k not in shown
     ed = aa.KeySet.generate_ed25519("e1")
@@ -162,7 +162,7 @@ def test_weak_and_bad_keys():
         aa.KeySet.from_json("{not json")
     with pytest.raises(aa.WeakKeyError):
         aa.Issuer(aa.KeySet.generate_hs256("k"), aa.Registry.from_json('{"clients":[],"users":[]}'),
-                  issuer=ISS, code_key=b"short")
+                  issuer=ISS, store=aa.MemoryStore(), code_key=b"short")
 
 
 def test_registry_errors_say_where():
@@ -300,7 +300,7 @@ def test_lone_surrogates_are_refused_like_any_bad_input():
         '{"clients":[{"client_id":"abc123","client_secret":"s3cr3t-abc123-0123456789abcdef",'
         '"redirect_uri":"https://localhost/callback"}]}'
     )
-    issuer = aa.Issuer(keys, registry, issuer=ISS)
+    issuer = aa.Issuer(keys, registry, issuer=ISS, store=aa.MemoryStore())
     cb = "https%3A%2F%2Flocalhost%2Fcallback"
     ok = issuer.authorize_at(f"client_id=abc123&redirect_uri={cb}&state=\u00e9", 1_000)
     assert ok.status == 302 and ok.header("Location").endswith("&state=%C3%A9")

@@ -167,7 +167,8 @@ def test_a_megabyte_basic_header_in_process() -> None:
     import airisk_auth as aa
 
     registry = aa.Registry.from_file(str(ROOT / "examples" / "python" / "registry.json"))
-    issuer = aa.Issuer(aa.KeySet.generate_hs256("k"), registry, issuer="https://airisk.example")
+    issuer = aa.Issuer(aa.KeySet.generate_hs256("k"), registry, issuer="https://airisk.example",
+                       store=aa.MemoryStore())
     answer = issuer.exchange("application/x-www-form-urlencoded", b"code=x",
                              authorization="Basic " + "QUFB" * (1024 * 1024 // 4))
     assert answer.status == 401 and answer.reason == "InvalidClientCredentials"

@@ -98,6 +98,7 @@ def fresh_issuer() -> aa.Issuer:
         aa.KeySet.from_json(json.dumps(setup["keyset"])),
         aa.Registry.from_json(json.dumps(setup["registry"])),
         issuer=config["issuer"],
+        store=aa.MemoryStore(),
         audience=config["audience"],
         code_ttl=config["code_ttl"],
         token_ttl=config["token_ttl"],

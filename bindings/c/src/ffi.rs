@@ -105,6 +105,29 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Error> {
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
+/// The `len` values at `ptr` (a C array): `InvalidArgument` for a NULL `ptr` (unless
+/// `len` is 0) or an array too large to exist.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))] // the Redis store's seeds
+pub(crate) fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], Error> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Error::InvalidArgument)
+        };
+    }
+    let size = len
+        .checked_mul(size_of::<T>())
+        .ok_or(Error::InvalidArgument)?;
+    if isize::try_from(size).is_err() || !ptr.is_aligned() {
+        return Err(Error::InvalidArgument);
+    }
+    // SAFETY: the header's contract: `ptr` points to `len` initialised values of `T`
+    // that stay unchanged for the duration of the call; the size fits in isize and
+    // the pointer is aligned (checked above).
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
 /// UTF-8 text `(ptr, len)`: `InvalidArgument` for NULL or invalid UTF-8.
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Error> {
     let raw = bytes(ptr.cast::<u8>(), len)?;

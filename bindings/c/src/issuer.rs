@@ -9,10 +9,10 @@ use crate::keyset::airisk_keyset;
 use crate::registry::airisk_registry;
 use crate::response::airisk_response;
 use crate::result::airisk_result;
-use crate::store::airisk_store_callbacks;
+use crate::store::airisk_store;
 use crate::verifier::airisk_verifier;
 use airisk_core::flow::{Issuer, IssuerConfig, Request};
-use airisk_core::store::{MemoryStore, Store};
+use airisk_core::store::Store;
 use airisk_core::{code::CodeKey, Error};
 use core::ffi::c_char;
 use std::sync::Arc;
@@ -29,9 +29,13 @@ pub struct airisk_issuer {
     pub(crate) issuer: Issuer,
 }
 
-/// Makes an authorization server with a store in this process's memory (one process only).
+/// Makes an authorization server that keeps single use and revocation in
+/// `store` (from `airisk_store_memory_new()` for one process,
+/// `airisk_store_redis_new()`, `airisk_store_postgres_new()` or
+/// `airisk_store_callbacks_new()` for a store shared by every instance). The
+/// issuer keeps its own reference to the store, as to `registry` and `keyset`:
+/// their handles may be freed once it is built.
 ///
-/// `registry` and `keyset` are shared (the issuer keeps its own references);
 /// `(code_key, code_key_len)` is the 32 to 1024 secret bytes that make and check
 /// authorization codes (copied; share it between the instances of one deployment).
 /// `issuer` (NUL-terminated) is the `iss` of every token; `audience` its `aud`
@@ -39,7 +43,7 @@ pub struct airisk_issuer {
 /// (60..86400, `AIRISK_DEFAULT_TOKEN_TTL`) are lifetimes in seconds.
 /// On success writes it to `*out`; free it with `airisk_issuer_free()`. Errors:
 /// `AIRISK_INVALID_CONFIGURATION`, `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
-/// `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT`. Thread-safe.
+/// `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT` (NULL, `store` included). Thread-safe.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // one C argument per setting
 pub extern "C" fn airisk_issuer_new(
@@ -51,64 +55,20 @@ pub extern "C" fn airisk_issuer_new(
     audience: *const c_char,
     code_ttl: u64,
     token_ttl: u64,
+    store: *const airisk_store,
     out: *mut *mut airisk_issuer,
 ) -> airisk_result {
     boundary(|| {
         let out = ffi::out_ptr(out)?;
+        let store = ffi::handle(store)?.store.clone();
         let issuer = new_issuer(
             registry,
             keyset,
             (code_key, code_key_len),
             (issuer, audience),
             (code_ttl, token_ttl),
-            // One process: this issuer's own memory (see airisk_issuer_new_with_store
-            // for a store shared between processes).
-            Arc::new(MemoryStore::default()),
+            store,
         )?;
-        ffi::give(out, airisk_issuer { issuer });
-        Ok(())
-    })
-}
-
-/// Makes an authorization server whose store (single use and revocation)
-/// is the application's callbacks `*store` (see `airisk_store_callbacks` for
-/// the contract: thread-safety, atomicity of `redeem`, lifetime of `user_data`).
-///
-/// The other arguments, the errors and the ownership of `*out` are those of
-/// `airisk_issuer_new()`; a NULL `store` gives `AIRISK_INVALID_ARGUMENT`.
-/// `*store` is copied. On success the library owns `user_data`: it calls
-/// `release(user_data)` once, when this issuer and every verifier made from it
-/// (`airisk_issuer_verifier()`) are freed. On failure no callback is called and
-/// `user_data` stays the caller's. Thread-safe.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)] // one C argument per setting
-pub extern "C" fn airisk_issuer_new_with_store(
-    registry: *const airisk_registry,
-    keyset: *const airisk_keyset,
-    code_key: *const u8,
-    code_key_len: usize,
-    issuer: *const c_char,
-    audience: *const c_char,
-    code_ttl: u64,
-    token_ttl: u64,
-    store: *const airisk_store_callbacks,
-    out: *mut *mut airisk_issuer,
-) -> airisk_result {
-    boundary(|| {
-        let out = ffi::out_ptr(out)?;
-        let callbacks = ffi::read(store)?;
-        let ledger = Arc::new(ffi::CallbackLedger::new(callbacks));
-        let issuer = new_issuer(
-            registry,
-            keyset,
-            (code_key, code_key_len),
-            (issuer, audience),
-            (code_ttl, token_ttl),
-            ledger.clone(),
-        )?;
-        // Armed last: from here nothing fails, so `release` runs only once the
-        // library owns `user_data`.
-        ledger.arm();
         ffi::give(out, airisk_issuer { issuer });
         Ok(())
     })
@@ -138,8 +98,8 @@ fn new_issuer(
     )
 }
 
-/// Frees an issuer (and its store, unless a verifier made from it still uses
-/// it: see `airisk_store_callbacks`). NULL is a no-op. No other thread may be using it.
+/// Frees an issuer (and its store, unless its handle or a verifier made from
+/// the issuer still uses it). NULL is a no-op. No other thread may be using it.
 #[no_mangle]
 pub extern "C" fn airisk_issuer_free(issuer: *mut airisk_issuer) {
     boundary_value((), || ffi::free(issuer));

@@ -46,4 +46,5 @@ const _: () = {
     shareable::<claims::airisk_claims>();
     shareable::<response::airisk_response>();
     shareable::<consent::airisk_pending>();
+    shareable::<store::airisk_store>();
 };

@@ -4,18 +4,17 @@ use crate::claims::repr_opt;
 use crate::consent::PyPendingAuthorization;
 use crate::errors::IntoPyResult;
 use crate::keyset::PyKeySet;
-use crate::ledger::{ComposedStore, PyLedger};
 use crate::registry::PyRegistry;
 use crate::request_text::{surrogatepass_bytes, LenientStr, QueryStr};
 use crate::response::{response_object, PyResponse};
+use crate::store::{deprecated_halves, store_from};
 use crate::verifier::PyVerifier;
 use airisk_auth::code::CodeKey;
 use airisk_auth::flow::{self, Request};
-use airisk_auth::store::{MemoryStore, Store};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyString};
-use std::sync::Arc;
 
 /// A request body given as `bytes` or `str`.
 pub(crate) fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
@@ -39,16 +38,18 @@ pub(crate) struct PyIssuer {
 #[pymethods]
 impl PyIssuer {
     #[new]
-    /// `ledger` (an object with `redeem`) and `revocations` (with `revoke` and
-    /// `is_revoked`) replace the in-memory ledger, each on its own: pass a shared
-    /// store (e.g. `RedisLedger`) as both for single use across processes.
-    #[pyo3(signature = (keys, registry, *, issuer, audience=None, code_ttl=60, token_ttl=3600, code_key=None, ledger=None, revocations=None))]
+    /// `store` keeps single use and revocation: `MemoryStore()` for one process,
+    /// `RedisStore(url)` / `PostgresStore(dsn)` or any object implementing the
+    /// `Store` protocol for a store shared by every process. Required: there is no
+    /// silent in-memory default. `ledger=` and `revocations=` are its deprecated halves.
+    #[pyo3(signature = (keys, registry, *, issuer, store=None, audience=None, code_ttl=60, token_ttl=3600, code_key=None, ledger=None, revocations=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         keys: &PyKeySet,
         registry: &PyRegistry,
         issuer: &str,
+        store: Option<&Bound<'_, PyAny>>,
         audience: Option<String>,
         code_ttl: u64,
         token_ttl: u64,
@@ -56,12 +57,21 @@ impl PyIssuer {
         ledger: Option<&Bound<'_, PyAny>>,
         revocations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let ledger = ledger
-            .map(|l| PyLedger::new(l, "ledger", &["redeem"]))
-            .transpose()?;
-        let revocations = revocations
-            .map(|r| PyLedger::new(r, "revocations", &["revoke", "is_revoked"]))
-            .transpose()?;
+        let store = match (store, ledger.is_some() || revocations.is_some()) {
+            (Some(store), false) => store_from(store)?,
+            (None, true) => deprecated_halves(py, ledger, revocations)?,
+            (Some(_), true) => {
+                return Err(PyTypeError::new_err(
+                    "give store= alone (ledger= and revocations= are its deprecated halves)",
+                ))
+            }
+            (None, false) => {
+                return Err(PyTypeError::new_err(
+                    "Issuer() needs store=: airisk_auth.MemoryStore() for one process, \
+                     RedisStore(url), PostgresStore(dsn) or your own Store for several",
+                ))
+            }
+        };
         let code_key = match code_key {
             Some(secret) => CodeKey::from_bytes(secret),
             None => CodeKey::generate(),
@@ -71,24 +81,12 @@ impl PyIssuer {
         config.audience = audience;
         config.code_ttl = code_ttl;
         config.token_ttl = token_ttl;
-        // Whatever half is not given is kept in this process's memory.
-        let memory: Arc<dyn Store> = Arc::new(MemoryStore::default());
-        let store = ComposedStore {
-            redemptions: match ledger {
-                Some(ledger) => Arc::new(ledger),
-                None => memory.clone(),
-            },
-            revocations: match revocations {
-                Some(revocations) => Arc::new(revocations),
-                None => memory,
-            },
-        };
         let inner = flow::Issuer::new(
             config,
             keys.inner.clone(),
             code_key,
             registry.inner.clone(),
-            Arc::new(store),
+            store,
         )
         .py(py)?;
         Ok(PyIssuer { inner })

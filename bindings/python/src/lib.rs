@@ -11,14 +11,15 @@
 //!   token exchange (each costs tens of microseconds), and kept around a single HS256
 //!   verification and the authorize step, where releasing and re-taking it costs as
 //!   much as the work (measured in `bindings/python/README.md`);
-//! - [`ledger::PyLedger`]: any Python object with a `redeem` method (or `revoke` and
-//!   `is_revoked`) plugged into the core as its redemption ledger (or revocation
-//!   list), failing closed on anything but a well-typed answer.
+//! - [`store::PyLedger`]: any Python object implementing the `Store` protocol
+//!   (`redeem`, `revoke`, `is_revoked`) plugged into the core as its store, failing
+//!   closed on anything but a well-typed answer; and the native stores
+//!   (`native_store`: `MemoryStore`, `RedisStore`, `PostgresStore`).
 //!
 //! One file per Python class: `claims.rs` (`Claims`), `keyset.rs` (`KeySet`),
 //! `policy.rs` (`Policy`), `verifier.rs` (`Verifier`), `registry.rs` (`Registry`),
 //! `issuer.rs` (`Issuer`), `consent.rs` (`PendingAuthorization`), `response.rs` (`Response`), `bearer.rs` (`check_bearer`),
-//! `ledger.rs` (Python ledger objects), `errors.rs` (raising the exception classes),
+//! `store.rs` (Python store objects), `native_store/` (the native stores), `errors.rs` (raising the exception classes),
 //! `request_text.rs` (request strings converted without raising on lone surrogates);
 //! `bench.rs` (probes for the Python bench, behind the `bench` feature only).
 
@@ -36,11 +37,12 @@ mod consent;
 mod errors;
 mod issuer;
 mod keyset;
-mod ledger;
+mod native_store;
 mod policy;
 mod registry;
 mod request_text;
 mod response;
+mod store;
 mod verifier;
 
 use crate::bearer::check_bearer;
@@ -76,6 +78,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyResponse>()?;
     m.add_class::<PyIssuer>()?;
     m.add_class::<PyPendingAuthorization>()?;
+    m.add_class::<native_store::PyMemoryStore>()?;
+    m.add_class::<native_store::PyRedisStore>()?;
+    m.add_class::<native_store::PyPostgresStore>()?;
     m.add_function(wrap_pyfunction!(check_bearer, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(dangerous_sign_jws, m)?)?;

@@ -3,15 +3,15 @@
 use crate::claims::{claims_object, repr_opt, PyClaims};
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::keyset::{key_set_repr, PyKeySet};
-use crate::ledger::PyLedger;
 use crate::policy::PyPolicy;
 use crate::request_text::LenientStr;
+use crate::store::deprecated_revocations;
+use crate::store::store_from;
 use airisk_auth::keys::Algorithm;
 use airisk_auth::token::{self, Claims as CoreClaims};
 use airisk_auth::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use std::sync::Arc;
 
 /// Verifies tokens against a key set and a policy. Thread-safe; build once.
 #[pyclass(frozen, module = "airisk_auth", name = "Verifier")]
@@ -42,19 +42,31 @@ impl PyVerifier {
 
 #[pymethods]
 impl PyVerifier {
-    /// `revocations` (an object with `revoke` and `is_revoked`, e.g. the
-    /// `RedisLedger` the issuer uses): tokens whose `jti` it lists are refused.
+    /// `store` (the issuer's store: a native one or a `Store` protocol object):
+    /// tokens whose `jti` it lists as revoked are refused. `revocations=` is its
+    /// deprecated former name.
     #[new]
-    #[pyo3(signature = (keys, policy, *, revocations=None))]
+    #[pyo3(signature = (keys, policy, *, store=None, revocations=None))]
     fn new(
+        py: Python<'_>,
         keys: &PyKeySet,
         policy: &PyPolicy,
+        store: Option<&Bound<'_, PyAny>>,
         revocations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let mut inner = token::Verifier::new(keys.inner.clone(), policy.inner.clone());
-        if let Some(revocations) = revocations {
-            let list = PyLedger::new(revocations, "revocations", &["revoke", "is_revoked"])?;
-            inner = inner.with_store(Arc::new(list));
+        let store = match (store, revocations) {
+            (Some(store), None) => Some(store_from(store)?),
+            (None, Some(revocations)) => Some(deprecated_revocations(py, revocations)?),
+            (None, None) => None,
+            (Some(_), Some(_)) => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "give store= alone (revocations= is its deprecated former name)",
+                ))
+            }
+        };
+        if let Some(store) = store {
+            inner = inner.with_store(store);
         }
         Ok(Self::from_core(inner))
     }

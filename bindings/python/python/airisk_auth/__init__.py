@@ -13,11 +13,12 @@ as the Rust crate and the C library, so the same inputs give the same bytes):
   refusals (:class:`TokenError`, :class:`RequestError`) and :class:`ConfigError`
   (see :mod:`airisk_auth.errors`, where they live).
 
-Single use across processes: pass any object with a ``redeem`` method as
-``Issuer(..., ledger=obj)`` (and one with ``revoke``/``is_revoked`` as
-``revocations=obj``); :class:`RedemptionLedger` and :class:`RevocationList` say
-what they must do, and :class:`RedisLedger` is one on Redis (wrapping your
-``redis.Redis`` client; ``redis`` is not a dependency).
+Every issuer is built with its store: ``Issuer(..., store=MemoryStore())`` for one
+process; for single use across processes, :class:`RedisStore` or
+:class:`PostgresStore` (the Rust stores, shared with Rust and C services) or any
+object implementing :class:`Store` (``redeem``/``revoke``/``is_revoked``), e.g.
+:class:`RedisLedger` on your own ``redis.Redis`` client (the same keys as
+:class:`RedisStore`; ``redis`` is not a dependency).
 
 Framework helpers live in :mod:`airisk_auth.flask` and :mod:`airisk_auth.fastapi`
 (imported only when used; neither framework is a dependency).
@@ -33,7 +34,10 @@ from ._native import (
     Issuer,
     PendingAuthorization,
     KeySet,
+    MemoryStore,
     Policy,
+    PostgresStore,
+    RedisStore,
     Registry,
     Response,
     Verifier,
@@ -41,7 +45,7 @@ from ._native import (
     check_bearer,
     error_kinds,
 )
-from .ledger import Redemption, RedemptionLedger, RevocationList
+from .ledger import Redemption, RedemptionLedger, RevocationList, Store
 from .redis_ledger import RedisLedger
 
 __all__ = [
@@ -49,13 +53,17 @@ __all__ = [
     "Issuer",
     "PendingAuthorization",
     "KeySet",
+    "MemoryStore",
     "Policy",
+    "PostgresStore",
     "Redemption",
     "RedemptionLedger",
     "RedisLedger",
+    "RedisStore",
     "Registry",
     "Response",
     "RevocationList",
+    "Store",
     "Verifier",
     "__version__",
     "check_bearer",

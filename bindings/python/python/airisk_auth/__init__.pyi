@@ -7,6 +7,9 @@ from ._native import (
     Claims as Claims,
     Issuer as Issuer,
     PendingAuthorization as PendingAuthorization,
+    MemoryStore as MemoryStore,
+    PostgresStore as PostgresStore,
+    RedisStore as RedisStore,
     KeySet as KeySet,
     Policy as Policy,
     Registry as Registry,
@@ -16,7 +19,12 @@ from ._native import (
     check_bearer as check_bearer,
     error_kinds as error_kinds,
 )
-from .ledger import Redemption as Redemption, RedemptionLedger as RedemptionLedger, RevocationList as RevocationList
+from .ledger import (
+    Redemption as Redemption,
+    RedemptionLedger as RedemptionLedger,
+    RevocationList as RevocationList,
+    Store as Store,
+)
 from .redis_ledger import RedisLedger as RedisLedger
 
 __all__ = [
@@ -24,13 +32,17 @@ __all__ = [
     "Issuer",
     "PendingAuthorization",
     "KeySet",
+    "MemoryStore",
     "Policy",
+    "PostgresStore",
     "Redemption",
     "RedemptionLedger",
     "RedisLedger",
+    "RedisStore",
     "Registry",
     "Response",
     "RevocationList",
+    "Store",
     "Verifier",
     "__version__",
     "check_bearer",

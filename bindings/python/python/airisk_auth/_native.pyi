@@ -6,7 +6,7 @@ import os
 from typing import ClassVar, Literal, Sequence, Union, final
 
 from .errors import AuthError
-from .ledger import RedemptionLedger, RevocationList
+from .ledger import Redemption, RedemptionLedger, RevocationList, Store
 
 __version__: str
 __all__ = [
@@ -17,6 +17,9 @@ __all__ = [
     "Registry",
     "Response",
     "Issuer",
+    "MemoryStore",
+    "RedisStore",
+    "PostgresStore",
     "PendingAuthorization",
     "check_bearer",
     "dangerous_sign_jws",
@@ -183,9 +186,15 @@ class Verifier:
     """Verifies tokens with a key set and a policy. Thread-safe; build once, share."""
 
     def __new__(
-        cls, keys: KeySet, policy: Policy, *, revocations: RevocationList | None = None
+        cls,
+        keys: KeySet,
+        policy: Policy,
+        *,
+        store: Store | MemoryStore | RedisStore | PostgresStore | None = None,
+        revocations: RevocationList | None = None,
     ) -> Verifier:
-        """``revocations``: refuse tokens whose ``jti`` it lists (fails closed when it errs)."""
+        """``store``: refuse tokens whose ``jti`` it lists as revoked (fails closed when it errs).
+        ``revocations`` is its deprecated former name."""
     def verify(self, token: str) -> Claims:
         """Verify ``token`` at the system clock's time; raises an :class:`AuthError` subclass."""
     def verify_at(self, token: str, now: int) -> Claims:
@@ -276,6 +285,7 @@ class Issuer:
         registry: Registry,
         *,
         issuer: str,
+        store: Store | MemoryStore | RedisStore | PostgresStore | None = None,
         audience: str | None = None,
         code_ttl: int = 60,
         token_ttl: int = 3600,
@@ -285,10 +295,12 @@ class Issuer:
     ) -> Issuer:
         """``code_key``: 32+ secret bytes shared by every instance of a deployment (random when None).
 
-        ``ledger`` records redemptions and ``revocations`` keeps revoked token ids
-        (both in memory, for this process only, when None): pass a store shared by
-        every process, e.g. a :class:`~airisk_auth.RedisLedger` as both, for single
-        use across processes. An object lacking a method raises ``TypeError``.
+        ``store`` (required) records redemptions and revoked token ids:
+        :class:`MemoryStore` for one process; :class:`RedisStore`,
+        :class:`PostgresStore` or your own :class:`~airisk_auth.Store` shared by every
+        process for single use across processes. Without it: ``TypeError``. An
+        object lacking a method raises ``TypeError``. ``ledger`` and ``revocations``
+        (deprecated, ``DeprecationWarning``) are its two halves, in memory when not given.
         """
     def authorize(self, query: str) -> Response:
         """``GET /api/oauth2`` now; ``query`` is the raw query string without ``?``."""
@@ -349,3 +361,90 @@ class Issuer:
 
 def dangerous_sign_jws(keys: KeySet, header_json: str, payload: bytes | str) -> str:
     """The native half of :func:`airisk_auth.dangerous.sign_jws`."""
+
+@final
+class MemoryStore:
+    """Single use and revocation in this process's memory: **one process only**
+    (two processes each with their own accept every code once). Holds at most
+    ``capacity`` codes and ``capacity`` revoked ids; when full, refuses (503)
+    rather than forgetting a live one."""
+
+    def __new__(cls, capacity: int = 1_000_000) -> MemoryStore: ...
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+        """Marks ``code_id`` (32 lower-case hex digits) redeemed: ``FIRST`` once, then ``REPLAYED``."""
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
+    def is_revoked(self, jti: str, now: int) -> bool:
+        """Whether ``jti`` is revoked at ``now``."""
+
+@final
+class RedisStore:
+    """The Rust Redis store (crate ``airisk-auth-redis``): the same keys and commands as
+    Rust and C services, so all three share one Redis. ``url`` is ``redis://``,
+    ``rediss://`` (TLS: ``ca_file``, and ``client_cert_file`` + ``client_key_file`` for
+    mutual TLS) or ``redis+unix://``; ``cluster=True`` for a Redis Cluster (more seeds
+    in ``more_seeds``). ``wait_replicas`` replicas confirm each write (``WAIT``) within
+    ``wait_timeout`` seconds (None: 0 for one server, 1 in a cluster). Timeouts are
+    seconds. No connection is opened here: while Redis is down, every call raises
+    ``LedgerUnavailableError`` and an issuer answers 503. Raises
+    ``InvalidConfigurationError`` for a bad setting (or a build without Redis)."""
+
+    def __new__(
+        cls,
+        url: str,
+        *,
+        cluster: bool = False,
+        more_seeds: Sequence[str] = ...,
+        ca_file: str | os.PathLike[str] | None = None,
+        client_cert_file: str | os.PathLike[str] | None = None,
+        client_key_file: str | os.PathLike[str] | None = None,
+        code_prefix: str = "airisk:code:",
+        revoked_prefix: str = "airisk:revoked:",
+        connect_timeout: float = 1.0,
+        io_timeout: float = 0.5,
+        pool_size: int = 16,
+        wait_replicas: int | None = None,
+        wait_timeout: float = 0.25,
+        extra_retention: int = 0,
+    ) -> RedisStore: ...
+    def ping(self) -> None:
+        """Checks that Redis answers; raises ``LedgerUnavailableError`` when it does not."""
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+        """``SET <code_prefix><code_id> 1 NX EX <ttl>``: ``FIRST`` once, then ``REPLAYED``."""
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
+    def is_revoked(self, jti: str, now: int) -> bool:
+        """``EXISTS <revoked_prefix><jti>``."""
+
+@final
+class PostgresStore:
+    """The Rust PostgreSQL store (crate ``airisk-auth-postgres``): the same tables as
+    Rust and C services. ``dsn`` is a libpq-style connection string. ``migrate=True``
+    creates (or completes) the schema now; otherwise no connection is opened here, and
+    every call raises ``LedgerUnavailableError`` while the server is down or the
+    schema missing. Timeouts are seconds. Raises ``InvalidConfigurationError`` for a
+    bad setting (or a build without PostgreSQL)."""
+
+    def __new__(
+        cls,
+        dsn: str,
+        *,
+        schema: str = "airisk",
+        connect_timeout: float = 1.0,
+        statement_timeout: float = 0.5,
+        pool_size: int = 8,
+        extra_retention: int = 0,
+        migrate: bool = False,
+    ) -> PostgresStore: ...
+    def migrate(self) -> None:
+        """Creates (or completes) the schema: idempotent, serialised across processes."""
+    def ping(self) -> None:
+        """Checks that the database answers and holds the tables."""
+    def delete_expired(self, now: int, batch: int) -> int:
+        """Deletes at most ``batch`` expired rows per table; the number deleted."""
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+        """Marks ``code_id`` redeemed: ``FIRST`` once, then ``REPLAYED``."""
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
+    def is_revoked(self, jti: str, now: int) -> bool:
+        """Whether ``jti`` is revoked at ``now``."""

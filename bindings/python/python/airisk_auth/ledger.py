@@ -1,11 +1,14 @@
-"""What an object must provide to be plugged in as a ledger (the core's
-``airisk_auth::ledger`` traits, for Python).
+"""What an object must provide to be an issuer's store (the core's ``Store``
+trait, for Python).
 
-``Issuer(..., ledger=obj)`` records redemptions of authorization codes in ``obj``
-instead of the issuer's own in-memory ledger; ``Issuer(..., revocations=obj)`` and
-``Verifier(..., revocations=obj)`` keep and consult revoked token ids there. With a
-store shared by every process (e.g. :class:`airisk_auth.redis_ledger.RedisLedger`),
-a code is honoured once across all of them.
+``Issuer(..., store=obj)`` records redemptions of authorization codes and revoked
+token ids in ``obj``; ``Verifier(..., store=obj)`` consults the revoked ids. ``obj``
+is a native store (:class:`airisk_auth.MemoryStore` for one process,
+:class:`airisk_auth.RedisStore` or :class:`airisk_auth.PostgresStore`, the Rust
+implementations shared with Rust and C services) or any object implementing
+:class:`Store`. With a store shared by every process, a code is honoured once
+across all of them. (``ledger=`` and ``revocations=``, which took a
+:class:`RedemptionLedger` and a :class:`RevocationList` apart, are deprecated.)
 
 ``redeem`` answers a :class:`Redemption`, never a bool: a bool meant "first use"
 here and "a replay" in the C++ API, and a store ported from one to the other
@@ -22,7 +25,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Redemption", "RedemptionLedger", "RevocationList"]
+__all__ = ["Redemption", "RedemptionLedger", "RevocationList", "Store"]
 
 
 class Redemption(enum.Enum):
@@ -62,3 +65,10 @@ class RevocationList(Protocol):
     def is_revoked(self, jti: str, now: int) -> bool:
         """Whether ``jti`` is revoked at ``now``. Raise when unsure: that refuses the token."""
         ...
+
+
+@runtime_checkable
+class Store(RedemptionLedger, RevocationList, Protocol):
+    """An issuer's whole store: :meth:`redeem` (a :class:`Redemption`),
+    :meth:`revoke` and :meth:`is_revoked`. The native stores implement it too, so
+    one conformance suite runs against every store (``tests/python/store_conformance.py``)."""

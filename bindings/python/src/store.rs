@@ -1,4 +1,7 @@
-//! A Python ledger object plugged into the core, failing closed.
+//! The `store=` of `Issuer` and `Verifier`: a native store (`MemoryStore`,
+//! `RedisStore`, `PostgresStore`, see `native_store.rs`) used as it is, or any Python
+//! object implementing the `airisk_auth.Store` protocol plugged into the core,
+//! failing closed.
 
 use airisk_auth::code::CodeId;
 use airisk_auth::store::{Redemption, Store};
@@ -10,9 +13,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict};
 use std::sync::Arc;
 
-/// A Python object plugged into the core as the redemption half of its [`Store`] (it has
-/// `redeem(code_id, expires_at, now) -> bool`) or the revocation half (it has
-/// `revoke(jti, until, now) -> None` and `is_revoked(jti, now) -> bool`).
+/// A Python object plugged into the core as its [`Store`] (it has
+/// `redeem(code_id, expires_at, now) -> Redemption`, `revoke(jti, until, now) -> None`
+/// and `is_revoked(jti, now) -> bool`), or, through the deprecated `ledger=` and
+/// `revocations=`, as one half of it.
 ///
 /// The core calls it with the GIL released (the exchange detaches), so every
 /// call attaches again. It fails closed: an exception, a missing method, an
@@ -44,11 +48,11 @@ impl PyLedger {
                 .is_some_and(|m| m.is_callable())
             {
                 return Err(PyTypeError::new_err(format!(
-                    "{role} must have a callable `{method}` method (see airisk_auth.{})",
-                    if role == "ledger" {
-                        "RedemptionLedger"
-                    } else {
-                        "RevocationList"
+                    "{role} must be a native store or have a callable `{method}` method (see airisk_auth.{})",
+                    match role {
+                        "ledger" => "RedemptionLedger",
+                        "revocations" => "RevocationList",
+                        _ => "Store",
                     }
                 )));
             }
@@ -118,20 +122,23 @@ pub(crate) fn strict_bool(answer: &Bound<'_, PyAny>) -> Option<bool> {
 /// `airisk_auth.ledger.Redemption.FIRST` and `.REPLAYED`, looked up once.
 static REDEMPTIONS: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
 
+/// `Redemption.FIRST` and `Redemption.REPLAYED`.
+pub(crate) fn redemption_members(py: Python<'_>) -> PyResult<&(Py<PyAny>, Py<PyAny>)> {
+    REDEMPTIONS.get_or_try_init(py, || -> PyResult<_> {
+        let class = py.import("airisk_auth.ledger")?.getattr("Redemption")?;
+        Ok((
+            class.getattr("FIRST")?.unbind(),
+            class.getattr("REPLAYED")?.unbind(),
+        ))
+    })
+}
+
 /// The core's answer for exactly `Redemption.FIRST` or `Redemption.REPLAYED`
 /// (compared by identity: enum members are singletons); `None` for anything
 /// else, `True` included, so that a bool-answering ledger fails closed.
 fn strict_redemption(answer: &Bound<'_, PyAny>) -> Option<Redemption> {
     let py = answer.py();
-    let (first, replayed) = REDEMPTIONS
-        .get_or_try_init(py, || -> PyResult<_> {
-            let class = py.import("airisk_auth.ledger")?.getattr("Redemption")?;
-            Ok((
-                class.getattr("FIRST")?.unbind(),
-                class.getattr("REPLAYED")?.unbind(),
-            ))
-        })
-        .ok()?;
+    let (first, replayed) = redemption_members(py).ok()?;
     if answer.is(first.bind(py)) {
         Some(Redemption::First)
     } else if answer.is(replayed.bind(py)) {
@@ -162,8 +169,77 @@ impl Store for PyLedger {
     }
 }
 
+/// The core store for `store=`: a native store's own, or a Python object
+/// implementing the `Store` protocol (checked now: a misconfiguration is a
+/// `TypeError` here, not a 503 on every request).
+pub(crate) fn store_from(store: &Bound<'_, PyAny>) -> PyResult<Arc<dyn Store>> {
+    if let Some(native) = crate::native_store::native(store) {
+        return Ok(native);
+    }
+    Ok(Arc::new(PyLedger::new(
+        store,
+        "store",
+        &["redeem", "revoke", "is_revoked"],
+    )?))
+}
+
+/// The store of an issuer given the deprecated `ledger=` / `revocations=` (each
+/// half that is not given is kept in this process's memory), with a
+/// `DeprecationWarning`.
+pub(crate) fn deprecated_halves(
+    py: Python<'_>,
+    ledger: Option<&Bound<'_, PyAny>>,
+    revocations: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Arc<dyn Store>> {
+    PyErr::warn(
+        py,
+        &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
+        c"ledger= and revocations= are deprecated: pass one store= (an airisk_auth.Store)",
+        2,
+    )?;
+    let half = |object: Option<&Bound<'_, PyAny>>, role: &str, methods: &[&str]| {
+        object
+            .map(|o| -> PyResult<Arc<dyn Store>> {
+                match crate::native_store::native(o) {
+                    Some(native) => Ok(native),
+                    None => Ok(Arc::new(PyLedger::new(o, role, methods)?)),
+                }
+            })
+            .transpose()
+    };
+    let ledger = half(ledger, "ledger", &["redeem"])?;
+    let revocations = half(revocations, "revocations", &["revoke", "is_revoked"])?;
+    let memory: Arc<dyn Store> = Arc::new(airisk_auth::store::MemoryStore::default());
+    Ok(Arc::new(ComposedStore {
+        redemptions: ledger.unwrap_or_else(|| memory.clone()),
+        revocations: revocations.unwrap_or(memory),
+    }))
+}
+
+/// The store of a verifier given the deprecated `revocations=` (an object with
+/// `revoke` and `is_revoked`, or a native store), with a `DeprecationWarning`.
+pub(crate) fn deprecated_revocations(
+    py: Python<'_>,
+    revocations: &Bound<'_, PyAny>,
+) -> PyResult<Arc<dyn Store>> {
+    PyErr::warn(
+        py,
+        &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
+        c"revocations= is deprecated: pass store= (an airisk_auth.Store)",
+        2,
+    )?;
+    match crate::native_store::native(revocations) {
+        Some(native) => Ok(native),
+        None => Ok(Arc::new(PyLedger::new(
+            revocations,
+            "revocations",
+            &["revoke", "is_revoked"],
+        )?)),
+    }
+}
+
 /// One [`Store`] made of two: redemptions kept by one, revocations by the other
-/// (the Python API still takes a ledger and a revocation list apart).
+/// (the deprecated `ledger=` and `revocations=` take them apart).
 #[derive(Debug)]
 pub(crate) struct ComposedStore {
     pub(crate) redemptions: Arc<dyn Store>,

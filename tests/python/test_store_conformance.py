@@ -1,0 +1,306 @@
+"""The store-conformance suite of crates/airisk-auth-store-tests, from Python: the
+same checks (first then replayed, ids as 16 exact bytes, one winner among concurrent
+redemptions, revocations held and never shortened, any jti kept exactly, a replay
+through an issuer revoking its token) against every store a Python service can use:
+
+- ``memory``: :class:`airisk_auth.MemoryStore`;
+- ``protocol``: a plain-Python :class:`airisk_auth.Store` (below), plugged in through
+  the protocol adapter;
+- ``redis`` / ``redis-tls`` / ``cluster``: :class:`airisk_auth.RedisStore` when
+  ``AIRISK_REDIS_URL`` / ``AIRISK_REDIS_TLS_PORT`` (+ ``_DIR``) /
+  ``AIRISK_REDIS_CLUSTER_PORTS`` are set, and :class:`airisk_auth.RedisLedger` (redis-py)
+  on the plain server, checked key for key against :class:`RedisStore`;
+- ``postgres``: :class:`airisk_auth.PostgresStore` when ``AIRISK_PG_URL`` is set.
+
+``AIRISK_STORES_REQUIRED`` (e.g. ``redis,postgres``) turns a missing server into a
+failure instead of a skip. Each run uses fresh ids and key prefixes or schemas.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.parse
+from typing import Any, Callable, Iterator
+
+import pytest
+
+import airisk_auth as aa
+from airisk_auth import Redemption
+
+ISS = "https://airisk.example"
+REGISTRY_JSON = json.dumps({
+    "clients": [{"client_id": "abc123", "client_secret": "s3cret", "redirect_uri": "https://localhost/callback"}],
+    "users": [],
+})
+FORM = "application/x-www-form-urlencoded"
+RUN = f"{os.getpid()}-{time.time_ns()}"
+_counter = iter(range(1 << 62))
+_counter_lock = threading.Lock()
+
+
+def fresh_id() -> str:
+    """32 hex digits, unique in this run and (time and pid in it) across runs."""
+    with _counter_lock:
+        n = next(_counter)
+    return f"{n:016x}{os.getpid() & 0xFFFFFFFF:08x}{time.time_ns() & 0xFFFFFFFF:08x}"
+
+
+def flip(code_id: str, byte: int, mask: int) -> str:
+    raw = bytearray(bytes.fromhex(code_id))
+    raw[byte] ^= mask
+    return raw.hex()
+
+
+class DictStore:
+    """A plain-Python store: a lock and two dicts (test code: small and obviously right)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.codes: dict[str, int] = {}
+        self.revoked: dict[str, int] = {}
+
+    def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
+        with self.lock:
+            if self.codes.get(code_id, 0) > now:
+                return Redemption.REPLAYED
+            self.codes[code_id] = expires_at
+            return Redemption.FIRST
+
+    def revoke(self, jti: str, until: int, now: int) -> None:
+        with self.lock:
+            self.revoked[jti] = max(self.revoked.get(jti, 0), until)
+
+    def is_revoked(self, jti: str, now: int) -> bool:
+        with self.lock:
+            return self.revoked.get(jti, 0) > now
+
+
+# ---------------------------------------------------------------- the stores
+
+
+def _required(name: str) -> bool:
+    return name in os.environ.get("AIRISK_STORES_REQUIRED", "").split(",")
+
+
+def _missing(name: str, env: str) -> None:
+    if _required(name):
+        pytest.fail(f"{env} is not set but AIRISK_STORES_REQUIRED names {name}")
+    pytest.skip(f"{env} not set")
+
+
+def _prefixes() -> dict[str, str]:
+    return {"code_prefix": f"airisk-py-{RUN}:code:", "revoked_prefix": f"airisk-py-{RUN}:revoked:"}
+
+
+def make_memory() -> Any:
+    return aa.MemoryStore(capacity=100_000)
+
+
+def make_protocol() -> Any:
+    return DictStore()
+
+
+def make_redis() -> Any:
+    url = os.environ.get("AIRISK_REDIS_URL")
+    if not url:
+        _missing("redis", "AIRISK_REDIS_URL")
+    return aa.RedisStore(url, **_prefixes())
+
+
+def make_redis_tls() -> Any:
+    port, tls = os.environ.get("AIRISK_REDIS_TLS_PORT"), os.environ.get("AIRISK_REDIS_TLS_DIR")
+    if not port or not tls:
+        _missing("redis-tls", "AIRISK_REDIS_TLS_PORT")
+    return aa.RedisStore(f"rediss://127.0.0.1:{port}/0", ca_file=f"{tls}/ca.crt",
+                         client_cert_file=f"{tls}/client.crt", client_key_file=f"{tls}/client.key", **_prefixes())
+
+
+def make_cluster() -> Any:
+    ports = os.environ.get("AIRISK_REDIS_CLUSTER_PORTS", "").split()
+    if not ports:
+        _missing("cluster", "AIRISK_REDIS_CLUSTER_PORTS")
+    seeds = [f"redis://127.0.0.1:{p}" for p in ports]
+    return aa.RedisStore(seeds[0], cluster=True, more_seeds=seeds[1:], **_prefixes())
+
+
+def make_postgres() -> Any:
+    dsn = os.environ.get("AIRISK_PG_URL")
+    if not dsn:
+        _missing("postgres", "AIRISK_PG_URL")
+    return aa.PostgresStore(dsn, schema="airisk_py_conformance", migrate=True)
+
+
+STORES: dict[str, Callable[[], Any]] = {
+    "memory": make_memory,
+    "protocol": make_protocol,
+    "redis": make_redis,
+    "redis-tls": make_redis_tls,
+    "cluster": make_cluster,
+    "postgres": make_postgres,
+}
+
+
+@pytest.fixture(params=list(STORES))
+def store(request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield STORES[request.param]()
+
+
+# ---------------------------------------------------------------- the contract
+
+
+def test_first_then_replayed(store: Any) -> None:
+    now = int(time.time())
+    a, b = fresh_id(), fresh_id()
+    assert store.redeem(a, now + 600, now) is Redemption.FIRST
+    assert store.redeem(a, now + 600, now) is Redemption.REPLAYED
+    assert store.redeem(a, now + 600, now + 1) is Redemption.REPLAYED
+    assert store.redeem(b, now + 600, now) is Redemption.FIRST
+    assert store.redeem(b, now + 600, now + 2) is Redemption.REPLAYED
+
+
+def test_ids_are_sixteen_exact_bytes(store: Any) -> None:
+    now = int(time.time())
+    base = fresh_id()
+    assert store.redeem(base, now + 600, now) is Redemption.FIRST
+    for byte in range(16):
+        for mask in (0x01, 0x80):
+            other = flip(base, byte, mask)
+            assert store.redeem(other, now + 600, now) is Redemption.FIRST, (byte, mask)
+            assert store.redeem(other, now + 600, now) is Redemption.REPLAYED
+
+
+def test_concurrent_redemptions_have_one_winner(store: Any) -> None:
+    now = int(time.time())
+    ids = [fresh_id() for _ in range(64)]
+    barrier = threading.Barrier(8)
+    wins: list[list[str]] = []
+
+    def race(backwards: bool) -> None:
+        barrier.wait()
+        order = reversed(ids) if backwards else ids
+        wins.append([i for i in order if store.redeem(i, now + 600, now) is Redemption.FIRST])
+
+    threads = [threading.Thread(target=race, args=(t % 2 == 1,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 8
+    winners = [i for w in wins for i in w]
+    assert sorted(winners) == sorted(ids)
+
+
+def test_revocations_hold_until_their_expiry(store: Any) -> None:
+    now = int(time.time())
+    a, b = f"jti-a-{fresh_id()}", f"jti-b-{fresh_id()}"
+    assert store.is_revoked(a, now) is False
+    store.revoke(a, now + 3600, now)
+    assert store.is_revoked(a, now) is True
+    assert store.is_revoked(a, now + 1800) is True
+    assert store.is_revoked(b, now) is False
+    store.revoke(a, now + 1, now)  # shorter: the longer one stays
+    assert store.is_revoked(a, now + 1800) is True
+
+
+def test_any_core_jti_is_kept_exactly(store: Any) -> None:
+    now = int(time.time())
+    base = fresh_id()
+    long = base + "x" * (256 - len(base))
+    kept = [long, f"{base}:a:b", f"{base}*?[]{{}}'\"\\ %", f"{base}Q"]
+    others = [long[:-1] + "y", f"{base}:a", f"{base}q", f"{base}*"]
+    for jti in kept:
+        store.revoke(jti, now + 600, now)
+    for jti in kept:
+        assert store.is_revoked(jti, now) is True, jti
+    for jti in others:
+        assert store.is_revoked(jti, now) is False, jti
+
+
+def test_a_replay_through_an_issuer_revokes_its_token(store: Any) -> None:
+    keys = aa.KeySet.generate_hs256("k1")
+    issuer = aa.Issuer(keys, aa.Registry.from_json(REGISTRY_JSON), issuer=ISS, store=store)
+    answer = issuer.authorize("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+    assert answer.status == 302
+    location = answer.header("Location")
+    assert location is not None
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))["code"]
+    body = urllib.parse.urlencode({"grant_type": "authorization_code", "client_id": "abc123",
+                                   "client_secret": "s3cret", "redirect_uri": "https://localhost/callback",
+                                   "code": code})
+    first = issuer.exchange(FORM, body)
+    assert first.status == 200, (first.status, first.reason)
+    token = json.loads(first.body)["access_token"]
+    verifier = issuer.verifier()
+    assert verifier.verify(token).client_id == "abc123"
+    replay = issuer.exchange(FORM, body)
+    assert (replay.status, replay.body) == (400, "Invalid Code")
+    with pytest.raises(aa.TokenRevokedError):
+        verifier.verify(token)
+    # A verifier built apart on the same store sees the revocation too.
+    with pytest.raises(aa.TokenRevokedError):
+        aa.Verifier(keys, aa.Policy(ISS), store=store).verify(token)
+
+
+# ---------------------------------------------------------------- native stores, refused and unreachable
+
+
+def test_native_stores_refuse_bad_settings_and_fail_closed_when_unreachable() -> None:
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.RedisStore("redis://127.0.0.1:1/0#insecure")
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.RedisStore("redis://127.0.0.1:1/0", code_prefix="")
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.RedisStore("redis://127.0.0.1:1/0", io_timeout=0)
+    with pytest.raises(aa.InvalidConfigurationError):
+        aa.PostgresStore("host=127.0.0.1 port=1 user=x dbname=y", schema="Not A Schema")
+    redis = aa.RedisStore("redis://:hunter2-password@127.0.0.1:1/0")
+    assert "hunter2" not in repr(redis)
+    now = int(time.time())
+    with pytest.raises(aa.LedgerUnavailableError):
+        redis.redeem(fresh_id(), now + 60, now)
+    with pytest.raises(aa.LedgerUnavailableError):
+        redis.ping()
+    issuer = aa.Issuer(aa.KeySet.generate_hs256("k1"), aa.Registry.from_json(REGISTRY_JSON), issuer=ISS, store=redis)
+    location = issuer.authorize("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback").header("Location")
+    assert location is not None
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))["code"]
+    body = urllib.parse.urlencode({"client_id": "abc123", "client_secret": "s3cret",
+                                   "redirect_uri": "https://localhost/callback", "code": code})
+    down = issuer.exchange(FORM, body)
+    assert (down.status, down.reason) == (503, "LedgerUnavailable")
+    assert "access_token" not in down.body
+    pg = aa.PostgresStore("host=127.0.0.1 port=1 user=x password=hunter2-password dbname=y", connect_timeout=0.5)
+    assert "hunter2" not in repr(pg)
+    with pytest.raises(aa.LedgerUnavailableError):
+        pg.redeem(fresh_id(), now + 60, now)
+
+
+def test_the_redis_ledger_and_the_rust_store_share_keys_in_one_redis() -> None:
+    """RedisLedger (redis-py) stays byte-compatible with RedisStore (Rust): a code
+    redeemed by one is a replay for the other, a revocation by one is seen by the
+    other, with the same default prefixes."""
+    url = os.environ.get("AIRISK_REDIS_URL")
+    if not url:
+        _missing("redis", "AIRISK_REDIS_URL")
+    redis = pytest.importorskip("redis")
+    prefix = f"airisk-compat-{RUN}:"
+    ledger = aa.RedisLedger(redis.Redis.from_url(url, socket_timeout=1), prefix)
+    store = aa.RedisStore(url, code_prefix=prefix + "code:", revoked_prefix=prefix + "revoked:")
+    now = int(time.time())
+    a, b = fresh_id(), fresh_id()
+    assert ledger.redeem(a, now + 600, now) is Redemption.FIRST
+    assert store.redeem(a, now + 600, now) is Redemption.REPLAYED
+    assert store.redeem(b, now + 600, now) is Redemption.FIRST
+    assert ledger.redeem(b, now + 600, now) is Redemption.REPLAYED
+    ledger.revoke("jti-from-python", now + 600, now)
+    store.revoke("jti-from-rust", now + 600, now)
+    assert store.is_revoked("jti-from-python", now) is True
+    assert ledger.is_revoked("jti-from-rust", now) is True
+    # The same bytes under the same key, and the same expiry.
+    client = redis.Redis.from_url(url)
+    assert client.get(ledger.code_key(a)) == client.get(ledger.code_key(b)) == b"1"
+    assert abs(client.ttl(ledger.code_key(a)) - client.ttl(ledger.code_key(b))) <= 1
+    assert abs(client.ttl(ledger.revoked_key("jti-from-python")) - client.ttl(ledger.revoked_key("jti-from-rust"))) <= 1
