@@ -11,6 +11,11 @@ use crate::code::is_valid_challenge;
 use crate::error::Error;
 use crate::registry::{MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
 
+/// The `response_type`s the endpoint issues (RFC 8414 `response_types_supported`).
+pub(super) const RESPONSE_TYPES: &[&str] = &["code"];
+/// The PKCE methods accepted (RFC 8414 `code_challenge_methods_supported`).
+pub(super) const CODE_CHALLENGE_METHODS: &[&str] = &["S256"];
+
 impl Issuer {
     /// `GET /api/oauth2` at the clock's time: validate, then approve at once
     /// (AIRisk's default). `query` is the raw query string (without `?`).
@@ -92,13 +97,16 @@ impl Issuer {
         if !repeated.is_empty() {
             return Err(redirect(Error::DuplicateParameter));
         }
-        if params.raw("response_type").is_some_and(|t| t != "code") {
+        if params
+            .raw("response_type")
+            .is_some_and(|t| !RESPONSE_TYPES.contains(&t))
+        {
             return Err(redirect(Error::UnsupportedResponseType));
         }
         let challenge = params.get("code_challenge");
         match (challenge, params.get("code_challenge_method")) {
             (None, None) => {}
-            (Some(c), Some("S256")) if is_valid_challenge(c) => {}
+            (Some(c), Some(m)) if CODE_CHALLENGE_METHODS.contains(&m) && is_valid_challenge(c) => {}
             _ => return Err(redirect(Error::UnsupportedPkceMethod)),
         }
         if client.is_public() && challenge.is_none() {

@@ -3,7 +3,9 @@
 //! - [`Issuer::authorize`] is `GET /api/oauth2` (pass the raw query string);
 //! - [`Issuer::exchange`] is `POST /api/oauth2/Token` (pass a [`Request`]: the
 //!   `Content-Type`, `Authorization` and `Accept` headers and the raw body);
-//! - [`check_bearer`] guards a protected resource (pass the `Authorization` header).
+//! - [`check_bearer`] guards a protected resource (pass the `Authorization` header);
+//! - [`Issuer::metadata`] is `GET /.well-known/oauth-authorization-server`
+//!   (RFC 8414) and [`Issuer::jwks`] the public key set its `jwks_uri` names.
 //!
 //! Each returns a [`Response`] to send as it is: status, headers, body. A
 //! failed response also carries the precise [`Error`] in
@@ -128,6 +130,8 @@ mod authorize;
 mod bearer;
 mod client_auth;
 mod consent;
+mod jwks;
+mod metadata;
 mod params;
 mod request;
 mod response;
@@ -139,6 +143,8 @@ pub use answer::OAuthError;
 pub use bearer::{check_bearer, check_bearer_at, Access};
 pub use client_auth::MAX_CLIENT_AUTHORIZATION_LEN;
 pub use consent::{PendingAuthorization, MAX_TICKET_LEN};
+pub use jwks::JWKS_MAX_AGE;
+pub use metadata::{EndpointPaths, WELL_KNOWN};
 pub use request::{Request, MAX_ACCEPT_LEN};
 pub use response::Response;
 
@@ -190,6 +196,8 @@ pub struct IssuerConfig {
     pub token_ttl: u64,
     /// Consent-ticket lifetime in seconds: 1 to 3600, default 600.
     pub ticket_ttl: u64,
+    /// Where the endpoints are served below `issuer`, for the metadata document.
+    pub endpoints: EndpointPaths,
 }
 
 impl IssuerConfig {
@@ -202,6 +210,7 @@ impl IssuerConfig {
             code_ttl: DEFAULT_CODE_TTL,
             token_ttl: DEFAULT_TOKEN_TTL,
             ticket_ttl: DEFAULT_TICKET_TTL,
+            endpoints: EndpointPaths::default(),
         }
     }
 
@@ -211,6 +220,7 @@ impl IssuerConfig {
             || !(60..=MAX_TOKEN_TTL).contains(&self.token_ttl)
             || !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl)
             || self.audience.as_deref().is_some_and(str::is_empty)
+            || !self.endpoints.is_valid()
         {
             return Err(Error::InvalidConfiguration);
         }

@@ -13,6 +13,9 @@ use crate::registry::{ClientAuthMethod, MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
 use crate::store::Redemption;
 use crate::token::Claims;
 
+/// The `grant_type`s the endpoint accepts (RFC 8414 `grant_types_supported`).
+pub(super) const GRANT_TYPES: &[&str] = &["authorization_code"];
+
 impl Issuer {
     /// `POST /api/oauth2/Token` at the clock's time.
     #[must_use]
@@ -142,7 +145,7 @@ fn token_params<'a>(
         body_params(content_type, body).map_err(|e| Refusal::text("Invalid request", e))?;
     if params
         .raw("grant_type")
-        .is_some_and(|g| g != "authorization_code")
+        .is_some_and(|g| !GRANT_TYPES.contains(&g))
     {
         return Err(Refusal::text("Invalid request", Error::MalformedRequest)
             .with_error(OAuthError::UnsupportedGrantType));
