@@ -417,6 +417,32 @@ fn verify_with_allocates_nothing_for_our_tokens() {
         info.count_total, 5,
         "iss, sub, client_id, company_id, jti: {info:?}"
     );
+
+    // With a store holding revoked tokens and grants (of others and
+    // of this very user, revoked before the token was issued), the lookup of
+    // the jti and the grant allocates nothing either.
+    use airisk_auth::store::{Grant, MemoryStore, Store};
+    let store = Arc::new(MemoryStore::new(100));
+    store.revoke("jti-0", 10_000, 0).unwrap();
+    for userid in [Some("user_42"), Some("user_7"), None] {
+        let grant = Grant::new("abc123", userid);
+        store.revoke_grant(&grant, 999, 10_000, 999).unwrap();
+    }
+    let verifier = verifier.with_store(store.clone());
+    let info = measure(|| {
+        userid_len = verifier
+            .verify_with(&token, 2_000, |c| c.userid().map_or(0, str::len))
+            .unwrap();
+    });
+    assert_eq!(userid_len, "user_42".len());
+    assert_eq!(info.count_total, 0, "{info:?}");
+    // And a grant revoked after the token was issued refuses it.
+    let grant = Grant::new("abc123", Some("user_42"));
+    store.revoke_grant(&grant, 1_500, 10_000, 1_500).unwrap();
+    assert_eq!(
+        verifier.verify_with(&token, 2_000, |_| ()),
+        Err(airisk_auth::Error::TokenRevoked)
+    );
 }
 
 /// The one-pass reader keeps the whole of our shape allocation-free: audiences

@@ -33,6 +33,7 @@ fn issuer(issuer_id: &str, keys: KeySet) -> Issuer {
         Arc::new(keys),
         CodeKey::generate().unwrap(),
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap()
 }
@@ -155,6 +156,7 @@ fn metadata_is_generated_from_the_config() {
         Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap()),
         CodeKey::generate().unwrap(),
         Arc::new(MemoryRegistry::new()),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap();
     assert_eq!(
@@ -173,6 +175,7 @@ fn metadata_is_generated_from_the_config() {
         Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap()),
         CodeKey::generate().unwrap(),
         Arc::new(MemoryRegistry::new()),
+        Arc::new(MemoryStore::default()),
     );
     assert_eq!(refused.err(), Some(Error::InvalidConfiguration));
 }

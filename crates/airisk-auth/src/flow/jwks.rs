@@ -27,7 +27,7 @@ impl Issuer {
     /// `GET /api/oauth2/jwks`: the public keys, `200 application/json`.
     #[must_use]
     pub fn jwks(&self) -> Response {
-        Response::new(200, None)
+        Response::answer(200, None)
             .with_body(JSON_CONTENT_TYPE, self.keys.to_jwks().to_string())
             .with_header("Cache-Control", format!("public, max-age={JWKS_MAX_AGE}"))
     }

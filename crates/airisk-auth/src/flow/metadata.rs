@@ -95,7 +95,7 @@ impl Issuer {
     /// `200 application/json`.
     #[must_use]
     pub fn metadata(&self) -> Response {
-        Response::new(200, None)
+        Response::answer(200, None)
             .with_body(JSON_CONTENT_TYPE, self.metadata_json().to_string())
             .with_header("Cache-Control", format!("public, max-age={JWKS_MAX_AGE}"))
     }

@@ -130,6 +130,7 @@ mod authorize;
 mod bearer;
 mod client_auth;
 mod consent;
+mod grant;
 mod jwks;
 mod metadata;
 mod params;

@@ -10,7 +10,7 @@ use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
 use crate::registry::{ClientAuthMethod, MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
-use crate::store::Redemption;
+use crate::store::{Grant, Issued, Redemption};
 use crate::token::Claims;
 
 /// The `grant_type`s the endpoint accepts (RFC 8414 `grant_types_supported`).
@@ -93,6 +93,18 @@ impl Issuer {
             ),
             None => None,
         };
+
+        // A code of a grant revoked since it was issued is refused like a used one.
+        let grant = Grant::new(client_id, user.as_ref().map(|u| u.userid()));
+        let code_issued_at = checked.expires_at.saturating_sub(self.config.code_ttl);
+        let issued = Issued::new(None, Some(grant), Some(code_issued_at));
+        if self
+            .store
+            .is_refused(&issued, now)
+            .map_err(Refusal::server)?
+        {
+            return Err(invalid_code(Error::TokenRevoked));
+        }
 
         let jti = self.code_key.token_id(&checked.id);
         let ttl = self.config.token_ttl;

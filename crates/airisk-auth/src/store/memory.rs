@@ -1,6 +1,7 @@
 //! [`MemoryStore`]: single use and revocation in this process's memory.
 
-use super::{Redemption, Store};
+use super::grant::Grants;
+use super::{Grant, Issued, Redemption, Store};
 use crate::code::CodeId;
 use crate::error::{Error, Result};
 use core::fmt;
@@ -21,6 +22,9 @@ pub struct MemoryStore {
     revoked: Mutex<HashMap<Box<str>, u64>>,
     /// Lets the verify hot path skip the lock while nothing is revoked.
     revoked_count: AtomicUsize,
+    grants: Mutex<Grants>,
+    /// Lets the verify hot path skip the lock while no grant is revoked.
+    grant_count: AtomicUsize,
 }
 
 impl fmt::Debug for MemoryStore {
@@ -29,6 +33,7 @@ impl fmt::Debug for MemoryStore {
             .field("capacity", &self.capacity)
             .field("codes", &lock(&self.codes).until.len())
             .field("revoked", &self.revoked_count.load(Ordering::Relaxed))
+            .field("grants", &self.grant_count.load(Ordering::Relaxed))
             .finish()
     }
 }
@@ -79,7 +84,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl MemoryStore {
-    /// A store holding at most `capacity` live codes and `capacity` live revocations.
+    /// A store holding at most `capacity` live codes, `capacity` live
+    /// revocations and `capacity` revoked grants.
     #[must_use]
     pub fn new(capacity: usize) -> Self {
         MemoryStore {
@@ -87,6 +93,8 @@ impl MemoryStore {
             codes: Mutex::new(Codes::default()),
             revoked: Mutex::new(HashMap::new()),
             revoked_count: AtomicUsize::new(0),
+            grants: Mutex::new(Grants::default()),
+            grant_count: AtomicUsize::new(0),
         }
     }
 
@@ -140,6 +148,39 @@ impl Store for MemoryStore {
         Ok(lock(&self.revoked)
             .get(jti)
             .is_some_and(|&until| until > now))
+    }
+
+    fn revoke_grant(&self, grant: &Grant<'_>, not_before: u64, until: u64, now: u64) -> Result<()> {
+        let mut grants = lock(&self.grants);
+        if grants.len() >= self.capacity && grants.get(grant).is_none() {
+            grants.forget_expired(now);
+            if grants.len() >= self.capacity {
+                self.grant_count.store(grants.len(), Ordering::Release);
+                return Err(Error::LedgerFull);
+            }
+        }
+        grants.insert(grant, not_before, until);
+        self.grant_count.store(grants.len(), Ordering::Release);
+        Ok(())
+    }
+
+    #[inline]
+    fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool> {
+        if let Some(jti) = issued.jti {
+            if self.is_revoked(jti, now)? {
+                return Ok(true);
+            }
+        }
+        let Some(grant) = issued.grant else {
+            return Ok(false);
+        };
+        if self.grant_count.load(Ordering::Acquire) == 0 {
+            return Ok(false);
+        }
+        Ok(match lock(&self.grants).get(&grant) {
+            Some((not_before, until)) if until > now => issued.predates(not_before),
+            _ => false,
+        })
     }
 }
 

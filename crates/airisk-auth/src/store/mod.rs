@@ -24,11 +24,35 @@
 //! - Every error of a store is a refusal: the token exchange answers 503 and
 //!   issues nothing, a verifier refuses the token. The store errors keep the
 //!   names `LedgerFull` / `LedgerUnavailable` (their numbers never change).
-//! - Room to grow: the coming capabilities (grant "not before" times, refresh-token
-//!   families, single-use consent tickets, each keyed by 16 random bytes like a
-//!   code id) arrive as new methods with default bodies that fail closed
+//! - Room to grow: new capabilities (grant "not before" times, refresh-token
+//!   families) arrive as new methods with default bodies that fail closed
 //!   ([`crate::Error::LedgerUnavailable`]), so an existing store keeps compiling and
 //!   refuses what it cannot do rather than allowing it.
+//!
+//! # Grant revocation
+//! A *grant* is what a user (or, for generic tokens, the client itself)
+//! consented to: the pair (client, userid) or (client, generic). Revoking it
+//! ([`Store::revoke_grant`]) records one "not before" time for the pair;
+//! every token, code and refresh token of the grant issued at or before that
+//! second is refused from then on, in every process sharing the store,
+//! without listing them. Verification asks for the token's `jti` and its
+//! grant in one call ([`Store::is_refused`]), so a shared store answers both
+//! in one round trip.
+//!
+//! Decisions:
+//! - Seconds are the resolution of `iat`, so "issued before" means "issued at
+//!   or before the second of the revocation": a token minted in that same
+//!   second might predate it, and is refused (fail closed). A re-consent from
+//!   the next second on issues tokens that work again.
+//! - The record is kept until every token issued before it has expired
+//!   anyway (the caller passes that time as `until`), then forgotten.
+//! - A token whose grant was revoked but which carries no `iat` is refused.
+//! - A store that cannot keep grant revocations (the default methods) fails
+//!   [`Store::revoke_grant`] with [`crate::Error::LedgerUnavailable`], so the
+//!   host learns nothing was revoked; as such a store never recorded a grant
+//!   revocation, its default [`Store::is_refused`] answers from the `jti`
+//!   (and its refresh family) alone: refusing every token there would turn
+//!   a store written before grants into an outage, not into safety.
 //!
 //! ```
 //! use airisk_auth::code::CodeId;
@@ -40,12 +64,16 @@
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
 
+mod grant;
 mod memory;
+#[cfg(test)]
+mod tests;
 
+pub use grant::{Grant, Issued};
 pub use memory::{MemoryStore, DEFAULT_STORE_CAPACITY};
 
 use crate::code::CodeId;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use core::fmt;
 
 /// The outcome of an atomic redemption.
@@ -83,4 +111,30 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`crate::Error::LedgerUnavailable`]: the verifier then refuses the token.
     fn is_revoked(&self, jti: &str, now: u64) -> Result<bool>;
+
+    /// Refuses, from now until `until`, everything of `grant` issued at or
+    /// before `not_before`. A later call with an earlier `not_before` never
+    /// un-revokes anything, nor does an earlier `until` shorten the record.
+    ///
+    /// # Errors
+    /// [`crate::Error::LedgerFull`] or [`crate::Error::LedgerUnavailable`]
+    /// (also for a store that cannot keep grants: the default).
+    fn revoke_grant(&self, grant: &Grant<'_>, not_before: u64, until: u64, now: u64) -> Result<()> {
+        let _ = (grant, not_before, until, now);
+        Err(Error::LedgerUnavailable)
+    }
+
+    /// Whether `issued` is refused at `now`: its `jti` (or the refresh family
+    /// the `jti` names) is revoked, or its grant was revoked at or after its
+    /// issue time. A shared store answers all of it in one round trip: this is
+    /// the bearer check's one store call.
+    ///
+    /// # Errors
+    /// [`crate::Error::LedgerUnavailable`]: the caller then refuses.
+    fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool> {
+        let Some(jti) = issued.jti else {
+            return Ok(false);
+        };
+        self.is_revoked(jti, now)
+    }
 }

@@ -54,7 +54,7 @@ impl Verifier {
         self
     }
 
-    /// Refuses tokens whose `jti` is revoked in `store` (fails closed when it errs).
+    /// Refuses tokens whose `jti` or grant is revoked in `store` (fails closed when it errs).
     #[must_use]
     pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = Some(store);
@@ -203,8 +203,8 @@ impl Verifier {
             None => strict::parse_claims(claims_json)?,
         };
         self.check_claims(&claims, now)?;
-        if let (Some(list), Some(jti)) = (&self.store, claims.jti.as_deref()) {
-            if list.is_revoked(jti, now)? {
+        if let Some(store) = &self.store {
+            if store.is_refused(&claims.issued(), now)? {
                 return Err(Error::TokenRevoked);
             }
         }

@@ -3,6 +3,7 @@
 //! access to any other member.
 
 use super::claims::{Claims, CustomClaims};
+use crate::store::{Grant, Issued};
 use crate::text::Text;
 use core::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -70,6 +71,20 @@ impl<'a> RawClaims<'a> {
             scope: None,
             json,
         }
+    }
+
+    /// What the store checks: the `jti` and the grant with its `iat`.
+    pub(super) fn issued(&self) -> Issued<'_> {
+        let userid = if self.user_token == Some(true) {
+            self.sub.as_deref()
+        } else {
+            None
+        };
+        let grant = self
+            .client_id
+            .as_deref()
+            .map(|client_id| Grant::new(client_id, userid));
+        Issued::new(self.jti.as_deref(), grant, self.iat)
     }
 
     /// The owned claims [`super::Verifier::verify_at`] returns (custom members are
