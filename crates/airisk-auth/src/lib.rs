@@ -15,7 +15,8 @@
 //! | path | what |
 //! |---|---|
 //! | `src/flow/` | the endpoints, one file each: `authorize.rs` (`GET /api/oauth2`), `token.rs` (`POST /api/oauth2/Token`), `bearer.rs` (protected resources); `mod.rs` the [`flow::Issuer`] and [`flow::IssuerConfig`], `response.rs` the [`flow::Response`], `params.rs` request decoding (room beside them for consent, revoke, introspect, metadata) |
-//! | `src/store/` | the one [`store::Store`] (single use, revocation) and [`store::MemoryStore`] (one process only) |
+//! | `src/store/` | the one [`store::Store`] (single use, revocation, revoked grants, refresh tokens) and [`store::MemoryStore`] (one process only) |
+//! | `src/refresh.rs` | refresh tokens: opaque, digest-only storage, rotation, lifetimes |
 //! | `src/keys/` | `hs256.rs`, `ed25519.rs`, `jwk.rs`, `set.rs` ([`keys::KeySet`], rotation, JWKS) |
 //! | `src/token.rs` | [`token::Claims`], minting, the strict [`token::Verifier`] and its [`token::Policy`] |
 //! | `src/code.rs` | self-contained authorization codes bound to client, URI, user and PKCE |
@@ -58,6 +59,7 @@ pub mod file;
 pub mod flow;
 pub mod keys;
 pub mod random;
+pub mod refresh;
 pub mod registry;
 pub mod store;
 mod text;

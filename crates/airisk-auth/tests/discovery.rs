@@ -20,10 +20,18 @@ const REDIRECT_ENC: &str = "https%3A%2F%2Flocalhost%2Fcallback";
 fn issuer(issuer_id: &str, keys: KeySet) -> Issuer {
     let mut registry = MemoryRegistry::new();
     registry
-        .add_client(Client::new("abc123", "s3cret", REDIRECT).unwrap())
+        .add_client(
+            Client::new("abc123", "s3cret", REDIRECT)
+                .unwrap()
+                .with_refresh_tokens(true),
+        )
         .unwrap();
     registry
-        .add_client(Client::new_public("spa", REDIRECT).unwrap())
+        .add_client(
+            Client::new_public("spa", REDIRECT)
+                .unwrap()
+                .with_refresh_tokens(true),
+        )
         .unwrap();
     registry
         .add_user(User::new("user_42", Some("acme")).unwrap())
@@ -204,6 +212,14 @@ fn everything_advertised_works() {
                     );
                     let body = match grant_type {
                         "authorization_code" => code_body,
+                        "refresh_token" => {
+                            let first = serve(&issuer, token_url, &code_body, header);
+                            let first: Value = serde_json::from_str(&first.body).unwrap();
+                            format!(
+                                "grant_type=refresh_token&refresh_token={}{body_auth}",
+                                first["refresh_token"].as_str().unwrap()
+                            )
+                        }
                         other => panic!("advertised but not driven by this test: {other:?}"),
                     };
                     let answer = serve(&issuer, token_url, &body, header);

@@ -57,9 +57,9 @@ impl OAuthError {
             }
             OAuthError::InvalidClient => "Client authentication failed.",
             OAuthError::InvalidGrant => {
-                "The code is invalid, expired, already used, or was issued for another request."
+                "The code or refresh token is invalid, expired, already used, or was issued for another request."
             }
-            OAuthError::UnsupportedGrantType => "Only the authorization_code grant is supported.",
+            OAuthError::UnsupportedGrantType => "Only the authorization_code and refresh_token grants are supported.",
             OAuthError::UnsupportedResponseType => "Only the code response type is supported.",
             OAuthError::InvalidScope => "A requested scope is unknown or not granted.",
             OAuthError::AccessDenied => "The authorization was denied.",

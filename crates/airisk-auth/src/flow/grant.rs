@@ -1,8 +1,8 @@
 //! Grant revocation: the host's "connected apps" page withdraws a consent.
 //!
 //! [`Issuer::revoke_grant`] records a "not before" time for the pair
-//! (client, userid) — or (client, generic) — in the issuer's store;
-//! from then on every access token and authorization code of that grant
+//! (client, userid) — or (client, generic) — in the issuer's revocation list;
+//! from then on every access token, refresh token and authorization code of that grant
 //! issued at or before that second is refused, by this issuer's verifiers and
 //! by every process sharing the store (see [`crate::store`] for the
 //! decisions). A new consent (a new code) issues tokens that work again.
@@ -35,10 +35,14 @@ impl Issuer {
     }
 
     /// How long a grant revocation at `now` must be remembered: until every
-    /// token or code issued at or before `now` has expired, with the largest
-    /// leeway a verifier may grant.
+    /// access token, code or refresh token issued at or before `now` has
+    /// expired, with the largest leeway a verifier may grant.
     fn grant_revocation_until(&self, now: u64) -> u64 {
-        now.saturating_add(self.config.token_ttl.max(self.config.code_ttl))
-            .saturating_add(MAX_LEEWAY)
+        let longest = self
+            .config
+            .token_ttl
+            .max(self.config.code_ttl)
+            .max(self.config.refresh.idle);
+        now.saturating_add(longest).saturating_add(MAX_LEEWAY)
     }
 }

@@ -134,6 +134,7 @@ mod grant;
 mod jwks;
 mod metadata;
 mod params;
+mod refresh;
 mod request;
 mod response;
 #[cfg(test)]
@@ -154,6 +155,7 @@ use crate::code::{CodeKey, DEFAULT_CODE_TTL, MAX_CODE_TTL};
 use crate::error::{Error, Result};
 use crate::keys::KeySet;
 use crate::random::{Random, SystemRandom};
+use crate::refresh::RefreshLifetimes;
 use crate::registry::Registry;
 use crate::store::Store;
 use crate::token::{Policy, Verifier};
@@ -199,6 +201,8 @@ pub struct IssuerConfig {
     pub ticket_ttl: u64,
     /// Where the endpoints are served below `issuer`, for the metadata document.
     pub endpoints: EndpointPaths,
+    /// Lifetimes of refresh tokens, for clients registered to receive them.
+    pub refresh: RefreshLifetimes,
 }
 
 impl IssuerConfig {
@@ -212,6 +216,7 @@ impl IssuerConfig {
             token_ttl: DEFAULT_TOKEN_TTL,
             ticket_ttl: DEFAULT_TICKET_TTL,
             endpoints: EndpointPaths::default(),
+            refresh: RefreshLifetimes::default(),
         }
     }
 
@@ -222,6 +227,7 @@ impl IssuerConfig {
             || !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl)
             || self.audience.as_deref().is_some_and(str::is_empty)
             || !self.endpoints.is_valid()
+            || !self.refresh.is_valid()
         {
             return Err(Error::InvalidConfiguration);
         }

@@ -1,4 +1,6 @@
-//! `POST /api/oauth2/Token`: the token endpoint, exchanging a code for an access token.
+//! `POST /api/oauth2/Token`: the token endpoint, exchanging a code for an
+//! access token (and, for clients that have them, a refresh token; the
+//! `refresh_token` grant itself is in `refresh.rs`).
 
 use super::answer::{OAuthError, Refusal};
 use super::client_auth::authenticate_client;
@@ -9,12 +11,14 @@ use super::{Issuer, CODE_CLOCK_LEEWAY, MAX_BODY_LEN};
 use crate::clock::format_utc;
 use crate::code::{CodeBinding, PKCE_VERIFIER_LEN};
 use crate::error::{Error, Result};
+
+use crate::refresh::RefreshToken;
 use crate::registry::{ClientAuthMethod, MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
 use crate::store::{Grant, Issued, Redemption};
 use crate::token::Claims;
 
 /// The `grant_type`s the endpoint accepts (RFC 8414 `grant_types_supported`).
-pub(super) const GRANT_TYPES: &[&str] = &["authorization_code"];
+pub(super) const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
 
 impl Issuer {
     /// `POST /api/oauth2/Token` at the clock's time.
@@ -45,6 +49,9 @@ impl Issuer {
         let params = token_params(request.content_type, request.body)?;
         let authenticated =
             authenticate_client(self.registry.as_ref(), request.authorization, &params)?;
+        if params.raw("grant_type") == Some("refresh_token") {
+            return self.try_refresh(&authenticated.client, &params, now);
+        }
         let client = authenticated.client;
         let client_id = client.client_id();
         let missing = |field| Refusal::text(field, Error::MissingParameter);
@@ -115,8 +122,13 @@ impl Issuer {
         {
             Redemption::First => {}
             Redemption::Replayed => {
-                // The token issued on first use cannot outlive code expiry + its lifetime.
-                let until = checked.expires_at.saturating_add(ttl);
+                // The token issued on first use cannot outlive code expiry + its
+                // lifetime; its refresh family (named by the same jti), the family's.
+                let until = if client.issues_refresh_tokens() {
+                    self.family_revocation_until(checked.expires_at)
+                } else {
+                    checked.expires_at.saturating_add(ttl)
+                };
                 let reason = match self.store.revoke(&jti, until, now) {
                     Ok(()) => Error::CodeAlreadyRedeemed,
                     Err(e) => e,
@@ -125,27 +137,47 @@ impl Issuer {
             }
         }
 
-        let mut claims = match &user {
-            Some(user) => Claims::user(
-                &self.config.issuer,
-                client_id,
-                user.userid(),
-                now,
-                ttl,
-                &jti,
-            ),
-            None => Claims::generic(&self.config.issuer, client_id, now, ttl, &jti),
+        let company_id = user.as_ref().and_then(|u| u.company_id());
+        let (token, exp) = self.mint_access(&grant, company_id, &jti, now)?;
+        let refresh = self.first_refresh(&client, &grant, company_id, &jti, now)?;
+        token_body(&token, exp, ttl, refresh.as_ref())
+    }
+
+    /// Mints the access token of `grant` with id `jti`: the token and its `exp`.
+    pub(super) fn mint_access(
+        &self,
+        grant: &Grant<'_>,
+        company_id: Option<&str>,
+        jti: &str,
+        now: u64,
+    ) -> core::result::Result<(String, u64), Refusal> {
+        let (issuer, ttl) = (&self.config.issuer, self.config.token_ttl);
+        let mut claims = match grant.userid {
+            Some(userid) => Claims::user(issuer, grant.client_id, userid, now, ttl, jti),
+            None => Claims::generic(issuer, grant.client_id, now, ttl, jti),
         };
-        claims.company_id = user
-            .as_ref()
-            .and_then(|u| u.company_id().map(str::to_owned));
+        claims.company_id = company_id.map(str::to_owned);
         claims.aud = self.config.audience.iter().cloned().collect();
         let token = self.keys.mint(&claims).map_err(Refusal::server)?;
-        let expiration = format_utc(claims.exp).map_err(Refusal::server)?;
-        Ok(format!(
-            "{{\"access_token\":\"{token}\",\"expiration\":\"{expiration}\",\"token_type\":\"Bearer\",\"expires_in\":{ttl}}}"
-        ))
+        Ok((token, claims.exp))
     }
+}
+
+/// The success body: AIRisk's `access_token` and `expiration`, RFC 6749's
+/// `token_type` and `expires_in`, and the `refresh_token` if one was issued.
+pub(super) fn token_body(
+    token: &str,
+    exp: u64,
+    ttl: u64,
+    refresh: Option<&RefreshToken>,
+) -> core::result::Result<String, Refusal> {
+    let expiration = format_utc(exp).map_err(Refusal::server)?;
+    let refresh = refresh.map_or(String::new(), |r| {
+        format!(",\"refresh_token\":\"{}\"", r.as_str())
+    });
+    Ok(format!(
+        "{{\"access_token\":\"{token}\",\"expiration\":\"{expiration}\",\"token_type\":\"Bearer\",\"expires_in\":{ttl}{refresh}}}"
+    ))
 }
 
 /// The parameters of a token request body, bounded, strictly decoded.

@@ -62,6 +62,7 @@ pub struct Client {
     auth_methods: u8,
     /// A native app: loopback redirect URIs match on any port (RFC 8252 §7.3).
     native: bool,
+    refresh_tokens: bool,
 }
 
 impl fmt::Debug for Client {
@@ -73,6 +74,7 @@ impl fmt::Debug for Client {
             .field("public", &self.public)
             .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
             .field("native", &self.native)
+            .field("refresh_tokens", &self.refresh_tokens)
             .finish()
     }
 }
@@ -260,6 +262,7 @@ impl Client {
             public,
             auth_methods,
             native: false,
+            refresh_tokens: false,
         })
     }
 
@@ -329,6 +332,20 @@ impl Client {
     #[must_use]
     pub fn allows_auth_method(&self, method: ClientAuthMethod) -> bool {
         self.auth_methods & method.bit() != 0
+    }
+
+    /// Lets the client receive refresh tokens (off by default). They are
+    /// always rotated, so public clients may have them too (RFC 9700 §4.14.2).
+    #[must_use]
+    pub fn with_refresh_tokens(mut self, refresh_tokens: bool) -> Self {
+        self.refresh_tokens = refresh_tokens;
+        self
+    }
+
+    /// Whether the client receives refresh tokens.
+    #[must_use]
+    pub fn issues_refresh_tokens(&self) -> bool {
+        self.refresh_tokens
     }
 
     /// The client id.

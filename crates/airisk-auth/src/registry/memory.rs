@@ -51,6 +51,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             token_endpoint_auth_method: Option<OneOrMany>,
             #[serde(default)]
             native: bool,
+            #[serde(default)]
+            refresh_tokens: bool,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -97,7 +99,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
         let client = Client::build(&raw.client_id, secret, &raw.redirect_uri)
             .map_err(de::Error::custom)?
             .public(raw.public)
-            .native(raw.native);
+            .native(raw.native)
+            .with_refresh_tokens(raw.refresh_tokens);
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)

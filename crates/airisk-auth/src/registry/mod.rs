@@ -10,7 +10,7 @@
 //!     {"client_id": "abc123", "client_secret": "…",
 //!      "redirect_uri": "https://localhost/callback,https://app.example/cb"},
 //!     {"client_id": "mobile", "client_secret_sha256": "<64 hex digits>",
-//!      "redirect_uri": "com.example.app:/cb", "public": true},
+//!      "redirect_uri": "com.example.app:/cb", "public": true, "refresh_tokens": true},
 //!     {"client_id": "spa", "token_endpoint_auth_method": "none",
 //!      "redirect_uri": "https://app.example/cb"},
 //!     {"client_id": "backend", "client_secret": "…", "redirect_uri": "https://b.example/cb",
@@ -43,6 +43,9 @@
 //!   literals only, §8.3) match the same URI on any port (§7.3), since such an
 //!   app listens on whatever port it gets. Everything else still matches exactly,
 //!   and the code stays bound to the exact URI presented.
+//! - `"refresh_tokens": true` lets a client receive refresh tokens (off by
+//!   default: a client that never asked for long-lived access never holds
+//!   it). They are always rotated, so a public client may have them.
 //! - Unknown members and repeated ids are errors, so typos do not pass silently.
 
 mod client;

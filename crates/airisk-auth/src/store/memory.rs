@@ -1,9 +1,11 @@
 //! [`MemoryStore`]: single use and revocation in this process's memory.
 
 use super::grant::Grants;
+use super::refresh::RefreshTable;
 use super::{Grant, Issued, Redemption, Store};
 use crate::code::CodeId;
 use crate::error::{Error, Result};
+use crate::refresh::{RefreshDigest, RefreshRecord, RefreshUse};
 use core::fmt;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +27,7 @@ pub struct MemoryStore {
     grants: Mutex<Grants>,
     /// Lets the verify hot path skip the lock while no grant is revoked.
     grant_count: AtomicUsize,
+    refresh: Mutex<RefreshTable>,
 }
 
 impl fmt::Debug for MemoryStore {
@@ -34,6 +37,7 @@ impl fmt::Debug for MemoryStore {
             .field("codes", &lock(&self.codes).until.len())
             .field("revoked", &self.revoked_count.load(Ordering::Relaxed))
             .field("grants", &self.grant_count.load(Ordering::Relaxed))
+            .field("refresh_tokens", &lock(&self.refresh).len())
             .finish()
     }
 }
@@ -85,7 +89,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl MemoryStore {
     /// A store holding at most `capacity` live codes, `capacity` live
-    /// revocations and `capacity` revoked grants.
+    /// revocations, `capacity` revoked grants and `capacity` refresh tokens.
     #[must_use]
     pub fn new(capacity: usize) -> Self {
         MemoryStore {
@@ -95,6 +99,7 @@ impl MemoryStore {
             revoked_count: AtomicUsize::new(0),
             grants: Mutex::new(Grants::default()),
             grant_count: AtomicUsize::new(0),
+            refresh: Mutex::new(RefreshTable::default()),
         }
     }
 
@@ -170,6 +175,11 @@ impl Store for MemoryStore {
             if self.is_revoked(jti, now)? {
                 return Ok(true);
             }
+            if let Some(family) = crate::refresh::family_of(jti) {
+                if self.is_revoked(family, now)? {
+                    return Ok(true);
+                }
+            }
         }
         let Some(grant) = issued.grant else {
             return Ok(false);
@@ -181,6 +191,31 @@ impl Store for MemoryStore {
             Some((not_before, until)) if until > now => issued.predates(not_before),
             _ => false,
         })
+    }
+
+    fn refresh_insert(
+        &self,
+        digest: &RefreshDigest,
+        record: &RefreshRecord,
+        now: u64,
+    ) -> Result<()> {
+        let mut table = lock(&self.refresh);
+        if table.len() >= self.capacity {
+            table.forget_expired(now);
+            if table.len() >= self.capacity {
+                return Err(Error::LedgerFull);
+            }
+        }
+        table.insert(digest, record);
+        Ok(())
+    }
+
+    fn refresh_use(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        Ok(lock(&self.refresh).use_token(digest, now, true))
+    }
+
+    fn refresh_peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        Ok(lock(&self.refresh).use_token(digest, now, false))
     }
 }
 

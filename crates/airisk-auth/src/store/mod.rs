@@ -1,4 +1,5 @@
-//! Single use and revocation: the one [`Store`] every issuer is built with.
+//! Single use, revocation, revoked grants and refresh tokens: the one
+//! [`Store`] every issuer is built with.
 //!
 //! Authorization codes are self-contained (see [`crate::code`]): any instance
 //! holding the code key can check one. The only shared state is the fact that
@@ -24,6 +25,11 @@
 //! - Every error of a store is a refusal: the token exchange answers 503 and
 //!   issues nothing, a verifier refuses the token. The store errors keep the
 //!   names `LedgerFull` / `LedgerUnavailable` (their numbers never change).
+//! - Refresh tokens ([`crate::refresh`]) are kept by digest with their
+//!   record; [`Store::refresh_use`] consumes one atomically, like
+//!   [`Store::redeem`] a code. A refresh family is revoked with
+//!   [`Store::revoke`] under the family's name, so the bearer check's one call
+//!   ([`Store::is_refused`]) covers it too.
 //! - Room to grow: new capabilities (grant "not before" times, refresh-token
 //!   families) arrive as new methods with default bodies that fail closed
 //!   ([`crate::Error::LedgerUnavailable`]), so an existing store keeps compiling and
@@ -66,6 +72,7 @@
 
 mod grant;
 mod memory;
+mod refresh;
 #[cfg(test)]
 mod tests;
 
@@ -74,6 +81,7 @@ pub use memory::{MemoryStore, DEFAULT_STORE_CAPACITY};
 
 use crate::code::CodeId;
 use crate::error::{Error, Result};
+use crate::refresh::{RefreshDigest, RefreshRecord, RefreshUse};
 use core::fmt;
 
 /// The outcome of an atomic redemption.
@@ -135,6 +143,51 @@ pub trait Store: Send + Sync + fmt::Debug {
         let Some(jti) = issued.jti else {
             return Ok(false);
         };
-        self.is_revoked(jti, now)
+        if self.is_revoked(jti, now)? {
+            return Ok(true);
+        }
+        match crate::refresh::family_of(jti) {
+            Some(family) => self.is_revoked(family, now),
+            None => Ok(false),
+        }
+    }
+
+    /// Stores a new, unused refresh token (by its digest only) until its
+    /// `record.expires_at`.
+    ///
+    /// # Errors
+    /// [`crate::Error::LedgerFull`] or [`crate::Error::LedgerUnavailable`]
+    /// (also for a store that cannot keep refresh tokens: the default): no
+    /// refresh token may then be issued.
+    fn refresh_insert(
+        &self,
+        digest: &RefreshDigest,
+        record: &RefreshRecord,
+        now: u64,
+    ) -> Result<()> {
+        let _ = (digest, record, now);
+        Err(Error::LedgerUnavailable)
+    }
+
+    /// Consumes the refresh token, atomically, keeping its record (marked
+    /// used) until it expires: of any number of concurrent callers with the
+    /// same digest, across every process sharing the store, at most one gets
+    /// [`RefreshUse::First`]; the others get [`RefreshUse::Replayed`].
+    ///
+    /// # Errors
+    /// [`crate::Error::LedgerUnavailable`] (also the default): the caller refuses.
+    fn refresh_use(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        let _ = (digest, now);
+        Err(Error::LedgerUnavailable)
+    }
+
+    /// What [`Store::refresh_use`] would answer, consuming nothing (for
+    /// revocation and introspection).
+    ///
+    /// # Errors
+    /// [`crate::Error::LedgerUnavailable`] (also the default): the caller refuses.
+    fn refresh_peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        let _ = (digest, now);
+        Err(Error::LedgerUnavailable)
     }
 }

@@ -1,7 +1,10 @@
-//! The in-memory store's grant revocations, and the default methods' answers.
+//! The in-memory store's grant revocations and refresh tokens, and the
+//! default methods' answers.
 #![allow(clippy::unwrap_used)]
 
 use super::*;
+use crate::random::SystemRandom;
+use crate::refresh::RefreshToken;
 
 fn issued<'a>(client_id: &'a str, userid: Option<&'a str>, iat: Option<u64>) -> Issued<'a> {
     Issued::new(Some("j"), Some(Grant::new(client_id, userid)), iat)
@@ -120,4 +123,89 @@ fn a_store_without_grants_refuses_to_record_one() {
     assert_eq!(store.is_refused(&token, 1), Ok(false));
     token.jti = Some("bad");
     assert_eq!(store.is_refused(&token, 1), Ok(true));
+}
+
+fn record(expires_at: u64) -> RefreshRecord {
+    RefreshRecord::new("fam", "c", Some("u"), 0, expires_at)
+}
+
+#[test]
+fn a_refresh_token_is_used_once_then_replayed_until_it_expires() {
+    let store = MemoryStore::new(2);
+    let t = RefreshToken::generate(&SystemRandom).unwrap();
+    store.refresh_insert(&t.digest(), &record(100), 0).unwrap();
+    assert_eq!(
+        store.refresh_peek(&t.digest(), 1),
+        Ok(RefreshUse::First(record(100)))
+    );
+    assert_eq!(
+        store.refresh_use(&t.digest(), 1),
+        Ok(RefreshUse::First(record(100)))
+    );
+    assert_eq!(
+        store.refresh_use(&t.digest(), 2),
+        Ok(RefreshUse::Replayed(record(100)))
+    );
+    assert_eq!(
+        store.refresh_peek(&t.digest(), 2),
+        Ok(RefreshUse::Replayed(record(100)))
+    );
+    assert_eq!(store.refresh_use(&t.digest(), 100), Ok(RefreshUse::Unknown));
+    let other = RefreshToken::generate(&SystemRandom).unwrap();
+    assert_eq!(
+        store.refresh_use(&other.digest(), 1),
+        Ok(RefreshUse::Unknown)
+    );
+}
+
+#[test]
+fn the_refresh_table_is_bounded_and_fails_closed() {
+    let store = MemoryStore::new(1);
+    let a = RefreshToken::generate(&SystemRandom).unwrap();
+    let b = RefreshToken::generate(&SystemRandom).unwrap();
+    store.refresh_insert(&a.digest(), &record(10), 0).unwrap();
+    assert_eq!(
+        store.refresh_insert(&b.digest(), &record(10), 5),
+        Err(Error::LedgerFull)
+    );
+    store.refresh_insert(&b.digest(), &record(20), 10).unwrap();
+}
+
+#[test]
+fn a_revoked_family_refuses_its_access_tokens() {
+    let store = MemoryStore::new(10);
+    store.revoke("fam", 100, 0).unwrap();
+    for jti in ["fam.1", "fam.7", "fam"] {
+        assert_eq!(
+            store.is_refused(&Issued::new(Some(jti), None, Some(1)), 1),
+            Ok(true),
+            "{jti}"
+        );
+    }
+    assert_eq!(
+        store.is_refused(&Issued::new(Some("other.1"), None, Some(1)), 1),
+        Ok(false)
+    );
+    // The default method of a store written before refresh tokens does the same.
+    assert_eq!(
+        JtiOnly.is_refused(&Issued::new(Some("bad.2"), None, None), 1),
+        Ok(true)
+    );
+}
+
+#[test]
+fn a_store_without_refresh_tokens_refuses_them() {
+    let t = RefreshToken::generate(&SystemRandom).unwrap();
+    assert_eq!(
+        JtiOnly.refresh_insert(&t.digest(), &record(10), 0),
+        Err(Error::LedgerUnavailable)
+    );
+    assert_eq!(
+        JtiOnly.refresh_use(&t.digest(), 0),
+        Err(Error::LedgerUnavailable)
+    );
+    assert_eq!(
+        JtiOnly.refresh_peek(&t.digest(), 0),
+        Err(Error::LedgerUnavailable)
+    );
 }

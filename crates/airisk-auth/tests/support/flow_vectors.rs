@@ -58,9 +58,9 @@ pub(crate) fn description(error: &str) -> &'static str {
         "invalid_request" => "The request is missing, repeats or misforms a parameter.",
         "invalid_client" => "Client authentication failed.",
         "invalid_grant" => {
-            "The code is invalid, expired, already used, or was issued for another request."
+            "The code or refresh token is invalid, expired, already used, or was issued for another request."
         }
-        "unsupported_grant_type" => "Only the authorization_code grant is supported.",
+        "unsupported_grant_type" => "Only the authorization_code and refresh_token grants are supported.",
         "unsupported_response_type" => "Only the code response type is supported.",
         "invalid_scope" => "A requested scope is unknown or not granted.",
         "access_denied" => "The authorization was denied.",
