@@ -8,7 +8,9 @@
 //! itself: a leaked store gives no usable token.
 //!
 //! Every refresh token belongs to a *family*: the tokens descended from one
-//! authorization code, named by the `jti` of the code's access token. Each
+//! authorization code, named by the `jti` the code derives (see
+//! [`crate::code::CodeKey::token_id`]); the access token issued beside the
+//! refresh token of generation `n` has the `jti` `{family}.{n}`. Each
 //! use rotates (RFC 9700 §4.14.2): the presented token is consumed through
 //! [`Store::refresh_use`](crate::store::Store::refresh_use), atomically, and a new one is issued in the same
 //! family. Presenting a consumed token again is a replay: the whole family

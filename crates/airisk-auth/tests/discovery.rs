@@ -34,6 +34,13 @@ fn issuer(issuer_id: &str, keys: KeySet) -> Issuer {
         )
         .unwrap();
     registry
+        .add_client(
+            Client::new("rs", "rs-s3cret", REDIRECT)
+                .unwrap()
+                .with_introspection(true),
+        )
+        .unwrap();
+    registry
         .add_user(User::new("user_42", Some("acme")).unwrap())
         .unwrap();
     Issuer::new(
@@ -59,10 +66,16 @@ fn ed25519_issuer() -> Issuer {
 /// `authorization` is the request's `Authorization` header.
 fn serve(issuer: &Issuer, url: &str, query_or_body: &str, authorization: Option<&str>) -> Response {
     let meta = issuer.metadata_json();
-    let name = ["authorization_endpoint", "token_endpoint", "jwks_uri"]
-        .into_iter()
-        .find(|n| meta[*n] == url)
-        .unwrap_or_else(|| panic!("{url} is not advertised"));
+    let name = [
+        "authorization_endpoint",
+        "token_endpoint",
+        "revocation_endpoint",
+        "introspection_endpoint",
+        "jwks_uri",
+    ]
+    .into_iter()
+    .find(|n| meta[*n] == url)
+    .unwrap_or_else(|| panic!("{url} is not advertised"));
     let request = Request::new(
         Some("application/x-www-form-urlencoded"),
         query_or_body.as_bytes(),
@@ -71,6 +84,8 @@ fn serve(issuer: &Issuer, url: &str, query_or_body: &str, authorization: Option<
     match name {
         "authorization_endpoint" => issuer.authorize_at(query_or_body, NOW),
         "token_endpoint" => issuer.exchange_at(&request, NOW + 1),
+        "revocation_endpoint" => issuer.revoke_at(&request, NOW + 1),
+        "introspection_endpoint" => issuer.introspect_at(&request, NOW + 1),
         _ => issuer.jwks(),
     }
 }
@@ -224,9 +239,53 @@ fn everything_advertised_works() {
                     };
                     let answer = serve(&issuer, token_url, &body, header);
                     assert_eq!(answer.status, 200, "{grant_type} {auth}: {answer:?}");
+                    let pair: Value = serde_json::from_str(&answer.body).unwrap();
+                    introspect_then_revoke(&issuer, &meta, auth, &pair);
                 }
             }
         }
+    }
+}
+
+/// The advertised revocation endpoint, with client authentication `auth`
+/// (the pair's own client), and the introspection endpoint with every
+/// advertised method, on a fresh token pair.
+fn introspect_then_revoke(issuer: &Issuer, meta: &Value, auth: &str, pair: &Value) {
+    assert!(strings(&meta["revocation_endpoint_auth_methods_supported"]).contains(&auth));
+    let introspect_url = meta["introspection_endpoint"].as_str().unwrap();
+    let revoke_url = meta["revocation_endpoint"].as_str().unwrap();
+    let introspect = |token: &str| {
+        let mut active = Vec::new();
+        for method in strings(&meta["introspection_endpoint_auth_methods_supported"]) {
+            let (body, header) = match ClientAuthMethod::from_name(method) {
+                // base64("rs:rs-s3cret")
+                Some(ClientAuthMethod::ClientSecretBasic) => {
+                    (format!("token={token}"), Some("Basic cnM6cnMtczNjcmV0"))
+                }
+                Some(ClientAuthMethod::ClientSecretPost) => (
+                    format!("client_id=rs&client_secret=rs-s3cret&token={token}"),
+                    None,
+                ),
+                _ => panic!("advertised but not driven by this test: {method}"),
+            };
+            let answer = serve(issuer, introspect_url, &body, header);
+            assert_eq!(answer.status, 200, "{method}: {answer:?}");
+            active.push(serde_json::from_str::<Value>(&answer.body).unwrap()["active"].clone());
+        }
+        assert!(active.windows(2).all(|w| w[0] == w[1]));
+        active[0].clone()
+    };
+    let (_, body_auth, header) = credentials(auth);
+    let access = pair["access_token"].as_str().unwrap();
+    assert_eq!(introspect(access), true);
+    let body = format!("token={access}{body_auth}");
+    assert_eq!(serve(issuer, revoke_url, &body, header).status, 200);
+    assert_eq!(introspect(access), false);
+    if let Some(refresh) = pair["refresh_token"].as_str() {
+        assert_eq!(introspect(refresh), true);
+        let body = format!("token={refresh}{body_auth}");
+        assert_eq!(serve(issuer, revoke_url, &body, header).status, 200);
+        assert_eq!(introspect(refresh), false);
     }
 }
 

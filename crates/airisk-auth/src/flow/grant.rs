@@ -1,7 +1,7 @@
 //! Grant revocation: the host's "connected apps" page withdraws a consent.
 //!
 //! [`Issuer::revoke_grant`] records a "not before" time for the pair
-//! (client, userid) — or (client, generic) — in the issuer's revocation list;
+//! (client, userid) — or (client, generic) — in the issuer's store;
 //! from then on every access token, refresh token and authorization code of that grant
 //! issued at or before that second is refused, by this issuer's verifiers and
 //! by every process sharing the store (see [`crate::store`] for the

@@ -19,6 +19,7 @@
 //! - The document is public and changes only with a deployment, so it may be
 //!   cached like the key set (`Cache-Control: public, max-age=`[`JWKS_MAX_AGE`]).
 
+use super::introspect::INTROSPECTION_AUTH_METHODS;
 use super::jwks::JWKS_MAX_AGE;
 use super::response::{Response, JSON_CONTENT_TYPE};
 use super::{authorize, token, Issuer};
@@ -31,6 +32,10 @@ pub struct EndpointPaths {
     pub authorize: String,
     /// `POST` token endpoint; AIRisk's `/api/oauth2/Token`.
     pub token: String,
+    /// `POST` token revocation (RFC 7009); `/api/oauth2/revoke`.
+    pub revoke: String,
+    /// `POST` token introspection (RFC 7662); `/api/oauth2/introspect`.
+    pub introspect: String,
     /// `GET` public key set; `/api/oauth2/jwks`.
     pub jwks: String,
 }
@@ -40,6 +45,8 @@ impl Default for EndpointPaths {
         EndpointPaths {
             authorize: "/api/oauth2".to_owned(),
             token: "/api/oauth2/Token".to_owned(),
+            revoke: "/api/oauth2/revoke".to_owned(),
+            introspect: "/api/oauth2/introspect".to_owned(),
             jwks: "/api/oauth2/jwks".to_owned(),
         }
     }
@@ -48,9 +55,15 @@ impl Default for EndpointPaths {
 impl EndpointPaths {
     /// Every path starts with `/` and none is the metadata's own.
     pub(super) fn is_valid(&self) -> bool {
-        [&self.authorize, &self.token, &self.jwks]
-            .iter()
-            .all(|p| p.starts_with('/') && !p.starts_with(WELL_KNOWN) && p.len() <= 512)
+        [
+            &self.authorize,
+            &self.token,
+            &self.revoke,
+            &self.introspect,
+            &self.jwks,
+        ]
+        .iter()
+        .all(|p| p.starts_with('/') && !p.starts_with(WELL_KNOWN) && p.len() <= 512)
     }
 }
 
@@ -82,11 +95,15 @@ impl Issuer {
             "issuer": self.config.issuer,
             "authorization_endpoint": self.endpoint_url(&paths.authorize),
             "token_endpoint": self.endpoint_url(&paths.token),
+            "revocation_endpoint": self.endpoint_url(&paths.revoke),
+            "introspection_endpoint": self.endpoint_url(&paths.introspect),
             "jwks_uri": self.endpoint_url(&paths.jwks),
             "response_types_supported": authorize::RESPONSE_TYPES,
             "response_modes_supported": ["query"],
             "grant_types_supported": token::GRANT_TYPES,
             "token_endpoint_auth_methods_supported": ClientAuthMethod::ALL.map(ClientAuthMethod::name),
+            "revocation_endpoint_auth_methods_supported": ClientAuthMethod::ALL.map(ClientAuthMethod::name),
+            "introspection_endpoint_auth_methods_supported": INTROSPECTION_AUTH_METHODS.map(ClientAuthMethod::name),
             "code_challenge_methods_supported": authorize::CODE_CHALLENGE_METHODS,
         })
     }

@@ -4,6 +4,10 @@
 //! - [`Issuer::exchange`] is `POST /api/oauth2/Token` (pass a [`Request`]: the
 //!   `Content-Type`, `Authorization` and `Accept` headers and the raw body);
 //! - [`check_bearer`] guards a protected resource (pass the `Authorization` header);
+//! - [`Issuer::revoke`] is `POST /api/oauth2/revoke` (RFC 7009) and
+//!   [`Issuer::introspect`] `POST /api/oauth2/introspect` (RFC 7662);
+//! - [`Issuer::revoke_grant`] withdraws a whole grant (the host's "connected
+//!   apps" page); `grant_type=refresh_token` rotates refresh tokens;
 //! - [`Issuer::metadata`] is `GET /.well-known/oauth-authorization-server`
 //!   (RFC 8414) and [`Issuer::jwks`] the public key set its `jwks_uri` names.
 //!
@@ -42,7 +46,7 @@
 //! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` | |
 //! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` | |
 //! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` | |
-//! | bearer | revocation list unreachable | 503 | empty (the token is neither accepted nor blamed) | |
+//! | bearer | store unreachable | 503 | empty (the token is neither accepted nor blamed) | |
 //!
 //! Text bodies are `text/plain; charset=utf-8`; problem bodies are
 //! `application/problem+json; charset=utf-8` with a fresh W3C `traceId`; the
@@ -131,12 +135,14 @@ mod bearer;
 mod client_auth;
 mod consent;
 mod grant;
+mod introspect;
 mod jwks;
 mod metadata;
 mod params;
 mod refresh;
 mod request;
 mod response;
+mod revoke;
 #[cfg(test)]
 mod tests;
 mod token;

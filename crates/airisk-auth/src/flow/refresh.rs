@@ -17,9 +17,9 @@
 //!   and scope, ending no later than the family's absolute lifetime.
 //! - A replay (a consumed token presented again), or a token presented by a
 //!   client other than its own, revokes the whole family: its refresh tokens
-//!   and the access tokens minted from them (their `jti` is
-//!   `{family}.{generation}`, the family's own `jti` names the code's token).
-//!   Either means the token leaked; RFC 9700 §4.14.2 asks for exactly this.
+//!   and every access token issued beside them (their `jti` is
+//!   `{family}.{generation}`, see [`crate::refresh`]). Either means the token
+//!   leaked; RFC 9700 §4.14.2 asks for exactly this.
 //! - `scope` may narrow the grant, never widen it; a request without `scope`
 //!   keeps the grant's. The narrowed scope holds for the new access token
 //!   only: the new refresh token keeps the original grant (RFC 6749 §6).

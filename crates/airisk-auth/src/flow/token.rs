@@ -123,7 +123,7 @@ impl Issuer {
             Redemption::First => {}
             Redemption::Replayed => {
                 // The token issued on first use cannot outlive code expiry + its
-                // lifetime; its refresh family (named by the same jti), the family's.
+                // lifetime; with refresh tokens, the family this jti names lives longer.
                 let until = if client.issues_refresh_tokens() {
                     self.family_revocation_until(checked.expires_at)
                 } else {
@@ -138,8 +138,15 @@ impl Issuer {
         }
 
         let company_id = user.as_ref().and_then(|u| u.company_id());
-        let (token, exp) = self.mint_access(&grant, company_id, &jti, now)?;
+        // With refresh tokens, the code's jti names the family and each access
+        // token is `{family}.{generation}`, so that revoking one access token
+        // leaves the family alone while revoking the family refuses them all.
         let refresh = self.first_refresh(&client, &grant, company_id, &jti, now)?;
+        let access_jti = match refresh {
+            Some(_) => format!("{jti}.1"),
+            None => jti,
+        };
+        let (token, exp) = self.mint_access(&grant, company_id, &access_jti, now)?;
         token_body(&token, exp, ttl, refresh.as_ref())
     }
 

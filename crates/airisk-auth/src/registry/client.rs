@@ -63,6 +63,7 @@ pub struct Client {
     /// A native app: loopback redirect URIs match on any port (RFC 8252 §7.3).
     native: bool,
     refresh_tokens: bool,
+    introspection: bool,
 }
 
 impl fmt::Debug for Client {
@@ -75,6 +76,7 @@ impl fmt::Debug for Client {
             .field("auth_methods", &self.auth_methods().collect::<Vec<_>>())
             .field("native", &self.native)
             .field("refresh_tokens", &self.refresh_tokens)
+            .field("introspection", &self.introspection)
             .finish()
     }
 }
@@ -263,6 +265,7 @@ impl Client {
             auth_methods,
             native: false,
             refresh_tokens: false,
+            introspection: false,
         })
     }
 
@@ -346,6 +349,19 @@ impl Client {
     #[must_use]
     pub fn issues_refresh_tokens(&self) -> bool {
         self.refresh_tokens
+    }
+
+    /// Lets the client (a resource server) introspect tokens (off by default).
+    #[must_use]
+    pub fn with_introspection(mut self, introspection: bool) -> Self {
+        self.introspection = introspection;
+        self
+    }
+
+    /// Whether the client may introspect tokens.
+    #[must_use]
+    pub fn may_introspect(&self) -> bool {
+        self.introspection
     }
 
     /// The client id.

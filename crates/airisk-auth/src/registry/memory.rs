@@ -53,6 +53,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             native: bool,
             #[serde(default)]
             refresh_tokens: bool,
+            #[serde(default)]
+            introspect: bool,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -100,7 +102,8 @@ impl<'de> Deserialize<'de> for ClientEntry {
             .map_err(de::Error::custom)?
             .public(raw.public)
             .native(raw.native)
-            .with_refresh_tokens(raw.refresh_tokens);
+            .with_refresh_tokens(raw.refresh_tokens)
+            .with_introspection(raw.introspect);
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)

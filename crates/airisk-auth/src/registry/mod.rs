@@ -46,6 +46,8 @@
 //! - `"refresh_tokens": true` lets a client receive refresh tokens (off by
 //!   default: a client that never asked for long-lived access never holds
 //!   it). They are always rotated, so a public client may have them.
+//! - `"introspect": true` marks a resource server that may ask the
+//!   introspection endpoint about tokens (RFC 7662 §2.1); other clients may not.
 //! - Unknown members and repeated ids are errors, so typos do not pass silently.
 
 mod client;

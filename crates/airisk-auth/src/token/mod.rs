@@ -43,7 +43,7 @@
 //!    contain it, and without one a token carrying `aud` is refused (RFC 7519 §4.1.3);
 //!    the access-token claims (`sub`, `client_id`, `iat`, `jti`, `user_token`) must be present
 //!    unless the policy relaxes that; a user token is required when the policy says so;
-//! 7. the token's `jti` is not revoked, when a revocation list is attached.
+//! 7. the token's `jti`, its refresh family and its grant are not revoked, when a store is attached.
 //!
 //! # How the claims are read
 //! A payload in the shape we mint (compact, strings without escapes, integer
