@@ -13,6 +13,7 @@ mod common;
 
 use airisk_auth::code::CodeKey;
 use airisk_auth::flow::Request;
+use airisk_auth::ledger::{Grant, MemoryLedger, RevocationList};
 use airisk_auth_benches::{
     authorize_query, bench_issuer, exchange_body, issue_code, selected_by_filter, write_extra,
     Fixture, CODE_SECRET, HS256_SECRET,
@@ -21,6 +22,7 @@ use common::{jsonwebtoken_validation, split, PeerClaims};
 use ring::{hmac, signature};
 use std::collections::BTreeMap;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 201;
@@ -200,6 +202,34 @@ fn main() {
     record(
         "exchange_over_hs256_full_policy",
         paired_ratio(&mut exchange, &mut full_policy()),
+    );
+    // The bearer check's one store call (revoked jti + revoked grant) with an
+    // in-memory ledger holding 10,000 revoked tokens and 10,000 revoked grants
+    // (of other users of the same client, so the token's lookup walks the
+    // grant map and is accepted), against the same verify without a store.
+    let ledger = Arc::new(MemoryLedger::default());
+    for i in 0..10_000 {
+        let userid = format!("user_{i}_other");
+        let grant = Grant {
+            client_id: "abc123",
+            userid: Some(&userid),
+        };
+        ledger
+            .revoke(&format!("jti-{i}"), now + 3600, now)
+            .expect("revoke");
+        ledger
+            .revoke_grant(&grant, now, now + 3600, now)
+            .expect("revoke grant");
+    }
+    let with_store = fx.hs256_user_verifier().with_revocations(ledger);
+    record(
+        "hs256_full_policy_with_store_over_without",
+        paired_ratio(
+            &mut timed_loop(|| {
+                black_box(with_store.verify_at(black_box(&fx.hs256_user), now)).unwrap();
+            }),
+            &mut full_policy(),
+        ),
     );
     let path = write_extra("paired", &results).expect("write result");
     println!("written: {}", path.display());
