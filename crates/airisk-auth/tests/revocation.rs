@@ -350,3 +350,111 @@ fn an_unreachable_store_gets_503_never_a_verdict() {
         503
     );
 }
+
+/// The endpoints take every client authentication of the token endpoint and
+/// answer JSON errors to clients that prefer them.
+#[test]
+fn client_authentication_and_json_errors_as_at_the_token_endpoint() {
+    let mut registry = MemoryRegistry::new();
+    registry
+        .add_client(
+            Client::new_public("spa", REDIRECT)
+                .unwrap()
+                .with_refresh_tokens(true)
+                .with_introspection(true),
+        )
+        .unwrap();
+    registry
+        .add_client(
+            Client::new("app", "s3cret", REDIRECT)
+                .unwrap()
+                .with_refresh_tokens(true),
+        )
+        .unwrap();
+    let issuer = Issuer::new(
+        IssuerConfig::new("https://airisk.example"),
+        Arc::new(KeySet::single(Key::generate_ed25519("k").unwrap()).unwrap()),
+        CodeKey::generate().unwrap(),
+        Arc::new(registry),
+    )
+    .unwrap();
+    let p = pair(&issuer, "app", None);
+
+    // client_secret_basic: base64("app:s3cret").
+    let body = format!("token={}", access(&p));
+    let basic =
+        Request::new(FORM, body.as_bytes()).with_authorization(Some("Basic YXBwOnMzY3JldA=="));
+    assert_eq!(issuer.revoke_at(&basic, NOW + 1).status, 200);
+    assert_eq!(bearer(&issuer, access(&p)), 401);
+    // A wrong Basic secret: 401 with the Basic challenge, JSON when preferred.
+    let wrong = Request::new(FORM, body.as_bytes())
+        .with_authorization(Some("Basic YXBwOndyb25n"))
+        .with_accept(Some("application/json"));
+    let answer = issuer.revoke_at(&wrong, NOW + 1);
+    assert_eq!(answer.status, 401);
+    assert!(answer
+        .header("WWW-Authenticate")
+        .is_some_and(|c| c.starts_with("Basic realm=")));
+    assert!(
+        answer.body.contains("\"error\":\"invalid_client\""),
+        "{}",
+        answer.body
+    );
+    // A refresh refused answers invalid_grant in JSON to a client that asks.
+    let body =
+        "grant_type=refresh_token&client_id=app&client_secret=s3cret&refresh_token=art1_nope";
+    let answer = issuer.exchange_at(
+        &Request::new(FORM, body.as_bytes()).with_accept(Some("application/json")),
+        NOW + 1,
+    );
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.body.contains("\"error\":\"invalid_grant\""),
+        "{}",
+        answer.body
+    );
+
+    // A public client (`none` + PKCE) refreshes and revokes its own tokens,
+    // but cannot introspect: `none` proves nothing.
+    let verifier = "a-verifier-of-enough-length-for-rfc-7636-0123456789";
+    let challenge = support_challenge(verifier);
+    let answer = issuer.authorize_at(
+        &format!("client_id=spa&redirect_uri={REDIRECT_ENC}&code_challenge={challenge}&code_challenge_method=S256"),
+        NOW,
+    );
+    let location = answer.header("Location").unwrap();
+    let code = location.split("code=").nth(1).unwrap();
+    let body =
+        format!("client_id=spa&redirect_uri={REDIRECT_ENC}&code={code}&code_verifier={verifier}");
+    let answer = issuer.exchange_at(&Request::new(FORM, body.as_bytes()), NOW);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let spa: Value = serde_json::from_str(&answer.body).unwrap();
+    let body = format!(
+        "grant_type=refresh_token&client_id=spa&refresh_token={}",
+        refresh_token(&spa)
+    );
+    let answer = issuer.exchange_at(&Request::new(FORM, body.as_bytes()), NOW + 1);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let spa: Value = serde_json::from_str(&answer.body).unwrap();
+    let body = format!("client_id=spa&token={}", access(&spa));
+    assert_eq!(
+        issuer
+            .introspect_at(&Request::new(FORM, body.as_bytes()), NOW + 1)
+            .status,
+        401
+    );
+    let body = format!("client_id=spa&token={}", refresh_token(&spa));
+    assert_eq!(
+        issuer
+            .revoke_at(&Request::new(FORM, body.as_bytes()), NOW + 1)
+            .status,
+        200
+    );
+    assert_eq!(bearer(&issuer, access(&spa)), 401);
+}
+
+fn support_challenge(verifier: &str) -> String {
+    use base64::Engine;
+    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref())
+}
