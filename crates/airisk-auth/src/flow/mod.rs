@@ -32,9 +32,18 @@
 //! | authorize | `response_type` other than `code` | 302 | error redirect | `unsupported_response_type` |
 //! | authorize | another parameter repeated, bad PKCE, public client without PKCE | 302 | error redirect | `invalid_request` |
 //! | authorize | consent ticket malformed, forged, expired or used | 400 | problem+json, `Bad Request` | `invalid_request` |
-//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"}` | |
+//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"[,"refresh_token"]}` (`refresh_token` for clients registered for it) | |
 //! | token | body unparsable, repeated parameter, unsupported content type | 400 | `Invalid request` | `invalid_request` |
-//! | token | `grant_type` other than `authorization_code` | 400 | `Invalid request` | `unsupported_grant_type` |
+//! | token | `grant_type` other than `authorization_code` or `refresh_token` | 400 | `Invalid request` | `unsupported_grant_type` |
+//! | token (refresh) | `refresh_token` missing, unknown, expired, used (the family is then revoked), another client's, revoked | 400 | `Invalid refresh_token` | `invalid_grant` |
+//! | token (refresh) | `scope` wider than the grant's | 400 | `Invalid scope` | `invalid_scope` |
+//! | revoke | any `token` (valid, unknown, expired, revoked, another client's) | 200 | empty | |
+//! | revoke, introspect | body unparsable, `token` missing | 400 | `Invalid request` | `invalid_request` |
+//! | revoke, introspect | client authentication fails (as at the token endpoint) | 401 | problem+json | `invalid_client` |
+//! | introspect | a client not registered with `"introspect": true`, or using `none` | 401 | problem+json | `invalid_client` |
+//! | introspect | a good access or refresh token | 200 | `{"active":true,…}` | |
+//! | introspect | any other token | 200 | `{"active":false}` | |
+//! | metadata, jwks | always | 200 | JSON, `Cache-Control: public, max-age=300` | |
 //! | token | Basic credentials and `client_secret` in one request | 400 | `Invalid request` | `invalid_request` |
 //! | token | `client_id` missing (no Basic either) | 400 | `Invalid client_id` | `invalid_request` |
 //! | token | no secret from a client not registered for `none` (or unknown) | 400 | `Invalid client_secret` | `invalid_client` |
@@ -57,7 +66,8 @@
 //! - Parameters are form-urlencoded (query and form body) or a JSON object of
 //!   strings (body with `application/json`). A repeated parameter, an invalid
 //!   percent escape or invalid UTF-8, or a non-string JSON value is malformed.
-//!   Unknown parameters are ignored; `grant_type`, if sent, must be `authorization_code`.
+//!   Unknown parameters are ignored; `grant_type`, if sent, must be
+//!   `authorization_code` (the default) or `refresh_token`.
 //! - Client authentication (Basic, body, or `none` + PKCE) and its answers are
 //!   decided in one place, `client_auth` (its decisions are repeated here):
 //!   an `Authorization` header of any scheme is an attempt at Basic; Basic
