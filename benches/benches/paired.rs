@@ -13,7 +13,7 @@ mod common;
 
 use airisk_auth::code::CodeKey;
 use airisk_auth::flow::Request;
-use airisk_auth::ledger::{Grant, MemoryLedger, RevocationList};
+use airisk_auth::store::{Grant, MemoryStore, Store};
 use airisk_auth_benches::{
     authorize_query, bench_issuer, exchange_body, issue_code, selected_by_filter, write_extra,
     Fixture, CODE_SECRET, HS256_SECRET,
@@ -204,24 +204,21 @@ fn main() {
         paired_ratio(&mut exchange, &mut full_policy()),
     );
     // The bearer check's one store call (revoked jti + revoked grant) with an
-    // in-memory ledger holding 10,000 revoked tokens and 10,000 revoked grants
+    // in-memory store holding 10,000 revoked tokens and 10,000 revoked grants
     // (of other users of the same client, so the token's lookup walks the
     // grant map and is accepted), against the same verify without a store.
-    let ledger = Arc::new(MemoryLedger::default());
+    let store = Arc::new(MemoryStore::default());
     for i in 0..10_000 {
         let userid = format!("user_{i}_other");
-        let grant = Grant {
-            client_id: "abc123",
-            userid: Some(&userid),
-        };
-        ledger
+        let grant = Grant::new("abc123", Some(&userid));
+        store
             .revoke(&format!("jti-{i}"), now + 3600, now)
             .expect("revoke");
-        ledger
+        store
             .revoke_grant(&grant, now, now + 3600, now)
             .expect("revoke grant");
     }
-    let with_store = fx.hs256_user_verifier().with_revocations(ledger);
+    let with_store = fx.hs256_user_verifier().with_store(store);
     record(
         "hs256_full_policy_with_store_over_without",
         paired_ratio(

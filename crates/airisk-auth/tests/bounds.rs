@@ -23,6 +23,7 @@ use airisk_auth::flow::{
     check_bearer_at, Access, Request, Response, MAX_BODY_LEN, MAX_PARAMS, MAX_QUERY_LEN,
 };
 use airisk_auth::keys::KeySet;
+use airisk_auth::store::{Grant, MemoryStore, Store};
 use airisk_auth::token::Verifier;
 use allocation_counter::{measure, AllocationInfo};
 use serde_json::Value;
@@ -421,7 +422,6 @@ fn verify_with_allocates_nothing_for_our_tokens() {
     // With a store holding revoked tokens and grants (of others and
     // of this very user, revoked before the token was issued), the lookup of
     // the jti and the grant allocates nothing either.
-    use airisk_auth::store::{Grant, MemoryStore, Store};
     let store = Arc::new(MemoryStore::new(100));
     store.revoke("jti-0", 10_000, 0).unwrap();
     for userid in [Some("user_42"), Some("user_7"), None] {

@@ -376,6 +376,7 @@ fn client_authentication_and_json_errors_as_at_the_token_endpoint() {
         Arc::new(KeySet::single(Key::generate_ed25519("k").unwrap()).unwrap()),
         CodeKey::generate().unwrap(),
         Arc::new(registry),
+        Arc::new(MemoryStore::default()),
     )
     .unwrap();
     let p = pair(&issuer, "app", None);

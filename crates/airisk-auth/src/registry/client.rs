@@ -52,6 +52,10 @@ impl ClientAuthMethod {
 }
 
 /// An OAuth client: AIRisk's APIUser.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent registry flags (public, native, refresh_tokens, introspect), one per JSON member"
+)]
 pub struct Client {
     client_id: String,
     /// `None` for a client that authenticates with `none`.

@@ -38,6 +38,10 @@ impl<'de> Deserialize<'de> for ClientEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[allow(
+            clippy::struct_excessive_bools,
+            reason = "the registry's JSON members, each an independent flag"
+        )]
         struct Raw {
             client_id: String,
             #[serde(default, deserialize_with = "client_secret")]
