@@ -20,6 +20,16 @@
 //!   and every access token issued beside them (their `jti` is
 //!   `{family}.{generation}`, see [`crate::refresh`]). Either means the token
 //!   leaked; RFC 9700 §4.14.2 asks for exactly this.
+//! - What refuses without a replay (another client's token, a revoked family
+//!   or grant, a user gone, a scope too wide) is decided on a
+//!   [`Store::refresh_peek`](crate::store::Store::refresh_peek) before the
+//!   atomic [`Store::refresh_use`](crate::store::Store::refresh_use): such a
+//!   token is refused without being consumed, and a family revocation by a
+//!   concurrent replay — which can only follow the first use — never takes
+//!   back the pair that first use earned. So of any number of concurrent
+//!   presentations of one token exactly one gets a new pair (whose family the
+//!   replays then revoke). Three store calls per refresh; the bearer check
+//!   stays at one.
 //! - `scope` may narrow the grant, never widen it; a request without `scope`
 //!   keeps the grant's. The narrowed scope holds for the new access token
 //!   only: the new refresh token keeps the original grant (RFC 6749 §6).
@@ -51,18 +61,24 @@ impl Issuer {
             .get("refresh_token")
             .ok_or(invalid(Error::MissingParameter))?;
         let digest = RefreshDigest::of_presented(presented).ok_or(invalid(Error::InvalidCode))?;
+        // Everything that refuses without a replay is decided on a peek,
+        // before the use: a family or grant revoked earlier refuses the token
+        // without consuming it, and a revocation by a concurrent replay (which
+        // can only follow this caller's use) cannot take back the one pair the
+        // first use earns. Of 50 concurrent presentations exactly one gets a pair.
         let record = match self
             .store
-            .refresh_use(&digest, now)
+            .refresh_peek(&digest, now)
             .map_err(Refusal::server)?
         {
-            RefreshUse::First(record) if record.client_id == client.client_id() => record,
-            RefreshUse::First(record) | RefreshUse::Replayed(record) => {
-                self.revoke_family(&record, now)?;
-                return Err(invalid(Error::CodeAlreadyRedeemed));
-            }
+            RefreshUse::First(record) | RefreshUse::Replayed(record) => record,
             RefreshUse::Unknown => return Err(invalid(Error::InvalidCode)),
         };
+        if record.client_id != client.client_id() {
+            // Another client holds this client's token: it leaked.
+            self.revoke_family(&record, now)?;
+            return Err(invalid(Error::CodeAlreadyRedeemed));
+        }
         let grant = Grant::new(client.client_id(), record.userid.as_deref());
         let issued = Issued::new(Some(&record.family), Some(grant), Some(record.issued_at));
         if self
@@ -88,7 +104,18 @@ impl Issuer {
                     .with_error(OAuthError::InvalidScope));
             }
         }
-
+        let record = match self
+            .store
+            .refresh_use(&digest, now)
+            .map_err(Refusal::server)?
+        {
+            RefreshUse::First(used) if used == record => used,
+            RefreshUse::First(used) | RefreshUse::Replayed(used) => {
+                self.revoke_family(&used, now)?;
+                return Err(invalid(Error::CodeAlreadyRedeemed));
+            }
+            RefreshUse::Unknown => return Err(invalid(Error::InvalidCode)),
+        };
         let generation = record.generation.saturating_add(1);
         let jti = format!("{}.{generation}", record.family);
         let (token, exp) = self.mint_access(&grant, record.company_id.as_deref(), &jti, now)?;
