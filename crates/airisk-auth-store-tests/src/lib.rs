@@ -1,7 +1,7 @@
 //! # airisk-auth-store-tests
 //!
-//! The store-conformance suite: the contract every store of redemptions and
-//! revocations must keep, as one set of checks that each store's own tests run
+//! The store-conformance suite: the contract every store of redemptions,
+//! revocations, revoked grants and refresh tokens must keep, as one set of checks that each store's own tests run
 //! against a live instance (memory here; Redis, Redis over TLS, Redis Cluster
 //! and PostgreSQL in their crates; the C callback and Python protocol stores
 //! through their bindings).
@@ -29,6 +29,18 @@
 //! 5. Through an issuer: a replayed code is refused (400 `Invalid Code`) and
 //!    the token issued from its first redemption is refused afterwards by a
 //!    verifier consulting the same store.
+//! 6. A revoked grant refuses, through [`Store::is_refused`], what was issued
+//!    at or before its "not before" second (or has no issue time), and
+//!    nothing of other grants (keys must not collide however ids are spelt);
+//!    an earlier time never moves it back; the same lookup answers for a
+//!    revoked `jti` and for a revoked refresh family (`{family}.{n}`).
+//! 7. A refresh token is kept by digest with its record exactly; it is used
+//!    once ([`airisk_auth::refresh::RefreshUse::First`]), then `Replayed`;
+//!    peeking consumes nothing; an unknown digest is `Unknown`.
+//! 8. Of 50 concurrent uses of one refresh token exactly one is `First`.
+//! 9. Through an issuer: 50 concurrent refreshes of one token yield exactly
+//!    one new pair, and the replays revoke the family, so the new access
+//!    token is refused by a verifier on the same store.
 //!
 //! Failing closed (a store that cannot answer) depends on how each store fails,
 //! so each store crate tests it itself.
@@ -49,7 +61,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+mod lifecycle;
 mod throughput;
+pub use lifecycle::{
+    a_refresh_race_through_an_issuer_yields_one_pair, concurrent_refresh_uses_have_one_winner,
+    grants_refuse_what_they_predate, refresh_tokens_are_used_once,
+};
 pub use throughput::exchanges_per_second;
 
 /// What the suite needs of a store: both roles, shareable across threads.
@@ -86,6 +103,22 @@ pub fn checks<S: StoreUnderTest + 'static>() -> Vec<Check<S>> {
         (
             "a_replay_through_an_issuer_revokes_its_token",
             a_replay_through_an_issuer_revokes_its_token::<S>,
+        ),
+        (
+            "grants_refuse_what_they_predate",
+            grants_refuse_what_they_predate::<S>,
+        ),
+        (
+            "refresh_tokens_are_used_once",
+            refresh_tokens_are_used_once::<S>,
+        ),
+        (
+            "concurrent_refresh_uses_have_one_winner",
+            concurrent_refresh_uses_have_one_winner::<S>,
+        ),
+        (
+            "a_refresh_race_through_an_issuer_yields_one_pair",
+            a_refresh_race_through_an_issuer_yields_one_pair::<S>,
         ),
     ]
 }
@@ -357,9 +390,11 @@ mod tests {
         let make = || Arc::new(Amnesiac(MemoryStore::new(100)));
         for (name, check) in super::checks::<Amnesiac>() {
             let failed = std::panic::catch_unwind(|| check(&make)).is_err();
-            let about_redemption = name != "revocations_hold_until_their_expiry"
+            // It keeps no grants and no refresh tokens either (the trait's
+            // default methods refuse), so those checks fail too.
+            let about_redemption_or_lifecycle = name != "revocations_hold_until_their_expiry"
                 && name != "any_core_jti_is_kept_exactly";
-            assert_eq!(failed, about_redemption, "{name}");
+            assert_eq!(failed, about_redemption_or_lifecycle, "{name}");
         }
     }
 }
