@@ -28,12 +28,22 @@
 //! | [`Store::redeem`] | `SET key 1 NX EX ttl` (then `WAIT`, see below) | `code_prefix` + the code id in lower-case hex (32 characters) |
 //! | [`Store::revoke`] | a 4-line Lua script: `SET key 1 EX ttl` unless the key already lives longer (then `WAIT`) | `revoked_prefix` + the token's `jti` |
 //! | [`Store::is_revoked`] | `EXISTS key` | `revoked_prefix` + the token's `jti` |
+//! | [`Store::revoke_grant`] | a Lua script: `SET key not_before EX ttl`, never moving either back (then `WAIT`) | `code_prefix` + `grant:` + the client id's length + `:` + client id + `:u:` + userid (or `:g` for the generic grant) |
+//! | [`Store::is_refused`] | one Lua script over the `jti`'s key, its refresh family's key and the grant's key (a cluster: one `EXISTS`/`GET` per key, as keys of different slots cannot meet in a script) | as above |
+//! | [`Store::refresh_insert`] | a Lua script: `HSET key rec <json> used 0`, `EXPIRE` (then `WAIT`) | `code_prefix` + `refresh:` + the token's SHA-256 in hex |
+//! | [`Store::refresh_use`] | a Lua script: `HGET rec`, then `HINCRBY used 1` (1: first use; then `WAIT`) | as above |
+//! | [`Store::refresh_peek`] | `HMGET key rec used` | as above |
 //!
 //! `SET … NX` is atomic on the server: of any number of callers, in any number
 //! of processes, redeeming the same code, exactly one gets `OK`
 //! ([`Redemption::First`]); the others get nil ([`Redemption::Replayed`]).
-//! Every command touches one key, so in a cluster each is atomic in its key's
-//! slot and no hash tag is needed. The default prefixes are
+//! Every write touches one key, so in a cluster each is atomic in its key's
+//! slot and no hash tag is needed. Grant and refresh keys live under
+//! `code_prefix` after a `grant:` or `refresh:` marker: a code's key is the
+//! prefix and 32 hex digits, so they can never meet. A refresh token is
+//! consumed by one script (`HINCRBY` answers 1 to exactly one caller), never
+//! read-then-write; a retry after a lost reply sees the use it made and
+//! answers `Replayed`, which ends the family: fail closed. The default prefixes are
 //! [`DEFAULT_CODE_PREFIX`] and [`DEFAULT_REVOKED_PREFIX`]; give each deployment
 //! sharing a server its own.
 //!
@@ -125,6 +135,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod config;
+mod lifecycle;
 mod pool;
 
 pub use config::{
@@ -135,7 +146,8 @@ pub use config::{
 
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::CodeId;
-use airisk_auth::store::{Redemption, Store};
+use airisk_auth::refresh::{RefreshDigest, RefreshRecord, RefreshUse};
+use airisk_auth::store::{Grant, Issued, Redemption, Store};
 use airisk_auth::{Error, Result};
 use core::fmt;
 use pool::Pool;
@@ -153,7 +165,7 @@ const REVOKE_SCRIPT: &str = "local t = redis.call('TTL', KEYS[1]) \
 ///
 /// Thread-safe; build once and share through an `Arc`.
 pub struct RedisStore {
-    pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 impl fmt::Debug for RedisStore {
@@ -209,7 +221,7 @@ impl RedisStore {
     }
 
     /// The key of a revoked token id.
-    fn revoked_key(&self, jti: &str) -> String {
+    pub(crate) fn revoked_key(&self, jti: &str) -> String {
         let prefix = &self.config().revoked_prefix;
         let mut key = String::with_capacity(prefix.len() + jti.len());
         key.push_str(prefix);
@@ -219,7 +231,7 @@ impl RedisStore {
 
     /// Seconds to keep an entry that must live until `until`: at least 1 (Redis
     /// refuses `EX 0`), plus the configured margin, and never beyond what Redis accepts.
-    fn seconds_until(&self, until: u64, now: u64) -> u64 {
+    pub(crate) fn seconds_until(&self, until: u64, now: u64) -> u64 {
         until
             .saturating_sub(now)
             .max(1)
@@ -229,7 +241,7 @@ impl RedisStore {
 
     /// `WAIT`s, on the connection that just wrote, for the configured replicas.
     /// `Ok(false)`: fewer confirmed in time.
-    fn replicated(&self, con: &mut dyn ConnectionLike) -> RedisResult<bool> {
+    pub(crate) fn replicated(&self, con: &mut dyn ConnectionLike) -> RedisResult<bool> {
         let config = self.config();
         if config.wait_replicas == 0 {
             return Ok(true);
@@ -295,6 +307,31 @@ impl Store for RedisStore {
             Value::Int(1) => Ok(true),
             _ => Err(Error::LedgerUnavailable),
         }
+    }
+
+    fn revoke_grant(&self, grant: &Grant<'_>, not_before: u64, until: u64, now: u64) -> Result<()> {
+        self.revoke_grant_impl(grant, not_before, until, now)
+    }
+
+    fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool> {
+        self.is_refused_impl(issued, now)
+    }
+
+    fn refresh_insert(
+        &self,
+        digest: &RefreshDigest,
+        record: &RefreshRecord,
+        now: u64,
+    ) -> Result<()> {
+        self.refresh_insert_impl(digest, record, now)
+    }
+
+    fn refresh_use(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        self.refresh_use_impl(digest, now)
+    }
+
+    fn refresh_peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        self.refresh_peek_impl(digest, now)
     }
 }
 
