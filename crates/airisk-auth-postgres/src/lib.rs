@@ -29,9 +29,10 @@
 //! sockets), and the core's store calls are synchronous one-statement round trips.
 //!
 //! # What is stored
-//! Three tables in the schema [`PostgresConfig::schema`] (default
+//! Four tables in the schema [`PostgresConfig::schema`] (default
 //! [`DEFAULT_SCHEMA`]), created by [`PostgresStore::migrate`] from
-//! `migrations/0001_store.sql` ([`MIGRATION_0001`]); a `schema_version`
+//! `migrations/0001_store.sql` ([`MIGRATION_0001`]) and
+//! `migrations/0002_refresh.sql` ([`MIGRATION_0002`]); a `schema_version`
 //! table records the version ([`SCHEMA_VERSION`]).
 //!
 //! | operation | statement |
@@ -39,7 +40,11 @@
 //! | [`Store::redeem`] | `INSERT INTO redeemed_codes … ON CONFLICT (id) DO UPDATE … WHERE expires_at <= now RETURNING 1`: a row back is [`Redemption::First`], none [`Redemption::Replayed`] |
 //! | [`Store::revoke`] | `INSERT INTO revoked_tokens … ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(…)` |
 //! | [`Store::is_revoked`] | `SELECT 1 FROM revoked_tokens WHERE jti = $1 AND expires_at > now` |
-//! | [`PostgresStore::revoke_grant`] / [`PostgresStore::grant_not_before`] | the same shape on `grant_not_before` |
+//! | [`Store::revoke_grant`] / [`PostgresStore::grant_not_before`] | the same shape on `grant_not_before` (the later `not_before` and expiry win) |
+//! | [`Store::is_refused`] | one `SELECT EXISTS (… revoked_tokens WHERE jti = ANY($jti_and_family) …) OR EXISTS (… grant_not_before … $iat <= not_before)`: the bearer check's one round trip |
+//! | [`Store::refresh_insert`] | `INSERT INTO refresh_tokens (digest, record, uses, expires_at) … ON CONFLICT … WHERE expires_at <= now` (a live row is never overwritten) |
+//! | [`Store::refresh_use`] | `UPDATE refresh_tokens SET uses = uses + 1 WHERE digest = $1 AND expires_at > now RETURNING record, uses`: `uses` 1 is the first use, under the row lock |
+//! | [`Store::refresh_peek`] | `SELECT record, uses FROM refresh_tokens …` |
 //! | [`PostgresStore::delete_expired`] | `DELETE … WHERE ctid = ANY(ARRAY(SELECT ctid … WHERE expires_at <= now LIMIT batch))` per table |
 //!
 //! # Decisions
@@ -97,6 +102,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod config;
+mod lifecycle;
 mod pool;
 mod schema;
 
@@ -104,11 +110,12 @@ pub use config::{
     PostgresConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA,
     DEFAULT_STATEMENT_TIMEOUT, MAX_POOL_SIZE,
 };
-pub use schema::{MIGRATION_0001, SCHEMA_VERSION};
+pub use schema::{MIGRATION_0001, MIGRATION_0002, SCHEMA_VERSION};
 
 use airisk_auth::clock::MAX_NUMERIC_DATE;
 use airisk_auth::code::CodeId;
-use airisk_auth::store::{Redemption, Store};
+use airisk_auth::refresh::{RefreshDigest, RefreshRecord, RefreshUse};
+use airisk_auth::store::{Grant, Issued, Redemption, Store};
 use airisk_auth::{Error, Result};
 use core::fmt;
 use pool::Pool;
@@ -118,7 +125,7 @@ use pool::Pool;
 ///
 /// Thread-safe; build once and share through an `Arc`.
 pub struct PostgresStore {
-    pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -187,32 +194,6 @@ impl PostgresStore {
             .run(|con| con.client.simple_query("SELECT 1").map(drop))
     }
 
-    /// Refuses, from `not_before` on, the tokens of the grant of `client_id` to
-    /// `userid` (`None`: the client's generic grant) issued before `not_before`;
-    /// kept until `until` (when every such token has expired). A later call
-    /// never moves `not_before` back.
-    ///
-    /// # Errors
-    /// [`Error::LedgerUnavailable`].
-    pub fn revoke_grant(
-        &self,
-        client_id: &str,
-        userid: Option<&str>,
-        not_before: u64,
-        until: u64,
-    ) -> Result<()> {
-        let userid = userid.unwrap_or("");
-        let (not_before, expires) = (db_time(not_before), self.expiry(until));
-        self.pool.run(|con| {
-            con.client
-                .execute(
-                    &con.statements.set_grant,
-                    &[&client_id, &userid, &not_before, &expires],
-                )
-                .map(drop)
-        })
-    }
-
     /// The "not before" time of the grant of `client_id` to `userid` (`None`: the
     /// generic grant) at `now`, if the grant was revoked.
     ///
@@ -260,7 +241,7 @@ impl PostgresStore {
     }
 
     /// The stored expiry of an entry that must live until `until`.
-    fn expiry(&self, until: u64) -> i64 {
+    pub(crate) fn expiry(&self, until: u64) -> i64 {
         db_time(until.saturating_add(self.config().extra_retention))
     }
 }
@@ -295,6 +276,37 @@ impl Store for PostgresStore {
                 .query_opt(&con.statements.is_revoked, &[&jti, &now])
         })?;
         Ok(row.is_some())
+    }
+
+    fn revoke_grant(
+        &self,
+        grant: &Grant<'_>,
+        not_before: u64,
+        until: u64,
+        _now: u64,
+    ) -> Result<()> {
+        self.revoke_grant_impl(grant, not_before, until)
+    }
+
+    fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool> {
+        self.is_refused_impl(issued, now)
+    }
+
+    fn refresh_insert(
+        &self,
+        digest: &RefreshDigest,
+        record: &RefreshRecord,
+        now: u64,
+    ) -> Result<()> {
+        self.refresh_insert_impl(digest, record, now)
+    }
+
+    fn refresh_use(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        self.refresh_use_impl(digest, now)
+    }
+
+    fn refresh_peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse> {
+        self.refresh_peek_impl(digest, now)
     }
 }
 

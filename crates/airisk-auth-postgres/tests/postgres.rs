@@ -11,7 +11,7 @@
 
 use airisk_auth::code::CodeId;
 use airisk_auth::prelude::*;
-use airisk_auth::store::{Redemption, Store};
+use airisk_auth::store::{Grant, Redemption, Store};
 use airisk_auth_postgres::{PostgresConfig, PostgresStore};
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::TcpListener;
@@ -226,7 +226,7 @@ fn expired_rows_are_taken_over_and_deleted_in_bounded_batches() {
     }
     store.revoke("live", 5_000, 900).unwrap();
     store
-        .revoke_grant("abc123", Some("u1"), 950, 1_000)
+        .revoke_grant(&Grant::new("abc123", Some("u1")), 950, 1_000, 950)
         .unwrap();
     // A dead row is a first use again, before any cleanup.
     assert_eq!(store.redeem(&id(4, 0), 3_000, 2_000), Ok(Redemption::First));
@@ -260,9 +260,11 @@ fn grant_not_before_times_only_move_forward_and_expire() {
     let store = store(&url, &fresh_schema("grant"));
     assert_eq!(store.grant_not_before("abc123", Some("u1"), 100), Ok(None));
     store
-        .revoke_grant("abc123", Some("u1"), 100, 4_000)
+        .revoke_grant(&Grant::new("abc123", Some("u1")), 100, 4_000, 100)
         .unwrap();
-    store.revoke_grant("abc123", None, 50, 4_000).unwrap();
+    store
+        .revoke_grant(&Grant::new("abc123", None), 50, 4_000, 50)
+        .unwrap();
     assert_eq!(
         store.grant_not_before("abc123", Some("u1"), 200),
         Ok(Some(100))
@@ -270,13 +272,15 @@ fn grant_not_before_times_only_move_forward_and_expire() {
     assert_eq!(store.grant_not_before("abc123", None, 200), Ok(Some(50)));
     assert_eq!(store.grant_not_before("abc123", Some("u2"), 200), Ok(None));
     assert_eq!(store.grant_not_before("other", Some("u1"), 200), Ok(None));
-    store.revoke_grant("abc123", Some("u1"), 90, 3_000).unwrap();
+    store
+        .revoke_grant(&Grant::new("abc123", Some("u1")), 90, 3_000, 90)
+        .unwrap();
     assert_eq!(
         store.grant_not_before("abc123", Some("u1"), 200),
         Ok(Some(100))
     );
     store
-        .revoke_grant("abc123", Some("u1"), 300, 3_000)
+        .revoke_grant(&Grant::new("abc123", Some("u1")), 300, 3_000, 300)
         .unwrap();
     assert_eq!(
         store.grant_not_before("abc123", Some("u1"), 400),
