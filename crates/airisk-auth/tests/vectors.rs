@@ -1611,6 +1611,8 @@ fn committed_token_vectors_pass() {
 
 #[path = "support/flow_vectors.rs"]
 mod flow_vectors;
+#[path = "support/lifecycle_vectors.rs"]
+mod lifecycle_vectors;
 
 #[path = "support/client_vectors.rs"]
 mod client_vectors;
@@ -1636,6 +1638,33 @@ fn flow_vectors_hold_and_are_committed() {
 #[test]
 fn committed_flow_vectors_pass() {
     let text = std::fs::read_to_string(support::vectors_dir().join("flows.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    for scenario in doc["scenarios"].as_array().unwrap() {
+        support::run_scenario(&doc["setup"], scenario).unwrap();
+    }
+}
+
+#[test]
+fn lifecycle_vectors_hold_and_are_committed() {
+    let doc = lifecycle_vectors::document();
+    let mut failures = Vec::new();
+    for scenario in doc["scenarios"].as_array().unwrap() {
+        if let Err(e) = support::run_scenario(&doc["setup"], scenario) {
+            failures.push(e);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    sync("lifecycle.json", &doc);
+}
+
+#[test]
+fn committed_lifecycle_vectors_pass() {
+    let text = std::fs::read_to_string(support::vectors_dir().join("lifecycle.json")).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     for scenario in doc["scenarios"].as_array().unwrap() {
         support::run_scenario(&doc["setup"], scenario).unwrap();

@@ -272,6 +272,12 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                     if let Some(n) = step.pointer("/save/token").and_then(Value::as_str) {
                         saved.insert(n.to_owned(), token);
                     }
+                    if let Some(n) = step.pointer("/save/refresh").and_then(Value::as_str) {
+                        let refresh = json["refresh_token"]
+                            .as_str()
+                            .ok_or(format!("{what}: no refresh_token to save"))?;
+                        saved.insert(n.to_owned(), refresh.to_owned());
+                    }
                 }
             }
             "bearer" => {
@@ -292,6 +298,35 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                         }
                     }
                     Err(r) => check_response(&r, expect, &what)?,
+                }
+            }
+            "revoke" | "introspect" => {
+                let body = substitute(step["body"].as_str().unwrap(), &saved);
+                let authorization = step
+                    .get("authorization")
+                    .and_then(Value::as_str)
+                    .map(|a| substitute(a, &saved));
+                let request = Request::new(step["content_type"].as_str(), body.as_bytes())
+                    .with_authorization(authorization.as_deref())
+                    .with_accept(step.get("accept").and_then(Value::as_str));
+                let r = if step["op"] == "revoke" {
+                    issuer.revoke_at(&request, now)
+                } else {
+                    issuer.introspect_at(&request, now)
+                };
+                check_response(&r, expect, &what)?;
+            }
+            "metadata" => check_response(&issuer.metadata(), expect, &what)?,
+            "jwks" => check_response(&issuer.jwks(), expect, &what)?,
+            "revoke_grant" => {
+                let got = issuer.revoke_grant_at(
+                    step["client_id"].as_str().unwrap(),
+                    step["userid"].as_str(),
+                    now,
+                );
+                let got = got.err().map(|e| e.name());
+                if got != expect["error"].as_str() {
+                    return Err(format!("{what}: revoke_grant gave {got:?}, want {expect}"));
                 }
             }
             other => return Err(format!("{what}: unknown op {other}")),
