@@ -30,7 +30,7 @@
 //! |---|---|
 //! | [`AnyToken`], [`UserToken`] | extractors: any valid token / a user-specific one |
 //! | [`Bearer`] | what they verify with, found in the router state via `FromRef` |
-//! | [`IssuerRouter`] | authorize, token and JWKS routes, body limit and request timeout applied |
+//! | [`IssuerRouter`] | authorize, token, revoke (RFC 7009), introspect (RFC 7662), JWKS and RFC 8414 metadata routes, body limit and request timeout applied |
 //! | [`ConsentPage`] | the consent hook: approve at once (default) or ask the user on the host's page |
 //! | [`AuthResponse`] | a core answer as an axum response (and the extractors' rejection) |
 //! | [`adapter`] | the request adapter: `http` parts in, the core's answer out |

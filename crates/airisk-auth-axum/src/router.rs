@@ -15,13 +15,19 @@ use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-/// The paths of the issuer's endpoints. The defaults are AIRisk's.
+/// The paths of the issuer's endpoints. The defaults are AIRisk's, as the
+/// core's `EndpointPaths` (which the metadata document advertises) has them;
+/// the metadata itself is served at the issuer's `Issuer::metadata_path`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paths {
     /// The authorization endpoint (`GET`).
     pub authorize: String,
     /// The token endpoint (`POST`).
     pub token: String,
+    /// Token revocation, RFC 7009 (`POST`).
+    pub revoke: String,
+    /// Token introspection, RFC 7662 (`POST`).
+    pub introspect: String,
     /// The public keys, as a JWKS document (`GET`).
     pub jwks: String,
     /// Where a [`ConsentPage`]'s form posts the user's decision (`POST`);
@@ -34,6 +40,8 @@ impl Default for Paths {
         Paths {
             authorize: "/api/oauth2".to_owned(),
             token: "/api/oauth2/Token".to_owned(),
+            revoke: "/api/oauth2/revoke".to_owned(),
+            introspect: "/api/oauth2/introspect".to_owned(),
             jwks: "/api/oauth2/jwks".to_owned(),
             decide: "/api/oauth2/decide".to_owned(),
         }
@@ -128,7 +136,8 @@ impl IssuerRouter {
         self
     }
 
-    /// Runs the calls that reach the store (token exchange, bearer checks) on
+    /// Runs the calls that reach the store (token exchange, revocation,
+    /// introspection, bearer checks) on
     /// tokio's blocking pool: set it when the store is a network one (Redis).
     #[must_use]
     pub fn blocking_store(mut self, blocking: bool) -> Self {
@@ -172,10 +181,14 @@ impl IssuerRouter {
             paths,
             request_timeout,
         } = self;
+        let metadata_path = state.issuer.metadata_path();
         let mut router = Router::new()
             .route(&paths.authorize, get(authorize))
             .route(&paths.token, post(token))
-            .route(&paths.jwks, get(jwks));
+            .route(&paths.revoke, post(revoke))
+            .route(&paths.introspect, post(introspect))
+            .route(&paths.jwks, get(jwks))
+            .route(&metadata_path, get(metadata));
         if let Some(consent) = &mut state.consent {
             consent.action = Arc::from(paths.decide.as_str());
             router = router.route(&paths.decide, post(decide));
@@ -217,14 +230,40 @@ async fn decide(State(state): State<IssuerState>, headers: HeaderMap, body: Byte
     AuthResponse(answer.unwrap_or_else(|_| adapter::unavailable()))
 }
 
-async fn token(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
+/// A form endpoint that reaches the store: inline, or on the blocking pool.
+async fn form_endpoint(
+    state: IssuerState,
+    headers: HeaderMap,
+    body: Bytes,
+    endpoint: fn(&Issuer, &HeaderMap, &[u8]) -> airisk_auth::flow::Response,
+) -> AuthResponse {
     if !state.blocking {
-        return AuthResponse(adapter::exchange(&state.issuer, &headers, &body));
+        return AuthResponse(endpoint(&state.issuer, &headers, &body));
     }
     let issuer = state.issuer.clone();
-    let answer =
-        tokio::task::spawn_blocking(move || adapter::exchange(&issuer, &headers, &body)).await;
+    let answer = tokio::task::spawn_blocking(move || endpoint(&issuer, &headers, &body)).await;
     AuthResponse(answer.unwrap_or_else(|_| adapter::unavailable()))
+}
+
+async fn token(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
+    form_endpoint(state, headers, body, adapter::exchange).await
+}
+
+async fn revoke(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
+    form_endpoint(state, headers, body, adapter::revoke).await
+}
+
+async fn introspect(
+    State(state): State<IssuerState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AuthResponse {
+    form_endpoint(state, headers, body, adapter::introspect).await
+}
+
+async fn metadata(State(state): State<IssuerState>) -> AuthResponse {
+    // Generated from the issuer's configuration; touches no store.
+    AuthResponse(adapter::metadata(&state.issuer))
 }
 
 async fn jwks(State(state): State<IssuerState>) -> AuthResponse {

@@ -216,3 +216,121 @@ async fn jwks_lists_public_keys_only() {
     );
     assert!(key.get("d").is_none(), "a private member was published");
 }
+
+fn form(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// The lifecycle routes answer as the core: metadata at the well-known path,
+/// revocation (200 empty, then the token is refused), introspection (only for
+/// a client registered for it), inline and on the blocking pool.
+async fn lifecycle_routes_answer_as_the_core(blocking: bool) {
+    let mut registry = MemoryRegistry::new();
+    registry
+        .add_client(Client::new("app", "s3cret-0123456789", "https://localhost/callback").unwrap())
+        .unwrap();
+    registry
+        .add_client(
+            Client::new("rs", "s3cret-0123456789", "https://localhost/callback")
+                .unwrap()
+                .with_introspection(true),
+        )
+        .unwrap();
+    let issuer = Arc::new(
+        Issuer::new(
+            IssuerConfig::new(ISSUER),
+            keys(),
+            CodeKey::generate().unwrap(),
+            Arc::new(registry),
+            Arc::new(MemoryStore::default()),
+        )
+        .unwrap(),
+    );
+    let router = IssuerRouter::new(issuer.clone()).blocking_store(blocking);
+    let app: Router = router.into_router().merge(protected(
+        IssuerRouter::new(issuer.clone())
+            .blocking_store(blocking)
+            .bearer(),
+    ));
+
+    let (status, headers, body, _) = call(
+        app.clone(),
+        get_with("/.well-known/oauth-authorization-server", None),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "public, max-age=300");
+    let metadata: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        metadata["revocation_endpoint"],
+        format!("{ISSUER}/api/oauth2/revoke")
+    );
+    assert_eq!(
+        metadata["introspection_endpoint"],
+        format!("{ISSUER}/api/oauth2/introspect")
+    );
+
+    let location = issuer
+        .authorize("client_id=app&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback")
+        .header("Location")
+        .unwrap()
+        .to_owned();
+    let code = location.split("code=").nth(1).unwrap();
+    let body = format!(
+        "client_id=app&client_secret=s3cret-0123456789&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&code={code}"
+    );
+    let (status, _, body, _) = call(app.clone(), form("/api/oauth2/Token", &body)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    let introspect = |client: &str| {
+        form(
+            "/api/oauth2/introspect",
+            &format!("client_id={client}&client_secret=s3cret-0123456789&token={token}"),
+        )
+    };
+    let (status, _, body, _) = call(app.clone(), introspect("rs")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("{\"active\":true"), "{body}");
+    let (status, _, _, reason) = call(app.clone(), introspect("app")).await;
+    assert_eq!(
+        (status, reason),
+        (StatusCode::UNAUTHORIZED, Some(Error::UnknownClient))
+    );
+
+    let revoke = form(
+        "/api/oauth2/revoke",
+        &format!("client_id=app&client_secret=s3cret-0123456789&token={token}"),
+    );
+    let (status, headers, body, _) = call(app.clone(), revoke).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, ""));
+    assert_eq!(headers["cache-control"], "no-store");
+    let (status, _, _, reason) = call(
+        app.clone(),
+        get_with("/any", Some(&format!("Bearer {token}"))),
+    )
+    .await;
+    assert_eq!(
+        (status, reason),
+        (StatusCode::UNAUTHORIZED, Some(Error::TokenRevoked))
+    );
+    let (status, _, body, _) = call(app, introspect("rs")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "{\"active\":false}")
+    );
+}
+
+#[tokio::test]
+async fn lifecycle_routes_answer_as_the_core_inline() {
+    lifecycle_routes_answer_as_the_core(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_routes_answer_as_the_core_on_the_blocking_pool() {
+    lifecycle_routes_answer_as_the_core(true).await;
+}

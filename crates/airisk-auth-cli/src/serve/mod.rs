@@ -1,7 +1,9 @@
 //! `serve`: the AIRisk endpoints over HTTP (or HTTPS), on airisk-auth-axum.
 //!
-//! Routes: `GET /api/oauth2`, `POST /api/oauth2/Token`, `GET /api/oauth2/jwks`
-//! (the issuer's), two sample protected resources as in the AIRisk pages —
+//! Routes: `GET /api/oauth2`, `POST /api/oauth2/Token`, `POST /api/oauth2/revoke`
+//! (RFC 7009), `POST /api/oauth2/introspect` (RFC 7662), `GET /api/oauth2/jwks`
+//! and `GET /.well-known/oauth-authorization-server` (RFC 8414; the issuer's, all
+//! from airisk-auth-axum's `IssuerRouter`), two sample protected resources as in the AIRisk pages —
 //! `GET /api/GetConversations` (user tokens only) and `GET /api/ListUsers`
 //! (any token; also at `/api/Users/ListUsers`, the path one page uses) — and
 //! `GET /healthz` (200, or 503 when the store cannot be reached).
