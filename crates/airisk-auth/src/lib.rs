@@ -14,7 +14,7 @@
 //!
 //! | path | what |
 //! |---|---|
-//! | `src/flow/` | the endpoints, one file each: `authorize.rs` (`GET /api/oauth2`), `token.rs` (`POST /api/oauth2/Token`), `bearer.rs` (protected resources); `mod.rs` the [`flow::Issuer`] and [`flow::IssuerConfig`], `response.rs` the [`flow::Response`], `params.rs` request decoding (room beside them for consent, revoke, introspect, metadata) |
+//! | `src/flow/` | the endpoints, one file each: `authorize.rs` (`GET /api/oauth2`), `token.rs` (`POST /api/oauth2/Token`), `bearer.rs` (protected resources), `consent.rs`, `refresh.rs` (`grant_type=refresh_token`), `revoke.rs` (RFC 7009), `introspect.rs` (RFC 7662), `grant.rs` (`Issuer::revoke_grant`), `metadata.rs` (RFC 8414), `jwks.rs`; `mod.rs` the [`flow::Issuer`] and [`flow::IssuerConfig`], `response.rs` the [`flow::Response`], `params.rs` request decoding |
 //! | `src/store/` | the one [`store::Store`] (single use, revocation, revoked grants, refresh tokens) and [`store::MemoryStore`] (one process only) |
 //! | `src/refresh.rs` | refresh tokens: opaque, digest-only storage, rotation, lifetimes |
 //! | `src/keys/` | `hs256.rs`, `ed25519.rs`, `jwk.rs`, `set.rs` ([`keys::KeySet`], rotation, JWKS) |

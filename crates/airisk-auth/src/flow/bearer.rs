@@ -64,7 +64,7 @@ pub fn check_bearer_at(
         Ok(claims) if access == Access::User && !claims.user_token => Err(insufficient()),
         Ok(claims) => Ok(claims),
         Err(Error::UserTokenRequired) => Err(insufficient()),
-        // The token may be fine: the revocation list could not say. Refuse without
+        // The token may be fine: the store could not say. Refuse without
         // blaming the token, so clients retry rather than re-authenticate.
         Err(e @ (Error::LedgerUnavailable | Error::LedgerFull)) => {
             Err(Response::answer(503, Some(e)))

@@ -14,7 +14,7 @@ use core::fmt;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-/// Verifies tokens: a key set, a policy, a clock and an optional revocation list.
+/// Verifies tokens: a key set, a policy, a clock and an optional store (revoked ids and grants).
 /// Cheap to share (`Send + Sync`); build once, verify from any thread.
 #[derive(Clone)]
 pub struct Verifier {
@@ -36,7 +36,7 @@ impl fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// A verifier on the system clock, without a revocation list.
+    /// A verifier on the system clock, without a store.
     #[must_use]
     pub fn new(keys: Arc<KeySet>, policy: Policy) -> Self {
         Verifier {
