@@ -19,7 +19,8 @@
 //! | `src/refresh.rs` | refresh tokens: opaque, digest-only storage, rotation, lifetimes |
 //! | `src/keys/` | `hs256.rs`, `ed25519.rs`, `jwk.rs`, `set.rs` ([`keys::KeySet`], rotation, JWKS) |
 //! | `src/token.rs` | [`token::Claims`], minting, the strict [`token::Verifier`] and its [`token::Policy`] |
-//! | `src/code.rs` | self-contained authorization codes bound to client, URI, user and PKCE |
+//! | `src/scope.rs` | scope names, the `scope` parameter, what a client and a user are granted |
+//! | `src/code/` | self-contained authorization codes bound to client, URI, user and PKCE |
 //! | `src/registry/` | `client.rs` (APIUser), `user.rs` (ApplicationUser), `memory.rs` ([`registry::MemoryRegistry`] and its JSON loader) |
 //! | `src/clock.rs`, `src/random.rs` | the injected clock and randomness |
 //! | `src/dangerous.rs` | `sign_jws` and `inspect_unverified`, fenced off from the safe API |
@@ -61,6 +62,7 @@ pub mod keys;
 pub mod random;
 pub mod refresh;
 pub mod registry;
+pub mod scope;
 pub mod store;
 mod text;
 pub mod token;

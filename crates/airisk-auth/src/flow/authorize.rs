@@ -10,6 +10,7 @@ use super::{Issuer, MAX_QUERY_LEN, MAX_STATE_LEN};
 use crate::code::is_valid_challenge;
 use crate::error::Error;
 use crate::registry::{MAX_ID_LEN, MAX_REDIRECT_URI_LEN};
+use crate::scope::{grant, parse_scope, MAX_SCOPE_LEN};
 
 /// The `response_type`s the endpoint issues (RFC 8414 `response_types_supported`).
 pub(super) const RESPONSE_TYPES: &[&str] = &["code"];
@@ -74,6 +75,7 @@ impl Issuer {
             || redirect_uri.len() > MAX_REDIRECT_URI_LEN
             || userid.is_some_and(|u| u.len() > MAX_ID_LEN)
             || params.raw("state").is_some_and(|s| s.len() > MAX_STATE_LEN)
+            || params.raw("scope").is_some_and(|s| s.len() > MAX_SCOPE_LEN)
         {
             return Err(direct(Error::RequestTooLarge));
         }
@@ -85,12 +87,15 @@ impl Issuer {
         if !client.allows_redirect_uri(redirect_uri) {
             return Err(direct(Error::InvalidRedirectUri));
         }
-        if let Some(userid) = userid {
-            self.registry
-                .user(userid)
-                .map_err(direct)?
-                .ok_or(direct(Error::UnknownUser))?;
-        }
+        let user = match userid {
+            Some(userid) => Some(
+                self.registry
+                    .user(userid)
+                    .map_err(direct)?
+                    .ok_or(direct(Error::UnknownUser))?,
+            ),
+            None => None,
+        };
 
         // The client and its redirect URI are trusted from here: errors redirect.
         let redirect = |e| error_redirect(redirect_uri, state, e);
@@ -112,12 +117,24 @@ impl Issuer {
         if client.is_public() && challenge.is_none() {
             return Err(redirect(Error::PkceRequired));
         }
+        let requested = params.get("scope").map(parse_scope).transpose();
+        let scope = requested
+            .and_then(|requested| {
+                grant(
+                    requested.as_deref(),
+                    client.scopes(),
+                    client.default_scopes(),
+                    user.as_ref().and_then(|u| u.scopes()),
+                )
+            })
+            .map_err(redirect)?;
         Ok(PendingAuthorization {
             client_id: client_id.to_owned(),
             redirect_uri: redirect_uri.to_owned(),
             userid: userid.map(str::to_owned),
             state: state.map(str::to_owned),
             code_challenge: challenge.map(str::to_owned),
+            scope,
         })
     }
 }

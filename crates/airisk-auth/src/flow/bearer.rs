@@ -2,6 +2,7 @@
 
 use super::response::Response;
 use crate::error::Error;
+use crate::scope::is_valid_scope_name;
 use crate::token::{Claims, Verifier};
 
 /// What a protected resource requires.
@@ -52,6 +53,54 @@ pub fn check_bearer_at(
     access: Access,
     now: u64,
 ) -> Result<Claims, Response> {
+    check_bearer_with_scopes_at(verifier, authorization, access, &[], now)
+}
+
+/// [`check_bearer`] for a resource that also requires every scope of
+/// `required`: a valid token without one of them gets `403` with
+/// `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"` naming
+/// all of `required` (RFC 6750 §3.1). An empty `required` is [`check_bearer`].
+///
+/// ```
+/// use airisk_auth::flow::{check_bearer_with_scopes, Access};
+/// # use airisk_auth::prelude::*; use std::sync::Arc;
+/// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k")?)?);
+/// let mut claims = Claims::generic("https://airisk.example", "abc123", 1_000, 3_600, "j");
+/// claims.scope = Some("read:risk".into());
+/// let header = format!("Bearer {}", keys.mint(&claims)?);
+/// let verifier = Verifier::new(keys, Policy::new("https://airisk.example"));
+/// # let verifier = verifier.with_clock(Arc::new(FixedClock(1_001)));
+/// assert!(check_bearer_with_scopes(&verifier, Some(&header), Access::Any, &["read:risk"]).is_ok());
+/// let refused = check_bearer_with_scopes(&verifier, Some(&header), Access::Any, &["write:risk"]).unwrap_err();
+/// assert_eq!(refused.status, 403);
+/// assert_eq!(refused.header("WWW-Authenticate"), Some("Bearer error=\"insufficient_scope\", scope=\"write:risk\""));
+/// # Ok::<(), airisk_auth::Error>(())
+/// ```
+///
+/// # Errors
+/// The answer to send when the request may not proceed.
+#[allow(clippy::result_large_err)]
+pub fn check_bearer_with_scopes(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    access: Access,
+    required: &[&str],
+) -> Result<Claims, Response> {
+    check_bearer_with_scopes_at(verifier, authorization, access, required, verifier.now())
+}
+
+/// [`check_bearer_with_scopes`] at `now`.
+///
+/// # Errors
+/// The answer to send when the request may not proceed.
+#[allow(clippy::result_large_err)]
+pub fn check_bearer_with_scopes_at(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    access: Access,
+    required: &[&str],
+    now: u64,
+) -> Result<Claims, Response> {
     let Some(token) = authorization.and_then(bearer_token) else {
         return Err(Response::answer(401, Some(Error::MissingBearer))
             .with_header("WWW-Authenticate", "Bearer"));
@@ -62,6 +111,10 @@ pub fn check_bearer_at(
     };
     match verifier.verify_at(token, now) {
         Ok(claims) if access == Access::User && !claims.user_token => Err(insufficient()),
+        Ok(claims) if !claims.has_scopes(required) => {
+            Err(Response::answer(403, Some(Error::InsufficientScope))
+                .with_header("WWW-Authenticate", scope_challenge(required)))
+        }
         Ok(claims) => Ok(claims),
         Err(Error::UserTokenRequired) => Err(insufficient()),
         // The token may be fine: the store could not say. Refuse without
@@ -81,4 +134,21 @@ pub(super) fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.split_once(' ')?;
     let token = token.trim_start_matches(' ');
     (scheme.eq_ignore_ascii_case("Bearer") && !token.is_empty()).then_some(token)
+}
+
+/// `Bearer error="insufficient_scope", scope="a b"`: only valid scope names
+/// are written (RFC 6749 §3.3 characters need no quoting), so the header
+/// cannot be split or broken by what a resource passes.
+fn scope_challenge(required: &[&str]) -> String {
+    let mut out = String::from("Bearer error=\"insufficient_scope\", scope=\"");
+    let mut first = true;
+    for name in required.iter().filter(|n| is_valid_scope_name(n)) {
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.push_str(name);
+    }
+    out.push('"');
+    out
 }

@@ -11,7 +11,8 @@
 //!   field); the page's POST gives it back to [`Issuer::open_ticket_at`]. No
 //!   server-side session is needed.
 //! - A ticket is base64url of: version (1) · expiry (8, Unix seconds) · random
-//!   id (16) · the fields (client, redirect URI, userid, state, PKCE challenge;
+//!   id (16) · the fields (client, redirect URI, userid, state, PKCE challenge,
+//!   granted scope;
 //!   each a presence byte and a u16 length) · HMAC-SHA256 (32) over all of it
 //!   under the issuer's code key, domain-separated from codes. It is
 //!   tamper-proof, not secret: it holds only what the browser's query held.
@@ -22,6 +23,14 @@
 //!   and its redirect URI are checked against the registry again.
 //! - A ticket that is malformed, forged, used or expired is a 400 problem
 //!   (`invalid_request`): it cannot be trusted to say where to redirect.
+//! - The host may add custom claims when it approves
+//!   ([`Issuer::approve_with_claims_at`]): a JSON object of at most
+//!   [`MAX_CUSTOM_CLAIMS_LEN`](crate::token::MAX_CUSTOM_CLAIMS_LEN) bytes,
+//!   no name of [`RESERVED_CLAIM_NAMES`](crate::token::RESERVED_CLAIM_NAMES)
+//!   (the registered claims are the issuer's alone). They travel in the code
+//!   (tamper-proof, readable: see [`crate::code`]) into the token. Claims that
+//!   break those rules are the host's mistake, refused at once as
+//!   [`Error::InvalidClaims`], never sent to the client.
 
 use super::answer::authorize_error;
 use super::authorize::{error_redirect, redirect_with};
@@ -31,13 +40,14 @@ use crate::code::{CodeBinding, CodeId};
 use crate::encoding::{b64_decode, b64_encode};
 use crate::error::{Error, Result};
 use crate::store::Redemption;
+use crate::token::{check_custom_claims, CustomClaims};
 use ring::hmac;
 
 /// The longest ticket accepted, in characters; a longer one is not decoded.
 pub const MAX_TICKET_LEN: usize = 8 * 1024;
 
-const TICKET_VERSION: u8 = 1;
-const TICKET_DOMAIN: &[u8] = b"airisk-auth ticket v1\0";
+const TICKET_VERSION: u8 = 2;
+const TICKET_DOMAIN: &[u8] = b"airisk-auth ticket v2\0";
 const HEAD_LEN: usize = 1 + 8 + 16;
 const MAC_LEN: usize = 32;
 
@@ -50,6 +60,8 @@ pub struct PendingAuthorization {
     pub(super) userid: Option<String>,
     pub(super) state: Option<String>,
     pub(super) code_challenge: Option<String>,
+    /// The granted scope (space-separated), if the client uses scopes.
+    pub(super) scope: Option<String>,
 }
 
 impl PendingAuthorization {
@@ -82,6 +94,22 @@ impl PendingAuthorization {
     pub fn uses_pkce(&self) -> bool {
         self.code_challenge.is_some()
     }
+
+    /// The scope the token will carry (space-separated names), if any: the
+    /// requested one once checked against the registry, or the client's default.
+    #[must_use]
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// The scope names the token will carry, in order.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scope
+            .as_deref()
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|s| !s.is_empty())
+    }
 }
 
 impl Issuer {
@@ -94,12 +122,72 @@ impl Issuer {
     /// Approves `pending` at `now`.
     #[must_use]
     pub fn approve_at(&self, pending: &PendingAuthorization, now: u64) -> Response {
-        let binding = CodeBinding {
-            client_id: &pending.client_id,
-            redirect_uri: &pending.redirect_uri,
-            userid: pending.userid.as_deref(),
-            code_challenge: pending.code_challenge.as_deref(),
-        };
+        self.approve_carrying(pending, None, now)
+    }
+
+    /// Approves `pending` (at the clock's time), the token to carry `claims`
+    /// beside the registered ones; see [`Issuer::approve_with_claims_at`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidClaims`] for a reserved name or claims over the bound.
+    pub fn approve_with_claims(
+        &self,
+        pending: &PendingAuthorization,
+        claims: &CustomClaims,
+    ) -> Result<Response> {
+        self.approve_with_claims_at(pending, claims, self.clock.now())
+    }
+
+    /// Approves `pending` at `now`, the token to carry the custom `claims`
+    /// (see the module's decisions).
+    ///
+    /// ```
+    /// # use airisk_auth::prelude::*; use std::sync::Arc;
+    /// use airisk_auth::token::CustomClaims;
+    /// # let mut registry = MemoryRegistry::new();
+    /// # registry.add_client(Client::new("abc123", "s3cret", "https://localhost/callback")?)?;
+    /// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k1")?)?);
+    /// # let issuer = Issuer::new(IssuerConfig::new("https://airisk.example"), keys, CodeKey::generate()?, Arc::new(registry), Arc::new(MemoryStore::default()))?;
+    /// let pending = issuer.validate_authorization("client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback").unwrap();
+    /// let mut claims = CustomClaims::new();
+    /// claims.insert("role".into(), "admin".into());
+    /// assert_eq!(issuer.approve_with_claims_at(&pending, &claims, 1_000)?.status, 302);
+    /// claims.insert("sub".into(), "someone-else".into());
+    /// assert_eq!(issuer.approve_with_claims_at(&pending, &claims, 1_000).unwrap_err(), Error::InvalidClaims);
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidClaims`] for a reserved or empty name, or claims over
+    /// [`MAX_CUSTOM_CLAIMS_LEN`](crate::token::MAX_CUSTOM_CLAIMS_LEN) bytes of JSON.
+    pub fn approve_with_claims_at(
+        &self,
+        pending: &PendingAuthorization,
+        claims: &CustomClaims,
+        now: u64,
+    ) -> Result<Response> {
+        if claims.is_empty() {
+            return Ok(self.approve_at(pending, now));
+        }
+        check_custom_claims(claims)?;
+        let json = serde_json::to_string(claims).map_err(|_| Error::InvalidClaims)?;
+        Ok(self.approve_carrying(pending, Some(&json), now))
+    }
+
+    fn approve_carrying(
+        &self,
+        pending: &PendingAuthorization,
+        claims: Option<&str>,
+        now: u64,
+    ) -> Response {
+        let binding = CodeBinding::new(
+            &pending.client_id,
+            &pending.redirect_uri,
+            pending.userid.as_deref(),
+            pending.code_challenge.as_deref(),
+        )
+        .with_scope(pending.scope.as_deref())
+        .with_claims(claims);
         match self
             .code_key
             .issue_with(&binding, now, self.config.code_ttl, &*self.random)
@@ -152,6 +240,7 @@ impl Issuer {
             pending.userid.as_deref(),
             pending.state.as_deref(),
             pending.code_challenge.as_deref(),
+            pending.scope.as_deref(),
         ] {
             push_field(&mut raw, field)?;
         }
@@ -240,7 +329,7 @@ impl Issuer {
         let mut rest = &body[HEAD_LEN..];
         let mut next = || take_field(&mut rest);
         let (client_id, redirect_uri) = (next()?.ok_or(bad)?, next()?.ok_or(bad)?);
-        let (userid, state, code_challenge) = (next()?, next()?, next()?);
+        let (userid, state, code_challenge, scope) = (next()?, next()?, next()?, next()?);
         if !rest.is_empty() {
             return Err(bad);
         }
@@ -253,6 +342,7 @@ impl Issuer {
             userid,
             state,
             code_challenge,
+            scope,
         };
         Ok((pending, id, expires_at))
     }

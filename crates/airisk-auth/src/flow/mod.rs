@@ -31,8 +31,10 @@
 //! | authorize | denied ([`Issuer::deny`]) | 302 | `Location: {redirect_uri}?error=…[&state=…]` | `access_denied` |
 //! | authorize | `response_type` other than `code` | 302 | error redirect | `unsupported_response_type` |
 //! | authorize | another parameter repeated, bad PKCE, public client without PKCE | 302 | error redirect | `invalid_request` |
+//! | authorize | `scope` over [`MAX_SCOPE_LEN`](crate::scope::MAX_SCOPE_LEN) bytes | 400 | problem+json, `Bad Request` | `invalid_request` |
+//! | authorize | `scope` malformed, over [`MAX_SCOPES`](crate::scope::MAX_SCOPES) names, or a name the client (or the user) is not granted | 302 | error redirect | `invalid_scope` |
 //! | authorize | consent ticket malformed, forged, expired or used | 400 | problem+json, `Bad Request` | `invalid_request` |
-//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"[,"refresh_token"]}` (`refresh_token` for clients registered for it) | |
+//! | token | success | 200 | `{"access_token","expiration","token_type":"Bearer","expires_in"[,"refresh_token"][,"scope"]}`: `refresh_token` for clients registered for it, `scope` when the token carries one | |
 //! | token | body unparsable, repeated parameter, unsupported content type | 400 | `Invalid request` | `invalid_request` |
 //! | token | `grant_type` other than `authorization_code` or `refresh_token` | 400 | `Invalid request` | `unsupported_grant_type` |
 //! | token (refresh) | `refresh_token` missing, unknown, expired, used (the family is then revoked), another client's, revoked | 400 | `Invalid refresh_token` | `invalid_grant` |
@@ -55,6 +57,7 @@
 //! | bearer | no `Authorization: Bearer` | 401 | `WWW-Authenticate: Bearer` | |
 //! | bearer | token refused | 401 | `WWW-Authenticate: Bearer error="invalid_token"` | |
 //! | bearer | generic token on a user-only resource | 403 | `WWW-Authenticate: Bearer error="insufficient_scope"` | |
+//! | bearer | token without a scope the resource requires ([`check_bearer_with_scopes`]) | 403 | `WWW-Authenticate: Bearer error="insufficient_scope", scope="<every required name>"` | |
 //! | bearer | store unreachable | 503 | empty (the token is neither accepted nor blamed) | |
 //!
 //! Text bodies are `text/plain; charset=utf-8`; problem bodies are
@@ -89,6 +92,14 @@
 //!   decisions in the `consent` module (written here too): a ticket is an
 //!   HMAC under the code key over the pending request, single use through the
 //!   ledger, [`IssuerConfig::ticket_ttl`] long, bounded by [`MAX_TICKET_LEN`].
+//! - Scopes (RFC 6749 §3.3): checked against the registry (the client's
+//!   `scopes`, a user's `scopes`), the client's `default_scopes` when none is
+//!   sent, bound into the code and the ticket, carried as the token's `scope`
+//!   claim and the response's `scope`; see [`crate::scope`] for every decision.
+//!   A client without registered scopes gets none, and its answers are
+//!   AIRisk's, byte for byte.
+//! - Custom claims are added by the host when it approves
+//!   ([`Issuer::approve_with_claims_at`]); the code carries them to the token.
 //! - An empty value counts as absent (so `userid=` asks for a generic token).
 //!   `state` is returned whenever it was sent, even empty.
 //! - PKCE: `code_challenge` with `code_challenge_method=S256` only; a challenge
@@ -158,7 +169,9 @@ mod tests;
 mod token;
 
 pub use answer::OAuthError;
-pub use bearer::{check_bearer, check_bearer_at, Access};
+pub use bearer::{
+    check_bearer, check_bearer_at, check_bearer_with_scopes, check_bearer_with_scopes_at, Access,
+};
 pub use client_auth::MAX_CLIENT_AUTHORIZATION_LEN;
 pub use consent::{PendingAuthorization, MAX_TICKET_LEN};
 pub use jwks::JWKS_MAX_AGE;

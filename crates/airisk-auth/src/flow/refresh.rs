@@ -38,7 +38,7 @@
 
 use super::answer::{OAuthError, Refusal};
 use super::params::Params;
-use super::token::token_body;
+use super::token::{token_body, Carried};
 use super::Issuer;
 use crate::error::Error;
 use crate::refresh::{RefreshDigest, RefreshRecord, RefreshToken, RefreshUse};
@@ -118,7 +118,19 @@ impl Issuer {
         };
         let generation = record.generation.saturating_add(1);
         let jti = format!("{}.{generation}", record.family);
-        let (token, exp) = self.mint_access(&grant, record.company_id.as_deref(), &jti, now)?;
+        // A narrowed scope holds for this access token only (module docs).
+        // Custom claims ride on the code's token only: a refreshed token
+        // carries the registered claims and the scope.
+        let scope = params
+            .get("scope")
+            .map(str::to_owned)
+            .or_else(|| record.scope.clone());
+        let carried = Carried {
+            scope: scope.as_deref(),
+            custom: None,
+        };
+        let (token, exp) =
+            self.mint_access(&grant, record.company_id.as_deref(), &carried, &jti, now)?;
         let next = RefreshRecord {
             generation,
             issued_at: now,
@@ -126,7 +138,13 @@ impl Issuer {
             ..record
         };
         let refresh = self.issue_refresh(&next, now)?;
-        token_body(&token, exp, self.config.token_ttl, Some(&refresh))
+        token_body(
+            &token,
+            exp,
+            self.config.token_ttl,
+            Some(&refresh),
+            carried.scope,
+        )
     }
 
     /// The first refresh token of the family `jti`, if `client` receives them.
@@ -135,6 +153,7 @@ impl Issuer {
         client: &Client,
         grant: &Grant<'_>,
         company_id: Option<&str>,
+        scope: Option<&str>,
         jti: &str,
         now: u64,
     ) -> Result<Option<RefreshToken>, Refusal> {
@@ -144,6 +163,7 @@ impl Issuer {
         let expires_at = self.config.refresh.expires_at(now, now);
         let mut record = RefreshRecord::new(jti, grant.client_id, grant.userid, now, expires_at);
         record.company_id = company_id.map(str::to_owned);
+        record.scope = scope.map(str::to_owned);
         self.issue_refresh(&record, now).map(Some)
     }
 

@@ -73,12 +73,7 @@ impl Issuer {
             // A public client proves nothing but PKCE: without it, refuse early.
             return Err(invalid_code(Error::PkceRequired));
         }
-        let presented = CodeBinding {
-            client_id,
-            redirect_uri,
-            userid,
-            code_challenge: None,
-        };
+        let presented = CodeBinding::new(client_id, redirect_uri, userid, None);
         let checked = self
             .code_key
             .check(code, &presented, verifier, now)
@@ -141,13 +136,18 @@ impl Issuer {
         // With refresh tokens, the code's jti names the family and each access
         // token is `{family}.{generation}`, so that revoking one access token
         // leaves the family alone while revoking the family refuses them all.
-        let refresh = self.first_refresh(&client, &grant, company_id, &jti, now)?;
+        let scope = checked.scope.as_deref();
+        let refresh = self.first_refresh(&client, &grant, company_id, scope, &jti, now)?;
         let access_jti = match refresh {
             Some(_) => format!("{jti}.1"),
             None => jti,
         };
-        let (token, exp) = self.mint_access(&grant, company_id, &access_jti, now)?;
-        token_body(&token, exp, ttl, refresh.as_ref())
+        let carried = Carried {
+            scope,
+            custom: checked.claims.as_deref(),
+        };
+        let (token, exp) = self.mint_access(&grant, company_id, &carried, &access_jti, now)?;
+        token_body(&token, exp, ttl, refresh.as_ref(), scope)
     }
 
     /// Mints the access token of `grant` with id `jti`: the token and its `exp`.
@@ -155,6 +155,7 @@ impl Issuer {
         &self,
         grant: &Grant<'_>,
         company_id: Option<&str>,
+        carried: &Carried<'_>,
         jti: &str,
         now: u64,
     ) -> core::result::Result<(String, u64), Refusal> {
@@ -165,6 +166,12 @@ impl Issuer {
         };
         claims.company_id = company_id.map(str::to_owned);
         claims.aud = self.config.audience.iter().cloned().collect();
+        // Carried by the code as the approval wrote them (MAC-checked).
+        claims.scope = carried.scope.map(str::to_owned);
+        if let Some(custom) = carried.custom {
+            claims.custom =
+                serde_json::from_str(custom).map_err(|_| Refusal::server(Error::Internal))?;
+        }
         let token = self.keys.mint(&claims).map_err(Refusal::server)?;
         Ok((token, claims.exp))
     }
@@ -177,14 +184,33 @@ pub(super) fn token_body(
     exp: u64,
     ttl: u64,
     refresh: Option<&RefreshToken>,
+    scope: Option<&str>,
 ) -> core::result::Result<String, Refusal> {
     let expiration = format_utc(exp).map_err(Refusal::server)?;
-    let refresh = refresh.map_or(String::new(), |r| {
-        format!(",\"refresh_token\":\"{}\"", r.as_str())
-    });
-    Ok(format!(
-        "{{\"access_token\":\"{token}\",\"expiration\":\"{expiration}\",\"token_type\":\"Bearer\",\"expires_in\":{ttl}{refresh}}}"
-    ))
+    let mut body = format!(
+        "{{\"access_token\":\"{token}\",\"expiration\":\"{expiration}\",\"token_type\":\"Bearer\",\"expires_in\":{ttl}"
+    );
+    if let Some(refresh) = refresh {
+        body.push_str(",\"refresh_token\":\"");
+        body.push_str(refresh.as_str());
+        body.push('"');
+    }
+    // Scope names need no JSON escaping (crate::scope); absent when unused,
+    // so the AIRisk answer stays as documented.
+    if let Some(scope) = scope {
+        body.push_str(",\"scope\":\"");
+        body.push_str(scope);
+        body.push('"');
+    }
+    body.push('}');
+    Ok(body)
+}
+
+/// What a token carries beyond the grant: the granted scope and the host's
+/// custom claims (JSON), as the code (or the refresh record) holds them.
+pub(super) struct Carried<'a> {
+    pub(super) scope: Option<&'a str>,
+    pub(super) custom: Option<&'a str>,
 }
 
 /// The parameters of a token request body, bounded, strictly decoded.

@@ -2,6 +2,7 @@
 
 use super::{check_id, MAX_REDIRECT_URI_LEN, MAX_SECRET_LEN};
 use crate::error::{Error, Result};
+use crate::scope::ScopeList;
 use core::fmt;
 use ring::digest;
 use subtle::ConstantTimeEq;
@@ -68,6 +69,10 @@ pub struct Client {
     native: bool,
     refresh_tokens: bool,
     introspection: bool,
+    /// The scopes the client may ask for (none: it uses no scopes).
+    scopes: ScopeList,
+    /// The scopes it gets when it asks for none: a subset of `scopes`.
+    default_scopes: ScopeList,
 }
 
 impl fmt::Debug for Client {
@@ -81,6 +86,8 @@ impl fmt::Debug for Client {
             .field("native", &self.native)
             .field("refresh_tokens", &self.refresh_tokens)
             .field("introspection", &self.introspection)
+            .field("scopes", &self.scopes.names())
+            .field("default_scopes", &self.default_scopes.names())
             .finish()
     }
 }
@@ -270,6 +277,8 @@ impl Client {
             native: false,
             refresh_tokens: false,
             introspection: false,
+            scopes: ScopeList::default(),
+            default_scopes: ScopeList::default(),
         })
     }
 
@@ -414,6 +423,44 @@ impl Client {
     pub fn native(mut self, native: bool) -> Self {
         self.native = native;
         self
+    }
+
+    /// Grants the client `scopes` (what it may ask for) and `defaults` (what it
+    /// gets when it asks for none; a subset of `scopes`). See [`crate::scope`].
+    ///
+    /// ```
+    /// use airisk_auth::registry::Client;
+    /// let c = Client::new("abc123", "s3cret", "https://localhost/cb")?
+    ///     .with_scopes(&["read", "write"], &["read"])?;
+    /// assert!(c.scopes().contains("write"));
+    /// assert!(Client::new("abc123", "s3cret", "https://localhost/cb")?.with_scopes(&["read"], &["write"]).is_err());
+    /// # Ok::<(), airisk_auth::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegistry`] for a malformed or repeated name, more than
+    /// [`crate::scope::MAX_SCOPES`], or a default the client is not granted.
+    pub fn with_scopes<S: AsRef<str>>(mut self, scopes: &[S], defaults: &[S]) -> Result<Self> {
+        let scopes = ScopeList::new(scopes).map_err(|_| Error::InvalidRegistry)?;
+        let defaults = ScopeList::new(defaults).map_err(|_| Error::InvalidRegistry)?;
+        if defaults.names().iter().any(|d| !scopes.contains(d)) {
+            return Err(Error::InvalidRegistry);
+        }
+        self.scopes = scopes;
+        self.default_scopes = defaults;
+        Ok(self)
+    }
+
+    /// The scopes the client may ask for (empty: it uses no scopes).
+    #[must_use]
+    pub fn scopes(&self) -> &ScopeList {
+        &self.scopes
+    }
+
+    /// The scopes the client gets when it asks for none.
+    #[must_use]
+    pub fn default_scopes(&self) -> &ScopeList {
+        &self.default_scopes
     }
 
     /// Whether the client is a native app (loopback ports may vary).

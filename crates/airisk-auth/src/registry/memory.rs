@@ -5,6 +5,7 @@ use super::client::Secret;
 use super::{Client, ClientAuthMethod, LoadError, Registry, User, MAX_REGISTRY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
 use crate::file::{self, FileError};
+use crate::scope::ScopeList;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -59,6 +60,9 @@ impl<'de> Deserialize<'de> for ClientEntry {
             refresh_tokens: bool,
             #[serde(default)]
             introspect: bool,
+            scopes: Vec<String>,
+            #[serde(default)]
+            default_scopes: Vec<String>,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -107,7 +111,15 @@ impl<'de> Deserialize<'de> for ClientEntry {
             .public(raw.public)
             .native(raw.native)
             .with_refresh_tokens(raw.refresh_tokens)
-            .with_introspection(raw.introspect);
+            .with_introspection(raw.introspect)
+            .with_scopes(&raw.scopes, &raw.default_scopes)
+            .map_err(|_| {
+                de::Error::custom(format!(
+                    "client {:?} has a malformed or repeated scope, more than 32, \
+                     or a default scope outside its scopes",
+                    raw.client_id
+                ))
+            })?;
         let client = match methods {
             Some(m) => client
                 .restrict_auth_methods(&m)
@@ -126,15 +138,29 @@ impl<'de> Deserialize<'de> for UserEntry {
             userid: String,
             #[serde(default)]
             company_id: Option<String>,
+            #[serde(default)]
+            scopes: Option<Vec<String>>,
         }
         let raw = Raw::deserialize(d)?;
         check_id(&raw.userid).map_err(|e| de::Error::custom(format!("userid {e}")))?;
         if let Some(c) = &raw.company_id {
             check_id(c).map_err(|e| de::Error::custom(format!("company_id {e}")))?;
         }
+        let scopes = raw
+            .scopes
+            .map(|names| {
+                ScopeList::new(&names).map_err(|_| {
+                    de::Error::custom(format!(
+                        "user {:?} has a malformed or repeated scope, or more than 32",
+                        raw.userid
+                    ))
+                })
+            })
+            .transpose()?;
         Ok(UserEntry(User {
             userid: raw.userid,
             company_id: raw.company_id,
+            scopes,
         }))
     }
 }

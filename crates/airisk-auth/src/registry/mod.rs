@@ -14,9 +14,10 @@
 //!     {"client_id": "spa", "token_endpoint_auth_method": "none",
 //!      "redirect_uri": "https://app.example/cb"},
 //!     {"client_id": "backend", "client_secret": "…", "redirect_uri": "https://b.example/cb",
-//!      "token_endpoint_auth_method": ["client_secret_basic"]}
+//!      "token_endpoint_auth_method": ["client_secret_basic"],
+//!      "scopes": ["read:risk", "write:risk"], "default_scopes": ["read:risk"]}
 //!   ],
-//!   "users": [{"userid": "user_42", "company_id": "acme"}]
+//!   "users": [{"userid": "user_42", "company_id": "acme", "scopes": ["read:risk"]}]
 //! }
 //! ```
 //!
@@ -48,6 +49,9 @@
 //!   it). They are always rotated, so a public client may have them.
 //! - `"introspect": true` marks a resource server that may ask the
 //!   introspection endpoint about tokens (RFC 7662 §2.1); other clients may not.
+//! - `"scopes"` (a list of names) grants a client the scopes it may ask for,
+//!   `"default_scopes"` (a subset) what it gets when it asks for none; a
+//!   user's `"scopes"` limits that user's tokens. See [`crate::scope`].
 //! - Unknown members and repeated ids are errors, so typos do not pass silently.
 
 mod client;

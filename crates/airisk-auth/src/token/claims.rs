@@ -197,24 +197,8 @@ impl Claims {
         self.check_custom()
     }
 
-    /// Custom claims: no reserved or empty name, and a bounded size.
     fn check_custom(&self) -> Result<()> {
-        if self.custom.is_empty() {
-            return Ok(());
-        }
-        if self
-            .custom
-            .keys()
-            .any(|name| name.is_empty() || RESERVED_CLAIM_NAMES.contains(&name.as_str()))
-        {
-            return Err(Error::InvalidClaims);
-        }
-        let mut counter = ByteCounter(0);
-        serde_json::to_writer(&mut counter, &self.custom).map_err(|_| Error::InvalidClaims)?;
-        if counter.0 > MAX_CUSTOM_CLAIMS_LEN {
-            return Err(Error::InvalidClaims);
-        }
-        Ok(())
+        check_custom_claims(&self.custom)
     }
 
     /// The token payload: absent members omitted, custom members last.
@@ -242,6 +226,29 @@ impl Claims {
         serde_json::to_writer(&mut payload, &out).map_err(|_| Error::InvalidClaims)?;
         Ok(payload)
     }
+}
+
+/// Checks custom claims before they are minted (or carried in a code): no
+/// reserved or empty name, at most [`MAX_CUSTOM_CLAIMS_LEN`] bytes of JSON.
+///
+/// # Errors
+/// [`Error::InvalidClaims`].
+pub(crate) fn check_custom_claims(custom: &CustomClaims) -> Result<()> {
+    if custom.is_empty() {
+        return Ok(());
+    }
+    if custom
+        .keys()
+        .any(|name| name.is_empty() || RESERVED_CLAIM_NAMES.contains(&name.as_str()))
+    {
+        return Err(Error::InvalidClaims);
+    }
+    let mut counter = ByteCounter(0);
+    serde_json::to_writer(&mut counter, custom).map_err(|_| Error::InvalidClaims)?;
+    if counter.0 > MAX_CUSTOM_CLAIMS_LEN {
+        return Err(Error::InvalidClaims);
+    }
+    Ok(())
 }
 
 /// Counts the bytes written to it.

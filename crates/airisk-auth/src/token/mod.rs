@@ -83,6 +83,7 @@ mod strict;
 mod verify;
 mod view;
 
+pub(crate) use claims::check_custom_claims;
 pub use claims::{Claims, CustomClaims, MAX_CUSTOM_CLAIMS_LEN, RESERVED_CLAIM_NAMES};
 pub(crate) use mint::sign_jws;
 pub use policy::Policy;

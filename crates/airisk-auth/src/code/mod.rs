@@ -12,6 +12,17 @@
 //! | 16 | random id (128 bits of entropy from the system CSPRNG) |
 //! | 16 | HMAC-SHA256 (truncated) over all the above, the client_id, the exact redirect_uri, the userid and the S256 challenge |
 //!
+//! A code that carries a granted scope or custom claims (the host's, added at
+//! approval) is a *version 2* code, longer and of variable length: the same
+//! 26 head bytes (version `2`), then the scope and the custom claims' JSON
+//! (each a big-endian u16 length and its bytes; length 0 for none), then the
+//! 16-byte MAC over all of it and the binding. It is at most [`MAX_CODE_LEN`]
+//! characters, checked before it is decoded. Codes without either stay
+//! version 1, byte for byte. The scope and the custom claims are tamper-proof,
+//! not secret: whoever sees the redirect can read them, as the client reads
+//! them in its token; put nothing in custom claims that the user's browser
+//! may not see.
+//!
 //! The binding (client, redirect URI, userid-or-none, PKCE challenge) is not
 //! stored anywhere: the token request repeats the client, URI and userid, and
 //! the PKCE verifier yields the challenge, so the MAC checks them all at once.
@@ -32,9 +43,11 @@
 //! # Ok::<(), airisk_auth::Error>(())
 //! ```
 
-use crate::encoding::{b64_decode_into, b64_encode};
+use crate::encoding::{b64_decode, b64_decode_into, b64_encode};
 use crate::error::{Error, Result};
 use crate::random::{Random, SystemRandom};
+use crate::scope::MAX_SCOPE_LEN;
+use crate::token::MAX_CUSTOM_CLAIMS_LEN;
 use core::fmt;
 use ring::{digest, hmac};
 use subtle::ConstantTimeEq;
@@ -50,6 +63,13 @@ pub const MAX_CODE_TTL: u64 = 600;
 pub const PKCE_VERIFIER_LEN: core::ops::RangeInclusive<usize> = 43..=128;
 
 const VERSION: u8 = 1;
+const VERSION_EXTENDED: u8 = 2;
+const MAC_LEN: usize = 16;
+/// The largest version 2 code, in bytes before base64url.
+const MAX_RAW_LEN: usize = MAC_OFFSET + 2 + MAX_SCOPE_LEN + 2 + MAX_CUSTOM_CLAIMS_LEN + MAC_LEN;
+/// The longest code accepted, in characters: one carrying the largest scope
+/// and custom claims (most codes are [`CODE_LEN`]).
+pub const MAX_CODE_LEN: usize = (MAX_RAW_LEN * 4).div_ceil(3);
 const FLAG_USERID: u8 = 1;
 const FLAG_PKCE: u8 = 2;
 const RAW_LEN: usize = 42;
@@ -87,6 +107,10 @@ pub struct CodeBinding<'a> {
     pub userid: Option<&'a str>,
     /// The PKCE S256 challenge (43 base64url characters).
     pub code_challenge: Option<&'a str>,
+    /// The granted scope, carried in the code (at check time: ignored, read from the code).
+    pub scope: Option<&'a str>,
+    /// The custom claims' JSON object, carried in the code (at check time: ignored).
+    pub claims: Option<&'a str>,
 }
 
 impl<'a> CodeBinding<'a> {
@@ -104,7 +128,23 @@ impl<'a> CodeBinding<'a> {
             redirect_uri,
             userid,
             code_challenge,
+            scope: None,
+            claims: None,
         }
+    }
+
+    /// The same binding, carrying the granted `scope` (space-separated names).
+    #[must_use]
+    pub fn with_scope(mut self, scope: Option<&'a str>) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// The same binding, carrying custom claims (`claims`: their JSON object).
+    #[must_use]
+    pub fn with_claims(mut self, claims: Option<&'a str>) -> Self {
+        self.claims = claims;
+        self
     }
 }
 
@@ -121,13 +161,17 @@ pub struct IssuedCode {
 }
 
 /// A code that passed every check but single use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CheckedCode {
     /// Its id, to redeem in the store.
     pub id: CodeId,
     /// When it expires.
     pub expires_at: u64,
+    /// The scope it carries, if any.
+    pub scope: Option<String>,
+    /// The custom claims' JSON object it carries, if any.
+    pub claims: Option<String>,
 }
 
 /// The secret that makes and checks codes. Share it between the instances of
@@ -210,6 +254,7 @@ impl CodeKey {
     /// # Errors
     /// [`Error::InvalidConfiguration`] for a `ttl` of 0 or over [`MAX_CODE_TTL`];
     /// [`Error::UnsupportedPkceMethod`] for a challenge that is not an S256 output;
+    /// [`Error::InvalidClaims`] for a scope or custom claims over their bounds;
     /// [`Error::RandomFailure`].
     pub fn issue(&self, binding: &CodeBinding<'_>, now: u64, ttl: u64) -> Result<IssuedCode> {
         self.issue_with(binding, now, ttl, &SystemRandom)
@@ -235,11 +280,22 @@ impl CodeKey {
         {
             return Err(Error::UnsupportedPkceMethod);
         }
+        let scope = binding.scope.filter(|s| !s.is_empty());
+        let claims = binding.claims.filter(|c| !c.is_empty());
+        if scope.is_some_and(|s| s.len() > MAX_SCOPE_LEN)
+            || claims.is_some_and(|c| c.len() > MAX_CUSTOM_CLAIMS_LEN)
+        {
+            return Err(Error::InvalidClaims);
+        }
         let expires_at = now.checked_add(ttl).ok_or(Error::InvalidConfiguration)?;
         let mut id = [0u8; 16];
         random.fill(&mut id)?;
         let mut raw = [0u8; RAW_LEN];
-        raw[0] = VERSION;
+        raw[0] = if scope.is_some() || claims.is_some() {
+            VERSION_EXTENDED
+        } else {
+            VERSION
+        };
         raw[1] = if binding.userid.is_some() {
             FLAG_USERID
         } else {
@@ -251,14 +307,26 @@ impl CodeKey {
         };
         raw[2..10].copy_from_slice(&expires_at.to_be_bytes());
         raw[10..MAC_OFFSET].copy_from_slice(&id);
-        let mac = self.mac(
-            &raw[..MAC_OFFSET],
-            binding,
-            binding.code_challenge.unwrap_or(""),
-        );
-        raw[MAC_OFFSET..].copy_from_slice(&mac);
+        let challenge = binding.code_challenge.unwrap_or("");
+        let code = if raw[0] == VERSION {
+            let mac = self.mac(&raw[..MAC_OFFSET], binding, challenge);
+            raw[MAC_OFFSET..].copy_from_slice(&mac);
+            b64_encode(&raw)
+        } else {
+            let mut long = Vec::with_capacity(MAX_RAW_LEN.min(RAW_LEN + 4 + 1024));
+            long.extend_from_slice(&raw[..MAC_OFFSET]);
+            for field in [scope, claims] {
+                let field = field.unwrap_or("");
+                let len = u16::try_from(field.len()).map_err(|_| Error::InvalidClaims)?;
+                long.extend_from_slice(&len.to_be_bytes());
+                long.extend_from_slice(field.as_bytes());
+            }
+            let mac = self.mac(&long, binding, challenge);
+            long.extend_from_slice(&mac);
+            b64_encode(&long)
+        };
         Ok(IssuedCode {
-            code: b64_encode(&raw),
+            code,
             id: CodeId(id),
             expires_at,
         })
@@ -281,15 +349,40 @@ impl CodeKey {
         code_verifier: Option<&str>,
         now: u64,
     ) -> Result<CheckedCode> {
-        if code.len() != CODE_LEN {
+        if code.len() == CODE_LEN {
+            let mut raw = [0u8; RAW_LEN];
+            if b64_decode_into(code.as_bytes(), &mut raw) != Some(RAW_LEN) || raw[0] != VERSION {
+                return Err(Error::InvalidCode);
+            }
+            return self.check_raw(&raw, &[], presented, code_verifier, now);
+        }
+        if code.len() > MAX_CODE_LEN {
             return Err(Error::InvalidCode);
         }
-        let mut raw = [0u8; RAW_LEN];
-        if b64_decode_into(code.as_bytes(), &mut raw) != Some(RAW_LEN) {
+        let raw = b64_decode(code.as_bytes()).ok_or(Error::InvalidCode)?;
+        if raw.len() < MAC_OFFSET + 4 + MAC_LEN || raw[0] != VERSION_EXTENDED {
             return Err(Error::InvalidCode);
         }
+        let (head, rest) = raw.split_at(MAC_OFFSET);
+        let (extension, mac) = rest.split_at(rest.len() - MAC_LEN);
+        let mut full = [0u8; MAC_OFFSET + MAC_LEN];
+        full[..MAC_OFFSET].copy_from_slice(head);
+        full[MAC_OFFSET..].copy_from_slice(mac);
+        self.check_raw(&full, extension, presented, code_verifier, now)
+    }
+
+    /// Checks a code's head and MAC (`raw`: the 26 head bytes and the MAC)
+    /// and reads its `extension` (a version 2 code's scope and claims).
+    fn check_raw(
+        &self,
+        raw: &[u8; RAW_LEN],
+        extension: &[u8],
+        presented: &CodeBinding<'_>,
+        code_verifier: Option<&str>,
+        now: u64,
+    ) -> Result<CheckedCode> {
         let flags = raw[1];
-        if raw[0] != VERSION || flags & !(FLAG_USERID | FLAG_PKCE) != 0 {
+        if flags & !(FLAG_USERID | FLAG_PKCE) != 0 {
             return Err(Error::InvalidCode);
         }
         if (flags & FLAG_USERID != 0) != presented.userid.is_some() {
@@ -301,14 +394,20 @@ impl CodeKey {
             (true, None) => return Err(Error::PkceRequired),
             (true, Some(verifier)) => Some(s256_challenge(verifier)?),
         };
-        let expected = self.mac(
-            &raw[..MAC_OFFSET],
-            presented,
-            challenge.as_deref().unwrap_or(""),
-        );
+        let challenge = challenge.as_deref().unwrap_or("");
+        let expected = if extension.is_empty() {
+            self.mac(&raw[..MAC_OFFSET], presented, challenge)
+        } else {
+            self.mac(
+                &[&raw[..MAC_OFFSET], extension].concat(),
+                presented,
+                challenge,
+            )
+        };
         if !bool::from(expected[..].ct_eq(&raw[MAC_OFFSET..])) {
             return Err(Error::InvalidCode);
         }
+        let (scope, claims) = read_extension(extension)?;
         let mut exp = [0u8; 8];
         exp.copy_from_slice(&raw[2..10]);
         let expires_at = u64::from_be_bytes(exp);
@@ -320,6 +419,8 @@ impl CodeKey {
         Ok(CheckedCode {
             id: CodeId(id),
             expires_at,
+            scope,
+            claims,
         })
     }
 
@@ -332,6 +433,27 @@ impl CodeKey {
         ctx.update(&id.0);
         b64_encode(&ctx.sign().as_ref()[..16])
     }
+}
+
+/// The scope and custom claims of a version 2 code's (authenticated)
+/// extension; none for a version 1 code.
+fn read_extension(mut extension: &[u8]) -> Result<(Option<String>, Option<String>)> {
+    if extension.is_empty() {
+        return Ok((None, None));
+    }
+    let mut next = || -> Result<Option<String>> {
+        let len = extension.get(..2).ok_or(Error::InvalidCode)?;
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        let text = extension.get(2..2 + len).ok_or(Error::InvalidCode)?;
+        let text = core::str::from_utf8(text).map_err(|_| Error::InvalidCode)?;
+        extension = &extension[2 + len..];
+        Ok((!text.is_empty()).then(|| text.to_owned()))
+    };
+    let (scope, claims) = (next()?, next()?);
+    if !extension.is_empty() || (scope.is_none() && claims.is_none()) {
+        return Err(Error::InvalidCode);
+    }
+    Ok((scope, claims))
 }
 
 /// Whether `challenge` is an S256 code challenge: 43 characters of canonical
@@ -372,108 +494,4 @@ pub fn s256_challenge(verifier: &str) -> Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn binding<'a>(userid: Option<&'a str>, challenge: Option<&'a str>) -> CodeBinding<'a> {
-        CodeBinding {
-            client_id: "abc123",
-            redirect_uri: "https://localhost/callback",
-            userid,
-            code_challenge: challenge,
-        }
-    }
-
-    #[test]
-    fn every_binding_is_checked() {
-        let key = CodeKey::from_bytes(&[5; 32]).unwrap();
-        let issued = key.issue(&binding(Some("u1"), None), 100, 60).unwrap();
-        assert_eq!(issued.code.len(), CODE_LEN);
-        let ok = binding(Some("u1"), None);
-        assert!(key.check(&issued.code, &ok, None, 100).is_ok());
-        assert_eq!(
-            key.check(&issued.code, &binding(Some("u2"), None), None, 100),
-            Err(Error::InvalidCode)
-        );
-        assert_eq!(
-            key.check(&issued.code, &binding(None, None), None, 100),
-            Err(Error::UseridMismatch)
-        );
-        let other_client = CodeBinding {
-            client_id: "abc124",
-            ..ok
-        };
-        assert_eq!(
-            key.check(&issued.code, &other_client, None, 100),
-            Err(Error::InvalidCode)
-        );
-        let other_uri = CodeBinding {
-            redirect_uri: "https://localhost/callback/",
-            ..ok
-        };
-        assert_eq!(
-            key.check(&issued.code, &other_uri, None, 100),
-            Err(Error::InvalidCode)
-        );
-        assert_eq!(
-            key.check(&issued.code, &ok, Some(&"a".repeat(43)), 100),
-            Err(Error::PkceUnexpected)
-        );
-        assert_eq!(
-            key.check(&issued.code, &ok, None, 160),
-            Err(Error::CodeExpired)
-        );
-        assert_eq!(
-            key.check(&issued.code, &ok, None, 159)
-                .map(|c| c.expires_at),
-            Ok(160)
-        );
-        let other_key = CodeKey::from_bytes(&[6; 32]).unwrap();
-        assert_eq!(
-            other_key.check(&issued.code, &ok, None, 100),
-            Err(Error::InvalidCode)
-        );
-    }
-
-    #[test]
-    fn pkce_binding() {
-        let key = CodeKey::from_bytes(&[5; 32]).unwrap();
-        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        let challenge = s256_challenge(verifier).unwrap();
-        let issued = key.issue(&binding(None, Some(&challenge)), 0, 60).unwrap();
-        let b = binding(None, None);
-        assert!(key.check(&issued.code, &b, Some(verifier), 1).is_ok());
-        assert_eq!(
-            key.check(&issued.code, &b, None, 1),
-            Err(Error::PkceRequired)
-        );
-        let wrong = "eBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(
-            key.check(&issued.code, &b, Some(wrong), 1),
-            Err(Error::InvalidCode)
-        );
-        assert_eq!(
-            key.check(&issued.code, &b, Some("short"), 1),
-            Err(Error::PkceMismatch)
-        );
-        assert_eq!(
-            key.issue(&binding(None, Some("plain-challenge")), 0, 60)
-                .unwrap_err(),
-            Error::UnsupportedPkceMethod
-        );
-    }
-
-    #[test]
-    fn codes_differ_and_jti_is_stable() {
-        let key = CodeKey::from_bytes(&[5; 32]).unwrap();
-        let a = key.issue(&binding(None, None), 0, 60).unwrap();
-        let b = key.issue(&binding(None, None), 0, 60).unwrap();
-        assert_ne!(a.code, b.code);
-        assert_eq!(key.token_id(&a.id), key.token_id(&a.id));
-        assert_ne!(key.token_id(&a.id), key.token_id(&b.id));
-        assert_eq!(
-            key.issue(&binding(None, None), 0, 601).unwrap_err(),
-            Error::InvalidConfiguration
-        );
-    }
-}
+mod tests;
