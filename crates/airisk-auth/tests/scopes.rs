@@ -3,7 +3,7 @@
 //! (and a ticket) into the token and its response; required by a resource.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use airisk_auth::flow::{check_bearer_with_scopes_at, Access};
+use airisk_auth::flow::{check_bearer_with, check_bearer_with_scopes_at, Access};
 use airisk_auth::prelude::*;
 use airisk_auth::token::{CustomClaims, MAX_CUSTOM_CLAIMS_LEN};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -311,6 +311,26 @@ fn custom_claims_added_at_approval_reach_the_token() {
     assert_eq!(mine.tenant["name"], "Ünïcode \"q\"");
     assert_eq!(mine.scope, "admin");
     assert_eq!(mine.sub, "user_42");
+    // The bearer check can keep them: the bindings' path.
+    let header = format!("Bearer {token}");
+    let full = check_bearer_with(
+        &issuer.verifier(),
+        Some(&header),
+        Access::User,
+        &["admin"],
+        NOW + 2,
+        |c| c.to_claims_with_custom(),
+    )
+    .unwrap();
+    assert_eq!(full.custom["role"], "admin");
+    assert_eq!(full.custom.len(), 2);
+    assert_eq!(full.scope.as_deref(), Some("admin"));
+    assert!(issuer
+        .verifier()
+        .verify_at(token, NOW + 2)
+        .unwrap()
+        .custom
+        .is_empty());
 }
 
 #[test]

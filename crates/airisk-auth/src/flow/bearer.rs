@@ -3,7 +3,7 @@
 use super::response::Response;
 use crate::error::Error;
 use crate::scope::is_valid_scope_name;
-use crate::token::{Claims, Verifier};
+use crate::token::{Claims, ClaimsRef, Verifier};
 
 /// What a protected resource requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +101,29 @@ pub fn check_bearer_with_scopes_at(
     required: &[&str],
     now: u64,
 ) -> Result<Claims, Response> {
+    // A closure, not the method path: `read` must accept claims of any lifetime.
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    check_bearer_with(verifier, authorization, access, required, now, |claims| {
+        claims.to_claims()
+    })
+}
+
+/// The bearer check of [`check_bearer_with_scopes_at`], lending the verified
+/// claims to `read` instead of copying them (as
+/// [`Verifier::verify_with`] does): e.g. `ClaimsRef::to_claims_with_custom`
+/// to keep the custom claims, or a closure reading one field.
+///
+/// # Errors
+/// The answer to send when the request may not proceed.
+#[allow(clippy::result_large_err)]
+pub fn check_bearer_with<R>(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    access: Access,
+    required: &[&str],
+    now: u64,
+    read: impl FnOnce(&ClaimsRef<'_>) -> R,
+) -> Result<R, Response> {
     let Some(token) = authorization.and_then(bearer_token) else {
         return Err(Response::answer(401, Some(Error::MissingBearer))
             .with_header("WWW-Authenticate", "Bearer"));
@@ -109,13 +132,18 @@ pub fn check_bearer_with_scopes_at(
         Response::answer(403, Some(Error::UserTokenRequired))
             .with_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
     };
-    match verifier.verify_at(token, now) {
-        Ok(claims) if access == Access::User && !claims.user_token => Err(insufficient()),
-        Ok(claims) if !claims.has_scopes(required) => {
+    let checked = verifier.verify_with(token, now, |claims| {
+        if access == Access::User && !claims.user_token() {
+            Err(insufficient())
+        } else if !claims.has_scopes(required) {
             Err(Response::answer(403, Some(Error::InsufficientScope))
                 .with_header("WWW-Authenticate", scope_challenge(required)))
+        } else {
+            Ok(read(claims))
         }
-        Ok(claims) => Ok(claims),
+    });
+    match checked {
+        Ok(result) => result,
         Err(Error::UserTokenRequired) => Err(insufficient()),
         // The token may be fine: the store could not say. Refuse without
         // blaming the token, so clients retry rather than re-authenticate.

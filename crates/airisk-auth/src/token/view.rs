@@ -238,6 +238,23 @@ impl<'a> ClaimsRef<'a> {
     pub fn json(&self) -> &'a str {
         self.0.json
     }
+    /// The custom members: every member but [`RESERVED_CLAIM_NAMES`](super::RESERVED_CLAIM_NAMES),
+    /// parsed (the cost is paid here, only by callers that ask).
+    #[must_use]
+    pub fn custom_claims(&self) -> CustomClaims {
+        let mut all: CustomClaims = serde_json::from_str(self.0.json).unwrap_or_default();
+        all.retain(|name, _| !super::RESERVED_CLAIM_NAMES.contains(&name.as_str()));
+        all
+    }
+    /// An owned copy with [`Claims::custom`] filled: what the C and Python
+    /// bindings return, so any claim can be read there.
+    #[must_use]
+    pub fn to_claims_with_custom(&self) -> Claims {
+        Claims {
+            custom: self.custom_claims(),
+            ..self.to_claims()
+        }
+    }
     /// An owned copy, as [`super::Verifier::verify_at`] returns (registered claims only).
     #[must_use]
     pub fn to_claims(&self) -> Claims {
