@@ -2,6 +2,8 @@
 //! requested at authorize, checked against the registry, carried by the code
 //! (and a ticket) into the token and its response; required by a resource.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// `|c| c.to_claims_with_custom()`: the method path is not general over lifetimes.
+#![allow(clippy::redundant_closure_for_method_calls)]
 
 use airisk_auth::flow::{check_bearer_with, check_bearer_with_scopes_at, Access};
 use airisk_auth::prelude::*;
