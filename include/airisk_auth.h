@@ -100,6 +100,11 @@
 #define AIRISK_CLAIM_USERID 6
 
 /**
+ * Claim field for `airisk_claims_copy`: `scope` (space-separated scope names).
+ */
+#define AIRISK_CLAIM_SCOPE 7
+
+/**
  * The default authorization-code lifetime of an issuer, in seconds (1 to 600).
  */
 #define AIRISK_DEFAULT_CODE_TTL 60
@@ -829,6 +834,23 @@ airisk_result airisk_verifier_check_bearer_at(const airisk_verifier *verifier,
                                               airisk_response **response_out);
 
 /**
+ * `airisk_verifier_check_bearer_at()` for a resource that also requires the
+ * scopes `(scopes, scopes_len)`: space-separated names (NULL or empty: none).
+ * A valid token without every one of them gets the 403 answer with
+ * `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"` (RFC 6750
+ * §3.1). The same ownership, out-parameters, errors and thread-safety.
+ */
+airisk_result airisk_verifier_check_bearer_scopes_at(const airisk_verifier *verifier,
+                                                     const char *authorization,
+                                                     size_t authorization_len,
+                                                     uint32_t access,
+                                                     const char *scopes,
+                                                     size_t scopes_len,
+                                                     uint64_t now,
+                                                     airisk_claims **claims_out,
+                                                     airisk_response **response_out);
+
+/**
  * Frees claims. NULL is a no-op. Every pointer borrowed from them becomes invalid.
  */
 void airisk_claims_free(airisk_claims *claims);
@@ -865,6 +887,25 @@ const char *airisk_claims_company_id(const airisk_claims *claims, size_t *len_ou
  * `jti`, borrowed like `airisk_claims_userid()`; NULL when absent.
  */
 const char *airisk_claims_jti(const airisk_claims *claims, size_t *len_out);
+
+/**
+ * `scope` (space-separated scope names), borrowed like `airisk_claims_userid()`; NULL when absent.
+ */
+const char *airisk_claims_scope(const airisk_claims *claims, size_t *len_out);
+
+/**
+ * The JSON text of the custom claim `(name, name_len)` (`"admin"` with its
+ * quotes, `42`, `{"a":[1]}`): any member of the token other than the
+ * registered ones, which have their own accessors. NUL-terminated, borrowed
+ * until `airisk_claims_free(claims)`, its length to `*len_out` when not NULL
+ * (0 for NULL); NULL when the token has no such claim (or for NULL or
+ * non-UTF-8 arguments). The custom claims are parsed on the first call, so
+ * verification costs nothing more for them. Thread-safe.
+ */
+const char *airisk_claims_get_json(const airisk_claims *claims,
+                                   const char *name,
+                                   size_t name_len,
+                                   size_t *len_out);
 
 /**
  * Copies a string claim (`AIRISK_CLAIM_*`) and a terminating NUL into the
@@ -939,6 +980,12 @@ const char *airisk_pending_userid(const airisk_pending *pending, size_t *len_out
 const char *airisk_pending_state(const airisk_pending *pending, size_t *len_out);
 
 /**
+ * The scope the token will carry (space-separated names), or NULL when
+ * none; borrowed like `airisk_pending_client_id()`.
+ */
+const char *airisk_pending_scope(const airisk_pending *pending, size_t *len_out);
+
+/**
  * Validates the authorization request `(query, query_len)` (the raw query
  * string) without deciding it. Returns `AIRISK_OK` when it ran; then exactly
  * one out-param is written: `*pending_out` (to show, then approve or deny) or
@@ -959,6 +1006,21 @@ airisk_result airisk_issuer_approve_at(const airisk_issuer *issuer,
                                        const airisk_pending *pending,
                                        uint64_t now,
                                        airisk_response **response_out);
+
+/**
+ * Approves `pending` at `now`, the token to carry the custom claims
+ * `(claims_json, claims_json_len)`: a JSON object (e.g. `{"role":"admin"}`;
+ * NULL or empty: none). `AIRISK_INVALID_CLAIMS` when it is not a JSON object,
+ * names a registered claim (`sub`, `scope`, …) or exceeds 4 KiB of compact
+ * JSON; then nothing is written. Otherwise like `airisk_issuer_approve_at()`.
+ * Thread-safe.
+ */
+airisk_result airisk_issuer_approve_with_claims_at(const airisk_issuer *issuer,
+                                                   const airisk_pending *pending,
+                                                   const char *claims_json,
+                                                   size_t claims_json_len,
+                                                   uint64_t now,
+                                                   airisk_response **response_out);
 
 /**
  * Denies `pending`: the 302 with `error=access_denied` and its `state`, to

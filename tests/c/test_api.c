@@ -653,6 +653,139 @@ static void test_claims_view(void) {
   airisk_string_free(generic);
 }
 
+/* Scopes and custom claims (issue 14): granted at authorize, added at approval,
+ * carried into the token, read back, required by a resource. */
+#define SCOPED_REGISTRY_JSON                                                  \
+  "{\"clients\":[{\"client_id\":\"abc123\",\"client_secret\":\"s3cret-s3cret\"," \
+  "\"redirect_uri\":\"https://localhost/callback\","                          \
+  "\"scopes\":[\"read:risk\",\"write:risk\"],\"default_scopes\":[\"read:risk\"]}]," \
+  "\"users\":[{\"userid\":\"user_42\"}]}"
+
+static void test_scopes_and_claims(void) {
+  airisk_keyset *keys = load_keys();
+  airisk_registry *registry = NULL;
+  CHECK_RC(airisk_registry_from_json(SCOPED_REGISTRY_JSON, strlen(SCOPED_REGISTRY_JSON), &registry),
+           AIRISK_OK);
+  uint8_t code_key[32];
+  for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 3 + 9);
+  airisk_issuer *issuer = NULL;
+  CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
+                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+           AIRISK_OK);
+  const uint64_t now = 1743423132;
+  const char *query = "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback"
+                      "&userid=user_42&scope=write%3Arisk&state=s1";
+  airisk_pending *pending = NULL;
+  airisk_response *r = NULL;
+  CHECK_RC(airisk_issuer_validate_authorization(issuer, query, strlen(query), &pending, &r),
+           AIRISK_OK);
+  CHECK(pending != NULL && r == NULL, "a pending request");
+  CHECK_STR(airisk_pending_scope(pending, NULL), "write:risk");
+
+  /* Reserved names, non-objects and oversized claims are refused; nothing written. */
+  const char *refused[] = {"{\"sub\":\"evil\"}", "{\"scope\":\"admin\"}", "[1]", "{\"role\":", "7"};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    airisk_response *untouched = (airisk_response *)SENTINEL;
+    CHECK_RC(airisk_issuer_approve_with_claims_at(issuer, pending, refused[i], strlen(refused[i]),
+                                                  now, &untouched),
+             AIRISK_INVALID_CLAIMS);
+    CHECK(untouched == (airisk_response *)SENTINEL, "claims %zu: out untouched", i);
+  }
+  const char *claims_json = "{\"role\":\"admin\",\"tenant\":{\"id\":7}}";
+  CHECK_RC(airisk_issuer_approve_with_claims_at(issuer, pending, claims_json, strlen(claims_json),
+                                                now, &r),
+           AIRISK_OK);
+  const char *location = airisk_response_header(r, "Location", NULL);
+  char code[8192] = "";
+  CHECK(location != NULL && query_param(location, "code", code, sizeof code), "a code");
+  CHECK(strlen(code) > 56, "a version 2 code carries the scope and claims");
+  airisk_response_free(r);
+  airisk_pending_free(pending);
+
+  char body[9000];
+  snprintf(body, sizeof body,
+           "client_id=abc123&client_secret=s3cret-s3cret&redirect_uri=https%%3A%%2F%%2Flocalhost"
+           "%%2Fcallback&code=%s&userid=user_42",
+           code);
+  const char *form = "application/x-www-form-urlencoded";
+  r = NULL;
+  CHECK_RC(airisk_issuer_exchange_at(issuer, form, strlen(form), body, strlen(body), now + 5, &r),
+           AIRISK_OK);
+  CHECK(airisk_response_status(r) == 200, "status %u", airisk_response_status(r));
+  const char *json = airisk_response_body(r, NULL);
+  CHECK(json != NULL && strstr(json, ",\"scope\":\"write:risk\"}") != NULL, "%s", json ? json : "");
+  char token[4096] = "";
+  const char *at = json ? strstr(json, "\"access_token\":\"") : NULL;
+  if (at != NULL) {
+    at += strlen("\"access_token\":\"");
+    size_t n = strcspn(at, "\"");
+    if (n < sizeof token) {
+      memcpy(token, at, n);
+      token[n] = '\0';
+    }
+  }
+  airisk_response_free(r);
+
+  airisk_verifier *verifier = NULL;
+  CHECK_RC(airisk_issuer_verifier(issuer, &verifier), AIRISK_OK);
+  airisk_claims *claims = NULL;
+  CHECK_RC(airisk_verifier_verify_at(verifier, token, strlen(token), now + 6, &claims), AIRISK_OK);
+  size_t len = 0;
+  CHECK_STR(airisk_claims_get_json(claims, "role", 4, &len), "\"admin\"");
+  CHECK(len == 7, "role length");
+  CHECK_STR(airisk_claims_get_json(claims, "tenant", 6, NULL), "{\"id\":7}");
+  CHECK(airisk_claims_get_json(claims, "nope", 4, &len) == NULL && len == 0, "absent claim");
+  CHECK(airisk_claims_get_json(claims, "sub", 3, NULL) == NULL, "registered claims have accessors");
+  CHECK(airisk_claims_get_json(NULL, "role", 4, NULL) == NULL, "NULL claims");
+  CHECK_STR(airisk_claims_scope(claims, NULL), "write:risk");
+  char scope[32];
+  CHECK_RC(airisk_claims_copy(claims, AIRISK_CLAIM_SCOPE, scope, sizeof scope), AIRISK_OK);
+  CHECK_STR(scope, "write:risk");
+  airisk_claims_free(claims);
+
+  char authorization[4200];
+  snprintf(authorization, sizeof authorization, "Bearer %s", token);
+  const char *need = "write:risk";
+  claims = NULL;
+  r = NULL;
+  CHECK_RC(airisk_verifier_check_bearer_scopes_at(verifier, authorization, strlen(authorization),
+                                                  AIRISK_ACCESS_USER, need, strlen(need), now + 7,
+                                                  &claims, &r),
+           AIRISK_OK);
+  CHECK(claims != NULL && r == NULL, "the scope is granted");
+  CHECK_STR(airisk_claims_get_json(claims, "role", 4, NULL), "\"admin\"");
+  airisk_claims_free(claims);
+  need = "read:risk write:risk";
+  claims = NULL;
+  CHECK_RC(airisk_verifier_check_bearer_scopes_at(verifier, authorization, strlen(authorization),
+                                                  AIRISK_ACCESS_ANY, need, strlen(need), now + 7,
+                                                  &claims, &r),
+           AIRISK_OK);
+  CHECK(claims == NULL && r != NULL && airisk_response_status(r) == 403, "a scope is missing: 403");
+  CHECK_RC(airisk_response_reason(r), AIRISK_INSUFFICIENT_SCOPE);
+  CHECK_STR(airisk_response_header(r, "WWW-Authenticate", NULL),
+            "Bearer error=\"insufficient_scope\", scope=\"read:risk write:risk\"");
+  airisk_response_free(r);
+
+  /* A scope not granted: the error redirect, with state. */
+  const char *unknown = "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback"
+                        "&scope=delete&state=s1";
+  r = NULL;
+  CHECK_RC(airisk_issuer_authorize_at(issuer, unknown, strlen(unknown), now, &r), AIRISK_OK);
+  CHECK(airisk_response_status(r) == 302, "invalid_scope: 302");
+  CHECK_RC(airisk_response_reason(r), AIRISK_INVALID_SCOPE);
+  location = airisk_response_header(r, "Location", NULL);
+  CHECK(location != NULL && strstr(location, "error=invalid_scope") != NULL &&
+            strstr(location, "state=s1") != NULL,
+        "Location %s", location ? location : "(none)");
+  airisk_response_free(r);
+
+  airisk_verifier_free(verifier);
+  airisk_issuer_free(issuer);
+  airisk_registry_free(registry);
+  airisk_keyset_free(keys);
+}
+
 int main(void) {
   test_version_and_results();
   test_free_null_is_a_no_op();
@@ -663,6 +796,7 @@ int main(void) {
   test_flow_round_trip();
   test_a_secret_of_the_wrong_type_is_not_echoed();
   test_consent();
+  test_scopes_and_claims();
   test_panic_boundary();
   return check_report("test_api");
 }

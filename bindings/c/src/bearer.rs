@@ -9,7 +9,8 @@ use crate::ffi::{self, boundary};
 use crate::response::airisk_response;
 use crate::result::airisk_result;
 use crate::verifier::airisk_verifier;
-use airisk_core::flow::{check_bearer_at, Access};
+use airisk_core::flow::{check_bearer_with, Access};
+use airisk_core::scope::MAX_SCOPE_LEN;
 use airisk_core::Error;
 use core::ffi::c_char;
 
@@ -75,10 +76,65 @@ pub extern "C" fn airisk_verifier_check_bearer_at(
     })
 }
 
+/// `airisk_verifier_check_bearer_at()` for a resource that also requires the
+/// scopes `(scopes, scopes_len)`: space-separated names (NULL or empty: none).
+/// A valid token without every one of them gets the 403 answer with
+/// `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"` (RFC 6750
+/// §3.1). The same ownership, out-parameters, errors and thread-safety.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_check_bearer_scopes_at(
+    verifier: *const airisk_verifier,
+    authorization: *const c_char,
+    authorization_len: usize,
+    access: u32,
+    scopes: *const c_char,
+    scopes_len: usize,
+    now: u64,
+    claims_out: *mut *mut airisk_claims,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let scopes = ffi::opt_text(scopes, scopes_len)?.unwrap_or_default();
+        if scopes.len() > MAX_SCOPE_LEN {
+            return Err(Error::InvalidArgument);
+        }
+        let required: Vec<&str> = scopes.split(' ').filter(|s| !s.is_empty()).collect();
+        bearer_scoped(
+            ffi::handle(verifier)?,
+            (authorization, authorization_len),
+            access,
+            &required,
+            now,
+            claims_out,
+            response_out,
+        )
+    })
+}
+
 fn bearer(
     verifier: &airisk_verifier,
     authorization: (*const c_char, usize),
     access: u32,
+    now: u64,
+    claims_out: *mut *mut airisk_claims,
+    response_out: *mut *mut airisk_response,
+) -> Result<(), Error> {
+    bearer_scoped(
+        verifier,
+        authorization,
+        access,
+        &[],
+        now,
+        claims_out,
+        response_out,
+    )
+}
+
+fn bearer_scoped(
+    verifier: &airisk_verifier,
+    authorization: (*const c_char, usize),
+    access: u32,
+    required: &[&str],
     now: u64,
     claims_out: *mut *mut airisk_claims,
     response_out: *mut *mut airisk_response,
@@ -91,8 +147,17 @@ fn bearer(
         _ => return Err(Error::InvalidArgument),
     };
     let authorization = ffi::opt_text(authorization.0, authorization.1)?;
-    match check_bearer_at(&verifier.verifier, authorization, access, now) {
-        Ok(claims) => ffi::give(claims_out, airisk_claims::new(&claims)),
+    // Copied once out of the decoded token (custom claims included, parsed when asked).
+    let checked = check_bearer_with(
+        &verifier.verifier,
+        authorization,
+        access,
+        required,
+        now,
+        airisk_claims::from_view,
+    );
+    match checked {
+        Ok(claims) => ffi::give(claims_out, claims),
         Err(answer) => ffi::give(response_out, airisk_response::new(answer)),
     }
     Ok(())

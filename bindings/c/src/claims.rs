@@ -6,9 +6,10 @@
 
 use crate::ffi::{self, boundary, boundary_value};
 use crate::result::airisk_result;
-use airisk_core::token::{Claims, ClaimsRef};
+use airisk_core::token::{custom_claims_in, ClaimsRef};
 use airisk_core::Error;
 use core::ffi::c_char;
+use std::sync::OnceLock;
 
 /// Claim field for `airisk_claims_copy`: `iss`.
 pub const AIRISK_CLAIM_ISS: u32 = 1;
@@ -22,6 +23,8 @@ pub const AIRISK_CLAIM_COMPANY_ID: u32 = 4;
 pub const AIRISK_CLAIM_JTI: u32 = 5;
 /// Claim field for `airisk_claims_copy`: the userid (`sub` of a user token; absent for a generic one).
 pub const AIRISK_CLAIM_USERID: u32 = 6;
+/// Claim field for `airisk_claims_copy`: `scope` (space-separated scope names).
+pub const AIRISK_CLAIM_SCOPE: u32 = 7;
 
 /// The verified claims of one token. Owned by the caller; immutable.
 pub struct airisk_claims {
@@ -34,7 +37,13 @@ pub struct airisk_claims {
     client_id: Option<Span>,
     company_id: Option<Span>,
     jti: Option<Span>,
+    scope: Option<Span>,
     aud: Vec<Span>,
+    /// The whole claims object as the token carries it, for the custom claims.
+    json: Span,
+    /// The custom claims (name, JSON text and NUL), parsed from `json` on the
+    /// first `airisk_claims_get_json()`: verification copies the JSON, never parses it.
+    custom: OnceLock<Vec<(String, Box<[u8]>)>>,
     user_token: bool,
     /// `Claims::userid().is_some()`: then the userid is `sub`.
     has_userid: bool,
@@ -68,6 +77,8 @@ struct Fields<'a, F> {
     client_id: Option<&'a str>,
     company_id: Option<&'a str>,
     jti: Option<&'a str>,
+    scope: Option<&'a str>,
+    json: &'a str,
     /// The audiences, as often as asked (twice: to size the buffer, then to fill it).
     aud: F,
     user_token: bool,
@@ -83,8 +94,16 @@ where
     A: Iterator<Item = &'a str>,
 {
     fn into_claims(self) -> airisk_claims {
-        let optional = [self.sub, self.client_id, self.company_id, self.jti];
+        let optional = [
+            self.sub,
+            self.client_id,
+            self.company_id,
+            self.jti,
+            self.scope,
+        ];
         let size = self.iss.len()
+            + 1
+            + self.json.len()
             + 1
             + optional
                 .iter()
@@ -103,8 +122,9 @@ where
             span
         };
         let iss = push(self.iss);
-        let [sub, client_id, company_id, jti] = optional.map(|s| s.map(&mut push));
+        let [sub, client_id, company_id, jti, scope] = optional.map(|s| s.map(&mut push));
         let aud = (self.aud)().map(&mut push).collect();
+        let json = push(self.json);
         airisk_claims {
             text: text.into_boxed_slice(),
             iss,
@@ -112,7 +132,10 @@ where
             client_id,
             company_id,
             jti,
+            scope,
             aud,
+            json,
+            custom: OnceLock::new(),
             user_token: self.user_token,
             has_userid: self.has_userid,
             iat: self.iat,
@@ -123,25 +146,7 @@ where
 }
 
 impl airisk_claims {
-    /// The claims of a bearer check (the core gives them owned).
-    pub(crate) fn new(claims: &Claims) -> Self {
-        Fields {
-            iss: &claims.iss,
-            sub: claims.sub.as_deref(),
-            client_id: claims.client_id.as_deref(),
-            company_id: claims.company_id.as_deref(),
-            jti: claims.jti.as_deref(),
-            aud: || claims.aud.iter().map(String::as_str),
-            user_token: claims.user_token,
-            has_userid: claims.userid().is_some(),
-            iat: claims.iat,
-            nbf: claims.nbf,
-            exp: claims.exp,
-        }
-        .into_claims()
-    }
-
-    /// The claims of a verification, copied once out of the decoded token.
+    /// The claims of a verification or a bearer check, copied once out of the decoded token.
     pub(crate) fn from_view(claims: &ClaimsRef<'_>) -> Self {
         Fields {
             iss: claims.iss(),
@@ -149,6 +154,8 @@ impl airisk_claims {
             client_id: claims.client_id(),
             company_id: claims.company_id(),
             jti: claims.jti(),
+            scope: claims.scope(),
+            json: claims.json(),
             aud: || claims.audiences(),
             user_token: claims.user_token(),
             has_userid: claims.userid().is_some(),
@@ -167,8 +174,25 @@ impl airisk_claims {
             AIRISK_CLAIM_COMPANY_ID => self.company_id,
             AIRISK_CLAIM_JTI => self.jti,
             AIRISK_CLAIM_USERID => self.sub.filter(|_| self.has_userid),
+            AIRISK_CLAIM_SCOPE => self.scope,
             _ => return Err(Error::InvalidArgument),
         })
+    }
+
+    /// The JSON text (and NUL) of the custom claim `name`, parsed on first use.
+    fn custom_json(&self, name: &str) -> Option<&[u8]> {
+        let custom = self.custom.get_or_init(|| {
+            let json = core::str::from_utf8(self.text(self.json)).unwrap_or("{}");
+            custom_claims_in(json)
+                .into_iter()
+                .map(|(name, value)| {
+                    let mut text = value.to_string().into_bytes();
+                    text.push(0);
+                    (name, text.into_boxed_slice())
+                })
+                .collect()
+        });
+        custom.iter().find(|(n, _)| n == name).map(|(_, v)| &v[..])
     }
 
     /// The text of a claim, without its NUL.
@@ -240,6 +264,47 @@ pub extern "C" fn airisk_claims_jti(
     len_out: *mut usize,
 ) -> *const c_char {
     claim_str(claims, AIRISK_CLAIM_JTI, len_out)
+}
+
+/// `scope` (space-separated scope names), borrowed like `airisk_claims_userid()`; NULL when absent.
+#[no_mangle]
+pub extern "C" fn airisk_claims_scope(
+    claims: *const airisk_claims,
+    len_out: *mut usize,
+) -> *const c_char {
+    claim_str(claims, AIRISK_CLAIM_SCOPE, len_out)
+}
+
+/// The JSON text of the custom claim `(name, name_len)` (`"admin"` with its
+/// quotes, `42`, `{"a":[1]}`): any member of the token other than the
+/// registered ones, which have their own accessors. NUL-terminated, borrowed
+/// until `airisk_claims_free(claims)`, its length to `*len_out` when not NULL
+/// (0 for NULL); NULL when the token has no such claim (or for NULL or
+/// non-UTF-8 arguments). The custom claims are parsed on the first call, so
+/// verification costs nothing more for them. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_claims_get_json(
+    claims: *const airisk_claims,
+    name: *const c_char,
+    name_len: usize,
+    len_out: *mut usize,
+) -> *const c_char {
+    boundary_value(core::ptr::null(), || {
+        let found = ffi::handle(claims).ok().and_then(|c| {
+            let name = ffi::text(name, name_len).ok()?;
+            c.custom_json(name)
+        });
+        match found {
+            Some(text) => {
+                ffi::put_opt(len_out, text.len() - 1);
+                text.as_ptr().cast()
+            }
+            None => {
+                ffi::put_opt(len_out, 0);
+                core::ptr::null()
+            }
+        }
+    })
 }
 
 fn claim_str(claims: *const airisk_claims, field: u32, len_out: *mut usize) -> *const c_char {

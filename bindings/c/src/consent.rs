@@ -11,6 +11,7 @@ use crate::nul_str::{lend_opt, NulStr};
 use crate::response::airisk_response;
 use crate::result::airisk_result;
 use airisk_core::flow::{Issuer, PendingAuthorization, Response};
+use airisk_core::token::{CustomClaims, MAX_CUSTOM_CLAIMS_LEN};
 use airisk_core::Error;
 use core::ffi::c_char;
 
@@ -25,6 +26,7 @@ pub struct airisk_pending {
     redirect_uri: NulStr,
     userid: Option<NulStr>,
     state: Option<NulStr>,
+    scope: Option<NulStr>,
 }
 
 impl airisk_pending {
@@ -34,6 +36,7 @@ impl airisk_pending {
             redirect_uri: NulStr::from_string(pending.redirect_uri().to_owned()),
             userid: pending.userid().map(|u| NulStr::from_string(u.to_owned())),
             state: pending.state().map(|s| NulStr::from_string(s.to_owned())),
+            scope: pending.scope().map(|s| NulStr::from_string(s.to_owned())),
             pending,
         }
     }
@@ -84,6 +87,16 @@ pub extern "C" fn airisk_pending_state(
     field(pending, len_out, |p| p.state.as_ref())
 }
 
+/// The scope the token will carry (space-separated names), or NULL when
+/// none; borrowed like `airisk_pending_client_id()`.
+#[no_mangle]
+pub extern "C" fn airisk_pending_scope(
+    pending: *const airisk_pending,
+    len_out: *mut usize,
+) -> *const c_char {
+    field(pending, len_out, |p| p.scope.as_ref())
+}
+
 fn field(
     pending: *const airisk_pending,
     len_out: *mut usize,
@@ -131,6 +144,41 @@ pub extern "C" fn airisk_issuer_approve_at(
     response_out: *mut *mut airisk_response,
 ) -> airisk_result {
     decided(issuer, pending, response_out, |i, p| i.approve_at(p, now))
+}
+
+/// Approves `pending` at `now`, the token to carry the custom claims
+/// `(claims_json, claims_json_len)`: a JSON object (e.g. `{"role":"admin"}`;
+/// NULL or empty: none). `AIRISK_INVALID_CLAIMS` when it is not a JSON object,
+/// names a registered claim (`sub`, `scope`, …) or exceeds 4 KiB of compact
+/// JSON; then nothing is written. Otherwise like `airisk_issuer_approve_at()`.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_issuer_approve_with_claims_at(
+    issuer: *const airisk_issuer,
+    pending: *const airisk_pending,
+    claims_json: *const c_char,
+    claims_json_len: usize,
+    now: u64,
+    response_out: *mut *mut airisk_response,
+) -> airisk_result {
+    boundary(|| {
+        let issuer = &ffi::handle(issuer)?.issuer;
+        let pending = &ffi::handle(pending)?.pending;
+        let out = ffi::out_ptr(response_out)?;
+        let json = ffi::opt_text(claims_json, claims_json_len)?.unwrap_or_default();
+        // Bounded before it is parsed (whitespace allowed: twice the compact bound).
+        if json.len() > 2 * MAX_CUSTOM_CLAIMS_LEN {
+            return Err(Error::InvalidClaims);
+        }
+        let claims: CustomClaims = if json.is_empty() {
+            CustomClaims::new()
+        } else {
+            serde_json::from_str(json).map_err(|_| Error::InvalidClaims)?
+        };
+        let answer = issuer.approve_with_claims_at(pending, &claims, now)?;
+        ffi::give(out, airisk_response::new(answer));
+        Ok(())
+    })
 }
 
 /// Denies `pending`: the 302 with `error=access_denied` and its `state`, to

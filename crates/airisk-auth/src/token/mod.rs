@@ -88,7 +88,7 @@ pub use claims::{Claims, CustomClaims, MAX_CUSTOM_CLAIMS_LEN, RESERVED_CLAIM_NAM
 pub(crate) use mint::sign_jws;
 pub use policy::Policy;
 pub use verify::Verifier;
-pub use view::ClaimsRef;
+pub use view::{custom_claims_in, ClaimsRef};
 
 use crate::encoding::b64_decode;
 use crate::error::{Error, Result};

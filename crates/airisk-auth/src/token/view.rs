@@ -281,6 +281,17 @@ pub(super) fn scope_names(scope: &str) -> impl Iterator<Item = &str> {
     scope.split(' ').filter(|s| !s.is_empty())
 }
 
+/// The custom members of a claims object that a verification has already read
+/// strictly (e.g. [`ClaimsRef::json`] kept for later): every member whose name
+/// is not one of [`RESERVED_CLAIM_NAMES`](super::RESERVED_CLAIM_NAMES); none
+/// for text that is not a JSON object.
+#[must_use]
+pub fn custom_claims_in(json: &str) -> CustomClaims {
+    let mut all: CustomClaims = serde_json::from_str(json).unwrap_or_default();
+    all.retain(|name, _| !super::RESERVED_CLAIM_NAMES.contains(&name.as_str()));
+    all
+}
+
 /// Whether `scope` holds every name of `required`.
 pub(super) fn has_scopes(scope: Option<&str>, required: &[&str]) -> bool {
     let scope = scope.unwrap_or_default();
