@@ -174,6 +174,8 @@ static void check_claim(const airisk_claims *c, const record *rec, size_t at) {
     got = airisk_claims_company_id(c, &len);
   } else if (is(name, "jti")) {
     got = airisk_claims_jti(c, &len);
+  } else if (is(name, "scope")) {
+    got = airisk_claims_scope(c, &len);
   } else if (is(name, "iat") || is(name, "nbf")) {
     uint64_t v = 0;
     int present = is(name, "iat") ? airisk_claims_iat(c, &v) : airisk_claims_nbf(c, &v);
@@ -409,6 +411,7 @@ static struct {
   int active;
   int is_bearer;
   int is_exchange;
+  airisk_result call_rc; /* authorize with claims: the approval's own result */
   uint64_t now;
   airisk_response *response;
   airisk_claims *claims;       /* bearer: allowed */
@@ -457,13 +460,25 @@ static void flow_step(record *rec) {
   step.now = num(&rec->f[2]);
   step.is_bearer = is(&rec->f[1], "bearer");
   step.is_exchange = is(&rec->f[1], "exchange");
+  step.call_rc = AIRISK_OK;
   steps_run++;
   airisk_result rc = AIRISK_INTERNAL;
   if (flow.current == NULL) {
     fail("no issuer for this step%s%s", "", "");
     return;
   }
-  if (is(&rec->f[1], "authorize")) {
+  if (is(&rec->f[1], "authorize") && rec->n > 4 && !rec->f[4].null) {
+    /* Validate, then approve with the host's custom claims (their refusal is
+     * the approval's result, compared by `expect error`). */
+    airisk_pending *pending = NULL;
+    rc = airisk_issuer_validate_authorization(flow.current, rec->f[3].s, rec->f[3].len, &pending,
+                                              &step.response);
+    if (rc == AIRISK_OK && pending != NULL) {
+      step.call_rc = airisk_issuer_approve_with_claims_at(
+          flow.current, pending, rec->f[4].s, rec->f[4].len, step.now, &step.response);
+      airisk_pending_free(pending);
+    }
+  } else if (is(&rec->f[1], "authorize")) {
     rc = airisk_issuer_authorize_at(flow.current, rec->f[3].s, rec->f[3].len, step.now,
                                     &step.response);
   } else if (step.is_exchange) {
@@ -482,8 +497,10 @@ static void flow_step(record *rec) {
   } else if (step.is_bearer) {
     const field *auth = &rec->f[3];
     uint32_t access = is(&rec->f[4], "user") ? AIRISK_ACCESS_USER : AIRISK_ACCESS_ANY;
-    rc = airisk_verifier_check_bearer_at(flow.verifier, auth->null ? NULL : auth->s, auth->len, access,
-                                step.now, &step.claims, &step.response);
+    const field *scopes = &rec->f[5];
+    rc = airisk_verifier_check_bearer_scopes_at(
+        flow.verifier, auth->null ? NULL : auth->s, auth->len, access,
+        scopes->null ? NULL : scopes->s, scopes->len, step.now, &step.claims, &step.response);
     expect_true((step.claims == NULL) != (step.response == NULL),
                 "bearer: exactly one of claims and response");
   } else {
@@ -560,7 +577,9 @@ static void flow_expect(record *rec) {
       int found = body && json_member(body, len, "traceId", &v, &vlen);
       expect_true(found && is_trace_id(v, vlen), "a W3C traceId");
     }
-  } else if (is(what, "claim")) {
+  } else if (is(what, "error")) {
+    expect_code(step.call_rc, &rec->f[2], &rec->f[3]);
+  } else if (is(what, "claim") || is(what, "custom")) {
     if (step.is_exchange && step.token_claims == NULL) {
       const char *body = body_of(&len);
       const char *v = NULL;
@@ -571,7 +590,13 @@ static void flow_expect(record *rec) {
         expect_true(rc == AIRISK_OK, "the issued token verifies");
       }
     }
-    check_claim(step.is_exchange ? step.token_claims : step.claims, rec, 2);
+    const airisk_claims *c = step.is_exchange ? step.token_claims : step.claims;
+    if (is(what, "custom")) {
+      const char *got = airisk_claims_get_json(c, rec->f[2].s, rec->f[2].len, &len);
+      expect_bytes(rec->f[2].s, got, len, &rec->f[3]);
+    } else {
+      check_claim(c, rec, 2);
+    }
   } else {
     fail("unknown expectation %s%s", what->s, "");
   }

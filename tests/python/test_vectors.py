@@ -148,6 +148,9 @@ def check_response(resp: aa.Response, expect: dict[str, Any], verifier: aa.Verif
         claims = verifier.verify_at(json.loads(resp.body)["access_token"], now).to_dict()
         for name, value in expect["claims"].items():
             assert claims[name] == value, name
+    if "custom" in expect:
+        claims = verifier.verify_at(json.loads(resp.body)["access_token"], now)
+        assert claims.custom == expect["custom"]
 
 
 @pytest.mark.parametrize("scenario", FLOWS["scenarios"], ids=ids(FLOWS["scenarios"]))
@@ -157,7 +160,19 @@ def test_flow(scenario: dict[str, Any]) -> None:
     saved: dict[str, str] = {}
     for index, step in enumerate(scenario["steps"]):
         expect, now, op = step["expect"], step["now"], step["op"]
-        if op == "authorize":
+        if op == "authorize" and "claims" in step:
+            # Validate, then approve with the host's custom claims.
+            pending = issuer.validate_authorization(substitute(step["query"], saved))
+            if not isinstance(pending, aa.PendingAuthorization):
+                resp = pending
+            elif "error" in expect:
+                with pytest.raises(aa.AuthError) as info:
+                    issuer.approve_at(pending, now, claims=step["claims"])
+                assert info.value.name == expect["error"]
+                continue
+            else:
+                resp = issuer.approve_at(pending, now, claims=step["claims"])
+        elif op == "authorize":
             resp = issuer.authorize_at(substitute(step["query"], saved), now)
         elif op == "exchange":
             authorization = step.get("authorization")
@@ -169,7 +184,8 @@ def test_flow(scenario: dict[str, Any]) -> None:
                 accept=step.get("accept"),
             )
         elif op == "bearer":
-            result = aa.check_bearer(verifier, substitute(step["authorization"], saved), access=step["access"], now=now)
+            result = aa.check_bearer(verifier, substitute(step["authorization"], saved), access=step["access"],
+                                     scopes=step.get("scopes", "").split(), now=now)
             if expect["status"] == 200:
                 assert isinstance(result, aa.Claims), f"step {index}: {result!r}"
                 for name, value in expect.get("claims", {}).items():

@@ -18,11 +18,13 @@
 //! jws NAME KEYSET HEADER PAYLOAD TOKEN
 //! flows_registry JSON   flows_keyset JSON   flows_code_key HEX   flows_issuer ISSUER AUD CODE_TTL TOKEN_TTL
 //! scenario NAME
-//! step authorize NOW QUERY | step exchange NOW CONTENT_TYPE BODY | step bearer NOW AUTHORIZATION any|user
+//! step authorize NOW QUERY CLAIMS_JSON | step exchange NOW CONTENT_TYPE BODY AUTHORIZATION ACCEPT
+//! step bearer NOW AUTHORIZATION any|user SCOPES
 //! expect status N | expect reason ERROR CODE | expect content_type V | expect body V
 //! expect problem TYPE_JSON TITLE_JSON STATUS_JSON | expect header NAME V | expect location_prefix V
 //! expect location_params N   then N × `expect location_param NAME V`
 //! expect json MEMBER VALUE_JSON | expect claim FIELD VALUE
+//! expect error ERROR CODE (the approval itself refused) | expect custom NAME VALUE_JSON
 //! save code|token NAME
 //! end
 //! ```
@@ -108,7 +110,9 @@ fn claim_lines(out: &mut Out, prefix: &[&str], claims: &Map<String, Value>) {
         let mut fields: Vec<String> = prefix.iter().map(|p| (*p).to_owned()).collect();
         fields.push(field.clone());
         match field.as_str() {
-            "iss" | "sub" | "client_id" | "company_id" | "jti" => fields.push(opt_str(value)),
+            "iss" | "sub" | "client_id" | "company_id" | "jti" | "scope" => {
+                fields.push(opt_str(value));
+            }
             "iat" | "nbf" => fields.push(if value.is_null() {
                 "\\N".into()
             } else {
@@ -266,7 +270,11 @@ fn flows(out: &mut Out, doc: &Value) {
             let op = step["op"].as_str().expect("op");
             let mut fields = vec!["step".into(), op.to_owned(), int(&step["now"])];
             match op {
-                "authorize" => fields.push(opt_str(&step["query"])),
+                "authorize" => {
+                    fields.push(opt_str(&step["query"]));
+                    // Custom claims to approve with (validate, then approve), or null.
+                    fields.push(step.get("claims").map_or_else(|| "\\N".into(), json_text));
+                }
                 "exchange" => {
                     fields.push(opt_str(&step["content_type"]));
                     fields.push(opt_str(&step["body"]));
@@ -276,6 +284,7 @@ fn flows(out: &mut Out, doc: &Value) {
                 "bearer" => {
                     fields.push(opt_str(&step["authorization"]));
                     fields.push(opt_str(&step["access"]));
+                    fields.push(opt_str(step.get("scopes").unwrap_or(&Value::Null)));
                 }
                 other => panic!("unknown op {other}"),
             }
@@ -336,6 +345,15 @@ fn expectations(out: &mut Out, expect: &Map<String, Value>) {
                 }
             }
             "claims" => claim_lines(out, &["expect", "claim"], obj(value)),
+            "error" => {
+                let [name, code] = error_fields(Some(value));
+                out.line(&e(&["error".into(), name, code]));
+            }
+            "custom" => {
+                for (name, v) in obj(value) {
+                    out.line(&e(&["custom".into(), s(name), json_text(v)]));
+                }
+            }
             other => panic!("unknown expectation {other}: teach the C runner first"),
         }
     }

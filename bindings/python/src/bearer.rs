@@ -4,20 +4,22 @@ use crate::claims::claims_object;
 use crate::errors::to_py_err_with;
 use crate::request_text::LenientStr;
 use crate::response::response_object;
-use crate::verifier::PyVerifier;
+use crate::verifier::{full_claims, PyVerifier};
 use airisk_auth::flow::{self, Access};
 use airisk_auth::Error;
 use pyo3::prelude::*;
 
 /// Checks a protected request's `Authorization` header: the verified `Claims`, or the
-/// 401/403 `Response` to send. `access` is `"any"` or `"user"`.
+/// 401/403 `Response` to send. `access` is `"any"` or `"user"`; `scopes` the
+/// scope names the resource requires (403 `insufficient_scope` without them).
 #[pyfunction]
-#[pyo3(signature = (verifier, authorization, *, access="any", now=None))]
+#[pyo3(signature = (verifier, authorization, *, access="any", scopes=Vec::new(), now=None))]
 pub(crate) fn check_bearer(
     py: Python<'_>,
     verifier: &PyVerifier,
     authorization: Option<LenientStr>,
     access: &str,
+    scopes: Vec<String>,
     now: Option<u64>,
 ) -> PyResult<Py<PyAny>> {
     let access = match access {
@@ -33,10 +35,21 @@ pub(crate) fn check_bearer(
     };
     let now = now.unwrap_or_else(|| verifier.inner.now());
     let authorization = authorization.as_deref();
+    let required: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    let check = || {
+        flow::check_bearer_with(
+            &verifier.inner,
+            authorization,
+            access,
+            &required,
+            now,
+            full_claims,
+        )
+    };
     let result = if verifier.release_gil {
-        py.detach(|| flow::check_bearer_at(&verifier.inner, authorization, access, now))
+        py.detach(check)
     } else {
-        flow::check_bearer_at(&verifier.inner, authorization, access, now)
+        check()
     };
     match result {
         Ok(claims) => Ok(claims_object(py, claims)?.into_any()),

@@ -40,15 +40,21 @@ impl PyPendingAuthorization {
     fn uses_pkce(&self) -> bool {
         self.inner.uses_pkce()
     }
+    /// The scope the token will carry (space-separated names), if any.
+    #[getter]
+    fn scope(&self) -> Option<&str> {
+        self.inner.scope()
+    }
 
     fn __repr__(&self) -> String {
         format!(
-            "PendingAuthorization(client_id={:?}, redirect_uri={:?}, userid={}, state={}, uses_pkce={})",
+            "PendingAuthorization(client_id={:?}, redirect_uri={:?}, userid={}, state={}, uses_pkce={}, scope={})",
             self.inner.client_id(),
             self.inner.redirect_uri(),
             repr_opt(self.inner.userid()),
             repr_opt(self.inner.state()),
-            repr_bool(self.inner.uses_pkce())
+            repr_bool(self.inner.uses_pkce()),
+            repr_opt(self.inner.scope())
         )
     }
 }

@@ -1,6 +1,6 @@
 //! `Issuer`: the authorization server, both AIRisk endpoints.
 
-use crate::claims::repr_opt;
+use crate::claims::{custom_claims_from, repr_opt};
 use crate::consent::PyPendingAuthorization;
 use crate::errors::IntoPyResult;
 use crate::keyset::PyKeySet;
@@ -14,7 +14,7 @@ use airisk_auth::flow::{self, Request};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 /// A request body given as `bytes` or `str`.
 pub(crate) fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
@@ -152,22 +152,38 @@ impl PyIssuer {
     }
 
     /// Approves a pending request now: 302 to its redirect URI with a code.
+    /// `claims` (a dict) are custom claims the token will carry: reserved
+    /// names or more than 4 KiB of JSON raise `InvalidClaims`.
+    #[pyo3(signature = (pending, *, claims=None))]
     fn approve(
         &self,
         py: Python<'_>,
         pending: &PyPendingAuthorization,
+        claims: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyResponse>> {
-        response_object(py, self.inner.approve(&pending.inner))
+        let custom = custom_claims_from(py, claims)?;
+        let answer = self
+            .inner
+            .approve_with_claims(&pending.inner, &custom)
+            .py(py)?;
+        response_object(py, answer)
     }
 
-    /// Approves a pending request at `now` (Unix seconds).
+    /// Approves a pending request at `now` (Unix seconds), with optional custom `claims`.
+    #[pyo3(signature = (pending, now, *, claims=None))]
     fn approve_at(
         &self,
         py: Python<'_>,
         pending: &PyPendingAuthorization,
         now: u64,
+        claims: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyResponse>> {
-        response_object(py, self.inner.approve_at(&pending.inner, now))
+        let custom = custom_claims_from(py, claims)?;
+        let answer = self
+            .inner
+            .approve_with_claims_at(&pending.inner, &custom, now)
+            .py(py)?;
+        response_object(py, answer)
     }
 
     /// Denies a pending request: 302 with `error=access_denied` and its state.

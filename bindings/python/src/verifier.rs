@@ -8,7 +8,7 @@ use crate::request_text::LenientStr;
 use crate::store::deprecated_revocations;
 use crate::store::store_from;
 use airisk_auth::keys::Algorithm;
-use airisk_auth::token::{self, Claims as CoreClaims};
+use airisk_auth::token::{self, Claims as CoreClaims, ClaimsRef};
 use airisk_auth::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -32,9 +32,9 @@ impl PyVerifier {
 
     fn verify_one(&self, py: Python<'_>, token: &str, now: u64) -> PyResult<Py<PyClaims>> {
         let result = if self.release_gil {
-            py.detach(|| self.inner.verify_at(token, now))
+            py.detach(|| self.inner.verify_with(token, now, full_claims))
         } else {
-            self.inner.verify_at(token, now)
+            self.inner.verify_with(token, now, full_claims)
         };
         claims_object(py, result.py(py)?)
     }
@@ -94,7 +94,7 @@ impl PyVerifier {
         let results: Vec<Result<CoreClaims, Error>> = py.detach(|| {
             tokens
                 .iter()
-                .map(|t| self.inner.verify_at(t, now))
+                .map(|t| self.inner.verify_with(t, now, full_claims))
                 .collect()
         });
         let out = PyList::empty(py);
@@ -121,4 +121,9 @@ impl PyVerifier {
             repr_opt(self.inner.policy().audience())
         )
     }
+}
+
+/// The verified claims with their custom members (so `claims["role"]` reads them).
+pub(crate) fn full_claims(claims: &ClaimsRef<'_>) -> CoreClaims {
+    claims.to_claims_with_custom()
 }

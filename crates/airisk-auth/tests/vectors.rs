@@ -1617,6 +1617,9 @@ mod lifecycle_vectors;
 #[path = "support/client_vectors.rs"]
 mod client_vectors;
 
+#[path = "support/scope_vectors.rs"]
+mod scope_vectors;
+
 #[test]
 fn flow_vectors_hold_and_are_committed() {
     let doc = flow_vectors::document();

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import ClassVar, Literal, Sequence, Union, final
+from typing import Any, ClassVar, Literal, Sequence, Union, final
 
 from .errors import AuthError
 from .ledger import Redemption, RedemptionLedger, RevocationList, Store
@@ -35,13 +35,16 @@ def check_bearer(
     authorization: str | None,
     *,
     access: Literal["any", "user"] = "any",
+    scopes: Sequence[str] = ...,
     now: int | None = None,
 ) -> Claims | Response:
     """Check a protected request's ``Authorization`` header value.
 
     Returns the verified :class:`Claims`, or the 401/403 :class:`Response` to send
     (with the RFC 6750 ``WWW-Authenticate`` challenge). ``access="user"`` refuses a
-    generic token with 403 ``insufficient_scope``. ``now`` defaults to the system clock.
+    generic token with 403 ``insufficient_scope``; so does a token without every
+    scope of ``scopes`` (the challenge then names them: ``scope="..."``).
+    ``now`` defaults to the system clock.
     """
 
 @final
@@ -61,8 +64,15 @@ class Claims:
         iat: int | None = None,
         nbf: int | None = None,
         jti: str | None = None,
+        scope: str | None = None,
+        custom: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> Claims:
-        """Claims to mint with :meth:`KeySet.mint` (verification returns them too)."""
+        """Claims to mint with :meth:`KeySet.mint` (verification returns them too).
+
+        Custom claims come from ``custom`` and any other keyword
+        (``Claims(iss, exp, role="admin")``); reserved names or more than 4 KiB
+        of JSON raise ``InvalidClaims`` at mint."""
     @staticmethod
     def generic(iss: str, client_id: str, iat: int, ttl: int, jti: str) -> Claims:
         """Claims of a generic (application) token: ``sub`` is the client_id."""
@@ -102,8 +112,26 @@ class Claims:
     @property
     def userid(self) -> str | None:
         """The userid this token acts for: ``sub`` of a user token, None for a generic one."""
-    def to_dict(self) -> dict[str, str | int | bool | list[str] | None]:
-        """Every claim in a dict (``aud`` as a list), the shape of the shared test vectors."""
+    @property
+    def scope(self) -> str | None:
+        """``scope``: space-separated scope names, if any."""
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The scope names, in order."""
+    def has_scopes(self, required: Sequence[str]) -> bool:
+        """Whether the token grants every scope in ``required``."""
+    @property
+    def custom(self) -> dict[str, Any]:
+        """The custom claims (every member but the registered ones), as a new dict."""
+    def __getitem__(self, key: str, /) -> Any:
+        """Any claim the token has, registered or custom (``claims["role"]``); ``KeyError`` when absent."""
+    def __contains__(self, key: str, /) -> bool:
+        """Whether the token has the claim ``key``."""
+    def get(self, name: str, default: Any = None) -> Any:
+        """The claim ``name``, or ``default`` when absent."""
+    def to_dict(self) -> dict[str, Any]:
+        """Every claim in a dict (``aud`` as a list), the shape of the shared test vectors;
+        ``scope`` only when the token has one; custom claims are in :attr:`custom`."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -271,6 +299,9 @@ class PendingAuthorization:
     @property
     def uses_pkce(self) -> bool:
         """Whether the code will be bound to a PKCE challenge."""
+    @property
+    def scope(self) -> str | None:
+        """The scope the token will carry (space-separated names), if any."""
 
 @final
 class Issuer:
@@ -330,10 +361,13 @@ class Issuer:
     def validate_authorization(self, query: str) -> PendingAuthorization | Response:
         """Validates an authorization request without deciding it: a pending request
         to approve or deny, or the answer to send instead."""
-    def approve(self, pending: PendingAuthorization) -> Response:
-        """Approves a pending request now: 302 with a code."""
-    def approve_at(self, pending: PendingAuthorization, now: int) -> Response:
-        """Approves a pending request at ``now`` (Unix seconds)."""
+    def approve(self, pending: PendingAuthorization, *, claims: dict[str, Any] | None = None) -> Response:
+        """Approves a pending request now: 302 with a code. ``claims`` are custom claims
+        the token will carry (reserved names or over 4 KiB raise ``InvalidClaims``)."""
+    def approve_at(
+        self, pending: PendingAuthorization, now: int, *, claims: dict[str, Any] | None = None
+    ) -> Response:
+        """Approves a pending request at ``now`` (Unix seconds), with optional custom ``claims``."""
     def deny(self, pending: PendingAuthorization) -> Response:
         """Denies a pending request: 302 with ``error=access_denied`` and its state."""
     def seal(self, pending: PendingAuthorization) -> str:

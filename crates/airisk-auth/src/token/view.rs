@@ -242,9 +242,7 @@ impl<'a> ClaimsRef<'a> {
     /// parsed (the cost is paid here, only by callers that ask).
     #[must_use]
     pub fn custom_claims(&self) -> CustomClaims {
-        let mut all: CustomClaims = serde_json::from_str(self.0.json).unwrap_or_default();
-        all.retain(|name, _| !super::RESERVED_CLAIM_NAMES.contains(&name.as_str()));
-        all
+        custom_members(self.0.json)
     }
     /// An owned copy with [`Claims::custom`] filled: what the C and Python
     /// bindings return, so any claim can be read there.
@@ -329,4 +327,36 @@ fn find_member<'a>(json: &'a str, name: &str) -> Option<&'a str> {
     }
     let mut de = serde_json::Deserializer::from_str(json);
     Find(name).deserialize(&mut de).ok().flatten()
+}
+
+/// The members of an already strictly-read claims object whose names are not
+/// reserved; the registered members are skipped unparsed.
+fn custom_members(json: &str) -> CustomClaims {
+    struct Custom;
+    impl<'de> DeserializeSeed<'de> for Custom {
+        type Value = CustomClaims;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Custom {
+        type Value = CustomClaims;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut custom = CustomClaims::new();
+            while let Some(key) = map.next_key::<Text<'de>>()? {
+                if super::RESERVED_CLAIM_NAMES.contains(&key.as_str()) {
+                    map.next_value::<IgnoredAny>()?;
+                } else {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    custom.insert(key.into_string(), value);
+                }
+            }
+            Ok(custom)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(json);
+    Custom.deserialize(&mut de).unwrap_or_default()
 }

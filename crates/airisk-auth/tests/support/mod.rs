@@ -10,11 +10,14 @@
     clippy::pedantic
 )]
 
-use airisk_auth::flow::{check_bearer_at, Access, Issuer, IssuerConfig, Request, Response};
+use airisk_auth::flow::{
+    check_bearer_with_scopes_at, Access, Issuer, IssuerConfig, Request, Response,
+};
 use airisk_auth::keys::KeySet;
 use airisk_auth::prelude::*;
 use airisk_auth::store::MemoryStore;
 use airisk_auth::token::Claims;
+use airisk_auth::token::CustomClaims;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -236,7 +239,31 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
         match step["op"].as_str().unwrap() {
             "authorize" => {
                 let query = substitute(step["query"].as_str().unwrap(), &saved);
-                let r = issuer.authorize_at(&query, now);
+                let r = match step.get("claims") {
+                    None => issuer.authorize_at(&query, now),
+                    // Validate, then approve with the host's custom claims.
+                    Some(claims) => {
+                        let claims: CustomClaims = serde_json::from_value(claims.clone()).unwrap();
+                        match issuer.validate_authorization(&query) {
+                            Err(answer) => answer,
+                            Ok(pending) => match issuer
+                                .approve_with_claims_at(&pending, &claims, now)
+                            {
+                                Ok(answer) => answer,
+                                Err(e)
+                                    if expect.get("error").and_then(Value::as_str)
+                                        == Some(e.name()) =>
+                                {
+                                    continue;
+                                }
+                                Err(e) => return Err(format!("{what}: approval refused: {e:?}")),
+                            },
+                        }
+                    }
+                };
+                if expect.get("error").is_some() {
+                    return Err(format!("{what}: approved, want {}", expect["error"]));
+                }
                 check_response(&r, expect, &what)?;
                 if let Some(code_name) = step.pointer("/save/code").and_then(Value::as_str) {
                     let location = r.header("Location").unwrap_or("");
@@ -269,6 +296,14 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                             .map_err(|e| format!("{what}: minted token refused: {e}"))?;
                         check_claims(&claims, c, &what)?;
                     }
+                    if let Some(custom) = expect.get("custom") {
+                        let got = verifier
+                            .verify_with(&token, now, |c| c.custom_claims())
+                            .map_err(|e| format!("{what}: minted token refused: {e}"))?;
+                        if &serde_json::to_value(&got).unwrap() != custom {
+                            return Err(format!("{what}: custom claims {got:?}, want {custom}"));
+                        }
+                    }
                     if let Some(n) = step.pointer("/save/token").and_then(Value::as_str) {
                         saved.insert(n.to_owned(), token);
                     }
@@ -288,7 +323,15 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                     "user" => Access::User,
                     _ => Access::Any,
                 };
-                match check_bearer_at(&verifier, auth.as_deref(), access, now) {
+                let scopes = step.get("scopes").and_then(Value::as_str).unwrap_or("");
+                let required: Vec<&str> = scopes.split(' ').filter(|s| !s.is_empty()).collect();
+                match check_bearer_with_scopes_at(
+                    &verifier,
+                    auth.as_deref(),
+                    access,
+                    &required,
+                    now,
+                ) {
                     Ok(claims) => {
                         if expect["status"] != 200 {
                             return Err(format!("{what}: allowed, want {}", expect["status"]));
