@@ -6,6 +6,7 @@
 //! protected resources are the demo's own (the core decides whether they may
 //! proceed, and answers 401/403 itself).
 
+mod clients;
 mod exchange;
 mod render;
 mod walk;
@@ -119,7 +120,8 @@ pub(crate) fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
         if failed == 0 {
             out.push_str(&format!(
                 "demo: all {passed} checks passed: authorize -> 302, token -> 200, bearer checks, \
-                 replayed code refused and its token revoked, documented errors exact\n"
+                 replayed code refused and its token revoked, documented errors exact, Basic auth, \
+                 a public client with PKCE, a denial, a scoped token refused with 403, a custom claim\n"
             ));
         } else {
             out.push_str(&format!(

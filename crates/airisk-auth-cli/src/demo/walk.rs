@@ -135,6 +135,8 @@ impl Demo {
         self.expect_status(&r, 401);
         self.expect_header(&r, "WWW-Authenticate", "Bearer");
         self.expect_reason(&r, Error::MissingBearer);
+
+        self.walk_oauth_clients();
     }
 }
 
