@@ -15,12 +15,16 @@ Serves the documented endpoints so the AIRisk documentation's own curl and
 - ``POST /api/oauth2/Token``     token exchange (form or JSON body)
 - ``GET  /api/GetConversations`` a user-only resource (a generic token gets 403)
 - ``GET  /api/Users/ListUsers``  a resource any valid token may read
+- ``GET  /api/Reports``          a resource needing the scope ``reports:read`` (403
+                                 ``insufficient_scope`` without it)
 
 Run:  python examples/python/server.py --port 8000
 The demo registry (registry.json beside this file) has the documentation's
 ``abc123`` and ``YOUR_client_id``/``YOUR_client_secret`` clients (client_secret_basic
 or client_secret_post), the public client ``native-app`` (no secret: PKCE S256),
-redirect URI ``https://localhost/callback``, and the user ``user_42``. Keys are generated at
+redirect URI ``https://localhost/callback``, and the user ``user_42``. ``abc123`` may ask
+for the scopes ``conversations:read`` and ``reports:read`` (none by default). An approval
+on the consent page adds the custom claim ``approved_via``, which GetConversations reads back. Keys are generated at
 start (HS256, as in the documentation) unless --keys names a key-set JSON file.
 ``--port 0`` picks a free port; the first line printed says which.
 """
@@ -106,7 +110,8 @@ def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) ->
         if isinstance(pending, airisk_auth.Response):
             return to_flask_response(pending)
         if flask.request.form.get("decision") == "approve":
-            return to_flask_response(issuer.approve(pending))
+            # The host may add claims of its own when it approves (never registered ones).
+            return to_flask_response(issuer.approve(pending, claims={"approved_via": "consent-page"}))
         return to_flask_response(issuer.deny(pending))
 
     @app.post("/api/oauth2/Token")
@@ -127,13 +132,19 @@ def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) ->
     def conversations() -> Any:
         claims = current_claims()
         return flask.jsonify(
-            [{"id": 1, "userid": claims.userid, "company_id": claims.company_id, "title": "Welcome"}]
+            [{"id": 1, "userid": claims.userid, "company_id": claims.company_id, "title": "Welcome",
+              "approved_via": claims.get("approved_via")}]
         )
 
     @app.get("/api/Users/ListUsers")
     @require_bearer(verifier, access="any")
     def list_users() -> Any:
         return flask.jsonify([{"userid": u} for u in users])
+
+    @app.get("/api/Reports")
+    @require_bearer(verifier, access="any", scopes=["reports:read"])
+    def reports() -> Any:
+        return flask.jsonify({"reports": [], "scope": current_claims().scope})
 
     return app
 

@@ -219,3 +219,39 @@ def test_forged_and_random_tickets_are_refused(base: str) -> None:
         resp = decide(base, bad, "approve")
         assert resp.status_code == 400, bad[:20]
         assert "Location" not in resp.headers
+
+
+def test_authlib_scoped_token_and_a_resource_needing_another_scope(base: str) -> None:
+    session = OAuth2Session("abc123", "s3cret-abc123-0123456789abcdef", redirect_uri=REDIRECT,
+                            scope="conversations:read")
+    token = authlib_flow(base, session)
+    assert token["scope"] == "conversations:read"
+    refused = session.get(f"{base}/api/Reports", timeout=10)
+    assert refused.status_code == 403
+    assert refused.headers["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="reports:read"'
+    session = OAuth2Session("abc123", "s3cret-abc123-0123456789abcdef", redirect_uri=REDIRECT,
+                            scope="reports:read conversations:read")
+    authlib_flow(base, session)
+    allowed = session.get(f"{base}/api/Reports", timeout=10)
+    assert allowed.status_code == 200 and allowed.json()["scope"] == "reports:read conversations:read"
+    # A scope the client is not granted: authlib sees the error redirect.
+    url, _ = session.create_authorization_url(f"{base}/api/oauth2", scope="admin")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(browser(url)).query)
+    assert query["error"] == ["invalid_scope"] and "code" not in query
+
+
+def test_consent_approval_adds_a_custom_claim_the_resource_reads(base: str) -> None:
+    session = OAuth2Session(CLIENT_ID, CLIENT_SECRET, redirect_uri=REDIRECT)
+    ticket = consent_ticket(base, state="st-3", userid="user_42")
+    approved = decide(base, ticket, "approve")
+    assert approved.status_code == 302
+    location = approved.headers["Location"]
+    code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
+    resp = requests.post(f"{base}/api/oauth2/Token", timeout=10, data={
+        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uri": REDIRECT,
+        "code": code, "userid": "user_42"})
+    assert resp.status_code == 200, resp.text
+    session.token = resp.json()
+    conversations = session.get(f"{base}/api/GetConversations", timeout=10)
+    assert conversations.status_code == 200
+    assert conversations.json()[0]["approved_via"] == "consent-page"

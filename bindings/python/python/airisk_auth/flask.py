@@ -17,7 +17,7 @@ itself never imports Flask.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Literal, TypeVar, cast
+from typing import Any, Callable, Literal, Sequence, TypeVar, cast
 
 import flask
 
@@ -41,8 +41,11 @@ def to_flask_response(response: Response) -> flask.Response:
     return out
 
 
-def require_bearer(verifier: Verifier, *, access: Literal["any", "user"] = "any") -> Callable[[_F], _F]:
-    """Decorate a view so it runs only with a valid bearer token.
+def require_bearer(
+    verifier: Verifier, *, access: Literal["any", "user"] = "any", scopes: Sequence[str] = ()
+) -> Callable[[_F], _F]:
+    """Decorate a view so it runs only with a valid bearer token (carrying every
+    scope of ``scopes``).
 
     Otherwise the view is not called and the 401/403 answer (with its RFC 6750
     ``WWW-Authenticate`` challenge) is sent. The claims are in :func:`current_claims`.
@@ -51,7 +54,9 @@ def require_bearer(verifier: Verifier, *, access: Literal["any", "user"] = "any"
     def decorate(view: _F) -> _F:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            result = check_bearer(verifier, flask.request.headers.get("Authorization"), access=access)
+            result = check_bearer(
+                verifier, flask.request.headers.get("Authorization"), access=access, scopes=list(scopes)
+            )
             if isinstance(result, Response):
                 return to_flask_response(result)
             setattr(flask.g, _CLAIMS_KEY, result)
