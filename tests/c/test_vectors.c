@@ -412,6 +412,7 @@ static struct {
   int is_bearer;
   int is_exchange;
   airisk_result call_rc; /* authorize with claims: the approval's own result */
+  char *ticket;           /* seal: the sealed ticket, until saved */
   uint64_t now;
   airisk_response *response;
   airisk_claims *claims;       /* bearer: allowed */
@@ -424,6 +425,8 @@ static void step_clear(void) {
   airisk_claims_free(step.claims);
   airisk_claims_free(step.token_claims);
   params_free(&step.location);
+  airisk_string_free(step.ticket);
+  step.ticket = NULL;
   step.response = NULL;
   step.claims = NULL;
   step.token_claims = NULL;
@@ -478,6 +481,31 @@ static void flow_step(record *rec) {
           flow.current, pending, rec->f[4].s, rec->f[4].len, step.now, &step.response);
       airisk_pending_free(pending);
     }
+  } else if (is(&rec->f[1], "seal")) {
+    airisk_pending *pending = NULL;
+    rc = airisk_issuer_validate_authorization(flow.current, rec->f[3].s, rec->f[3].len, &pending,
+                                              &step.response);
+    expect_true(pending != NULL, "seal: a valid request");
+    if (rc == AIRISK_OK && pending != NULL) {
+      rc = airisk_issuer_seal_at(flow.current, pending, step.now, &step.ticket);
+    }
+    airisk_pending_free(pending);
+  } else if (is(&rec->f[1], "open")) {
+    /* The ticket, its middle character changed when TAMPER is 1 (still base64url). */
+    field *ticket = &rec->f[3];
+    if (is(&rec->f[5], "1") && ticket->len > 0) {
+      size_t middle = ticket->len / 2;
+      ticket->s[middle] = ticket->s[middle] == 'A' ? 'B' : 'A';
+    }
+    airisk_pending *pending = NULL;
+    rc = airisk_issuer_open_ticket_at(flow.current, ticket->s, ticket->len, step.now, &pending,
+                                      &step.response);
+    if (rc == AIRISK_OK && pending != NULL) {
+      rc = is(&rec->f[4], "deny")
+               ? airisk_issuer_deny(flow.current, pending, &step.response)
+               : airisk_issuer_approve_at(flow.current, pending, step.now, &step.response);
+    }
+    airisk_pending_free(pending);
   } else if (is(&rec->f[1], "authorize")) {
     rc = airisk_issuer_authorize_at(flow.current, rec->f[3].s, rec->f[3].len, step.now,
                                     &step.response);
@@ -616,6 +644,9 @@ static void flow_save(const record *rec) {
     }
     params_free(&p);
     expect_true(found, "a code to save");
+  } else if (is(&rec->f[1], "ticket")) {
+    expect_true(step.ticket != NULL, "a ticket to save");
+    if (step.ticket != NULL) save(rec->f[2].s, step.ticket, strlen(step.ticket));
   } else if (is(&rec->f[1], "token")) {
     const char *body = body_of(&len);
     const char *v = NULL;

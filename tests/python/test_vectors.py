@@ -183,6 +183,23 @@ def test_flow(scenario: dict[str, Any]) -> None:
                 authorization=None if authorization is None else substitute(authorization, saved),
                 accept=step.get("accept"),
             )
+        elif op == "seal":
+            pending = issuer.validate_authorization(substitute(step["query"], saved))
+            assert isinstance(pending, aa.PendingAuthorization), pending
+            saved[step["save"]["ticket"]] = issuer.seal_at(pending, now)
+            continue
+        elif op == "open":
+            ticket = substitute(step["ticket"], saved)
+            if step.get("tamper"):
+                middle = len(ticket) // 2
+                ticket = ticket[:middle] + ("B" if ticket[middle] == "A" else "A") + ticket[middle + 1:]
+            opened = issuer.open_ticket_at(ticket, now)
+            if isinstance(opened, aa.Response):
+                resp = opened
+            elif step["decision"] == "deny":
+                resp = issuer.deny(opened)
+            else:
+                resp = issuer.approve_at(opened, now)
         elif op == "bearer":
             result = aa.check_bearer(verifier, substitute(step["authorization"], saved), access=step["access"],
                                      scopes=step.get("scopes", "").split(), now=now)

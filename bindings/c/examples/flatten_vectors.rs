@@ -20,12 +20,13 @@
 //! scenario NAME
 //! step authorize NOW QUERY CLAIMS_JSON | step exchange NOW CONTENT_TYPE BODY AUTHORIZATION ACCEPT
 //! step bearer NOW AUTHORIZATION any|user SCOPES
+//! step seal NOW QUERY (then `save ticket NAME`) | step open NOW TICKET approve|deny TAMPER(0/1)
 //! expect status N | expect reason ERROR CODE | expect content_type V | expect body V
 //! expect problem TYPE_JSON TITLE_JSON STATUS_JSON | expect header NAME V | expect location_prefix V
 //! expect location_params N   then N × `expect location_param NAME V`
 //! expect json MEMBER VALUE_JSON | expect claim FIELD VALUE
 //! expect error ERROR CODE (the approval itself refused) | expect custom NAME VALUE_JSON
-//! save code|token NAME
+//! save code|token|ticket NAME
 //! end
 //! ```
 
@@ -285,6 +286,12 @@ fn flows(out: &mut Out, doc: &Value) {
                     fields.push(opt_str(&step["authorization"]));
                     fields.push(opt_str(&step["access"]));
                     fields.push(opt_str(step.get("scopes").unwrap_or(&Value::Null)));
+                }
+                "seal" => fields.push(opt_str(&step["query"])),
+                "open" => {
+                    fields.push(opt_str(&step["ticket"]));
+                    fields.push(opt_str(&step["decision"]));
+                    fields.push(boolean(&step["tamper"]));
                 }
                 other => panic!("unknown op {other}"),
             }

@@ -886,6 +886,7 @@ pub(crate) fn document() -> Value {
     s.extend(crate::client_vectors::loopback_redirects());
     s.extend(crate::scope_vectors::scopes());
     s.extend(crate::scope_vectors::custom_claims());
+    s.extend(crate::scope_vectors::consent());
 
     let mut clients = vec![
         json!({"client_id": "abc123", "client_secret": SECRET, "redirect_uri": "https://localhost/callback,https://app.example/cb?tenant=1"}),

@@ -315,6 +315,44 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
                     }
                 }
             }
+            "seal" => {
+                // Validate, then seal the pending request into a consent ticket.
+                let query = substitute(step["query"].as_str().unwrap(), &saved);
+                let pending = issuer
+                    .validate_authorization(&query)
+                    .map_err(|r| format!("{what}: not a valid request: {r:?}"))?;
+                let ticket = issuer
+                    .seal_at(&pending, now)
+                    .map_err(|e| format!("{what}: seal: {e:?}"))?;
+                let name = step
+                    .pointer("/save/ticket")
+                    .and_then(Value::as_str)
+                    .unwrap();
+                saved.insert(name.to_owned(), ticket);
+            }
+            "open" => {
+                // Open a ticket (optionally tampered), then decide.
+                let mut ticket = substitute(step["ticket"].as_str().unwrap(), &saved);
+                if step.get("tamper").and_then(Value::as_bool) == Some(true) {
+                    ticket = tamper(&ticket);
+                }
+                let r = match issuer.open_ticket_at(&ticket, now) {
+                    Err(answer) => answer,
+                    Ok(pending) if step["decision"] == "deny" => issuer.deny(&pending),
+                    Ok(pending) => issuer.approve_at(&pending, now),
+                };
+                check_response(&r, expect, &what)?;
+                if let Some(code_name) = step.pointer("/save/code").and_then(Value::as_str) {
+                    let location = r.header("Location").unwrap_or("");
+                    let query = location.split_once('?').map_or("", |(_, q)| q);
+                    let code = form_params(query)
+                        .into_iter()
+                        .find(|(k, _)| k == "code")
+                        .map(|(_, v)| v)
+                        .ok_or(format!("{what}: no code to save"))?;
+                    saved.insert(code_name.to_owned(), code);
+                }
+            }
             "bearer" => {
                 let auth = step["authorization"]
                     .as_str()
@@ -376,6 +414,17 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A ticket with its middle character changed (`A`, or `B` if it was `A`):
+/// still base64url, so the MAC is what refuses it.
+pub fn tamper(ticket: &str) -> String {
+    let mut chars: Vec<char> = ticket.chars().collect();
+    let middle = chars.len() / 2;
+    if let Some(c) = chars.get_mut(middle) {
+        *c = if *c == 'A' { 'B' } else { 'A' };
+    }
+    chars.into_iter().collect()
 }
 
 /// A case's token: `token`, or the concatenation described by `token_build`.

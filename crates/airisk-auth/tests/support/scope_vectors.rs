@@ -6,7 +6,7 @@
 //! names the refusal when approval itself is refused) and a `bearer` step's
 //! `scopes` (space-separated scopes the resource requires). An `exchange`
 //! step's `expect.custom` lists custom claims of the minted token.
-#![allow(clippy::too_many_lines)]
+#![allow(clippy::too_many_lines, clippy::needless_pass_by_value)] // hand-written expectation tables
 
 use crate::flow_vectors::{
     bearer, bearer_refused, description, exchange, problem, scenario, token_ok, CB, CB_RAW, FORM,
@@ -237,4 +237,96 @@ pub(crate) fn custom_claims() -> Vec<Value> {
             "claims": {"blob": "x".repeat(4096)}, "expect": {"error": "InvalidClaims"}})],
     ));
     s
+}
+
+fn seal(now: u64, query: &str) -> Value {
+    json!({"op": "seal", "now": now, "query": query, "expect": {}, "save": {"ticket": "k"}})
+}
+
+fn open(now: u64, decision: &str, tamper: bool, expect: Value) -> Value {
+    json!({"op": "open", "now": now, "ticket": "{k}", "decision": decision, "tamper": tamper, "expect": expect})
+}
+
+fn bad_ticket(reason: &str) -> Value {
+    problem(400, reason, "invalid_request")
+}
+
+/// Consent (issue 14 point 4): a pending request sealed into a ticket, opened
+/// once, approved or denied.
+pub(crate) fn consent() -> Vec<Value> {
+    let q = format!("client_id=abc123&redirect_uri={CB}&userid=user_42&state=s1");
+    let approved = json!({"status": 302, "reason": null, "headers": {"Cache-Control": "no-store"},
+                          "location_prefix": format!("{CB_RAW}?code="),
+                          "location_params": {"code": "<code>", "state": "s1"}});
+    vec![
+        scenario(
+            "consent: a ticket approved gives a code that exchanges",
+            "issue 14.4",
+            vec![
+                seal(T, &q),
+                {
+                    let mut step = open(T + 30, "approve", false, approved.clone());
+                    step["save"] = json!({"code": "c"});
+                    step
+                },
+                exchange(
+                    T + 35,
+                    Some(FORM),
+                    &format!("client_id=abc123&client_secret={SECRET}&redirect_uri={CB}&code={{c}}&userid=user_42"),
+                    json!({"status": 200}),
+                ),
+            ],
+        ),
+        scenario(
+            "consent: a ticket denied redirects with access_denied and state",
+            "issue 14.4; RFC 6749 §4.1.2.1",
+            vec![
+                seal(T, &q),
+                open(T + 30, "deny", false, json!({"status": 302, "reason": "AccessDenied",
+                    "headers": {"Cache-Control": "no-store"}, "location_prefix": format!("{CB_RAW}?error="),
+                    "location_params": {"error": "access_denied", "error_description": description("access_denied"), "state": "s1"}})),
+            ],
+        ),
+        scenario(
+            "consent: a ticket opens once",
+            "issue 14.4 (single use through the store)",
+            vec![
+                seal(T, &q),
+                open(T + 30, "approve", false, approved.clone()),
+                open(T + 31, "approve", false, bad_ticket("InvalidTicket")),
+                open(T + 32, "deny", false, bad_ticket("InvalidTicket")),
+            ],
+        ),
+        scenario(
+            "consent: a tampered ticket is refused, and does not use up the genuine one",
+            "issue 14.4 (HMAC under the code key)",
+            vec![
+                seal(T, &q),
+                open(T + 30, "approve", true, bad_ticket("InvalidTicket")),
+                open(T + 31, "approve", false, approved),
+            ],
+        ),
+        scenario(
+            "consent: a ticket expired at its 600th second",
+            "issue 14.4 (ticket_ttl, default 600 s)",
+            vec![
+                seal(T, &q),
+                open(T + 600, "approve", false, bad_ticket("TicketExpired")),
+            ],
+        ),
+        scenario(
+            "consent: random bytes and over-long tickets are refused, never redirected",
+            "issue 14 (bad input never a 500)",
+            vec![
+                json!({"op": "open", "now": T, "ticket": "not a ticket", "decision": "approve", "tamper": false,
+                       "expect": bad_ticket("InvalidTicket")}),
+                json!({"op": "open", "now": T, "ticket": "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJCrze8SNFZ4kA",
+                       "decision": "approve", "tamper": false, "expect": bad_ticket("InvalidTicket")}),
+                json!({"op": "open", "now": T, "ticket": "A".repeat(9000), "decision": "approve", "tamper": false,
+                       "expect": bad_ticket("InvalidTicket")}),
+                json!({"op": "open", "now": T, "ticket": "", "decision": "deny", "tamper": false,
+                       "expect": bad_ticket("InvalidTicket")}),
+            ],
+        ),
+    ]
 }
