@@ -416,6 +416,24 @@ pub fn run_scenario(setup: &Value, scenario: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether every step of a flows.json scenario is a plain endpoint call
+/// (authorize, exchange, bearer without required scopes): the scenarios that
+/// also drive host calls (consent tickets, approval with custom claims, a
+/// resource requiring scopes) are replayed by `run_scenario` but have no HTTP
+/// or one-call form.
+pub fn is_plain_endpoint_scenario(scenario: &Value) -> bool {
+    scenario["steps"].as_array().unwrap().iter().all(|step| {
+        matches!(
+            step["op"].as_str(),
+            Some("authorize" | "exchange" | "bearer")
+        ) && step.get("claims").is_none()
+            && step
+                .get("scopes")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+    })
+}
+
 /// A ticket with its middle character changed (`A`, or `B` if it was `A`):
 /// still base64url, so the MAC is what refuses it.
 pub fn tamper(ticket: &str) -> String {
