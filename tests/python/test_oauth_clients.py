@@ -30,7 +30,7 @@ PUBLIC_CLIENT = "native-app"
 # started with --consent-page, whose page is tested by scripts/test-http.sh and the
 # airisk-auth-axum consent tests.
 reference_server_only = pytest.mark.skipif(
-    bool(os.environ.get("AIRISK_SERVE_BIN")), reason="the consent page belongs to the reference server"
+    bool(os.environ.get("AIRISK_SERVE_BIN")), reason="the consent page, its custom claim and /api/Reports belong to the reference server"
 )
 
 
@@ -221,6 +221,7 @@ def test_forged_and_random_tickets_are_refused(base: str) -> None:
         assert "Location" not in resp.headers
 
 
+@reference_server_only
 def test_authlib_scoped_token_and_a_resource_needing_another_scope(base: str) -> None:
     session = OAuth2Session("abc123", "s3cret-abc123-0123456789abcdef", redirect_uri=REDIRECT,
                             scope="conversations:read")
@@ -240,6 +241,7 @@ def test_authlib_scoped_token_and_a_resource_needing_another_scope(base: str) ->
     assert query["error"] == ["invalid_scope"] and "code" not in query
 
 
+@reference_server_only
 def test_consent_approval_adds_a_custom_claim_the_resource_reads(base: str) -> None:
     session = OAuth2Session(CLIENT_ID, CLIENT_SECRET, redirect_uri=REDIRECT)
     ticket = consent_ticket(base, state="st-3", userid="user_42")

@@ -294,15 +294,12 @@ pub extern "C" fn airisk_claims_get_json(
             let name = ffi::text(name, name_len).ok()?;
             c.custom_json(name)
         });
-        match found {
-            Some(text) => {
-                ffi::put_opt(len_out, text.len() - 1);
-                text.as_ptr().cast()
-            }
-            None => {
-                ffi::put_opt(len_out, 0);
-                core::ptr::null()
-            }
+        if let Some(text) = found {
+            ffi::put_opt(len_out, text.len() - 1);
+            text.as_ptr().cast()
+        } else {
+            ffi::put_opt(len_out, 0);
+            core::ptr::null()
         }
     })
 }

@@ -285,9 +285,7 @@ pub(super) fn scope_names(scope: &str) -> impl Iterator<Item = &str> {
 /// for text that is not a JSON object.
 #[must_use]
 pub fn custom_claims_in(json: &str) -> CustomClaims {
-    let mut all: CustomClaims = serde_json::from_str(json).unwrap_or_default();
-    all.retain(|name, _| !super::RESERVED_CLAIM_NAMES.contains(&name.as_str()));
-    all
+    custom_members(json)
 }
 
 /// Whether `scope` holds every name of `required`.
