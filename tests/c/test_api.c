@@ -669,9 +669,12 @@ static void test_scopes_and_claims(void) {
   uint8_t code_key[32];
   for (size_t i = 0; i < sizeof code_key; i++) code_key[i] = (uint8_t)(i * 3 + 9);
   airisk_issuer *issuer = NULL;
+  airisk_store *store = NULL;
+  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, AIRISK_DEFAULT_CODE_TTL,
-                             AIRISK_DEFAULT_TOKEN_TTL, &issuer),
+                             AIRISK_DEFAULT_TOKEN_TTL, store, &issuer),
            AIRISK_OK);
+  airisk_store_free(store);
   const uint64_t now = 1743423132;
   const char *query = "client_id=abc123&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback"
                       "&userid=user_42&scope=write%3Arisk&state=s1";
