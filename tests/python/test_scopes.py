@@ -24,7 +24,8 @@ def issuer() -> aa.Issuer:
         ],
         "users": [{"userid": "user_42"}],
     }))
-    return aa.Issuer(aa.KeySet.generate_hs256("k"), registry, issuer=ISS, code_key=b"C" * 32)
+    return aa.Issuer(aa.KeySet.generate_hs256("k"), registry, issuer=ISS, code_key=b"C" * 32,
+                     store=aa.MemoryStore())
 
 
 def location(resp: aa.Response) -> dict[str, str]:
