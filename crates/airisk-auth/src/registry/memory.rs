@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for ClientEntry {
             refresh_tokens: bool,
             #[serde(default)]
             introspect: bool,
+            #[serde(default)]
             scopes: Vec<String>,
             #[serde(default)]
             default_scopes: Vec<String>,
