@@ -1,5 +1,5 @@
 //! A resource server guarded by airisk-auth: one route for user tokens only,
-//! one for any token of the issuer.
+//! one for any token of the issuer, one for tokens holding the `reports:read` scope.
 //!
 //! ```sh
 //! cargo run -p airisk-auth-axum --example resource_server            # demo keys, prints tokens to try
@@ -11,7 +11,7 @@
 //! user token and a generic token with the curl commands to try them.
 
 use airisk_auth::prelude::*;
-use airisk_auth_axum::{AnyToken, Bearer, UserToken};
+use airisk_auth_axum::{AnyToken, Bearer, RequiredScopes, Scoped, UserToken};
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
@@ -29,10 +29,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let keys = Arc::new(keys);
     let verifier = Verifier::new(keys.clone(), Policy::new(&issuer));
 
-    // The glue: two extractors and the verifier as the router's state.
+    // The glue: three extractors and the verifier as the router's state.
     let app = Router::new()
         .route("/api/GetConversations", get(conversations))
         .route("/api/ListAgents", get(agents))
+        .route("/api/Reports", get(reports))
         .with_state(Bearer::new(verifier));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8081").await?;
@@ -43,11 +44,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &issuer, "abc123", "user_42", now, 3600, "u-1",
         ))?;
         let generic = keys.mint(&Claims::generic(&issuer, "abc123", now, 3600, "g-1"))?;
+        let mut reader = Claims::generic(&issuer, "abc123", now, 3600, "r-1");
+        reader.scope = Some("reports:read".to_owned());
+        let reader = keys.mint(&reader)?;
         println!(
             "curl -H 'Authorization: Bearer {user}' http://127.0.0.1:8081/api/GetConversations"
         );
         println!("curl -H 'Authorization: Bearer {generic}' http://127.0.0.1:8081/api/GetConversations   # 403");
         println!("curl -H 'Authorization: Bearer {generic}' http://127.0.0.1:8081/api/ListAgents");
+        println!("curl -H 'Authorization: Bearer {reader}' http://127.0.0.1:8081/api/Reports");
+        println!("curl -H 'Authorization: Bearer {generic}' http://127.0.0.1:8081/api/Reports   # 403, scope=\"reports:read\"");
     }
     axum::serve(listener, app).await?;
     Ok(())
@@ -62,6 +68,21 @@ async fn conversations(UserToken(claims): UserToken) -> String {
 async fn agents(AnyToken(claims): AnyToken) -> String {
     format!(
         "agents visible to client {}\n",
+        claims.client_id.unwrap_or_default()
+    )
+}
+
+/// The scopes `/api/Reports` requires.
+struct ReadReports;
+
+impl RequiredScopes for ReadReports {
+    const SCOPES: &'static [&'static str] = &["reports:read"];
+}
+
+/// Tokens holding `reports:read`: others get 403 `insufficient_scope` naming it.
+async fn reports(Scoped(claims, _): Scoped<ReadReports>) -> String {
+    format!(
+        "reports for client {}\n",
         claims.client_id.unwrap_or_default()
     )
 }

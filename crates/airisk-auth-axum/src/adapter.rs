@@ -155,7 +155,8 @@ fn decision_fields(body: &[u8]) -> Option<(String, bool)> {
     Some((ticket?.into_owned(), approve))
 }
 
-/// The bearer check of a protected route: the verified claims, or the 401/403/503 to send.
+/// The bearer check of a protected route: the verified claims (custom claims
+/// included), or the 401/403/503 to send.
 ///
 /// # Errors
 /// The core's answer when the request may not proceed.
@@ -165,8 +166,32 @@ pub fn check_bearer(
     headers: &HeaderMap,
     access: Access,
 ) -> Result<Claims, Response> {
+    check_bearer_with_scopes(verifier, headers, access, &[])
+}
+
+/// [`check_bearer`] for a route that also requires every scope in `required`:
+/// a token without one gets the core's 403 `insufficient_scope` naming them.
+///
+/// # Errors
+/// The core's answer when the request may not proceed.
+#[allow(clippy::result_large_err)]
+pub fn check_bearer_with_scopes(
+    verifier: &Verifier,
+    headers: &HeaderMap,
+    access: Access,
+    required: &[&str],
+) -> Result<Claims, Response> {
     let authorization = single_header(headers, &AUTHORIZATION);
-    flow::check_bearer(verifier, authorization.as_deref(), access)
+    // A closure, not the method path: it must accept claims of any lifetime.
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    flow::check_bearer_with(
+        verifier,
+        authorization.as_deref(),
+        access,
+        required,
+        verifier.now(),
+        |claims| claims.to_claims_with_custom(),
+    )
 }
 
 /// The issuer's public keys as a JWKS document (RFC 7517 §5). Only Ed25519

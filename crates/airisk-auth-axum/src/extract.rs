@@ -5,6 +5,7 @@ use crate::response::AuthResponse;
 use airisk_auth::flow::{Access, Issuer};
 use airisk_auth::token::{Claims, Verifier};
 use axum::extract::{FromRef, FromRequestParts};
+use core::marker::PhantomData;
 use http::request::Parts;
 use http::HeaderMap;
 use std::sync::Arc;
@@ -60,8 +61,23 @@ impl Bearer {
     /// # Errors
     /// The core's 401, 403 or 503 answer, to send as it is.
     pub async fn check(&self, headers: &HeaderMap, access: Access) -> Result<Claims, AuthResponse> {
+        self.check_scopes(headers, access, &[]).await
+    }
+
+    /// Checks the request's `Authorization` header for `access` and every
+    /// scope in `required` (403 `insufficient_scope` naming them otherwise).
+    ///
+    /// # Errors
+    /// The core's 401, 403 or 503 answer, to send as it is.
+    pub async fn check_scopes(
+        &self,
+        headers: &HeaderMap,
+        access: Access,
+        required: &'static [&'static str],
+    ) -> Result<Claims, AuthResponse> {
         if !self.blocking {
-            return adapter::check_bearer(&self.verifier, headers, access).map_err(AuthResponse);
+            return adapter::check_bearer_with_scopes(&self.verifier, headers, access, required)
+                .map_err(AuthResponse);
         }
         let verifier = self.verifier.clone();
         let mut only_authorization = HeaderMap::new();
@@ -69,7 +85,7 @@ impl Bearer {
             only_authorization.append(http::header::AUTHORIZATION, value.clone());
         }
         tokio::task::spawn_blocking(move || {
-            adapter::check_bearer(&verifier, &only_authorization, access)
+            adapter::check_bearer_with_scopes(&verifier, &only_authorization, access, required)
         })
         .await
         .unwrap_or_else(|_| Err(adapter::unavailable()))
@@ -111,3 +127,45 @@ bearer_extractor!(
     UserToken,
     Access::User
 );
+
+/// The scopes a [`Scoped`] route requires: a marker type per route (or per set).
+///
+/// ```
+/// use airisk_auth_axum::{RequiredScopes, Scoped};
+///
+/// struct ReadRisk;
+/// impl RequiredScopes for ReadRisk {
+///     const SCOPES: &'static [&'static str] = &["risk:read"];
+/// }
+///
+/// async fn reports(Scoped(claims, _): Scoped<ReadRisk>) -> String {
+///     format!("reports for {}", claims.client_id.unwrap_or_default())
+/// }
+/// ```
+pub trait RequiredScopes: Send + Sync + 'static {
+    /// Every scope name the token's `scope` claim must hold.
+    const SCOPES: &'static [&'static str];
+}
+
+/// A valid token (generic or user-specific) holding every scope of `S`: the
+/// route runs with its claims; a token without one of them gets the core's 403
+/// with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"`
+/// (RFC 6750 §3.1), anything else its 401.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scoped<S: RequiredScopes>(pub Claims, pub PhantomData<S>);
+
+impl<S, St> FromRequestParts<St> for Scoped<S>
+where
+    S: RequiredScopes,
+    Bearer: FromRef<St>,
+    St: Send + Sync,
+{
+    type Rejection = AuthResponse;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
+        Bearer::from_ref(state)
+            .check_scopes(&parts.headers, Access::Any, S::SCOPES)
+            .await
+            .map(|claims| Scoped(claims, PhantomData))
+    }
+}

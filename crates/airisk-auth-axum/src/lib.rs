@@ -28,7 +28,7 @@
 //!
 //! | item | what |
 //! |---|---|
-//! | [`AnyToken`], [`UserToken`] | extractors: any valid token / a user-specific one |
+//! | [`AnyToken`], [`UserToken`], [`Scoped`] | extractors: any valid token / a user-specific one / one holding the [`RequiredScopes`] (claims with custom claims) |
 //! | [`Bearer`] | what they verify with, found in the router state via `FromRef` |
 //! | [`IssuerRouter`] | authorize, token, revoke (RFC 7009), introspect (RFC 7662), JWKS and RFC 8414 metadata routes, body limit and request timeout applied |
 //! | [`ConsentPage`] | the consent hook: approve at once (default) or ask the user on the host's page |
@@ -61,7 +61,7 @@ mod response;
 mod router;
 
 pub use consent::{html_escape, ConsentPage, DecisionForm, PlainConsentPage};
-pub use extract::{AnyToken, Bearer, UserToken};
+pub use extract::{AnyToken, Bearer, RequiredScopes, Scoped, UserToken};
 pub use response::{AuthResponse, RefusalReason};
 pub use router::{IssuerRouter, IssuerState, Paths, DEFAULT_REQUEST_TIMEOUT};
 

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use airisk_auth::prelude::*;
-use airisk_auth_axum::{AnyToken, Bearer, IssuerRouter, RefusalReason, UserToken};
+use airisk_auth_axum::{
+    AnyToken, Bearer, IssuerRouter, RefusalReason, RequiredScopes, Scoped, UserToken,
+};
 use axum::body::Body;
 use axum::routing::get;
 use axum::Router;
@@ -333,4 +335,67 @@ async fn lifecycle_routes_answer_as_the_core_inline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifecycle_routes_answer_as_the_core_on_the_blocking_pool() {
     lifecycle_routes_answer_as_the_core(true).await;
+}
+
+struct ReadRisk;
+impl RequiredScopes for ReadRisk {
+    const SCOPES: &'static [&'static str] = &["risk:read"];
+}
+
+#[tokio::test]
+async fn scoped_routes_need_every_scope_and_hand_over_custom_claims() {
+    let keys = keys();
+    let now = SystemClock.now();
+    let mut scoped = Claims::user(ISSUER, "abc123", "user_42", now, 600, "s");
+    scoped.scope = Some("risk:read risk:write".to_owned());
+    scoped
+        .custom
+        .insert("role".to_owned(), serde_json::json!("admin"));
+    let scoped = keys.mint(&scoped).unwrap();
+    let mut narrow = Claims::generic(ISSUER, "abc123", now, 600, "n");
+    narrow.scope = Some("risk:write".to_owned());
+    let narrow = keys.mint(&narrow).unwrap();
+    let unscoped = keys
+        .mint(&Claims::generic(ISSUER, "abc123", now, 600, "u"))
+        .unwrap();
+    let app = Router::new()
+        .route(
+            "/reports",
+            get(|Scoped(c, _): Scoped<ReadRisk>| async move { c.custom["role"].to_string() }),
+        )
+        .route(
+            "/any",
+            get(|AnyToken(c): AnyToken| async move { c.custom["role"].to_string() }),
+        )
+        .with_state(Bearer::new(Verifier::new(keys, Policy::new(ISSUER))));
+
+    let ok = call(
+        app.clone(),
+        get_with("/reports", Some(&format!("Bearer {scoped}"))),
+    )
+    .await;
+    assert_eq!((ok.0, ok.2.as_str()), (StatusCode::OK, "\"admin\""));
+    let any = call(
+        app.clone(),
+        get_with("/any", Some(&format!("Bearer {scoped}"))),
+    )
+    .await;
+    assert_eq!((any.0, any.2.as_str()), (StatusCode::OK, "\"admin\""));
+    for token in [&narrow, &unscoped] {
+        let (status, headers, _, reason) = call(
+            app.clone(),
+            get_with("/reports", Some(&format!("Bearer {token}"))),
+        )
+        .await;
+        assert_eq!(
+            (status, reason),
+            (StatusCode::FORBIDDEN, Some(Error::InsufficientScope))
+        );
+        assert_eq!(
+            headers["www-authenticate"],
+            "Bearer error=\"insufficient_scope\", scope=\"risk:read\""
+        );
+    }
+    let (status, _, _, _) = call(app, get_with("/reports", Some("Bearer nope"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
