@@ -98,6 +98,7 @@ impl FlowFixture {
             self.keys.clone(),
             CodeKey::from_bytes(&self.code_key).unwrap(),
             self.registry.clone(),
+            Arc::new(MemoryStore::default()),
         )
         .unwrap()
     }
