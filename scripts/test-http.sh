@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP acceptance (part of scripts/test-all.sh): the endpoints over real sockets on 127.0.0.1.
 #
-#  1. every flows.json scenario over the wire (airisk-auth-axum, hyper client, byte-exact);
+#  1. every endpoint scenario of flows.json and lifecycle.json over the wire (airisk-auth-axum,
+#     hyper client, byte-exact; host calls such as consent tickets stay with the core's replayers);
 #  2. `airisk-auth serve` against bad input (1 MB query, 32 MiB bodies with RSS measured,
 #     non-UTF-8 bytes, header floods, slow body and slow head, 50 parallel redemptions of
 #     one code, SIGTERM with a request in flight);
@@ -38,7 +39,7 @@ echo "== http: build"
 cargo build -p airisk-auth-cli --locked --quiet
 BIN="$ROOT/target/debug/airisk-auth"
 
-echo "== http: flows.json over the wire (airisk-auth-axum)"
+echo "== http: flows.json and lifecycle.json over the wire (airisk-auth-axum)"
 cargo test -p airisk-auth-axum --locked --test wire_vectors -- --ignored
 
 echo "== http: airisk-auth serve against bad input"

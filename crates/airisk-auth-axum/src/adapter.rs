@@ -30,12 +30,6 @@ use std::borrow::Cow;
 /// off at this size. Memory per request stays bounded either way.
 pub const MAX_READ_BODY_LEN: usize = 4 * flow::MAX_BODY_LEN;
 
-/// How long a JWKS document may be cached, in seconds: keys are published before
-/// they sign (`keygen --append` then a restart), and a retired key stays in the
-/// set until its tokens have expired, so a verifier that caches the set for five
-/// minutes never misses a key for longer than that.
-pub const JWKS_MAX_AGE: u64 = 300;
-
 /// `GET /api/oauth2`: `query` is the raw query string, without `?`.
 pub fn authorize(issuer: &Issuer, query: Option<&str>) -> Response {
     issuer.authorize(query.unwrap_or_default())
@@ -194,19 +188,12 @@ pub fn check_bearer_with_scopes(
     )
 }
 
-/// The issuer's public keys as a JWKS document (RFC 7517 §5). Only Ed25519
-/// public keys are listed: an HS256-only issuer publishes an empty set, because
-/// its keys are secrets that verify and sign alike.
-pub fn jwks(verifier: &Verifier) -> Response {
-    Response::new(200)
-        .with_body(
-            "application/jwk-set+json",
-            verifier.keys().to_jwks().to_string(),
-        )
-        .with_header(
-            CACHE_CONTROL.as_str(),
-            format!("public, max-age={JWKS_MAX_AGE}"),
-        )
+/// The issuer's public keys as a JWKS document (RFC 7517 §5), as the core
+/// answers it: Ed25519 public keys only (an HS256-only issuer publishes an empty
+/// set, its keys being secrets), cached for
+/// [`JWKS_MAX_AGE`](airisk_auth::flow::JWKS_MAX_AGE) seconds.
+pub fn jwks(issuer: &Issuer) -> Response {
+    issuer.jwks()
 }
 
 /// The answer when a store call could not finish (its task panicked or was

@@ -48,7 +48,7 @@
 //!   [`IssuerRouter::blocking_store`] / [`Bearer::blocking`] so they run on
 //!   tokio's blocking pool.
 //! - The JWKS document is served with `Cache-Control: public, max-age=300`
-//!   (see [`adapter::JWKS_MAX_AGE`]).
+//!   (see [`airisk_auth::flow::JWKS_MAX_AGE`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -267,5 +267,5 @@ async fn metadata(State(state): State<IssuerState>) -> AuthResponse {
 }
 
 async fn jwks(State(state): State<IssuerState>) -> AuthResponse {
-    AuthResponse(adapter::jwks(state.bearer.verifier()))
+    AuthResponse(adapter::jwks(&state.issuer))
 }

@@ -284,7 +284,8 @@ fn check_claims(claims: &Claims, expect: &Value, what: &str) -> Result<(), Strin
 async fn run_scenario(client: &HttpClient, setup: &Value, scenario: &Value) -> Result<(), String> {
     let clock = Arc::new(ManualClock::new(0));
     let addr = start(setup, clock.clone()).await;
-    let verifier = issuer_from_setup(setup, clock.clone()).verifier();
+    let verifier_issuer = issuer_from_setup(setup, clock.clone());
+    let verifier = verifier_issuer.verifier();
     let mut saved: HashMap<String, String> = HashMap::new();
     let name = scenario["name"].as_str().unwrap();
     for (i, step) in scenario["steps"].as_array().unwrap().iter().enumerate() {
@@ -308,37 +309,36 @@ async fn run_scenario(client: &HttpClient, setup: &Value, scenario: &Value) -> R
                 }
             }
             "exchange" => {
+                let uri = format!("http://{addr}/api/oauth2/Token");
+                exchange_step(client, uri, step, &verifier, &mut saved, &what).await?;
+            }
+            "revoke" | "introspect" => {
                 let body = substitute(step["body"].as_str().unwrap(), &saved);
                 let authorization = step
                     .get("authorization")
                     .and_then(Value::as_str)
                     .map(|a| substitute(a, &saved));
-                let headers: Vec<(&str, &str)> = [
-                    step["content_type"].as_str().map(|ct| ("content-type", ct)),
-                    authorization.as_deref().map(|a| ("authorization", a)),
-                    step.get("accept")
-                        .and_then(Value::as_str)
-                        .map(|a| ("accept", a)),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                let uri = format!("http://{addr}/api/oauth2/Token");
+                let headers = form_headers(step, authorization.as_deref());
+                let op = step["op"].as_str().unwrap();
+                let uri = format!("http://{addr}/api/oauth2/{op}");
                 let wire = send(client, "POST", uri, &headers, body.into_bytes()).await;
                 check(&wire, expect, &what)?;
-                if wire.status == 200 {
-                    let json: Value = serde_json::from_str(&wire.body).unwrap();
-                    let token = json["access_token"].as_str().unwrap().to_owned();
-                    if let Some(c) = expect.get("claims") {
-                        let claims = verifier
-                            .verify_at(&token, now)
-                            .map_err(|e| format!("{what}: minted token refused: {e}"))?;
-                        check_claims(&claims, c, &what)?;
-                    }
-                    if let Some(n) = step.pointer("/save/token").and_then(Value::as_str) {
-                        saved.insert(n.to_owned(), token);
-                    }
-                }
+            }
+            "metadata" => {
+                let uri = format!("http://{addr}{}", verifier_issuer.metadata_path());
+                check(
+                    &send(client, "GET", uri, &[], Vec::new()).await,
+                    expect,
+                    &what,
+                )?;
+            }
+            "jwks" => {
+                let uri = format!("http://{addr}/api/oauth2/jwks");
+                check(
+                    &send(client, "GET", uri, &[], Vec::new()).await,
+                    expect,
+                    &what,
+                )?;
             }
             "bearer" => {
                 let auth = step["authorization"]
@@ -373,13 +373,72 @@ async fn run_scenario(client: &HttpClient, setup: &Value, scenario: &Value) -> R
     Ok(())
 }
 
+/// An `exchange` step: POST the token request, check the answer, save what it names.
+async fn exchange_step(
+    client: &HttpClient,
+    uri: String,
+    step: &Value,
+    verifier: &Verifier,
+    saved: &mut HashMap<String, String>,
+    what: &str,
+) -> Result<(), String> {
+    let (expect, now) = (&step["expect"], step["now"].as_u64().unwrap());
+    let body = substitute(step["body"].as_str().unwrap(), saved);
+    let authorization = step
+        .get("authorization")
+        .and_then(Value::as_str)
+        .map(|a| substitute(a, saved));
+    let headers = form_headers(step, authorization.as_deref());
+    let wire = send(client, "POST", uri, &headers, body.into_bytes()).await;
+    check(&wire, expect, what)?;
+    if wire.status == 200 {
+        let json: Value = serde_json::from_str(&wire.body).unwrap();
+        let token = json["access_token"].as_str().unwrap().to_owned();
+        if let Some(c) = expect.get("claims") {
+            let claims = verifier
+                .verify_at(&token, now)
+                .map_err(|e| format!("{what}: minted token refused: {e}"))?;
+            check_claims(&claims, c, what)?;
+        }
+        if let Some(n) = step.pointer("/save/token").and_then(Value::as_str) {
+            saved.insert(n.to_owned(), token);
+        }
+        if let Some(n) = step.pointer("/save/refresh").and_then(Value::as_str) {
+            let refresh = json["refresh_token"]
+                .as_str()
+                .ok_or(format!("{what}: no refresh_token to save"))?;
+            saved.insert(n.to_owned(), refresh.to_owned());
+        }
+    }
+    Ok(())
+}
+
+/// The headers of a form request step: `Content-Type`, `Authorization`, `Accept`.
+fn form_headers<'a>(
+    step: &'a Value,
+    authorization: Option<&'a str>,
+) -> Vec<(&'static str, &'a str)> {
+    [
+        step["content_type"].as_str().map(|ct| ("content-type", ct)),
+        authorization.map(|a| ("authorization", a)),
+        step.get("accept")
+            .and_then(Value::as_str)
+            .map(|a| ("accept", a)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Whether every step is an endpoint call (as `support::is_plain_endpoint_scenario`
 /// of the core's tests decides).
 fn is_plain_endpoint_scenario(scenario: &Value) -> bool {
     scenario["steps"].as_array().unwrap().iter().all(|step| {
         matches!(
             step["op"].as_str(),
-            Some("authorize" | "exchange" | "bearer")
+            Some(
+                "authorize" | "exchange" | "bearer" | "revoke" | "introspect" | "metadata" | "jwks"
+            )
         ) && step.get("claims").is_none()
             && step
                 .get("scopes")
@@ -388,27 +447,24 @@ fn is_plain_endpoint_scenario(scenario: &Value) -> bool {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "HTTP acceptance: run by scripts/test-http.sh"]
-async fn every_flow_vector_holds_over_the_wire() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/flows.json"
-    );
+/// Replays every endpoint scenario of a vector file over the wire.
+async fn replay_over_the_wire(file: &str) {
+    let path = format!("{}/../../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let mut failures = Vec::new();
     let mut steps = 0;
     let all = doc["scenarios"].as_array().unwrap();
-    // Consent tickets, approval with custom claims and resources requiring
-    // scopes are host calls with no route in the IssuerRouter: the core's
+    // Consent tickets, approval with custom claims, resources requiring scopes
+    // and grant revocation are host calls with no route in the IssuerRouter
+    // (consent has its own HTML route, tested in tests/consent.rs): the core's
     // replayers (Rust, C, Python) run them; here only the endpoints' scenarios.
     let scenarios: Vec<&Value> = all
         .iter()
         .filter(|s| is_plain_endpoint_scenario(s))
         .collect();
     println!(
-        "{} of {} scenarios drive host calls (consent, approval with claims, scoped resources): not HTTP routes",
+        "{file}: {} of {} scenarios drive host calls (consent, approval with claims, scoped resources, grant revocation): not HTTP routes",
         all.len() - scenarios.len(),
         all.len()
     );
@@ -420,13 +476,25 @@ async fn every_flow_vector_holds_over_the_wire() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {} scenarios differ over the wire:\n{}",
+        "{file}: {} of {} scenarios differ over the wire:\n{}",
         failures.len(),
         scenarios.len(),
         failures.join("\n")
     );
     println!(
-        "{} scenarios, {steps} HTTP exchanges, all as the vectors say",
+        "{file}: {} scenarios, {steps} HTTP exchanges, all as the vectors say",
         scenarios.len()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "HTTP acceptance: run by scripts/test-http.sh"]
+async fn every_flow_vector_holds_over_the_wire() {
+    replay_over_the_wire("flows.json").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "HTTP acceptance: run by scripts/test-http.sh"]
+async fn every_lifecycle_vector_holds_over_the_wire() {
+    replay_over_the_wire("lifecycle.json").await;
 }
