@@ -142,6 +142,8 @@ class claims {
   std::optional<std::string_view> client_id() const { return str(airisk_claims_client_id); }
   std::optional<std::string_view> company_id() const { return str(airisk_claims_company_id); }
   std::optional<std::string_view> jti() const { return str(airisk_claims_jti); }
+  /// The granted scopes, space-separated (RFC 9068 §2.2.3), if the token carries any.
+  std::optional<std::string_view> scope() const { return str(airisk_claims_scope); }
   uint64_t exp() const noexcept { return airisk_claims_exp(get()); }
   std::optional<uint64_t> iat() const { return date(airisk_claims_iat); }
   std::optional<uint64_t> nbf() const { return date(airisk_claims_nbf); }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -175,6 +176,7 @@ void check_claim(const airisk::claims* c, const std::vector<opt>& f, size_t at) 
   else if (name == "client_id") expect_eq(to_opt(c->client_id()), want, name);
   else if (name == "company_id") expect_eq(to_opt(c->company_id()), want, name);
   else if (name == "jti") expect_eq(to_opt(c->jti()), want, name);
+  else if (name == "scope") expect_eq(to_opt(c->scope()), want, name);
   else if (name == "iat") expect_eq(num(c->iat()), want, name);
   else if (name == "nbf") expect_eq(num(c->nbf()), want, name);
   else if (name == "exp") expect_eq(opt(std::to_string(c->exp())), want, name);
@@ -257,9 +259,34 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> params;
   int verify_run = 0, mint_run = 0, jws_run = 0, keys_run = 0, steps_run = 0;
 
-  std::string line;
-  while (std::getline(in, line)) {
+  // Scenarios that drive host calls (consent tickets, approval with custom claims,
+  // resources requiring scopes) have no C++ wrapper yet: test_vectors.c replays
+  // them through the same C ABI; here they are counted and skipped whole.
+  std::vector<std::string> lines;
+  std::set<std::string> host_call_scenarios;
+  {
+    std::string line, current;
+    while (std::getline(in, line)) {
+      std::vector<opt> f = split(line);
+      if (!f.empty() && f[0] && *f[0] == "scenario" && f.size() > 1 && f[1]) current = *f[1];
+      if (!f.empty() && f[0] && *f[0] == "step" && f.size() > 1 && f[1]) {
+        const std::string& op = *f[1];
+        bool approves_with_claims = op == "authorize" && f.size() > 4 && f[4];
+        bool needs_scopes = op == "bearer" && f.size() > 5 && f[5] && !f[5]->empty();
+        if (op == "seal" || op == "open" || approves_with_claims || needs_scopes)
+          host_call_scenarios.insert(current);
+      }
+      lines.push_back(line);
+    }
+  }
+  bool skipping = false;
+  for (const std::string& line : lines) {
     std::vector<opt> f = split(line);
+    if (!f.empty() && f[0] && *f[0] == "scenario") skipping = host_call_scenarios.count(*f[1]) > 0;
+    if (skipping && !f.empty() && f[0] &&
+        (*f[0] == "scenario" || *f[0] == "step" || *f[0] == "expect" || *f[0] == "save" ||
+         *f[0] == "end"))
+      continue;
     const std::string& kind = *f[0];
     if (kind == "keyset") {
       context = "keyset: " + *f[1];
@@ -448,7 +475,9 @@ int main(int argc, char** argv) {
     expect_eq(std::string(e.name()), std::string("InvalidKey"), "the error's name");
   }
   std::cout << "vectors: " << verify_run << " verify, " << mint_run << " mint, " << jws_run
-            << " jws, " << keys_run << " keys, " << steps_run << " flow steps\n";
+            << " jws, " << keys_run << " keys, " << steps_run << " flow steps; "
+            << host_call_scenarios.size()
+            << " host-call scenarios left to test_vectors.c\n";
   expect(verify_run > 0 && mint_run > 0 && jws_run > 0 && keys_run > 0 && steps_run > 0,
          "every kind of vector ran");
   std::cout << "test_cpp: " << passed << " passed, " << failed << " failed\n";
