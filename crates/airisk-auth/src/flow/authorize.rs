@@ -62,10 +62,10 @@ impl Issuer {
         }
         let client_id = params
             .get("client_id")
-            .ok_or(direct(Error::MissingParameter))?;
+            .ok_or_else(|| direct(Error::MissingParameter))?;
         let redirect_uri = params
             .get("redirect_uri")
-            .ok_or(direct(Error::MissingParameter))?;
+            .ok_or_else(|| direct(Error::MissingParameter))?;
         let userid = params.get("userid");
         // A repeated state is ambiguous: none is echoed.
         let state = params
@@ -83,7 +83,7 @@ impl Issuer {
             .registry
             .client(client_id)
             .map_err(direct)?
-            .ok_or(direct(Error::UnknownClient))?;
+            .ok_or_else(|| direct(Error::UnknownClient))?;
         if !client.allows_redirect_uri(redirect_uri) {
             return Err(direct(Error::InvalidRedirectUri));
         }
@@ -92,7 +92,7 @@ impl Issuer {
                 self.registry
                     .user(userid)
                     .map_err(direct)?
-                    .ok_or(direct(Error::UnknownUser))?,
+                    .ok_or_else(|| direct(Error::UnknownUser))?,
             ),
             None => None,
         };

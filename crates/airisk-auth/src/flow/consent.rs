@@ -295,7 +295,7 @@ impl Issuer {
             .registry
             .client(&pending.client_id)
             .map_err(refuse)?
-            .ok_or(refuse(Error::UnknownClient))?;
+            .ok_or_else(|| refuse(Error::UnknownClient))?;
         if !client.allows_redirect_uri(&pending.redirect_uri) {
             return Err(refuse(Error::InvalidRedirectUri));
         }
