@@ -23,6 +23,11 @@
 //! - Who the user is (login) stays the host's business: the page is where the
 //!   host shows its login or its account; the core binds the `userid` of the
 //!   request into the ticket and the code.
+//! - The ticket is not bound to a browser session (no server-side state is the
+//!   point of it): anyone holding a ticket can post a decision for it. A host
+//!   that logs users in must check, when the decision arrives, that its logged-in
+//!   user is the pending request's `userid`, and protect its page with its own
+//!   CSRF token, as for any form that acts for the user (RFC 6749 §10.12).
 
 use airisk_auth::flow::PendingAuthorization;
 
