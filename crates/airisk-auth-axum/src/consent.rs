@@ -24,10 +24,13 @@
 //!   host shows its login or its account; the core binds the `userid` of the
 //!   request into the ticket and the code.
 //! - The ticket is not bound to a browser session (no server-side state is the
-//!   point of it): anyone holding a ticket can post a decision for it. A host
-//!   that logs users in must check, when the decision arrives, that its logged-in
-//!   user is the pending request's `userid`, and protect its page with its own
-//!   CSRF token, as for any form that acts for the user (RFC 6749 §10.12).
+//!   point of it): anyone holding a ticket can post a decision for it. The
+//!   built-in decide route suits hosts whose page itself authenticates the user.
+//!   A host with its own login session serves the decision in its own handler
+//!   instead (the three core calls of [`adapter::decide`](crate::adapter::decide):
+//!   `open_ticket`, then its check that the logged-in user is the pending
+//!   request's `userid`, then `approve` or `deny`), with its own CSRF token, as
+//!   for any form that acts for the user (RFC 6749 §10.12).
 
 use airisk_auth::flow::PendingAuthorization;
 
