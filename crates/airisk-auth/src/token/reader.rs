@@ -34,6 +34,7 @@ const MAX_DATE_DIGITS: usize = 12;
 pub(super) fn read(json: &str) -> Option<RawClaims<'_>> {
     let b = json.as_bytes();
     let mut c = RawClaims::empty(json);
+    c.may_have_custom = false;
     if *b.first()? != b'{' {
         return None;
     }
@@ -95,6 +96,7 @@ pub(super) fn read(json: &str) -> Option<RawClaims<'_>> {
                 }
                 unknown[unknowns] = name;
                 unknowns += 1;
+                c.may_have_custom = true;
                 skip_value(json, i, 0)?
             }
         };

@@ -53,6 +53,10 @@ pub(super) struct RawClaims<'a> {
     pub(super) scope: Option<Text<'a>>,
     /// The whole claims object, for the lazy reads of any other member.
     pub(super) json: &'a str,
+    /// Whether `json` may hold a member outside the registered ones: false
+    /// only when the one-pass reader saw every member, so reading the custom
+    /// claims of such a token parses nothing.
+    pub(super) may_have_custom: bool,
 }
 
 impl<'a> RawClaims<'a> {
@@ -70,6 +74,7 @@ impl<'a> RawClaims<'a> {
             jti: None,
             scope: None,
             json,
+            may_have_custom: true,
         }
     }
 
@@ -242,6 +247,9 @@ impl<'a> ClaimsRef<'a> {
     /// parsed (the cost is paid here, only by callers that ask).
     #[must_use]
     pub fn custom_claims(&self) -> CustomClaims {
+        if !self.0.may_have_custom {
+            return CustomClaims::new();
+        }
         custom_members(self.0.json)
     }
     /// An owned copy with [`Claims::custom`] filled: what the C and Python
