@@ -196,6 +196,11 @@
 #define AIRISK_REFRESH_DIGEST_LEN 32
 
 /**
+ * The default number of codes (and of revoked token ids) an in-memory store holds.
+ */
+#define AIRISK_DEFAULT_STORE_CAPACITY 1000000
+
+/**
  * `airisk_redis_options.wait_replicas`: the store's default, no `WAIT` for one
  * server and 1 replica in a cluster.
  */

@@ -62,7 +62,7 @@ static void server_free(server *s) {
 
 static airisk_store *memory_store(void) {
   airisk_store *store = NULL;
-  CHECK_RC(airisk_store_memory_new(0, &store), AIRISK_OK);
+  CHECK_RC(airisk_store_memory_new(AIRISK_DEFAULT_STORE_CAPACITY, &store), AIRISK_OK);
   return store;
 }
 

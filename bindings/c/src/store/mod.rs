@@ -271,7 +271,10 @@ impl core::fmt::Debug for airisk_store {
 }
 
 /// The default number of codes (and of revoked token ids) an in-memory store holds.
-pub const AIRISK_DEFAULT_STORE_CAPACITY: usize = airisk_core::store::DEFAULT_STORE_CAPACITY;
+// Written out (cbindgen reads this crate only, so a path to the core's constant
+// left it out of the header); the assertion keeps it the core's.
+pub const AIRISK_DEFAULT_STORE_CAPACITY: usize = 1_000_000;
+const _: () = assert!(AIRISK_DEFAULT_STORE_CAPACITY == airisk_core::store::DEFAULT_STORE_CAPACITY);
 
 /// Makes a store in this process's memory: for **one process only** (two processes,
 /// each with its own, each accept every code once). It holds at most `capacity`
