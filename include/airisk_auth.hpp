@@ -14,6 +14,10 @@
 //   processes, or a service's own store as an airisk::store (virtual
 //   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given as a
 //   std::shared_ptr.
+//   An airisk::store keeps no grant revocations or refresh tokens (the optional
+//   callback groups of airisk_store_callbacks stay NULL): revoke_grant fails and
+//   clients registered for refresh tokens get 503s. A C++ service that needs
+//   them fills an airisk_store_callbacks itself or uses memory(), redis() or postgres().
 //
 // Header-only; link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
