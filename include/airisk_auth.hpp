@@ -14,6 +14,10 @@
 //   processes, or a service's own store as an airisk::store (virtual
 //   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given as a
 //   std::shared_ptr.
+//   An airisk::store keeps no grant revocations or refresh tokens (the optional
+//   callback groups of airisk_store_callbacks stay NULL): revoke_grant fails and
+//   clients registered for refresh tokens get 503s. A C++ service that needs
+//   them fills an airisk_store_callbacks itself or uses memory(), redis() or postgres().
 //
 // Header-only; link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
@@ -421,8 +425,13 @@ class store_handle {
     if (!store) throw error(AIRISK_INVALID_ARGUMENT);
     auto owned = std::make_unique<std::shared_ptr<airisk::store>>(std::move(store));
     using cb = detail::store_callbacks;
-    airisk_store_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
-                                     cb::release};
+    // Members not set here (the optional lifecycle groups) stay NULL: absent.
+    airisk_store_callbacks callbacks{};
+    callbacks.user_data = owned.get();
+    callbacks.redeem = cb::redeem;
+    callbacks.revoke = cb::revoke;
+    callbacks.is_revoked = cb::is_revoked;
+    callbacks.release = cb::release;
     airisk_store* out = nullptr;
     detail::check(airisk_store_callbacks_new(&callbacks, &out));
     owned.release();  // the library owns it now; cb::release deletes it
@@ -505,6 +514,69 @@ class issuer {
     airisk_request request = make_request(content_type, authorization, accept, body);
     detail::check(airisk_issuer_exchange_request_at(get(), &request, now, &out));
     return response(out);
+  }
+  /// POST .../revoke (RFC 7009) from the full request, as exchange_request: 200 with an
+  /// empty body for any token; a refresh token revokes its family.
+  response revoke(std::optional<std::string_view> content_type,
+                  std::optional<std::string_view> authorization,
+                  std::optional<std::string_view> accept, std::string_view body) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_revoke(get(), &request, &out));
+    return response(out);
+  }
+  response revoke_at(std::optional<std::string_view> content_type,
+                     std::optional<std::string_view> authorization,
+                     std::optional<std::string_view> accept, std::string_view body,
+                     uint64_t now) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_revoke_at(get(), &request, now, &out));
+    return response(out);
+  }
+  /// POST .../introspect (RFC 7662) from the full request, as exchange_request (a
+  /// resource server's credentials): {"active":true,...} or exactly {"active":false}.
+  response introspect(std::optional<std::string_view> content_type,
+                      std::optional<std::string_view> authorization,
+                      std::optional<std::string_view> accept, std::string_view body) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_introspect(get(), &request, &out));
+    return response(out);
+  }
+  response introspect_at(std::optional<std::string_view> content_type,
+                         std::optional<std::string_view> authorization,
+                         std::optional<std::string_view> accept, std::string_view body,
+                         uint64_t now) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_introspect_at(get(), &request, now, &out));
+    return response(out);
+  }
+  /// GET /.well-known/oauth-authorization-server (RFC 8414): the metadata document.
+  response metadata() const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_metadata(get(), &out));
+    return response(out);
+  }
+  /// GET .../jwks: the public keys (an HS256-only issuer publishes none).
+  response jwks() const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_jwks(get(), &out));
+    return response(out);
+  }
+  /// Revokes the grant of `client_id` for `userid` (nullopt: its generic grant): every
+  /// token and code of it issued until now is refused. Throws airisk::error when the
+  /// store could not record it (AIRISK_LEDGER_UNAVAILABLE, AIRISK_LEDGER_FULL).
+  void revoke_grant(const std::string& client_id,
+                    const std::optional<std::string>& userid = std::nullopt) const {
+    detail::check(airisk_issuer_revoke_grant(get(), client_id.c_str(),
+                                             userid ? userid->c_str() : nullptr));
+  }
+  void revoke_grant_at(const std::string& client_id, const std::optional<std::string>& userid,
+                       uint64_t now) const {
+    detail::check(airisk_issuer_revoke_grant_at(get(), client_id.c_str(),
+                                                userid ? userid->c_str() : nullptr, now));
   }
   /// A verifier of this issuer's tokens (with its revocation list).
   airisk::verifier verifier() const {

@@ -7,7 +7,8 @@
 #  3. compile every test with -Wall -Wextra -Werror -pedantic and
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
 #     the vectors (test_vectors), threads (test_threads), a ledger plugged in
-#     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp), the
+#     through callbacks (test_ledger), the grant lifecycle on the memory and
+#     callback stores (test_lifecycle), C++ (test_cpp, test_ledger_cpp), the
 #     store-conformance suite on the memory and callback stores (test_store_conformance);
 #  4. without sanitizers: test_secrets, the C twin of the core's tests/secrets.rs
 #     (searches every freed heap block for the secrets the loaders were given);
@@ -155,12 +156,14 @@ build() { # build NAME COMPILER STD [extra flags...] SOURCE
 
 echo "== c: tests with -fsanitize=address,undefined"
 build test_api cc c11 "${SAN[@]}" tests/c/test_api.c && run_suite "test_api (asan,ubsan)" "$work/test_api"
-build test_vectors cc c11 "${SAN[@]}" tests/c/test_vectors.c &&
+build test_vectors cc c11 "${SAN[@]}" -pthread tests/c/test_vectors.c &&
     run_suite "test_vectors (asan,ubsan)" "$work/test_vectors" "$work/vectors.txt"
 build test_threads cc c11 "${SAN[@]}" -pthread tests/c/test_threads.c &&
     run_suite "test_threads (asan,ubsan)" "$work/test_threads"
 build test_ledger cc c11 "${SAN[@]}" -pthread tests/c/test_ledger.c &&
     run_suite "test_ledger (asan,ubsan)" "$work/test_ledger"
+build test_lifecycle cc c11 "${SAN[@]}" -pthread tests/c/test_lifecycle.c &&
+    run_suite "test_lifecycle (asan,ubsan)" "$work/test_lifecycle"
 build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
 build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
@@ -178,12 +181,14 @@ echo "== c: tests under valgrind memcheck"
 VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
           --error-exitcode=1)
 build test_api_vg cc c11 tests/c/test_api.c && run_suite "test_api (valgrind)" "${VALGRIND[@]}" "$work/test_api_vg"
-build test_vectors_vg cc c11 tests/c/test_vectors.c &&
+build test_vectors_vg cc c11 -pthread tests/c/test_vectors.c &&
     run_suite "test_vectors (valgrind)" "${VALGRIND[@]}" "$work/test_vectors_vg" "$work/vectors.txt"
 build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
     run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
 build test_ledger_vg cc c11 -pthread tests/c/test_ledger.c &&
     run_suite "test_ledger (valgrind)" "${VALGRIND[@]}" "$work/test_ledger_vg"
+build test_lifecycle_vg cc c11 -pthread tests/c/test_lifecycle.c &&
+    run_suite "test_lifecycle (valgrind)" "${VALGRIND[@]}" "$work/test_lifecycle_vg"
 build test_store_conformance_vg cc c11 -pthread tests/c/test_store_conformance.c &&
     run_suite "test_store_conformance (valgrind)" env -u AIRISK_REDIS_URL -u AIRISK_PG_URL \
         -u AIRISK_REDIS_TLS_PORT -u AIRISK_REDIS_CLUSTER_PORTS "${VALGRIND[@]}" \
