@@ -15,7 +15,8 @@
 //   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given as a
 //   std::shared_ptr.
 //
-// Header-only; link libairisk_auth as for the C API.
+// Header-only (with airisk_auth_keys.hpp: keyset, keyset_builder, token_claims, included
+// here); link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
 #define AIRISK_AUTH_HPP
 
