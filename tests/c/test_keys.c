@@ -106,6 +106,8 @@ static void weak_and_bad_secrets_are_refused(void) {
   CHECK_RC(airisk_keyset_from_hs256_secret((const uint8_t *)SECRET, 0, "k", &keys), AIRISK_WEAK_KEY);
   CHECK_RC(airisk_keyset_from_hs256_secret(big, sizeof big, "k", &keys), AIRISK_INVALID_KEY);
   CHECK_RC(airisk_keyset_from_hs256_secret(NULL, 32, "k", &keys), AIRISK_INVALID_ARGUMENT);
+  /* An unset variable (getenv gave NULL, so no bytes) is a weak key, not a crash. */
+  CHECK_RC(airisk_keyset_from_hs256_secret(NULL, 0, "k", &keys), AIRISK_WEAK_KEY);
   CHECK_RC(airisk_keyset_from_hs256_secret((const uint8_t *)SECRET, 32, "", &keys), AIRISK_INVALID_KEY);
   CHECK_RC(airisk_keyset_from_hs256_secret((const uint8_t *)SECRET, 32, "\xff", &keys),
            AIRISK_INVALID_ARGUMENT);
