@@ -115,6 +115,12 @@
 #define AIRISK_DEFAULT_TOKEN_TTL 3600
 
 /**
+ * The most keys a builder holds: a rotation needs two or three, and a set is
+ * read on every verification.
+ */
+#define AIRISK_KEYSET_BUILDER_MAX_KEYS 64
+
+/**
  * Major version of this library (also `airisk_version()`).
  */
 #define AIRISK_AUTH_VERSION_MAJOR 0
@@ -507,6 +513,13 @@ typedef struct airisk_issuer airisk_issuer;
  * Immutable once loaded: share one between threads freely. Secrets are zeroized when freed.
  */
 typedef struct airisk_keyset airisk_keyset;
+
+/**
+ * Keys being gathered for a key set. Made by `airisk_keyset_builder_new()`,
+ * freed by `airisk_keyset_builder_free()`, which wipes the secrets of the keys
+ * still in it.
+ */
+typedef struct airisk_keyset_builder airisk_keyset_builder;
 
 /**
  * A validated authorization request waiting for the user's decision: what a
@@ -1413,6 +1426,25 @@ airisk_result airisk_keyset_from_json(const char *json, size_t json_len, airisk_
 airisk_result airisk_keyset_from_jwk(const char *json, size_t json_len, airisk_keyset **out);
 
 /**
+ * Makes a key set of one HS256 key from a raw secret `(secret, secret_len)`:
+ * e.g. the bytes of an environment variable, with no JWK or base64url step.
+ * `kid` (NUL-terminated UTF-8) may be NULL for a key without a `kid`; the key
+ * is active. The secret is copied into memory wiped when the key set is
+ * freed; the caller's bytes are only read during the call.
+ *
+ * On success writes a new key set to `*out` (free it with
+ * `airisk_keyset_free()`); on failure `*out` is untouched.
+ * Errors: `AIRISK_WEAK_KEY` for a secret under 32 bytes (RFC 7518 §3.2),
+ * `AIRISK_INVALID_KEY` over 1024 bytes or for an empty `kid`,
+ * `AIRISK_INVALID_ARGUMENT` (NULL `secret` with a non-zero length, NULL `out`,
+ * `kid` not UTF-8). Thread-safe.
+ */
+airisk_result airisk_keyset_from_hs256_secret(const uint8_t *secret,
+                                              size_t secret_len,
+                                              const char *kid,
+                                              airisk_keyset **out);
+
+/**
  * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
  * format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
  * plus one byte is read, and the text is wiped from memory on every path. An
@@ -1434,6 +1466,22 @@ void airisk_keyset_free(airisk_keyset *keyset);
  * The caller frees the string with `airisk_string_free()`. Thread-safe.
  */
 airisk_result airisk_keyset_to_jwks(const airisk_keyset *keyset, char **jwks_out);
+
+/**
+ * Writes the whole key set as JSON to `*json_out`, in the form
+ * `airisk_keyset_from_json()` reads (`{"keys":[...],"active_kid":...}`, ending
+ * in a newline): with the secrets (HS256 `k`, Ed25519 `d`) when
+ * `include_private` is true, for storing a generated set; without them
+ * otherwise, when HS256 keys are left out as in `airisk_keyset_to_jwks()` but
+ * `active_kid` is still written (so a set whose active key is HS256 does not
+ * load back from it: publish `airisk_keyset_to_jwks()` instead).
+ * The text is built without intermediate copies left in memory, and
+ * `airisk_string_free()` wipes it: free it as soon as it is stored.
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
+ */
+airisk_result airisk_keyset_to_json(const airisk_keyset *keyset,
+                                    bool include_private,
+                                    char **json_out);
 
 /**
  * Signs claims given as JSON with the key set's active key; writes the compact
@@ -1485,6 +1533,73 @@ airisk_result airisk_dangerous_sign_jws(const airisk_keyset *keyset,
                                         char **token_out);
 
 /**
+ * Makes an empty key-set builder and writes it to `*out`; the caller frees it
+ * with `airisk_keyset_builder_free()`. Errors: `AIRISK_INVALID_ARGUMENT` (NULL).
+ */
+airisk_result airisk_keyset_builder_new(airisk_keyset_builder **out);
+
+/**
+ * Adds an HS256 key made from the raw secret `(secret, secret_len)` (for
+ * instance the bytes of an environment variable), under `kid` (NUL-terminated
+ * UTF-8; NULL only for the sole key of a set). The secret is copied into memory
+ * wiped when the key is freed; the caller's bytes are only read during the call.
+ * Errors: `AIRISK_WEAK_KEY` under 32 bytes, `AIRISK_INVALID_KEY` over 1024 bytes,
+ * for an empty or overlong `kid` or past `AIRISK_KEYSET_BUILDER_MAX_KEYS` keys,
+ * `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT` (NULL builder, NULL
+ * `secret` with a non-zero length, `kid` not UTF-8). The builder is unchanged on failure.
+ */
+airisk_result airisk_keyset_builder_add_hs256_secret(airisk_keyset_builder *builder,
+                                                     const char *kid,
+                                                     const uint8_t *secret,
+                                                     size_t secret_len);
+
+/**
+ * Adds a new random 32-byte HS256 key under `kid` (NUL-terminated UTF-8).
+ * Errors: `AIRISK_RANDOM_FAILURE`, `AIRISK_INVALID_KEY` (bad `kid`, too many
+ * keys), `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT` (NULL).
+ */
+airisk_result airisk_keyset_builder_generate_hs256(airisk_keyset_builder *builder, const char *kid);
+
+/**
+ * Adds a new random Ed25519 key pair under `kid` (NUL-terminated UTF-8); its
+ * public half appears in `airisk_keyset_to_jwks()`. Errors as
+ * `airisk_keyset_builder_generate_hs256()`.
+ */
+airisk_result airisk_keyset_builder_generate_ed25519(airisk_keyset_builder *builder,
+                                                     const char *kid);
+
+/**
+ * Adds the key of a JWK `(json, json_len)` (RFC 7517; private members allowed),
+ * e.g. the public key of another issuer. Errors: `AIRISK_INVALID_KEY`,
+ * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT`.
+ */
+airisk_result airisk_keyset_builder_add_jwk(airisk_keyset_builder *builder,
+                                            const char *json,
+                                            size_t json_len);
+
+/**
+ * Chooses the key that signs (NUL-terminated `kid`); checked by
+ * `airisk_keyset_builder_build()`. Without it, the set's only signing-capable
+ * key is active, and a set with several has none (it verifies but cannot mint).
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, not UTF-8).
+ */
+airisk_result airisk_keyset_builder_set_active(airisk_keyset_builder *builder, const char *kid);
+
+/**
+ * Moves the builder's keys into a new key set, written to `*out` (free it with
+ * `airisk_keyset_free()`); the builder is then empty and may be reused or freed.
+ * Errors: `AIRISK_UNKNOWN_KEY_ID` / `AIRISK_NO_SIGNING_KEY` for an active `kid`
+ * that is absent or verify-only, `AIRISK_INVALID_ARGUMENT` (NULL); on failure
+ * `*out` and the builder are unchanged.
+ */
+airisk_result airisk_keyset_builder_build(airisk_keyset_builder *builder, airisk_keyset **out);
+
+/**
+ * Frees a builder and the keys still in it, wiping their secrets. NULL is a no-op.
+ */
+void airisk_keyset_builder_free(airisk_keyset_builder *builder);
+
+/**
  * A short English description of a result code, e.g. "the token has expired".
  *
  * Never NULL: an unknown code gives "unknown result code". The string is
@@ -1508,8 +1623,9 @@ const char *airisk_result_name(uint32_t code);
 const char *airisk_version(void);
 
 /**
- * Frees a string returned by this library (minted tokens, JWKS text).
- * NULL is a no-op. Each string is freed once.
+ * Frees a string returned by this library (minted tokens, JWKS text, exported
+ * key sets), wiping its bytes first: an exported private key set leaves no copy
+ * in freed memory. NULL is a no-op. Each string is freed once.
  */
 void airisk_string_free(char *s);
 

@@ -19,7 +19,8 @@
 //   clients registered for refresh tokens get 503s. A C++ service that needs
 //   them fills an airisk_store_callbacks itself or uses memory(), redis() or postgres().
 //
-// Header-only; link libairisk_auth as for the C API.
+// Header-only (with airisk_auth_keys.hpp: keyset, keyset_builder, token_claims, included
+// here); link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
 #define AIRISK_AUTH_HPP
 
@@ -88,53 +89,12 @@ inline std::optional<std::string_view> view_str(airisk_str s) { return detail::v
 /// The library version, e.g. "0.1.0".
 inline std::string version() { return airisk_version(); }
 
-/// A key set (airisk_keyset).
-class keyset {
- public:
-  /// From a JWKS-like JSON document (private keys allowed, optional "active_kid").
-  static keyset from_json(std::string_view json) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_json(detail::present(json), json.size(), &out));
-    return keyset(out);
-  }
-  /// A key set of the one key of a JWK.
-  static keyset from_jwk(std::string_view json) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_jwk(detail::present(json), json.size(), &out));
-    return keyset(out);
-  }
-  /// From a file in the from_json format.
-  static keyset from_file(const std::string& path) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_file(path.c_str(), &out));
-    return keyset(out);
-  }
-  /// The public keys as JWKS text.
-  std::string jwks() const {
-    char* out = nullptr;
-    detail::check(airisk_keyset_to_jwks(get(), &out));
-    return detail::take_string(out);
-  }
-  /// Signs claims given as JSON (see airisk_keyset_mint_json).
-  std::string mint_json(std::string_view claims_json) const {
-    char* out = nullptr;
-    detail::check(
-        airisk_keyset_mint_json(get(), detail::present(claims_json), claims_json.size(), &out));
-    return detail::take_string(out);
-  }
-  /// Signs an arbitrary JWS with the active key (see airisk_dangerous_sign_jws).
-  std::string sign_jws(std::string_view header_json, std::string_view payload) const {
-    char* out = nullptr;
-    detail::check(airisk_dangerous_sign_jws(get(), detail::present(header_json), header_json.size(),
-                                  detail::present(payload), payload.size(), &out));
-    return detail::take_string(out);
-  }
-  const airisk_keyset* get() const noexcept { return h_.get(); }
+}  // namespace airisk
 
- private:
-  explicit keyset(airisk_keyset* p) : h_(p) {}
-  detail::handle<airisk_keyset, airisk_keyset_free> h_;
-};
+// airisk::keyset, airisk::keyset_builder (keys in code) and airisk::token_claims (typed claims).
+#include "airisk_auth_keys.hpp"  // IWYU pragma: export
+
+namespace airisk {
 
 /// The verified claims of a token (airisk_claims).
 class claims {

@@ -8,7 +8,8 @@
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
 #     the vectors (test_vectors), threads (test_threads), a ledger plugged in
 #     through callbacks (test_ledger), the grant lifecycle on the memory and
-#     callback stores (test_lifecycle), C++ (test_cpp, test_ledger_cpp), the
+#     callback stores (test_lifecycle), keys made in code (test_keys, with a secret
+#     from an environment variable), C++ (test_cpp, test_ledger_cpp, test_keys_cpp), the
 #     store-conformance suite on the memory and callback stores (test_store_conformance);
 #  4. without sanitizers: test_secrets, the C twin of the core's tests/secrets.rs
 #     (searches every freed heap block for the secrets the loaders were given);
@@ -121,6 +122,15 @@ if cc -std=c11 "${CFLAGS_STRICT[@]}" examples/c/hello.c $(pkg-config --cflags --
 else
     fail "hello.c does not build with pkg-config"
 fi
+# C++ through the installed headers: airisk_auth.hpp and the airisk_auth_keys.hpp it includes.
+# shellcheck disable=SC2046
+if c++ -std=c++17 "${CFLAGS_STRICT[@]}" tests/c/test_keys_cpp.cpp $(pkg-config --cflags --libs airisk-auth) \
+      -o "$work/keys_cpp_installed" 2>"$work/keys_cpp_installed.log" &&
+   LD_LIBRARY_PATH="$prefix/lib" "$work/keys_cpp_installed" >"$work/keys_cpp_installed.out" 2>&1; then
+    pass "c++ test_keys_cpp.cpp with the installed headers"
+else
+    fail "c++ test_keys_cpp.cpp with the installed headers"; tail -20 "$work/keys_cpp_installed.log" "$work/keys_cpp_installed.out"
+fi
 # The static library, with the libraries pkg-config lists for static linking.
 # shellcheck disable=SC2046
 if cc -std=c11 "${CFLAGS_STRICT[@]}" examples/c/hello.c $(pkg-config --cflags airisk-auth) \
@@ -168,6 +178,9 @@ build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
 build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
     run_suite "test_ledger_cpp (asan,ubsan)" "$work/test_ledger_cpp"
+build test_keys cc c11 "${SAN[@]}" tests/c/test_keys.c && run_suite "test_keys (asan,ubsan)" "$work/test_keys"
+build test_keys_cpp c++ c++17 "${SAN[@]}" tests/c/test_keys_cpp.cpp &&
+    run_suite "test_keys_cpp (asan,ubsan)" "$work/test_keys_cpp"
 # The store-conformance suite against the memory and callback stores (the Redis and
 # PostgreSQL ones: scripts/test-redis.sh and scripts/test-postgres.sh run it with servers).
 build test_store_conformance cc c11 "${SAN[@]}" -pthread tests/c/test_store_conformance.c &&
@@ -183,6 +196,7 @@ VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,in
 build test_api_vg cc c11 tests/c/test_api.c && run_suite "test_api (valgrind)" "${VALGRIND[@]}" "$work/test_api_vg"
 build test_vectors_vg cc c11 -pthread tests/c/test_vectors.c &&
     run_suite "test_vectors (valgrind)" "${VALGRIND[@]}" "$work/test_vectors_vg" "$work/vectors.txt"
+build test_keys_vg cc c11 tests/c/test_keys.c && run_suite "test_keys (valgrind)" "${VALGRIND[@]}" "$work/test_keys_vg"
 build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
     run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
 build test_ledger_vg cc c11 -pthread tests/c/test_ledger.c &&

@@ -18,6 +18,7 @@ use crate::result::airisk_result;
 use airisk_core::Error;
 use core::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use zeroize::Zeroize;
 
 /// Runs `body` so that nothing unwinds into C: a panic becomes `AIRISK_INTERNAL`.
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Error>) -> airisk_result {
@@ -215,11 +216,32 @@ pub(crate) fn give_string(out: OutPtr<*mut c_char>, s: String) -> Result<(), Err
     Ok(())
 }
 
-/// Releases a string made by [`give_string`]; NULL is a no-op.
+/// Hands secret text (a private key set) to C without leaving copies behind:
+/// the buffer is allocated once at its final size (a growing one would free
+/// unwiped copies), and [`free_string`] wipes it.
+///
+/// # Errors
+/// `Internal` if `s` contains a NUL (JSON text never does); the copy is wiped.
+pub(crate) fn give_secret_string(out: OutPtr<*mut c_char>, s: &str) -> Result<(), Error> {
+    let mut bytes = Vec::with_capacity(s.len().checked_add(1).ok_or(Error::Internal)?);
+    bytes.extend_from_slice(s.as_bytes());
+    bytes.push(0);
+    let owned = std::ffi::CString::from_vec_with_nul(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        Error::Internal
+    })?;
+    put(out, owned.into_raw());
+    Ok(())
+}
+
+/// Releases a string made by [`give_string`] or [`give_secret_string`], wiping
+/// its bytes first (any of them may hold a secret); NULL is a no-op.
 pub(crate) fn free_string(ptr: *mut c_char) {
     if !ptr.is_null() {
-        // SAFETY: the header's contract: `ptr` came from `give_string` and is freed once.
-        drop(unsafe { std::ffi::CString::from_raw(ptr) });
+        // SAFETY: the header's contract: `ptr` came from `give_string` or
+        // `give_secret_string` and is freed once.
+        let owned = unsafe { std::ffi::CString::from_raw(ptr) };
+        owned.into_bytes_with_nul().zeroize();
     }
 }
 
