@@ -1472,9 +1472,9 @@ airisk_result airisk_keyset_to_jwks(const airisk_keyset *keyset, char **jwks_out
  * `airisk_keyset_from_json()` reads (`{"keys":[...],"active_kid":...}`, ending
  * in a newline): with the secrets (HS256 `k`, Ed25519 `d`) when
  * `include_private` is true, for storing a generated set; without them
- * otherwise, when HS256 keys are left out as in `airisk_keyset_to_jwks()` but
- * `active_kid` is still written (so a set whose active key is HS256 does not
- * load back from it: publish `airisk_keyset_to_jwks()` instead).
+ * otherwise, when HS256 keys are left out as in `airisk_keyset_to_jwks()` and
+ * no `active_kid` is written (a public key cannot sign), so the public form
+ * loads back as a verify-only set.
  * The text is built without intermediate copies left in memory, and
  * `airisk_string_free()` wipes it: free it as soon as it is stored.
  * Errors: `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
