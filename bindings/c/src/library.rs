@@ -59,6 +59,9 @@ pub extern "C" fn airisk_string_free(s: *mut c_char) {
 
 /// Panics inside the library's panic boundary, to show that the caller gets
 /// `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+///
+/// # Panics
+/// Always, inside the boundary: the caller never sees the panic.
 #[cfg(feature = "test-hooks")]
 #[no_mangle]
 pub extern "C" fn airisk_test_panic() -> airisk_result {
