@@ -1,11 +1,13 @@
 """The store-conformance suite of crates/airisk-auth-store-tests, from Python: the
 same checks (first then replayed, ids as 16 exact bytes, one winner among concurrent
 redemptions, revocations held and never shortened, any jti kept exactly, a replay
-through an issuer revoking its token) against every store a Python service can use:
+through an issuer revoking its token; grant revocations and single-use refresh tokens,
+through the protocol's lifecycle groups and through an issuer) against every store a
+Python service can use:
 
 - ``memory``: :class:`airisk_auth.MemoryStore`;
-- ``protocol``: a plain-Python :class:`airisk_auth.Store` (below), plugged in through
-  the protocol adapter;
+- ``protocol``: a plain-Python :class:`airisk_auth.LifecycleStore` (below), plugged in
+  through the protocol adapter;
 - ``redis`` / ``redis-tls`` / ``cluster``: :class:`airisk_auth.RedisStore` when
   ``AIRISK_REDIS_URL`` / ``AIRISK_REDIS_TLS_PORT`` (+ ``_DIR``) /
   ``AIRISK_REDIS_CLUSTER_PORTS`` are set, and :class:`airisk_auth.RedisLedger` (redis-py)
@@ -55,12 +57,15 @@ def flip(code_id: str, byte: int, mask: int) -> str:
 
 
 class DictStore:
-    """A plain-Python store: a lock and two dicts (test code: small and obviously right)."""
+    """A plain-Python store with the whole lifecycle: a lock and four dicts (test code:
+    small and obviously right)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.codes: dict[str, int] = {}
         self.revoked: dict[str, int] = {}
+        self.grants: dict[tuple[str, str | None], tuple[int, int]] = {}
+        self.refresh: dict[str, list[Any]] = {}
 
     def redeem(self, code_id: str, expires_at: int, now: int) -> Redemption:
         with self.lock:
@@ -76,6 +81,39 @@ class DictStore:
     def is_revoked(self, jti: str, now: int) -> bool:
         with self.lock:
             return self.revoked.get(jti, 0) > now
+
+    # The optional lifecycle groups (airisk_auth.GrantRevocations, RefreshTokens).
+
+    def revoke_grant(self, client_id: str, userid: str | None, not_before: int, until: int, now: int) -> None:
+        with self.lock:
+            old_nb, old_until = self.grants.get((client_id, userid), (not_before, until))
+            self.grants[(client_id, userid)] = (max(old_nb, not_before), max(old_until, until))
+
+    def is_grant_revoked(self, client_id: str, userid: str | None, issued_at: int | None, now: int) -> bool:
+        with self.lock:
+            revoked = self.grants.get((client_id, userid))
+        if revoked is None or revoked[1] <= now:
+            return False
+        return issued_at is None or issued_at <= revoked[0]
+
+    def refresh_insert(self, digest: str, record: str, expires_at: int, now: int) -> None:
+        with self.lock:
+            self.refresh[digest] = [record, expires_at, False]
+
+    def refresh_use(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        return self._refresh(digest, now, consume=True)
+
+    def refresh_peek(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        return self._refresh(digest, now, consume=False)
+
+    def _refresh(self, digest: str, now: int, consume: bool) -> tuple[Redemption, str] | None:
+        with self.lock:
+            entry = self.refresh.get(digest)
+            if entry is None or entry[1] <= now:
+                return None
+            record, _, used = entry
+            entry[2] = used or consume
+            return (Redemption.REPLAYED if used else Redemption.FIRST, str(record))
 
 
 # ---------------------------------------------------------------- the stores
@@ -242,6 +280,130 @@ def test_a_replay_through_an_issuer_revokes_its_token(store: Any) -> None:
     # A verifier built apart on the same store sees the revocation too.
     with pytest.raises(aa.TokenRevokedError):
         aa.Verifier(keys, aa.Policy(ISS), store=store).verify(token)
+
+
+# ---------------------------------------------------------------- the lifecycle groups
+
+
+def record_json(family: str, expires_at: int, now: int, client_id: str = "abc123") -> str:
+    """A refresh record as the core writes it (the stores keep it as it is)."""
+    return json.dumps({"family": family, "generation": 1, "client_id": client_id, "userid": "user_42",
+                       "company_id": None, "scope": None, "family_started": now, "issued_at": now,
+                       "expires_at": expires_at}, separators=(",", ":"))
+
+
+def test_every_store_has_the_lifecycle_groups(store: Any) -> None:
+    assert isinstance(store, aa.LifecycleStore)
+
+
+def test_grant_revocations_refuse_what_was_issued_before(store: Any) -> None:
+    now = int(time.time())
+    client = f"client-{fresh_id()}"
+    assert store.is_grant_revoked(client, "user_42", now - 10, now) is False
+    store.revoke_grant(client, "user_42", now, now + 600, now)
+    assert store.is_grant_revoked(client, "user_42", now - 10, now) is True
+    assert store.is_grant_revoked(client, "user_42", now, now) is True  # the same second: refused
+    assert store.is_grant_revoked(client, "user_42", None, now) is True  # unknown issue time: refused
+    assert store.is_grant_revoked(client, "user_42", now + 1, now + 1) is False  # a re-consent works
+    # Other grants of the same client, and the generic grant, are untouched.
+    assert store.is_grant_revoked(client, "user_7", now - 10, now) is False
+    assert store.is_grant_revoked(client, None, now - 10, now) is False
+    # A later revocation with an earlier not-before moves nothing back.
+    store.revoke_grant(client, "user_42", now - 100, now + 1, now)
+    assert store.is_grant_revoked(client, "user_42", now - 10, now + 300) is True
+    store.revoke_grant(client, None, now, now + 600, now)
+    assert store.is_grant_revoked(client, None, now - 10, now) is True
+
+
+def test_refresh_tokens_are_single_use(store: Any) -> None:
+    now = int(time.time())
+    digest = fresh_id() + fresh_id()
+    record = record_json(f"fam-{fresh_id()}", now + 600, now)
+    assert store.refresh_peek(digest, now) is None
+    assert store.refresh_use(digest, now) is None
+    store.refresh_insert(digest, record, now + 600, now)
+    assert store.refresh_peek(digest, now) == (Redemption.FIRST, record)
+    assert store.refresh_use(digest, now) == (Redemption.FIRST, record)
+    assert store.refresh_use(digest, now) == (Redemption.REPLAYED, record)
+    assert store.refresh_peek(digest, now) == (Redemption.REPLAYED, record)
+    # Another digest is another token.
+    assert store.refresh_use(flip(digest[:32], 0, 1) + digest[32:], now) is None
+
+
+def test_concurrent_refreshes_have_one_winner(store: Any) -> None:
+    now = int(time.time())
+    digest = fresh_id() + fresh_id()
+    store.refresh_insert(digest, record_json(f"fam-{fresh_id()}", now + 600, now), now + 600, now)
+    barrier = threading.Barrier(16)
+    answers: list[Any] = []
+
+    def race() -> None:
+        barrier.wait()
+        answers.append(store.refresh_use(digest, now))
+
+    threads = [threading.Thread(target=race) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a[0] for a in answers].count(Redemption.FIRST) == 1
+    assert [a[0] for a in answers].count(Redemption.REPLAYED) == 15
+
+
+RT_REGISTRY_JSON = json.dumps({
+    "clients": [{"client_id": "rt", "client_secret": "rt-secret-0123456789abcdef",
+                 "redirect_uri": "https://localhost/callback", "refresh_tokens": True}],
+    "users": [{"userid": "user_42"}],
+})
+RT_SECRET = "rt-secret-0123456789abcdef"
+
+
+def test_an_issuer_on_the_store_rotates_refresh_tokens_and_revokes_grants(store: Any) -> None:
+    """Through an issuer: a native store is called directly, a Python one through the
+    protocol adapter; both rotate, refuse a replay (revoking the family) and revoke a grant."""
+    keys = aa.KeySet.generate_hs256("k1")
+    issuer = aa.Issuer(keys, aa.Registry.from_json(RT_REGISTRY_JSON), issuer=ISS, store=store)
+    verifier = issuer.verifier()
+    now = int(time.time())
+    location = issuer.authorize_at("client_id=rt&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42",
+                                   now).header("Location")
+    assert location is not None
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))["code"]
+    first = issuer.exchange_at(FORM, urllib.parse.urlencode({
+        "client_id": "rt", "client_secret": RT_SECRET, "redirect_uri": "https://localhost/callback",
+        "code": code, "userid": "user_42"}), now)
+    assert first.status == 200, (first.status, first.reason)
+    pair = json.loads(first.body)
+
+    def refresh(token: str, at: int) -> aa.Response:
+        return issuer.exchange_at(FORM, urllib.parse.urlencode({
+            "grant_type": "refresh_token", "client_id": "rt", "client_secret": RT_SECRET,
+            "refresh_token": token}), at)
+
+    second = refresh(pair["refresh_token"], now + 1)
+    assert second.status == 200, (second.status, second.reason)
+    new = json.loads(second.body)
+    assert new["refresh_token"] != pair["refresh_token"] and new["access_token"] != pair["access_token"]
+    assert verifier.verify_at(new["access_token"], now + 2).userid == "user_42"
+    replay = refresh(pair["refresh_token"], now + 2)
+    assert (replay.status, replay.reason) == (400, "CodeAlreadyRedeemed")
+    with pytest.raises(aa.TokenRevokedError):
+        verifier.verify_at(new["access_token"], now + 3)
+    assert refresh(new["refresh_token"], now + 3).reason == "TokenRevoked"
+
+    # A grant revocation refuses what was issued before it, and nothing after a re-consent.
+    location = issuer.authorize_at("client_id=rt&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&userid=user_42",
+                                   now + 4).header("Location")
+    assert location is not None
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))["code"]
+    third = json.loads(issuer.exchange_at(FORM, urllib.parse.urlencode({
+        "client_id": "rt", "client_secret": RT_SECRET, "redirect_uri": "https://localhost/callback",
+        "code": code, "userid": "user_42"}), now + 5).body)
+    assert verifier.verify_at(third["access_token"], now + 6).userid == "user_42"
+    issuer.revoke_grant_at("rt", "user_42", now + 6)
+    with pytest.raises(aa.TokenRevokedError):
+        verifier.verify_at(third["access_token"], now + 7)
+    assert refresh(third["refresh_token"], now + 7).status == 400
 
 
 # ---------------------------------------------------------------- native stores, refused and unreachable
