@@ -10,8 +10,8 @@ Python service can use:
   through the protocol adapter;
 - ``redis`` / ``redis-tls`` / ``cluster``: :class:`airisk_auth.RedisStore` when
   ``AIRISK_REDIS_URL`` / ``AIRISK_REDIS_TLS_PORT`` (+ ``_DIR``) /
-  ``AIRISK_REDIS_CLUSTER_PORTS`` are set, and :class:`airisk_auth.RedisLedger` (redis-py)
-  on the plain server, checked key for key against :class:`RedisStore`;
+  ``AIRISK_REDIS_CLUSTER_PORTS`` are set; ``redis-ledger``: :class:`airisk_auth.RedisLedger`
+  (redis-py) on the plain server, also checked key for key against :class:`RedisStore`;
 - ``postgres``: :class:`airisk_auth.PostgresStore` when ``AIRISK_PG_URL`` is set.
 
 ``AIRISK_STORES_REQUIRED`` (e.g. ``redis,postgres``) turns a missing server into a
@@ -148,6 +148,14 @@ def make_redis() -> Any:
     return aa.RedisStore(url, **_prefixes())
 
 
+def make_redis_ledger() -> Any:
+    url = os.environ.get("AIRISK_REDIS_URL")
+    if not url:
+        _missing("redis", "AIRISK_REDIS_URL")
+    redis = pytest.importorskip("redis")
+    return aa.RedisLedger(redis.Redis.from_url(url, socket_timeout=5), f"airisk-pyledger-{RUN}:")
+
+
 def make_redis_tls() -> Any:
     port, tls = os.environ.get("AIRISK_REDIS_TLS_PORT"), os.environ.get("AIRISK_REDIS_TLS_DIR")
     if not port or not tls:
@@ -175,6 +183,7 @@ STORES: dict[str, Callable[[], Any]] = {
     "memory": make_memory,
     "protocol": make_protocol,
     "redis": make_redis,
+    "redis-ledger": make_redis_ledger,
     "redis-tls": make_redis_tls,
     "cluster": make_cluster,
     "postgres": make_postgres,
@@ -466,3 +475,32 @@ def test_the_redis_ledger_and_the_rust_store_share_keys_in_one_redis() -> None:
     assert client.get(ledger.code_key(a)) == client.get(ledger.code_key(b)) == b"1"
     assert abs(client.ttl(ledger.code_key(a)) - client.ttl(ledger.code_key(b))) <= 1
     assert abs(client.ttl(ledger.revoked_key("jti-from-python")) - client.ttl(ledger.revoked_key("jti-from-rust"))) <= 1
+
+
+def test_the_redis_ledger_and_the_rust_store_share_the_lifecycle_keys() -> None:
+    """Grant revocations and refresh tokens written by one are read by the other."""
+    url = os.environ.get("AIRISK_REDIS_URL")
+    if not url:
+        _missing("redis", "AIRISK_REDIS_URL")
+    redis = pytest.importorskip("redis")
+    prefix = f"airisk-compat-lc-{RUN}:"
+    ledger = aa.RedisLedger(redis.Redis.from_url(url, socket_timeout=1), prefix)
+    store = aa.RedisStore(url, code_prefix=prefix + "code:", revoked_prefix=prefix + "revoked:")
+    now = int(time.time())
+    ledger.revoke_grant("abc123", "user_42", now, now + 600, now)
+    store.revoke_grant("abc123", None, now, now + 600, now)
+    assert store.is_grant_revoked("abc123", "user_42", now - 1, now) is True
+    assert ledger.is_grant_revoked("abc123", None, now - 1, now) is True
+    assert store.is_grant_revoked("abc123", "user_7", now - 1, now) is False
+    a, b = fresh_id() + fresh_id(), fresh_id() + fresh_id()
+    record_a, record_b = record_json("fam-a", now + 600, now), record_json("fam-b", now + 600, now)
+    ledger.refresh_insert(a, record_a, now + 600, now)
+    store.refresh_insert(b, record_b, now + 600, now)
+    assert store.refresh_peek(a, now) == (Redemption.FIRST, record_a)
+    assert store.refresh_use(a, now) == (Redemption.FIRST, record_a)
+    assert ledger.refresh_use(a, now) == (Redemption.REPLAYED, record_a)
+    assert ledger.refresh_use(b, now) == (Redemption.FIRST, record_b)
+    assert store.refresh_use(b, now) == (Redemption.REPLAYED, record_b)
+    client = redis.Redis.from_url(url)
+    assert client.ttl(ledger.refresh_key(a)) > 500 and client.ttl(ledger.refresh_key(b)) > 500
+    assert ledger.grant_key("abc123", "user_42") == prefix + "code:grant:6:abc123:u:user_42"
