@@ -31,7 +31,8 @@ group is all or nothing (half of one is a ``TypeError`` when the store is given)
 A refresh token is kept by its SHA-256 digest only (64 lower-case hex digits), with
 its record: a JSON string the store keeps as it is and hands back unchanged (it is
 checked, bounded, when read back: anything else refuses with 503).
-:class:`LifecycleStore` is a store with both groups; the native stores have them.
+:class:`LifecycleStore` is a store with both groups; the native stores and
+:class:`~airisk_auth.RedisLedger` have them.
 """
 
 from __future__ import annotations
