@@ -858,7 +858,11 @@ fn revoke_grant_needs_a_shared_store_and_says_when_nothing_was_revoked() {
         "user_42",
     ]);
     assert_exit(&down, 1);
-    assert!(down.stderr.contains("nothing was revoked"), "{}", down.stderr);
+    assert!(
+        down.stderr.contains("nothing was revoked"),
+        "{}",
+        down.stderr
+    );
     assert!(down.stderr.contains("LedgerUnavailable"), "{}", down.stderr);
     assert_eq!(down.stdout, "");
 }
