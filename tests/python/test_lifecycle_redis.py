@@ -62,7 +62,7 @@ def refresh_body(token: str) -> str:
 def worker_main(config_path: str) -> int:
     """Answers commands: {"op":"verify","token"} -> {"ok", "error"};
     {"op":"revoke_grant","client_id","userid"} -> {"ok"};
-    {"op":"race","token","threads"} -> "ready", then on "go" {"answers":[...]}."""
+    {"op":"race","token","threads"} -> "ready", then on "go <time>" {"answers":[...]}."""
     config = json.loads(Path(config_path).read_text(encoding="utf-8"))
     issuer = make_issuer(config)
     verifier = issuer.verifier()
@@ -94,8 +94,12 @@ def worker_main(config_path: str) -> int:
             for t in threads:
                 t.start()
             print(json.dumps({"ready": os.getpid()}), flush=True)
-            if sys.stdin.readline() != "go\n":
+            # "go <wall-clock time>": both processes release their threads at that moment,
+            # so the two processes' requests meet at Redis (not one after the other).
+            word, _, start_at = sys.stdin.readline().partition(" ")
+            if word != "go":
                 return 2
+            time.sleep(max(0.0, float(start_at) - time.time()))
             go.set()
             for t in threads:
                 t.join()
@@ -217,8 +221,9 @@ def test_a_refresh_token_raced_by_fifty_requests_across_two_processes_yields_one
         w.send(json.dumps({"op": "race", "token": pair["refresh_token"], "threads": n}))
     for w in workers:
         assert "ready" in w.read()  # every thread started, waiting on the go
+    start_at = time.time() + 0.5
     for w in workers:
-        w.send("go")
+        w.send(f"go {start_at}")
     results = [w.read() for w in workers]
     assert len({r["pid"] for r in results}) == 2
     answers = [a for r in results for a in r["answers"]]
