@@ -160,8 +160,12 @@ def make_redis_tls() -> Any:
     port, tls = os.environ.get("AIRISK_REDIS_TLS_PORT"), os.environ.get("AIRISK_REDIS_TLS_DIR")
     if not port or not tls:
         _missing("redis-tls", "AIRISK_REDIS_TLS_PORT")
+    # The races open eight TLS connections at once; on a loaded two-core machine their
+    # handshakes can exceed the default 1 s connect timeout (a 503, rightly, but not what
+    # these tests check).
     return aa.RedisStore(f"rediss://127.0.0.1:{port}/0", ca_file=f"{tls}/ca.crt",
-                         client_cert_file=f"{tls}/client.crt", client_key_file=f"{tls}/client.key", **_prefixes())
+                         client_cert_file=f"{tls}/client.crt", client_key_file=f"{tls}/client.key",
+                         connect_timeout=5.0, **_prefixes())
 
 
 def make_cluster() -> Any:
@@ -343,20 +347,23 @@ def test_concurrent_refreshes_have_one_winner(store: Any) -> None:
     now = int(time.time())
     digest = fresh_id() + fresh_id()
     store.refresh_insert(digest, record_json(f"fam-{fresh_id()}", now + 600, now), now + 600, now)
-    barrier = threading.Barrier(16)
+    # Eight threads, as the redemption race: on a loaded machine sixteen fresh TLS
+    # handshakes at once can exceed the store's connect timeout (a 503, rightly).
+    barrier = threading.Barrier(8)
     answers: list[Any] = []
 
     def race() -> None:
         barrier.wait()
         answers.append(store.refresh_use(digest, now))
 
-    threads = [threading.Thread(target=race) for _ in range(16)]
+    threads = [threading.Thread(target=race) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert len(answers) == 8
     assert [a[0] for a in answers].count(Redemption.FIRST) == 1
-    assert [a[0] for a in answers].count(Redemption.REPLAYED) == 15
+    assert [a[0] for a in answers].count(Redemption.REPLAYED) == 7
 
 
 RT_REGISTRY_JSON = json.dumps({
