@@ -46,14 +46,24 @@ from ._native import (
     check_bearer,
     error_kinds,
 )
-from .ledger import Redemption, RedemptionLedger, RevocationList, Store
+from .ledger import (
+    GrantRevocations,
+    LifecycleStore,
+    Redemption,
+    RedemptionLedger,
+    RefreshTokens,
+    RevocationList,
+    Store,
+)
 from .redis_ledger import RedisLedger
 
 __all__ = [
     "Claims",
+    "GrantRevocations",
     "Issuer",
     "PendingAuthorization",
     "KeySet",
+    "LifecycleStore",
     "MemoryStore",
     "Policy",
     "PostgresStore",
@@ -61,6 +71,7 @@ __all__ = [
     "RedemptionLedger",
     "RedisLedger",
     "RedisStore",
+    "RefreshTokens",
     "Registry",
     "Response",
     "RevocationList",

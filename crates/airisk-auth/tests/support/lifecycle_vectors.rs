@@ -1,7 +1,7 @@
 //! The lifecycle.json scenarios (issue 15): refresh rotation and replay,
 //! RFC 7009 revocation, RFC 7662 introspection, grant revocation, RFC 8414
 //! metadata and the JWKS, with hand-written expectations. Replayed by Rust,
-//! C and Python.
+//! C and Python (tests/python/test_vectors.py).
 #![allow(clippy::pedantic)] // hand-written expectations, one long table
 
 use crate::flow_vectors::{
