@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds libairisk_auth and installs it for C/C++ projects:
 #   PREFIX/lib/libairisk_auth.so, PREFIX/lib/libairisk_auth.a,
-#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp (and airisk_auth_keys.hpp, which it includes),
+#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp (and airisk_auth_keys.hpp, airisk_auth_store.hpp, which it includes),
 #   PREFIX/lib/pkgconfig/airisk-auth.pc
 # so that `cc app.c $(pkg-config --cflags --libs airisk-auth)` works with
 # PKG_CONFIG_PATH=PREFIX/lib/pkgconfig (and, for the shared library at run time,
@@ -39,7 +39,7 @@ if [ "$soname" != "libairisk_auth.so" ] && [ "$soname" != "libairisk_auth.so.$ve
     ln -sf "libairisk_auth.so.$version" "$PREFIX/lib/$soname"
 fi
 install -m 0644 "$out/libairisk_auth.a" "$PREFIX/lib/libairisk_auth.a"
-install -m 0644 include/airisk_auth.h include/airisk_auth.hpp include/airisk_auth_keys.hpp "$PREFIX/include/"
+install -m 0644 include/airisk_auth.h include/airisk_auth.hpp include/airisk_auth_keys.hpp include/airisk_auth_store.hpp "$PREFIX/include/"
 prefix_abs="$(cd "$PREFIX" && pwd)"
 sed -e "s|@PREFIX@|$prefix_abs|" -e "s|@VERSION@|$version|" bindings/c/airisk-auth.pc.in \
     > "$PREFIX/lib/pkgconfig/airisk-auth.pc"

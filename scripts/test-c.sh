@@ -122,7 +122,7 @@ if cc -std=c11 "${CFLAGS_STRICT[@]}" examples/c/hello.c $(pkg-config --cflags --
 else
     fail "hello.c does not build with pkg-config"
 fi
-# C++ through the installed headers: airisk_auth.hpp and the airisk_auth_keys.hpp it includes.
+# C++ through the installed headers: airisk_auth.hpp and the airisk_auth_keys.hpp and airisk_auth_store.hpp it includes.
 # shellcheck disable=SC2046
 if c++ -std=c++17 "${CFLAGS_STRICT[@]}" tests/c/test_keys_cpp.cpp $(pkg-config --cflags --libs airisk-auth) \
       -o "$work/keys_cpp_installed" 2>"$work/keys_cpp_installed.log" &&
