@@ -1,6 +1,10 @@
 //! Tokens we mint verify with the `jsonwebtoken` crate, and tokens it mints
-//! with our claims verify with us (HS256 and EdDSA).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! with our claims verify with us (HS256 and EdDSA); the RS256/PS256/ES256
+//! vectors of `tests/vectors/interop.json` (RFC 7515, PyJWT, and jsonwebtoken
+//! tokens minted here under `UPDATE_VECTORS=1`) hold.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
 
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::token::{Claims, Policy, Verifier};
@@ -135,5 +139,99 @@ fn eddsa_both_ways() {
     assert_eq!(
         verifier.verify_at(&token, t).unwrap().jti.as_deref(),
         Some("their-e")
+    );
+}
+
+/// Mints the jsonwebtoken cases of interop.json with its test-only signing keys.
+fn jsonwebtoken_cases(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    let now = doc["now"].as_u64().unwrap();
+    let iss = doc["policies"]["interop_idp"]["issuer"].as_str().unwrap();
+    let source = "jsonwebtoken 11 (rust_crypto)";
+    let mut cases = Vec::new();
+    for (alg, kid) in [
+        (Algorithm::RS256, "rs-2048"),
+        (Algorithm::PS256, "ps-3072"),
+        (Algorithm::ES256, "es-p256"),
+    ] {
+        let pem = doc["signing_keys"][kid].as_str().unwrap().as_bytes();
+        let key = match alg {
+            Algorithm::ES256 => EncodingKey::from_ec_pem(pem),
+            _ => EncodingKey::from_rsa_pem(pem),
+        }
+        .unwrap();
+        let theirs = TheirClaims {
+            iss: iss.into(),
+            sub: format!("jwt-rs-{kid}"),
+            client_id: "idp-client".into(),
+            user_token: true,
+            company_id: Some("acme".into()),
+            iat: now - 100,
+            exp: now + 3500,
+            jti: format!("jti-jwt-rs-{kid}"),
+        };
+        let mut header = Header::new(alg);
+        header.kid = Some(kid.into());
+        let token = jsonwebtoken::encode(&header, &theirs, &key).unwrap();
+        let mut want = Claims::user(iss, "idp-client", &theirs.sub, now - 100, 3600, &theirs.jti);
+        want.company_id.clone_from(&theirs.company_id);
+        cases.push(serde_json::json!({
+            "name": format!("jsonwebtoken {alg:?}"), "source": source, "keyset": "interop_idp",
+            "policy": "interop_idp", "now": now, "token": token,
+            "expect": {"claims": support::claims_json(&want)},
+        }));
+    }
+    cases
+}
+
+#[test]
+fn interop_vectors_hold() {
+    let path = support::vectors_dir().join("interop.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        let minted = jsonwebtoken_cases(&doc);
+        let verify = doc["verify"].as_array_mut().unwrap();
+        verify.retain(|c| !c["source"].as_str().unwrap().starts_with("jsonwebtoken"));
+        verify.extend(minted);
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    }
+    let keysets = doc["keysets"].as_object().unwrap();
+    let policies = doc["policies"].as_object().unwrap();
+    let mut failures = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let verify = doc["verify"].as_array().unwrap();
+    let from_jsonwebtoken = verify
+        .iter()
+        .filter(|c| c["source"].as_str().unwrap().starts_with("jsonwebtoken"))
+        .count();
+    assert_eq!(
+        from_jsonwebtoken, 3,
+        "run with UPDATE_VECTORS=1 to mint them"
+    );
+    for case in verify {
+        assert!(
+            names.insert(case["name"].as_str().unwrap()),
+            "{}",
+            case["name"]
+        );
+        if let Err(e) = support::run_verify_case(keysets, policies, case) {
+            failures.push(e);
+        }
+    }
+    for case in doc["keys"].as_array().unwrap() {
+        let got = match (case.get("jwk"), case.get("keyset")) {
+            (Some(jwk), _) => Key::from_jwk(jwk.as_str().unwrap()).map(|_| ()),
+            (_, Some(set)) => KeySet::from_json(set.as_str().unwrap()).map(|_| ()),
+            _ => panic!("key case without input"),
+        };
+        if got.err().map(airisk_auth::Error::name) != case["expect"]["error"].as_str() {
+            failures.push(format!("key {}: got {got:?}", case["name"]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
     );
 }
