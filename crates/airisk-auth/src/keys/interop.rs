@@ -30,6 +30,9 @@
 //!   are refused. The certificate members (`x5c`, `x5t`, `x5t#S256`, `x5u`) are
 //!   accepted and ignored; any other member is refused, as the registry refuses
 //!   unknown members.
+//! - **All or nothing**: a key set loads whole or fails; a JWK set holding keys
+//!   this crate cannot verify with (RS384, encryption keys, provider-specific
+//!   members) is refused, so the host filters an identity provider's set first.
 //! - **Publishing**: these keys are another issuer's, so [`KeySet::to_jwks`](super::KeySet::to_jwks)
 //!   (the issuer's own JWKS endpoint) never lists them; [`KeySet::to_json`](super::KeySet::to_json)
 //!   keeps them, so a key file round trips.
