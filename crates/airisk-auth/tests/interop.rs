@@ -235,3 +235,76 @@ fn interop_vectors_hold() {
         failures.join("\n")
     );
 }
+
+/// Every single-character change of the PyJWT RS256, PS256 and ES256 tokens
+/// (each position, to a neighbouring base64url character) is refused.
+#[test]
+fn no_single_character_change_of_an_interop_token_verifies() {
+    let path = support::vectors_dir().join("interop.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let keys = Arc::new(KeySet::from_json(&doc["keysets"]["interop_idp"].to_string()).unwrap());
+    let policy = support::policy_from_json(&doc["policies"]["interop_idp"]);
+    let verifier = Verifier::new(keys, policy);
+    let now = doc["now"].as_u64().unwrap();
+    let mut checked = 0;
+    for name in ["PyJWT RS256", "PyJWT PS256", "PyJWT ES256"] {
+        let case = doc["verify"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        let token = case["token"].as_str().unwrap();
+        assert!(verifier.verify_at(token, now).is_ok(), "{name}");
+        for (i, c) in token.char_indices() {
+            let other = match c {
+                '.' => continue,
+                'A' => 'B',
+                _ => 'A',
+            };
+            let mut changed = token.to_owned();
+            changed.replace_range(i..=i, other.encode_utf8(&mut [0; 4]));
+            assert!(verifier.verify_at(&changed, now).is_err(), "{name} at {i}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// RSA and EC JWKs of arbitrary members load or fail with a key error,
+    /// never a panic; a key that loads round-trips through its JWK.
+    #[test]
+    fn rsa_and_ec_jwk_loading_never_panics(
+        kty in proptest::sample::select(vec!["RSA", "EC"]),
+        crv in proptest::option::of(proptest::sample::select(vec!["P-256", "P-384"])),
+        alg in proptest::option::of(proptest::sample::select(vec!["RS256", "PS256", "ES256", "HS256"])),
+        n in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        e in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6),
+        x in proptest::collection::vec(proptest::prelude::any::<u8>(), 30..34),
+        y in proptest::collection::vec(proptest::prelude::any::<u8>(), 30..34),
+    ) {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let jwk = if kty == "RSA" {
+            serde_json::json!({"kty": kty, "alg": alg, "n": b64(&n), "e": b64(&e)})
+        } else {
+            serde_json::json!({"kty": kty, "crv": crv, "alg": alg, "x": b64(&x), "y": b64(&y)})
+        };
+        match Key::from_jwk(&jwk.to_string()) {
+            Ok(key) => {
+                proptest::prop_assert!(!key.can_sign());
+                let again = Key::from_jwk(&key.to_jwk(false).unwrap().to_string()).unwrap();
+                proptest::prop_assert_eq!(again.algorithm(), key.algorithm());
+                proptest::prop_assert_eq!(again.signature_len(), key.signature_len());
+            }
+            Err(e) => proptest::prop_assert!(
+                matches!(e, airisk_auth::Error::InvalidKey | airisk_auth::Error::WeakKey),
+                "{:?}", e
+            ),
+        }
+    }
+}
