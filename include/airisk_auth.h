@@ -1640,6 +1640,9 @@ void airisk_string_free(char *s);
 /**
  * Panics inside the library's panic boundary, to show that the caller gets
  * `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+ *
+ * # Panics
+ * Always, inside the boundary: the caller never sees the panic.
  */
 airisk_result airisk_test_panic(void);
 #endif
