@@ -1410,6 +1410,12 @@ airisk_result airisk_issuer_revoke_grant_at(const airisk_issuer *issuer,
 /**
  * Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`
  * whose keys may hold private members, with an optional `"active_kid"`.
+ * Besides HS256 (`oct`) and EdDSA (`OKP`) keys, it may hold another issuer's
+ * public keys, verify only: `RSA` (RS256/PS256, 2048 to 8192 bits) and `EC`
+ * P-256 (ES256), the algorithm pinned by the JWK's `alg` (or, without one,
+ * RS256 for RSA and ES256 for P-256). Tokens of those keys verify with the same
+ * checks; they never sign (`AIRISK_NO_SIGNING_KEY`). An RSA key under 2048 bits
+ * is `AIRISK_WEAK_KEY`.
  *
  * On success writes a new key set to `*out`; the caller owns it and frees it
  * with `airisk_keyset_free()`. On failure `*out` is untouched.
@@ -1462,7 +1468,8 @@ void airisk_keyset_free(airisk_keyset *keyset);
 
 /**
  * Writes the public keys as a JWKS document (RFC 7517 §5) to `*jwks_out`, for
- * other systems to verify EdDSA tokens; HS256 keys are secret and never listed.
+ * other systems to verify EdDSA tokens; HS256 keys are secret and never listed,
+ * and other issuers' RSA and P-256 keys are not republished.
  * The caller frees the string with `airisk_string_free()`. Thread-safe.
  */
 airisk_result airisk_keyset_to_jwks(const airisk_keyset *keyset, char **jwks_out);
@@ -1633,6 +1640,9 @@ void airisk_string_free(char *s);
 /**
  * Panics inside the library's panic boundary, to show that the caller gets
  * `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+ *
+ * # Panics
+ * Always, inside the boundary: the caller never sees the panic.
  */
 airisk_result airisk_test_panic(void);
 #endif

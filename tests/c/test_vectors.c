@@ -1,4 +1,4 @@
-/* Runs the shared vectors (tests/vectors/tokens.json, flows.json and
+/* Runs the shared vectors (tests/vectors/tokens.json, interop.json, flows.json and
  * lifecycle.json) through the C ABI; the lifecycle scenarios twice, on the
  * memory store and on a store of callbacks (lifecycle_store.h). The vectors arrive flattened to a line format by
  * `cargo run -p airisk-auth-c --example flatten_vectors` (format in that

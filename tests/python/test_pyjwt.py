@@ -1,4 +1,5 @@
-"""Interop with PyJWT, both ways (HS256, the documented algorithm)."""
+"""Interop with PyJWT, both ways (HS256, the documented algorithm), and an identity
+provider's RS256/PS256/ES256 tokens verified with its JWK set."""
 
 from __future__ import annotations
 
@@ -61,3 +62,31 @@ def test_pyjwt_tokens_with_our_claims_verify_with_us():
         verifier.verify(jwt.encode(payload, b"x" * 32 + b"-not-the-key", algorithm="HS256"))
     with pytest.raises(aa.MissingClaimError):
         verifier.verify(jwt.encode({k: v for k, v in payload.items() if k != "jti"}, secret, algorithm="HS256"))
+
+
+@pytest.mark.parametrize("alg", ["RS256", "PS256", "ES256"])
+def test_identity_provider_tokens_verify_with_its_jwks(alg: str) -> None:
+    """An identity provider's tokens (PyJWT, fresh keys from `cryptography`) verify with
+    the JWK set it publishes, exported by PyJWT itself; the core never fetches it."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    private = (ec.generate_private_key(ec.SECP256R1()) if alg == "ES256"
+               else rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    algorithm = jwt.get_algorithm_by_name(alg)
+    jwk = {**json.loads(algorithm.to_jwk(private.public_key())), "kid": "idp-1", "alg": alg, "use": "sig"}
+    keys = aa.KeySet.from_json(json.dumps({"keys": [jwk]}))
+    assert keys.active_kid is None and json.loads(keys.to_jwks())["keys"] == []
+    idp = "https://idp.example"
+    verifier = aa.Verifier(keys, aa.Policy(idp))
+    now = int(time.time())
+    payload = {"iss": idp, "sub": "user_9", "client_id": "app", "user_token": True,
+               "iat": now, "exp": now + 300, "jti": "idp-" + alg}
+    token = jwt.encode(payload, private, algorithm=alg, headers={"kid": "idp-1"})
+    assert verifier.verify(token).userid == "user_9"
+    forged = jwt.encode({**payload, "sub": "admin"}, private, algorithm=alg, headers={"kid": "idp-1"})
+    with pytest.raises(aa.InvalidSignatureError):
+        verifier.verify(forged.rsplit(".", 1)[0] + "." + token.rsplit(".", 1)[1])
+    with pytest.raises(aa.AlgorithmMismatchError):
+        verifier.verify(jwt.encode(payload, b"k" * 32, algorithm="HS256", headers={"kid": "idp-1"}))
+    with pytest.raises(aa.NoSigningKeyError):
+        keys.mint(aa.Claims(idp, now + 60, sub="x", client_id="app", iat=now, jti="j"))

@@ -261,3 +261,34 @@ def replay(setup: dict[str, Any], scenario: dict[str, Any]) -> None:
                 saved[name] = json.loads(resp.body)["refresh_token"]
             else:
                 pytest.fail(f"step {index}: unknown save kind {kind!r}")
+
+
+# RS256, PS256 and ES256 of other issuers (tests/vectors/interop.json, issue 17.9):
+# the same sections as tokens.json, key sets and policies of its own.
+INTEROP = load_vectors("interop.json")
+
+
+@pytest.mark.parametrize("case", INTEROP["verify"], ids=ids(INTEROP["verify"]))
+def test_interop_verify(case: dict[str, Any]) -> None:
+    keys = aa.KeySet.from_json(json.dumps(INTEROP["keysets"][case["keyset"]]))
+    verifier = aa.Verifier(keys, aa.Policy(**INTEROP["policies"][case["policy"]]))
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(error_class(expect["error"])) as info:
+            verifier.verify_at(case["token"], case["now"])
+        assert info.value.name == expect["error"]
+    else:
+        assert verifier.verify_at(case["token"], case["now"]).to_dict() == expect["claims"]
+
+
+@pytest.mark.parametrize("case", INTEROP["keys"], ids=ids(INTEROP["keys"]))
+def test_interop_keys(case: dict[str, Any]) -> None:
+    document = case["keyset"] if "keyset" in case else '{"keys":[' + case["jwk"] + "]}"
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(error_class(expect["error"])):
+            aa.KeySet.from_json(document)
+    else:
+        keys = aa.KeySet.from_json(document)
+        assert len(keys) == 1
+        assert keys.active_kid is None, "verify-only keys never become active"

@@ -1,5 +1,5 @@
-//! Flattens the shared vectors (tests/vectors/tokens.json, flows.json and
-//! lifecycle.json, format in tests/vectors/README.md) into the line format the C
+//! Flattens the shared vectors (tests/vectors/tokens.json, interop.json, flows.json
+//! and lifecycle.json, format in tests/vectors/README.md) into the line format the C
 //! test runner reads, because C has no JSON parser. It re-encodes, and adds one
 //! thing: the core's own metadata document for the setup's issuer
 //! (`flows_metadata`), which the C runner compares byte for byte with its
@@ -442,6 +442,8 @@ fn main() {
     };
     let mut out = Out(String::new());
     tokens(&mut out, &read("tokens.json"));
+    // The RS256/PS256/ES256 vectors: the same sections, key set and policy names of their own.
+    tokens(&mut out, &read("interop.json"));
     flows(&mut out, &read("flows.json"));
     lifecycle(&mut out, &read("lifecycle.json"));
     std::fs::write(target, out.0).unwrap_or_else(|e| panic!("{target}: {e}"));

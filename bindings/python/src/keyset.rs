@@ -18,7 +18,8 @@ pub(crate) struct PyKeySet {
 #[pymethods]
 impl PyKeySet {
     /// A key set from its JSON document (a JWKS whose keys may hold private members,
-    /// with an optional `active_kid`).
+    /// with an optional `active_kid`); it may hold other issuers' RS256, PS256 and
+    /// ES256 public keys, verify only.
     #[staticmethod]
     fn from_json(py: Python<'_>, json: PyBackedStr) -> PyResult<Self> {
         let inner = CoreKeySet::from_json(&json).py(py)?;
@@ -62,7 +63,8 @@ impl PyKeySet {
         single(py, key)
     }
 
-    /// The public keys as a JWKS document (JSON text); HS256 keys are never listed.
+    /// The public keys as a JWKS document (JSON text); HS256 keys are never listed,
+    /// nor other issuers' RSA and P-256 keys.
     fn to_jwks(&self) -> String {
         self.inner.to_jwks().to_string()
     }

@@ -1,6 +1,10 @@
 //! Tokens we mint verify with the `jsonwebtoken` crate, and tokens it mints
-//! with our claims verify with us (HS256 and EdDSA).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! with our claims verify with us (HS256 and EdDSA); the RS256/PS256/ES256
+//! vectors of `tests/vectors/interop.json` (RFC 7515, PyJWT, and jsonwebtoken
+//! tokens minted here under `UPDATE_VECTORS=1`) hold.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
 
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::token::{Claims, Policy, Verifier};
@@ -136,4 +140,171 @@ fn eddsa_both_ways() {
         verifier.verify_at(&token, t).unwrap().jti.as_deref(),
         Some("their-e")
     );
+}
+
+/// Mints the jsonwebtoken cases of interop.json with its test-only signing keys.
+fn jsonwebtoken_cases(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    let now = doc["now"].as_u64().unwrap();
+    let iss = doc["policies"]["interop_idp"]["issuer"].as_str().unwrap();
+    let source = "jsonwebtoken 11 (rust_crypto)";
+    let mut cases = Vec::new();
+    for (alg, kid) in [
+        (Algorithm::RS256, "rs-2048"),
+        (Algorithm::PS256, "ps-3072"),
+        (Algorithm::ES256, "es-p256"),
+    ] {
+        let pem = doc["signing_keys"][kid].as_str().unwrap().as_bytes();
+        let key = match alg {
+            Algorithm::ES256 => EncodingKey::from_ec_pem(pem),
+            _ => EncodingKey::from_rsa_pem(pem),
+        }
+        .unwrap();
+        let theirs = TheirClaims {
+            iss: iss.into(),
+            sub: format!("jwt-rs-{kid}"),
+            client_id: "idp-client".into(),
+            user_token: true,
+            company_id: Some("acme".into()),
+            iat: now - 100,
+            exp: now + 3500,
+            jti: format!("jti-jwt-rs-{kid}"),
+        };
+        let mut header = Header::new(alg);
+        header.kid = Some(kid.into());
+        let token = jsonwebtoken::encode(&header, &theirs, &key).unwrap();
+        let mut want = Claims::user(iss, "idp-client", &theirs.sub, now - 100, 3600, &theirs.jti);
+        want.company_id.clone_from(&theirs.company_id);
+        cases.push(serde_json::json!({
+            "name": format!("jsonwebtoken {alg:?}"), "source": source, "keyset": "interop_idp",
+            "policy": "interop_idp", "now": now, "token": token,
+            "expect": {"claims": support::claims_json(&want)},
+        }));
+    }
+    cases
+}
+
+#[test]
+fn interop_vectors_hold() {
+    let path = support::vectors_dir().join("interop.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        let minted = jsonwebtoken_cases(&doc);
+        let verify = doc["verify"].as_array_mut().unwrap();
+        verify.retain(|c| !c["source"].as_str().unwrap().starts_with("jsonwebtoken"));
+        verify.extend(minted);
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    }
+    let keysets = doc["keysets"].as_object().unwrap();
+    let policies = doc["policies"].as_object().unwrap();
+    let mut failures = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let verify = doc["verify"].as_array().unwrap();
+    let from_jsonwebtoken = verify
+        .iter()
+        .filter(|c| c["source"].as_str().unwrap().starts_with("jsonwebtoken"))
+        .count();
+    assert_eq!(
+        from_jsonwebtoken, 3,
+        "run with UPDATE_VECTORS=1 to mint them"
+    );
+    for case in verify {
+        assert!(
+            names.insert(case["name"].as_str().unwrap()),
+            "{}",
+            case["name"]
+        );
+        if let Err(e) = support::run_verify_case(keysets, policies, case) {
+            failures.push(e);
+        }
+    }
+    for case in doc["keys"].as_array().unwrap() {
+        let got = match (case.get("jwk"), case.get("keyset")) {
+            (Some(jwk), _) => Key::from_jwk(jwk.as_str().unwrap()).map(|_| ()),
+            (_, Some(set)) => KeySet::from_json(set.as_str().unwrap()).map(|_| ()),
+            _ => panic!("key case without input"),
+        };
+        if got.err().map(airisk_auth::Error::name) != case["expect"]["error"].as_str() {
+            failures.push(format!("key {}: got {got:?}", case["name"]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every single-character change of the PyJWT RS256, PS256 and ES256 tokens
+/// (each position, to a neighbouring base64url character) is refused.
+#[test]
+fn no_single_character_change_of_an_interop_token_verifies() {
+    let path = support::vectors_dir().join("interop.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let keys = Arc::new(KeySet::from_json(&doc["keysets"]["interop_idp"].to_string()).unwrap());
+    let policy = support::policy_from_json(&doc["policies"]["interop_idp"]);
+    let verifier = Verifier::new(keys, policy);
+    let now = doc["now"].as_u64().unwrap();
+    let mut checked = 0;
+    for name in ["PyJWT RS256", "PyJWT PS256", "PyJWT ES256"] {
+        let case = doc["verify"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        let token = case["token"].as_str().unwrap();
+        assert!(verifier.verify_at(token, now).is_ok(), "{name}");
+        for (i, c) in token.char_indices() {
+            let other = match c {
+                '.' => continue,
+                'A' => 'B',
+                _ => 'A',
+            };
+            let mut changed = token.to_owned();
+            changed.replace_range(i..=i, other.encode_utf8(&mut [0; 4]));
+            assert!(verifier.verify_at(&changed, now).is_err(), "{name} at {i}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// RSA and EC JWKs of arbitrary members load or fail with a key error,
+    /// never a panic; a key that loads round-trips through its JWK.
+    #[test]
+    fn rsa_and_ec_jwk_loading_never_panics(
+        kty in proptest::sample::select(vec!["RSA", "EC"]),
+        crv in proptest::option::of(proptest::sample::select(vec!["P-256", "P-384"])),
+        alg in proptest::option::of(proptest::sample::select(vec!["RS256", "PS256", "ES256", "HS256"])),
+        n in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        e in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6),
+        x in proptest::collection::vec(proptest::prelude::any::<u8>(), 30..34),
+        y in proptest::collection::vec(proptest::prelude::any::<u8>(), 30..34),
+    ) {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let jwk = if kty == "RSA" {
+            serde_json::json!({"kty": kty, "alg": alg, "n": b64(&n), "e": b64(&e)})
+        } else {
+            serde_json::json!({"kty": kty, "crv": crv, "alg": alg, "x": b64(&x), "y": b64(&y)})
+        };
+        match Key::from_jwk(&jwk.to_string()) {
+            Ok(key) => {
+                proptest::prop_assert!(!key.can_sign());
+                let again = Key::from_jwk(&key.to_jwk(false).unwrap().to_string()).unwrap();
+                proptest::prop_assert_eq!(again.algorithm(), key.algorithm());
+                proptest::prop_assert_eq!(again.signature_len(), key.signature_len());
+            }
+            Err(e) => proptest::prop_assert!(
+                matches!(e, airisk_auth::Error::InvalidKey | airisk_auth::Error::WeakKey),
+                "{:?}", e
+            ),
+        }
+    }
 }

@@ -1481,7 +1481,8 @@ fn key_cases(f: &Fixture) -> Vec<Value> {
         json!({"name": "Ed25519 order-8 point (small order)", "jwk": r#"{"kty":"OKP","crv":"Ed25519","kid":"s","x":"JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_AU"}"#, "expect": {"error": "InvalidKey"}}),
         json!({"name": "JWK alg disagrees with kty", "jwk": json!({"kty":"oct","kid":"w","alg":"EdDSA","k": base64_url_encode(&[7; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),
         json!({"name": "Ed25519 d and x disagree", "jwk": json!({"kty":"OKP","crv":"Ed25519","kid":"e","d": base64_url_encode(&ED_SEED), "x": base64_url_encode(&[9; 32])}).to_string(), "expect": {"error": "InvalidKey"}}),
-        json!({"name": "unknown kty", "jwk": r#"{"kty":"RSA","kid":"r","n":"AQAB","e":"AQAB"}"#, "expect": {"error": "InvalidKey"}}),
+        json!({"name": "RSA modulus of 17 bits (interop.json has the RSA and EC cases)", "jwk": r#"{"kty":"RSA","kid":"r","n":"AQAB","e":"AQAB"}"#, "expect": {"error": "WeakKey"}}),
+        json!({"name": "unknown kty", "jwk": r#"{"kty":"DSA","kid":"r","y":"AQAB"}"#, "expect": {"error": "InvalidKey"}}),
         json!({"name": "duplicate kid in a set", "keyset": json!({"keys":[
             {"kty":"oct","kid":"a","k": base64_url_encode(&[1; 32])}, {"kty":"oct","kid":"a","k": base64_url_encode(&[2; 32])}]}).to_string(), "expect": {"error": "DuplicateKeyId"}}),
         json!({"name": "active_kid names no key", "keyset": json!({"keys":[{"kty":"oct","kid":"a","k": base64_url_encode(&[1; 32])}], "active_kid": "b"}).to_string(), "expect": {"error": "UnknownKeyId"}}),

@@ -145,7 +145,13 @@ class KeySet:
 
     @staticmethod
     def from_json(json: str) -> KeySet:
-        """A key set from JSON: a JWKS whose keys may hold private members, optional ``active_kid``."""
+        """A key set from JSON: a JWKS whose keys may hold private members, optional ``active_kid``.
+
+        Besides HS256 (``oct``) and EdDSA (``OKP``) keys: another issuer's public keys,
+        verify only, ``RSA`` (RS256/PS256, 2048 to 8192 bits; ``WeakKeyError`` below) and
+        ``EC`` P-256 (ES256), the algorithm pinned by the JWK's ``alg`` (without one: RS256
+        for RSA, ES256 for P-256). They never sign (``NoSigningKeyError``).
+        """
     @staticmethod
     def from_file(path: str | os.PathLike[str]) -> KeySet:
         """A key set from a file in the form :meth:`from_json` reads, read bounded and wiped.
@@ -163,7 +169,8 @@ class KeySet:
     def generate_ed25519(kid: str) -> KeySet:
         """A one-key set with a new random Ed25519 key pair, active."""
     def to_jwks(self) -> str:
-        """The public keys as a JWKS document (JSON text). HS256 keys are secret and never listed."""
+        """The public keys as a JWKS document (JSON text). HS256 keys are secret and never listed;
+        other issuers' RSA and P-256 keys are not republished."""
     def to_json(self, include_private: bool = False) -> str:
         """The whole set as JSON text, the form :meth:`from_json` reads; secrets only when asked."""
     def mint(self, claims: Claims) -> str:

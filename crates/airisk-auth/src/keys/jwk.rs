@@ -3,12 +3,15 @@
 use super::{Algorithm, Key, Material, MAX_KEY_DOCUMENT_LEN};
 use crate::encoding::{b64_decode, b64_encode};
 use crate::error::{Error, Result};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 impl Key {
     /// A key from one JWK (RFC 7517): `kty` `oct` with `k` for HS256, `kty`
-    /// `OKP` / `crv` `Ed25519` with `x` (and `d` for a signing key) for EdDSA.
+    /// `OKP` / `crv` `Ed25519` with `x` (and `d` for a signing key) for EdDSA;
+    /// verify only, `kty` `RSA` with `n`, `e` for RS256/PS256 and `kty` `EC` /
+    /// `crv` `P-256` with `x`, `y` for ES256 (rules in the [module docs](super#interop-rs256-ps256-es256)).
     /// An `alg` member, when present, must agree with the key type.
     ///
     /// ```
@@ -29,6 +32,9 @@ impl Key {
     }
 
     pub(super) fn from_parsed_jwk(jwk: &Jwk) -> Result<Self> {
+        if let Some(key) = Self::from_interop_jwk(jwk) {
+            return key;
+        }
         let kid = jwk.kid.as_deref();
         let key = match (jwk.kty.as_str(), jwk.crv.as_deref()) {
             ("oct", None) => {
@@ -88,6 +94,9 @@ impl Key {
                 jwk.insert("crv".into(), "Ed25519".into());
                 jwk.insert("x".into(), b64_encode(public).into());
             }
+            Material::Rsa(_) | Material::EcP256(_) => {
+                super::interop::jwk_members(&self.material, &mut jwk);
+            }
         }
         jwk.insert("alg".into(), self.algorithm().as_str().into());
         if let Some(kid) = &self.kid {
@@ -100,19 +109,56 @@ impl Key {
     }
 }
 
+/// The members RFC 7517/7518 define for the key types we read; any other is
+/// refused. Those only RSA and EC keys use are checked in `interop.rs`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Jwk {
-    kty: String,
+    pub(super) kty: String,
     #[serde(default)]
-    kid: Option<String>,
+    pub(super) kid: Option<String>,
     #[serde(default)]
-    alg: Option<String>,
+    pub(super) alg: Option<String>,
     #[serde(default)]
-    crv: Option<String>,
+    pub(super) crv: Option<String>,
     #[serde(default)]
-    k: Option<Zeroizing<String>>,
+    pub(super) k: Option<Zeroizing<String>>,
     #[serde(default)]
-    x: Option<String>,
+    pub(super) x: Option<String>,
     #[serde(default)]
-    d: Option<Zeroizing<String>>,
+    pub(super) d: Option<Zeroizing<String>>,
+    #[serde(default, rename = "use")]
+    pub(super) use_: Option<String>,
+    #[serde(default)]
+    pub(super) key_ops: Option<Vec<String>>,
+    // RSA and EC public members (RFC 7518 §6.3.1, §6.2.1).
+    #[serde(default)]
+    pub(super) n: Option<String>,
+    #[serde(default)]
+    pub(super) e: Option<String>,
+    #[serde(default)]
+    pub(super) y: Option<String>,
+    // RSA private members (RFC 7518 §6.3.2): named so that a private RSA key
+    // is refused by the verify-only loader rather than ignored; never kept.
+    #[serde(default)]
+    pub(super) p: Option<IgnoredAny>,
+    #[serde(default)]
+    pub(super) q: Option<IgnoredAny>,
+    #[serde(default)]
+    pub(super) dp: Option<IgnoredAny>,
+    #[serde(default)]
+    pub(super) dq: Option<IgnoredAny>,
+    #[serde(default)]
+    pub(super) qi: Option<IgnoredAny>,
+    #[serde(default)]
+    pub(super) oth: Option<IgnoredAny>,
+    // Certificate members (RFC 7517 §4.6-4.9): accepted, never used or fetched.
+    #[serde(default, rename = "x5u")]
+    _x5u: Option<IgnoredAny>,
+    #[serde(default, rename = "x5c")]
+    _x5c: Option<IgnoredAny>,
+    #[serde(default, rename = "x5t")]
+    _x5t: Option<IgnoredAny>,
+    #[serde(default, rename = "x5t#S256")]
+    _x5t_s256: Option<IgnoredAny>,
 }

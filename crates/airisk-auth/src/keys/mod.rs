@@ -3,13 +3,42 @@
 //! A [`Key`] has an optional `kid` and exactly one [`Algorithm`]:
 //! - **HS256**: an HMAC-SHA256 secret of at least 32 bytes (RFC 7518 §3.2);
 //! - **EdDSA**: an Ed25519 key pair, or only its public key, so that a service
-//!   that only verifies never holds the signing secret.
+//!   that only verifies never holds the signing secret;
+//! - **RS256, PS256, ES256** (verify only): another issuer's RSA or P-256 public
+//!   key from a JWK set the host supplies, to accept its tokens beside ours
+//!   (rules and sizes in [`Key::rsa_public`], [`Key::es256_public`] and the
+//!   [interop section](#interop-rs256-ps256-es256)).
 //!
 //! A [`KeySet`] holds keys for verification and names one active signing key.
 //! Rotation without downtime: add the new key, make it active, and keep the old
 //! key in the set until every token it signed has expired, then [`KeySet::retire`] it.
 //! The `kid` of a token only *selects* a key; the algorithm always comes from
 //! the key, never from the token.
+//!
+//! # Interop: RS256, PS256, ES256
+//! Verify-only keys of another issuer (an identity provider), loaded from the
+//! JWK set the host obtained; the core never fetches one. The algorithm is
+//! pinned by the key: a JWK's `alg` (`RS256`/`PS256` for `kty` `RSA`, `ES256` for
+//! `kty` `EC`, `crv` `P-256`), or without `alg`, `RS256` for an RSA key and `ES256`
+//! for a P-256 key (PyJWT's rule). RSA moduli under 2048 bits are [`Error::WeakKey`],
+//! over 8192 bits [`Error::InvalidKey`]; P-256 points are checked on the curve
+//! when loaded. A JWK holding private members, members of another key type, a
+//! `use` other than `sig`, `key_ops` without `verify`, or any member RFC 7517/7518
+//! does not define for it is refused; `x5c`/`x5t`/`x5u` are accepted and ignored.
+//! These keys never sign ([`Error::NoSigningKey`]) and are not republished by
+//! [`KeySet::to_jwks`]. ES256 verification allocates nothing; RSA verification
+//! allocates inside ring (it parses the modulus on every verification).
+//!
+//! ```
+//! use airisk_auth::keys::{Algorithm, KeySet};
+//! // RFC 7515 A.3: an ES256 key without `alg`, pinned to ES256.
+//! let set = KeySet::from_json(r#"{"keys":[{"kty":"EC","crv":"P-256",
+//!   "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+//!   "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#)?;
+//! assert_eq!(set.keys().next().map(|k| k.algorithm()), Some(Algorithm::Es256));
+//! assert!(set.active().is_err(), "verify only");
+//! # Ok::<(), airisk_auth::Error>(())
+//! ```
 //!
 //! Secrets are zeroized on drop and never printed by `Debug`. (The HMAC key
 //! schedule and the Ed25519 key pair held inside `ring` are not ours to wipe;
@@ -26,11 +55,14 @@
 
 mod ed25519;
 mod hs256;
+mod interop;
 mod jwk;
 mod set;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use interop::MAX_SIGNATURE_LEN;
+pub use interop::{MAX_RSA_MODULUS_BITS, MIN_RSA_MODULUS_BITS};
 pub use set::KeySet;
 
 use crate::encoding::b64_encode;
@@ -57,15 +89,24 @@ pub enum Algorithm {
     Hs256,
     /// Ed25519 (RFC 8037).
     EdDsa,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3): verify only.
+    Rs256,
+    /// RSASSA-PSS with SHA-256, MGF1 and a 32-byte salt (RFC 7518 §3.5): verify only.
+    Ps256,
+    /// ECDSA on P-256 with SHA-256 (RFC 7518 §3.4): verify only.
+    Es256,
 }
 
 impl Algorithm {
-    /// The JOSE name: `"HS256"` or `"EdDSA"`.
+    /// The JOSE name: `"HS256"`, `"EdDSA"`, `"RS256"`, `"PS256"` or `"ES256"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Algorithm::Hs256 => "HS256",
             Algorithm::EdDsa => "EdDSA",
+            Algorithm::Rs256 => "RS256",
+            Algorithm::Ps256 => "PS256",
+            Algorithm::Es256 => "ES256",
         }
     }
 
@@ -75,16 +116,22 @@ impl Algorithm {
         match name {
             "HS256" => Some(Algorithm::Hs256),
             "EdDSA" => Some(Algorithm::EdDsa),
+            "RS256" => Some(Algorithm::Rs256),
+            "PS256" => Some(Algorithm::Ps256),
+            "ES256" => Some(Algorithm::Es256),
             _ => None,
         }
     }
 
-    /// The signature length in bytes.
+    /// The signature length in bytes, when the algorithm fixes it: `None` for
+    /// RS256 and PS256, whose signatures are as long as the key's modulus
+    /// ([`Key::signature_len`]).
     #[must_use]
-    pub const fn signature_len(self) -> usize {
+    pub const fn signature_len(self) -> Option<usize> {
         match self {
-            Algorithm::Hs256 => 32,
-            Algorithm::EdDsa => 64,
+            Algorithm::Hs256 => Some(32),
+            Algorithm::EdDsa | Algorithm::Es256 => Some(64),
+            Algorithm::Rs256 | Algorithm::Ps256 => None,
         }
     }
 }
@@ -105,6 +152,10 @@ pub(super) enum Material {
     Ed25519Public {
         public: [u8; 32],
     },
+    /// Verify only: another issuer's RSA key (RS256 or PS256).
+    Rsa(interop::RsaPublic),
+    /// Verify only: another issuer's P-256 key (ES256).
+    EcP256(interop::EcP256Public),
 }
 
 /// One key: an optional `kid`, one algorithm, and its material.
@@ -181,13 +232,28 @@ impl Key {
         match self.material {
             Material::Hs256 { .. } => Algorithm::Hs256,
             Material::Ed25519Pair { .. } | Material::Ed25519Public { .. } => Algorithm::EdDsa,
+            Material::Rsa(ref key) => key.algorithm(),
+            Material::EcP256(_) => Algorithm::Es256,
+        }
+    }
+
+    /// The length in bytes of this key's signatures.
+    #[must_use]
+    pub fn signature_len(&self) -> usize {
+        match &self.material {
+            Material::Rsa(key) => key.signature_len(),
+            Material::Hs256 { .. } => 32,
+            _ => 64,
         }
     }
 
     /// Whether this key holds a secret and so can sign.
     #[must_use]
     pub fn can_sign(&self) -> bool {
-        !matches!(self.material, Material::Ed25519Public { .. })
+        matches!(
+            self.material,
+            Material::Hs256 { .. } | Material::Ed25519Pair { .. }
+        )
     }
 
     pub(super) fn public_key_bytes(&self) -> Option<&[u8]> {
@@ -195,7 +261,7 @@ impl Key {
             Material::Ed25519Pair { public, .. } | Material::Ed25519Public { public } => {
                 Some(public)
             }
-            Material::Hs256 { .. } => None,
+            _ => None,
         }
     }
 
@@ -208,12 +274,13 @@ impl Key {
     /// Signs `message` (a JWS signing input) and returns the raw signature.
     ///
     /// # Errors
-    /// [`Error::NoSigningKey`] for a verify-only key.
+    /// [`Error::NoSigningKey`] for a verify-only key (an Ed25519 public key, or
+    /// any RSA or P-256 key: those are never used to sign).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         match &self.material {
             Material::Hs256 { key, .. } => Ok(hmac::sign(key, message).as_ref().to_vec()),
             Material::Ed25519Pair { pair, .. } => Ok(pair.sign(message).as_ref().to_vec()),
-            Material::Ed25519Public { .. } => Err(Error::NoSigningKey),
+            _ => Err(Error::NoSigningKey),
         }
     }
 
@@ -230,7 +297,7 @@ impl Key {
         match &self.material {
             Material::Hs256 { key, .. } => write(out, hmac::sign(key, message).as_ref()),
             Material::Ed25519Pair { pair, .. } => write(out, pair.sign(message).as_ref()),
-            Material::Ed25519Public { .. } => Err(Error::NoSigningKey),
+            _ => Err(Error::NoSigningKey),
         }
     }
 
@@ -246,6 +313,8 @@ impl Key {
                     .verify(message, signature)
                     .is_ok()
             }
+            Material::Rsa(key) => key.verify(message, signature),
+            Material::EcP256(key) => key.verify(message, signature),
         };
         if ok {
             Ok(())

@@ -1,7 +1,7 @@
 //! Key sets: verification keys with at most one active signing key, rotation, JWKS.
 
 use super::jwk::Jwk;
-use super::{Key, MAX_KEY_DOCUMENT_LEN};
+use super::{Algorithm, Key, MAX_KEY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
 use crate::file::{self, FileError};
 use serde::Deserialize;
@@ -256,10 +256,16 @@ impl KeySet {
     }
 
     /// The public keys as a JWKS document (RFC 7517 §5) for other systems to
-    /// verify our EdDSA tokens. HS256 keys are secret and never listed.
+    /// verify our EdDSA tokens. HS256 keys are secret and never listed; RSA and
+    /// P-256 keys are another issuer's (we never sign with them) and not republished.
     #[must_use]
     pub fn to_jwks(&self) -> serde_json::Value {
-        let keys: Vec<_> = self.keys.iter().filter_map(|k| k.to_jwk(false)).collect();
+        let keys: Vec<_> = self
+            .keys
+            .iter()
+            .filter(|k| matches!(k.algorithm(), Algorithm::Hs256 | Algorithm::EdDsa))
+            .filter_map(|k| k.to_jwk(false))
+            .collect();
         serde_json::json!({ "keys": keys })
     }
 }

@@ -26,7 +26,7 @@ impl KeySet {
 
 /// Builds `header.payload.signature` from an already-encoded header and a raw payload.
 fn sign_compact(key: &Key, encoded_header: &str, payload: &[u8]) -> Result<String> {
-    let signature_len = key.algorithm().signature_len();
+    let signature_len = key.signature_len();
     let mut token = String::with_capacity(
         encoded_header.len() + 1 + encoded_len(payload.len()) + 1 + encoded_len(signature_len),
     );

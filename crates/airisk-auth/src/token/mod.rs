@@ -33,6 +33,9 @@
 //!    and a one-key set). The algorithm is pinned by the key: `alg` must equal it
 //!    exactly, so `none`, `HS512`, `hs256` or an HS256 MAC made with a public key are all refused.
 //!    `jwk`, `jku`, `x5u`, `x5c` are never used;
+//!    (Besides HS256 and EdDSA, a key set may hold another issuer's RS256, PS256 or
+//!    ES256 public keys, verify only: see [`crate::keys`]. Their tokens pass the
+//!    same checks in the same order; an RSA signature must be exactly as long as the modulus.)
 //! 4. the signature (constant-time for HMAC), **before** the claims are parsed;
 //! 5. the claims: a JSON object without repeated members; NumericDates must be
 //!    non-negative JSON integers no later than year 9999 (strings, floats, `null`,
