@@ -186,14 +186,22 @@ Examples:
 
 const DEMO_HELP: &str = "\
 Runs, in-process and offline, on an embedded registry (client abc123 with redirect URIs
-https://localhost/callback and https://app.example/cb; users user_42 of company acme, and
-user_7) and freshly generated keys:
+https://localhost/callback and https://app.example/cb, a public client demo-spa, demo-app
+with refresh tokens, demo-resource-server that may introspect; users user_42 of company
+acme, and user_7) and freshly generated keys:
   1. GET /api/oauth2 (generic)           -> 302 with a code and the state
   2. POST /api/oauth2/Token (form body)  -> 200 with the access token
   3. GET protected resources             -> 200 for any token, 403 for a user-only one
   4. the same with userid=user_42 (JSON) -> a user token that the user-only resource accepts
   5. the first code replayed             -> 400 Invalid Code, and its token now refused (401)
   6. documented errors                   -> 400 Invalid client_id, 401 problem+json
+  7-10. what OAuth clients do             -> HTTP Basic, a public client with PKCE, a denial,
+                                            scopes and a custom claim
+  11. refresh (client demo-app)          -> a new pair; the old refresh token again: 400
+                                            invalid_grant, and the family's tokens refused
+  12. introspection and revocation       -> active, then 200 empty, then {\"active\":false}
+  13. Issuer::revoke_grant               -> the grant's tokens refused; a new consent works
+  14. metadata and JWKS                  -> RFC 8414 document; the public key, never a secret
 Every answer is checked against the AIRisk documentation; the exit status is 0 only
 if every check passed. The clock is pinned so that the first token expires at
 2025-03-31T13:12:17Z, the expiration of the AIRisk docs' example.

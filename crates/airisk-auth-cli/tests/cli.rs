@@ -597,7 +597,7 @@ fn registry_check_reports_the_position_with_context() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo_registry.json");
     let r = run(&["registry", "check", demo.to_str().unwrap()]);
     assert_exit(&r, 0);
-    assert!(r.stdout.contains("ok: 2 clients, 2 users"), "{}", r.stdout);
+    assert!(r.stdout.contains("ok: 4 clients, 2 users"), "{}", r.stdout);
     let r = run(&["registry", "check", "--json", demo.to_str().unwrap()]);
     assert_exit(&r, 0);
     assert_eq!(r.json()["valid"], true);

@@ -8,7 +8,7 @@ mod support;
 
 use airisk_auth::flow::{Issuer, IssuerConfig, Request, Response, JWKS_MAX_AGE};
 use airisk_auth::prelude::*;
-use airisk_auth::registry::ClientAuthMethod;
+use airisk_auth::registry::{ClientAuthMethod, Registry};
 use serde_json::Value;
 use std::sync::Arc;
 use support::base64_url_encode;
@@ -23,12 +23,16 @@ fn issuer(issuer_id: &str, keys: KeySet) -> Issuer {
         .add_client(
             Client::new("abc123", "s3cret", REDIRECT)
                 .unwrap()
+                .with_scopes(&["risk:read", "risk:write"], &[])
+                .unwrap()
                 .with_refresh_tokens(true),
         )
         .unwrap();
     registry
         .add_client(
             Client::new_public("spa", REDIRECT)
+                .unwrap()
+                .with_scopes(&["profile", "risk:read"], &[])
                 .unwrap()
                 .with_refresh_tokens(true),
         )
@@ -334,6 +338,59 @@ fn nothing_working_is_left_out() {
     let auth = strings(&meta["token_endpoint_auth_methods_supported"]);
     assert_eq!(auth, ClientAuthMethod::ALL.map(ClientAuthMethod::name));
     assert!(!auth.contains(&"client_secret_jwt") && !auth.contains(&"private_key_jwt"));
+}
+
+/// `scopes_supported` lists every scope some client may be granted: each is
+/// granted when its client asks, and a scope left out is granted to no client.
+#[test]
+fn scopes_supported_is_what_the_clients_may_be_granted() {
+    let issuer = ed25519_issuer();
+    let meta = issuer.metadata_json();
+    let authorize_url = meta["authorization_endpoint"].as_str().unwrap();
+    let scopes = strings(&meta["scopes_supported"]);
+    assert_eq!(scopes, ["profile", "risk:read", "risk:write"]);
+    let (_, challenge) = pkce_pair();
+    let ask = |client: &str, scope: &str| {
+        let query = format!(
+            "client_id={client}&redirect_uri={REDIRECT_ENC}&scope={}&code_challenge={challenge}&code_challenge_method=S256",
+            scope.replace(':', "%3A")
+        );
+        serve(&issuer, authorize_url, &query, None)
+    };
+    for scope in &scopes {
+        let granted = ["abc123", "spa"].iter().any(|client| {
+            let answer = ask(client, scope);
+            let location = answer.header("Location").unwrap_or_default();
+            answer.status == 302 && location.contains("code=") && !location.contains("error=")
+        });
+        assert!(granted, "{scope} is advertised but granted to no client");
+    }
+    for scope in ["admin", "risk:delete", "openid"] {
+        assert!(!scopes.contains(&scope));
+        for client in ["abc123", "spa"] {
+            assert_refused(&ask(client, scope), "invalid_scope");
+        }
+    }
+    // A registry that cannot list its scopes leaves the member out.
+    #[derive(Debug)]
+    struct Unlisted(MemoryRegistry);
+    impl Registry for Unlisted {
+        fn client(&self, id: &str) -> airisk_auth::Result<Option<Arc<Client>>> {
+            self.0.client(id)
+        }
+        fn user(&self, id: &str) -> airisk_auth::Result<Option<Arc<User>>> {
+            self.0.user(id)
+        }
+    }
+    let unlisted = Issuer::new(
+        IssuerConfig::new("https://airisk.example"),
+        Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap()),
+        CodeKey::generate().unwrap(),
+        Arc::new(Unlisted(MemoryRegistry::new())),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    assert!(unlisted.metadata_json().get("scopes_supported").is_none());
 }
 
 #[test]

@@ -193,7 +193,7 @@ impl Demo {
     }
 
     /// Checks a 302 carrying a code (no state sent); returns the code.
-    fn expect_code(&mut self, r: &Response) -> String {
+    pub(super) fn expect_code(&mut self, r: &Response) -> String {
         self.expect_status(r, 302);
         let location = r.header("Location").unwrap_or_default().to_owned();
         let code = query_param(&location, "code").unwrap_or_default();
@@ -283,7 +283,7 @@ impl Demo {
 }
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
-fn basic(id: &str, secret: &str) -> String {
+pub(super) fn basic(id: &str, secret: &str) -> String {
     let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let pair = format!("{}:{}", encode(id), encode(secret));
     format!(
@@ -293,7 +293,7 @@ fn basic(id: &str, secret: &str) -> String {
 }
 
 /// A string member of a JSON body.
-fn json_member(r: &Response, name: &str) -> Option<String> {
+pub(super) fn json_member(r: &Response, name: &str) -> Option<String> {
     let body: serde_json::Value = serde_json::from_str(&r.body).ok()?;
     body[name].as_str().map(str::to_owned)
 }

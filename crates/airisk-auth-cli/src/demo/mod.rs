@@ -8,6 +8,7 @@
 
 mod clients;
 mod exchange;
+mod lifecycle;
 mod render;
 mod walk;
 
@@ -45,6 +46,8 @@ const RESOURCE_USER: &str = "/api/demo/profile";
 
 struct Demo {
     issuer: Issuer,
+    /// The signing algorithm's JWS name (`HS256` or `EdDSA`).
+    algorithm: &'static str,
     verifier: Verifier,
     clock: Arc<ManualClock>,
     steps: Vec<Step>,
@@ -81,6 +84,7 @@ pub(crate) fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
     .with_clock(clock.clone());
     let mut demo = Demo {
         verifier: issuer.verifier(),
+        algorithm,
         issuer,
         clock,
         steps: Vec::new(),
@@ -121,7 +125,8 @@ pub(crate) fn run(args: &DemoArgs, json: bool) -> Result<(), Failure> {
             out.push_str(&format!(
                 "demo: all {passed} checks passed: authorize -> 302, token -> 200, bearer checks, \
                  replayed code refused and its token revoked, documented errors exact, Basic auth, \
-                 a public client with PKCE, a denial, a scoped token refused with 403, a custom claim\n"
+                 a public client with PKCE, a denial, a scoped token refused with 403, a custom claim, \
+                 refresh rotation and reuse, introspection, revocation, grant revocation, metadata and JWKS\n"
             ));
         } else {
             out.push_str(&format!(

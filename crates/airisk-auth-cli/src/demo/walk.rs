@@ -137,6 +137,7 @@ impl Demo {
         self.expect_reason(&r, Error::MissingBearer);
 
         self.walk_oauth_clients();
+        self.walk_lifecycle();
     }
 }
 

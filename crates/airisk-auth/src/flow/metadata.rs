@@ -16,6 +16,10 @@
 //!   guessing.
 //! - `response_modes_supported` is `["query"]`: codes and errors travel in the
 //!   redirect's query only.
+//! - `scopes_supported` is the union of the scopes the registry's clients may
+//!   be granted ([`crate::registry::Registry::scopes_supported`]), sorted; a
+//!   registry that cannot list them leaves the member out (RFC 8414 §2 makes
+//!   it RECOMMENDED). An empty list says no client uses scopes.
 //! - The document is public and changes only with a deployment, so it may be
 //!   cached like the key set (`Cache-Control: public, max-age=`[`JWKS_MAX_AGE`]).
 
@@ -91,7 +95,7 @@ impl Issuer {
     #[must_use]
     pub fn metadata_json(&self) -> serde_json::Value {
         let paths = &self.config.endpoints;
-        serde_json::json!({
+        let mut document = serde_json::json!({
             "issuer": self.config.issuer,
             "authorization_endpoint": self.endpoint_url(&paths.authorize),
             "token_endpoint": self.endpoint_url(&paths.token),
@@ -105,7 +109,13 @@ impl Issuer {
             "revocation_endpoint_auth_methods_supported": ClientAuthMethod::ALL.map(ClientAuthMethod::name),
             "introspection_endpoint_auth_methods_supported": INTROSPECTION_AUTH_METHODS.map(ClientAuthMethod::name),
             "code_challenge_methods_supported": authorize::CODE_CHALLENGE_METHODS,
-        })
+        });
+        if let (Some(scopes), Some(members)) =
+            (self.registry.scopes_supported(), document.as_object_mut())
+        {
+            members.insert("scopes_supported".into(), scopes.into());
+        }
+        document
     }
 
     /// `GET /.well-known/oauth-authorization-server`: the metadata document,

@@ -412,4 +412,14 @@ impl Registry for MemoryRegistry {
     fn user(&self, userid: &str) -> Result<Option<Arc<User>>> {
         Ok(self.users.get(userid).cloned())
     }
+
+    /// The union of the clients' scopes.
+    fn scopes_supported(&self) -> Option<Vec<String>> {
+        let all: std::collections::BTreeSet<&String> = self
+            .clients
+            .values()
+            .flat_map(|c| c.scopes().names())
+            .collect();
+        Some(all.into_iter().cloned().collect())
+    }
 }

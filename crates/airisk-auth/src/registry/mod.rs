@@ -104,6 +104,14 @@ pub trait Registry: Send + Sync + fmt::Debug {
     /// # Errors
     /// When the store cannot answer.
     fn user(&self, userid: &str) -> Result<Option<Arc<User>>>;
+
+    /// Every scope some client may be granted, sorted and without repeats: the
+    /// metadata's `scopes_supported` (RFC 8414 §2). `None`, the default, when
+    /// the registry cannot list its clients cheaply; the metadata then leaves
+    /// the member out (it is RECOMMENDED, not required).
+    fn scopes_supported(&self) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// Why a registry document was refused, with its position.

@@ -92,7 +92,8 @@ pub(crate) fn document() -> Value {
                          "jwks_uri": format!("{ISS}/api/oauth2/jwks"),
                          "response_types_supported": ["code"],
                          "grant_types_supported": ["authorization_code", "refresh_token"],
-                         "code_challenge_methods_supported": ["S256"]}}}),
+                         "code_challenge_methods_supported": ["S256"],
+                         "scopes_supported": ["admin", "read:risk", "write:risk"]}}}),
             // HS256 only: no public key to publish.
             json!({"op": "jwks", "now": T, "expect": {"status": 200, "reason": null,
                 "content_type": "application/json; charset=utf-8", "body": "{\"keys\":[]}",
