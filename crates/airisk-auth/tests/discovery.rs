@@ -340,6 +340,18 @@ fn nothing_working_is_left_out() {
     assert!(!auth.contains(&"client_secret_jwt") && !auth.contains(&"private_key_jwt"));
 }
 
+/// A registry that does not list its scopes (the trait's default).
+#[derive(Debug)]
+struct Unlisted(MemoryRegistry);
+impl Registry for Unlisted {
+    fn client(&self, id: &str) -> Result<Option<Arc<Client>>> {
+        self.0.client(id)
+    }
+    fn user(&self, id: &str) -> Result<Option<Arc<User>>> {
+        self.0.user(id)
+    }
+}
+
 /// `scopes_supported` lists every scope some client may be granted: each is
 /// granted when its client asks, and a scope left out is granted to no client.
 #[test]
@@ -372,16 +384,6 @@ fn scopes_supported_is_what_the_clients_may_be_granted() {
         }
     }
     // A registry that cannot list its scopes leaves the member out.
-    #[derive(Debug)]
-    struct Unlisted(MemoryRegistry);
-    impl Registry for Unlisted {
-        fn client(&self, id: &str) -> airisk_auth::Result<Option<Arc<Client>>> {
-            self.0.client(id)
-        }
-        fn user(&self, id: &str) -> airisk_auth::Result<Option<Arc<User>>> {
-            self.0.user(id)
-        }
-    }
     let unlisted = Issuer::new(
         IssuerConfig::new("https://airisk.example"),
         Arc::new(KeySet::single(Key::generate_hs256("k").unwrap()).unwrap()),
