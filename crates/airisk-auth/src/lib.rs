@@ -31,8 +31,10 @@
 //! | `../airisk-auth-cli/src/` | the `airisk-auth` command: `commands/` (one file per subcommand), `demo/` |
 //! | `../../tests/vectors/` | the JSON vectors every language replays |
 //!
-//! Every decision where the AIRisk documentation is silent is written in the
-//! module that makes it (see [`token`], [`code`], [`registry`], [`flow`]).
+//! The contract, its decisions and the table of every answer are in the
+//! repository's `docs/PROTOCOL.md`. Every decision where the AIRisk
+//! documentation is silent is also written in the module that makes it
+//! (see [`token`], [`code`], [`registry`], [`flow`]).
 //! The rule throughout is to fail closed.
 //!
 //! ```
