@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failed=()
-for part in rust c python redis postgres http; do
+for part in rust c python redis postgres http package; do
     script="scripts/test-$part.sh"
     [ -f "$script" ] || continue
     echo "=============== $part ==============="
