@@ -7,7 +7,8 @@
 #     and used there, the license files in its metadata; `maturin build --release` and
 #     `maturin sdist` (tools from .venv, scripts/python-venv.sh) with both license files;
 #  3. the CLI: `cargo install --path crates/airisk-auth-cli` into a scratch root;
-#  4. Rust: `cargo package` of every publishable crate, then the packaged crates' own
+#  4. Rust: `cargo package` of every publishable crate (--allow-dirty: a work tree with
+#     edits is checked as it is), then the packaged crates' own
 #     tests, run from the unpacked .crate files (the Redis ledger's against a throwaway
 #     redis-server, scripts/redis.sh);
 #  5. sizes: libairisk_auth.so <= 1.5 MB, the wheel <= 1.5 MB, the CLI <= 3 MB (printed).
@@ -154,7 +155,7 @@ publishable="$(cargo metadata --format-version 1 --no-deps --locked |
 echo "== package: cargo package ($publishable)"
 package_args=()
 for crate in $publishable; do package_args+=(-p "$crate"); done
-if cargo package --locked "${package_args[@]}" >"$work/package.log" 2>&1; then
+if cargo package --locked --allow-dirty "${package_args[@]}" >"$work/package.log" 2>&1; then
     pass "cargo package $publishable"
     redis_url=""
     for crate in $publishable; do
