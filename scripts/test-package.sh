@@ -14,6 +14,7 @@
 #  5. sizes: libairisk_auth.so <= 1.5 MB, the wheel <= 1.5 MB, the CLI <= 3 MB (printed).
 # Ends with `package: N passed, F failed` and exits non-zero on any failure.
 # Builds share the workspace target dir ($CARGO_TARGET_DIR or ./target).
+# PACKAGE_PARTS="c python cli crates" (the default) selects parts, e.g. while working on one.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -40,6 +41,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+parts=" ${PACKAGE_PARTS:-c python cli crates} "
+part() { [[ "$parts" == *" $1 "* ]]; }
 passed=0
 failed=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
@@ -54,6 +57,7 @@ size_check() {
     if [ "$bytes" -gt 0 ] && [ "$bytes" -le "$3" ]; then pass "size of $1: $mb"; else fail "size of $1: $mb (goal <= $3 bytes)"; fi
 }
 
+if part c; then
 # ---- 1. C ----------------------------------------------------------------------------
 # shellcheck source=scripts/c-recipes.sh
 . "$root/scripts/c-recipes.sh"
@@ -78,7 +82,9 @@ if bash scripts/install-c.sh uninstall PREFIX=/usr/local DESTDIR="$stage" >/dev/
 else
     fail "uninstall left: $(find "$stage" -type f -o -type l | tr '\n' ' ')"
 fi
+fi
 
+if part python; then
 # ---- 2. Python -----------------------------------------------------------------------
 echo "== package: pip install ./bindings/python into a clean virtualenv"
 python3 -m venv "$work/pyclean"
@@ -138,7 +144,9 @@ if "$maturin" sdist -m bindings/python/Cargo.toml -o "$work/sdist" >"$work/sdist
 else
     fail "maturin sdist: $(tail -20 "$work/sdist.log")"
 fi
+fi
 
+if part cli; then
 # ---- 3. CLI --------------------------------------------------------------------------
 echo "== package: cargo install --path crates/airisk-auth-cli"
 if cargo install --quiet --locked --path crates/airisk-auth-cli --root "$work/cli" >"$work/cli.log" 2>&1 &&
@@ -148,7 +156,9 @@ if cargo install --quiet --locked --path crates/airisk-auth-cli --root "$work/cl
 else
     fail "cargo install the CLI: $(tail -20 "$work/cli.log")"
 fi
+fi
 
+if part crates; then
 # ---- 4. cargo package ----------------------------------------------------------------
 publishable="$(cargo metadata --format-version 1 --no-deps --locked |
     python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"] if p["publish"] != []))')"
@@ -181,9 +191,10 @@ if cargo package --locked --allow-dirty "${package_args[@]}" >"$work/package.log
 else
     fail "cargo package: $(tail -20 "$work/package.log")"
 fi
+fi
 
 echo
 echo "sizes (release, stripped):"
-printf '  %s\n' "${sizes[@]}"
+[ ${#sizes[@]} -eq 0 ] || printf '  %s\n' "${sizes[@]}"
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
