@@ -5,7 +5,7 @@
 //! short-lived single-use authorization codes, exchanges them for signed
 //! access tokens carrying expiry and userid claims, and verifies bearer tokens.
 //! It does no network and no I/O on the request path (only key and registry
-//! files are read, at start-up, by [`file`]): request parts go in, complete HTTP answers
+//! files are read, at start-up, by [`file`](mod@file)): request parts go in, complete HTTP answers
 //! come out, so any framework in Rust, C (`libairisk_auth`) or Python
 //! (`import airisk_auth`) serves the endpoints in a few lines, with the same
 //! bytes on the same inputs.
