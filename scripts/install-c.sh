@@ -59,7 +59,12 @@ fi
 
 if ! cargo cinstall --version >/dev/null 2>&1; then
     echo "install-c: installing cargo-c $CARGO_C_VERSION (cargo install cargo-c --locked)" >&2
-    cargo install cargo-c --locked --version "$CARGO_C_VERSION"
+    # A build tool needs no speed: unoptimised, many codegen units, no LTO, no debug info
+    # builds it in a fraction of the release time (this once; cargo cinstall then spends
+    # its time on our library, built with our own release profile).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+        CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+        cargo install cargo-c --locked --version "$CARGO_C_VERSION"
 fi
 
 case "$LIBS" in

@@ -92,11 +92,12 @@ for readme in README.md bindings/c/README.md; do
 done
 
 # The README's install and build recipes as printed: pkg-config shared, pkg-config
-# --static, CMake (scripts/c-recipes.sh). A debug build here; scripts/test-package.sh
-# runs them again on the release build.
+# --static, CMake (scripts/c-recipes.sh), on the release build the README installs
+# (cargo-c builds it in target/<host triple>/release; scripts/test-package.sh reuses it
+# for its DESTDIR, uninstall and size checks).
 # shellcheck source=scripts/c-recipes.sh
 . "$root/scripts/c-recipes.sh"
-PROFILE=dev c_recipes "$work"
+PROFILE=release c_recipes "$work"
 unset TOKEN
 
 echo "== c: library with test hooks, and the vectors flattened for C"

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # What a user installs, installed the way the README says, on release builds:
-#  1. C: the README's recipes as printed (scripts/c-recipes.sh: pkg-config shared,
-#     pkg-config --static, CMake) on a release `cargo cinstall`; then a DESTDIR-staged
-#     install (nothing outside DESTDIR, the .pc naming PREFIX) and its uninstall;
+#  1. C: a DESTDIR-staged `scripts/install-c.sh` (nothing outside DESTDIR, the .pc naming
+#     PREFIX) and its uninstall; the README's recipes themselves (pkg-config shared,
+#     pkg-config --static, CMake) run in scripts/test-c.sh on the same release build;
 #  2. Python: `pip install ./bindings/python` into a clean virtualenv, the module imported
 #     and used there, the license files in its metadata; `maturin build --release` and
 #     `maturin sdist` (tools from .venv, scripts/python-venv.sh) with both license files;
 #  3. the CLI: `cargo install --path crates/airisk-auth-cli` into a scratch root;
 #  4. Rust: `cargo package` of every publishable crate (--allow-dirty: a work tree with
-#     edits is checked as it is), then the packaged crates' own
-#     tests, run from the unpacked .crate files (the Redis ledger's against a throwaway
-#     redis-server, scripts/redis.sh);
-#  5. sizes: libairisk_auth.so <= 1.5 MB, the wheel <= 1.5 MB, the CLI <= 3 MB (printed).
+#     edits is checked as it is; --no-verify: step 5 builds the same packaged sources), then
+#  5. the packaged crates' own tests, all unpacked into one scratch workspace whose
+#     [patch.crates-io] points each at its packaged sibling (the Redis and PostgreSQL
+#     stores' against throwaway servers, scripts/redis.sh and scripts/postgres.sh);
+#  6. sizes: libairisk_auth.so, the wheel, the CLI, printed beside their goals.
 # Ends with `package: N passed, F failed` and exits non-zero on any failure.
-# Builds share the workspace target dir ($CARGO_TARGET_DIR or ./target).
+# Every release build goes to $CARGO_TARGET_DIR/<host triple>/release (CARGO_BUILD_TARGET),
+# where cargo-c builds the C library anyway, so the C library, the Python module and the
+# CLI share their dependencies' builds; the packaged tests share the dev ones.
 # PACKAGE_PARTS="c python cli crates" (the default) selects parts, e.g. while working on one.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+triple="$(rustc -vV | sed -n 's/^host: //p')"
 
 need=()
 for tool in gcc pkg-config cmake readelf; do
@@ -34,8 +38,10 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/airisk-package.XXXXXX")"
 redis_dir="$work/redis"
+pg_dir="$work/postgres"
 cleanup() {
     [ -f "$redis_dir/redis.pid" ] && bash "$root/scripts/redis.sh" stop "$redis_dir" >/dev/null 2>&1
+    [ -d "$pg_dir" ] && bash "$root/scripts/postgres.sh" stop "$pg_dir" >/dev/null 2>&1
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,12 +65,6 @@ size_check() {
 
 if part c; then
 # ---- 1. C ----------------------------------------------------------------------------
-# shellcheck source=scripts/c-recipes.sh
-. "$root/scripts/c-recipes.sh"
-PROFILE=release c_recipes "$work/c"
-so="$(readlink -f "$work/c/home/.local/lib/libairisk_auth.so" 2>/dev/null)"
-size_check "libairisk_auth.so" "${so:-/nonexistent}" 1500000
-
 echo "== package: DESTDIR-staged install and uninstall"
 stage="$work/stage"
 if bash scripts/install-c.sh PREFIX=/usr/local DESTDIR="$stage" >"$work/destdir.log" 2>&1 &&
@@ -73,6 +73,8 @@ if bash scripts/install-c.sh PREFIX=/usr/local DESTDIR="$stage" >"$work/destdir.
     [ ! -e /usr/local/lib/pkgconfig/airisk-auth.pc ] &&
     [ -z "$(find "$stage" -mindepth 1 -maxdepth 1 ! -name usr)" ]; then
     pass "install-c.sh DESTDIR=… PREFIX=/usr/local stages everything under DESTDIR, .pc says prefix=/usr/local"
+    so="$(readlink -f "$stage/usr/local/lib/libairisk_auth.so")"
+    size_check "libairisk_auth.so" "$so" 1500000 "default features: the Redis and PostgreSQL stores"
 else
     fail "DESTDIR install: $(tail -5 "$work/destdir.log")"
 fi
@@ -89,7 +91,7 @@ if part python; then
 echo "== package: pip install ./bindings/python into a clean virtualenv"
 python3 -m venv "$work/pyclean"
 clean_py="$work/pyclean/bin/python"
-if "$clean_py" -m pip install --quiet --disable-pip-version-check ./bindings/python >"$work/pip.log" 2>&1; then
+if CARGO_BUILD_TARGET="$triple" "$clean_py" -m pip install --quiet --disable-pip-version-check ./bindings/python >"$work/pip.log" 2>&1; then
     pass "pip install ./bindings/python"
     # From a neutral directory, so the installed copy is imported.
     if out="$(cd "$work" && "$clean_py" - <<'PY' 2>&1
@@ -120,7 +122,7 @@ echo "== package: maturin build --release and maturin sdist (tools from .venv)"
 . "$root/scripts/python-venv.sh"
 ensure_venv "$root/.venv" requirements-dev.txt >/dev/null
 maturin="$root/.venv/bin/maturin"
-if "$maturin" build --release --quiet -m bindings/python/Cargo.toml -i "$PY" -o "$work/wheels" >"$work/maturin.log" 2>&1; then
+if CARGO_BUILD_TARGET="$triple" "$maturin" build --release --quiet -m bindings/python/Cargo.toml -i "$PY" -o "$work/wheels" >"$work/maturin.log" 2>&1; then
     wheel="$(ls "$work"/wheels/*.whl | head -1)"
     if unzip -l "$wheel" | grep -q 'dist-info/licenses/LICENSE-APACHE' &&
         unzip -l "$wheel" | grep -q 'dist-info/licenses/LICENSE-MIT'; then
@@ -149,7 +151,7 @@ fi
 if part cli; then
 # ---- 3. CLI --------------------------------------------------------------------------
 echo "== package: cargo install --path crates/airisk-auth-cli"
-if cargo install --quiet --locked --path crates/airisk-auth-cli --root "$work/cli" >"$work/cli.log" 2>&1 &&
+if cargo install --quiet --locked --target "$triple" --path crates/airisk-auth-cli --root "$work/cli" >"$work/cli.log" 2>&1 &&
     "$work/cli/bin/airisk-auth" --version >/dev/null; then
     pass "cargo install --path crates/airisk-auth-cli: $("$work/cli/bin/airisk-auth" --version)"
     size_check "airisk-auth (CLI)" "$work/cli/bin/airisk-auth" 3000000
@@ -161,33 +163,41 @@ fi
 if part crates; then
 # ---- 4. cargo package ----------------------------------------------------------------
 publishable="$(cargo metadata --format-version 1 --no-deps --locked |
-    python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"] if p["publish"] != []))')"
+    python3 -c 'import json,sys; print(" ".join(p["name"] + "-" + p["version"] for p in json.load(sys.stdin)["packages"] if p["publish"] != []))')"
 echo "== package: cargo package ($publishable)"
 package_args=()
-for crate in $publishable; do package_args+=(-p "$crate"); done
-if cargo package --locked --allow-dirty "${package_args[@]}" >"$work/package.log" 2>&1; then
+for crate in $publishable; do package_args+=(-p "${crate%-*}"); done
+if cargo package --locked --allow-dirty --no-verify "${package_args[@]}" >"$work/package.log" 2>&1; then
     pass "cargo package $publishable"
-    redis_url=""
+    # ---- 5. the packaged crates' tests -----------------------------------------------
+    # One scratch workspace of the unpacked .crate files, each dependency on a sibling
+    # patched to the packaged copy (what crates.io would serve), the repository's lock
+    # file for the same dependency versions.
+    ws="$work/packaged"
+    mkdir -p "$ws"
+    members="" patches=""
     for crate in $publishable; do
-        file="$CARGO_TARGET_DIR/package/$crate-$(cargo metadata --format-version 1 --no-deps --locked |
-            python3 -c "import json,sys; print(next(p['version'] for p in json.load(sys.stdin)['packages'] if p['name'] == '$crate'))").crate"
-        mkdir -p "$work/unpacked"
-        tar xzf "$file" -C "$work/unpacked"
-        dir="$work/unpacked/$(basename "$file" .crate)"
-        if [ "$crate" = airisk-auth-redis ] && [ -z "$redis_url" ]; then
-            redis_url="redis://127.0.0.1:$(bash scripts/redis.sh start "$redis_dir")/0"
-        fi
-        # The unpacked crate is its own workspace; the shared target dir reuses the
-        # registry dependencies already built. A packaged dependency on another
-        # workspace crate resolves to the copy cargo package staged beside it.
-        if (cd "$dir" && AIRISK_REDIS_URL="$redis_url" AIRISK_REDIS_REQUIRED="$([ "$crate" = airisk-auth-redis ] && echo 1 || echo 0)" \
-            cargo test --quiet --config "patch.crates-io.airisk-auth.path=\"$work/unpacked/airisk-auth-0.1.0\"" \
-            >"$work/test-$crate.log" 2>&1); then
-            pass "packaged $crate: cargo test ($(grep -E '^test result: ok' "$work/test-$crate.log" | awk '{ n += $4 } END { print n }') tests)"
-        else
-            fail "packaged $crate: cargo test"; grep -E 'FAILED|panicked|error' "$work/test-$crate.log" | head -20
-        fi
+        tar xzf "$CARGO_TARGET_DIR/package/$crate.crate" -C "$ws"
+        members+="\"$crate\", "
+        patches+="${crate%-*} = { path = \"$crate\" }"$'\n'
     done
+    printf '[workspace]\nresolver = "2"\nmembers = [%s]\n\n[patch.crates-io]\n%s' "${members%, }" "$patches" >"$ws/Cargo.toml"
+    cp Cargo.lock "$ws/Cargo.lock"
+    if [ -e "$ws/airisk-auth-0.1.0/tests/vectors/tokens.json" ] && [ ! -L "$ws/airisk-auth-0.1.0/tests/vectors" ]; then
+        pass "the core's package holds a copy of the shared vectors"
+    else
+        fail "the core's package has no tests/vectors copy"
+    fi
+    redis_url="redis://127.0.0.1:$(bash scripts/redis.sh start "$redis_dir")/0"
+    pg_port="$(bash scripts/postgres.sh start "$pg_dir")"
+    if (cd "$ws" && AIRISK_REDIS_URL="$redis_url" AIRISK_REDIS_REQUIRED=1 \
+        AIRISK_PG_URL="host=127.0.0.1 port=$pg_port user=airisk dbname=airisk_test" \
+        AIRISK_PG_SOCKET="host=$pg_dir/sock port=$pg_port user=airisk dbname=airisk_test" \
+        AIRISK_PG_REQUIRED=1 cargo test --workspace --no-fail-fast >"$work/test-packaged.log" 2>&1); then
+        pass "packaged crates: cargo test ($(grep -E '^test result: ok' "$work/test-packaged.log" | awk '{ n += $4 } END { print n }') tests passed)"
+    else
+        fail "packaged crates: cargo test"; grep -E 'FAILED|panicked|^error' "$work/test-packaged.log" | head -30
+    fi
 else
     fail "cargo package: $(tail -20 "$work/package.log")"
 fi
