@@ -37,6 +37,8 @@ if [ ${#need[@]} -ne 0 ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/airisk-package.XXXXXX")"
+# PostgreSQL runs as an unprivileged user when we are root: it must reach its directory.
+chmod 711 "$work"
 redis_dir="$work/redis"
 pg_dir="$work/postgres"
 cleanup() {
@@ -173,7 +175,10 @@ if cargo package --locked --allow-dirty --no-verify "${package_args[@]}" >"$work
     # One scratch workspace of the unpacked .crate files, each dependency on a sibling
     # patched to the packaged copy (what crates.io would serve), the repository's lock
     # file for the same dependency versions.
-    ws="$work/packaged"
+    # At a fixed place: the test binaries keep the CARGO_MANIFEST_DIR they were built
+    # with (the vectors are read from there), and cargo reuses them from one run to the next.
+    ws="$CARGO_TARGET_DIR/package/workspace"
+    rm -rf "$ws"
     mkdir -p "$ws"
     members="" patches=""
     for crate in $publishable; do
@@ -188,8 +193,9 @@ if cargo package --locked --allow-dirty --no-verify "${package_args[@]}" >"$work
     else
         fail "the core's package has no tests/vectors copy"
     fi
-    redis_url="redis://127.0.0.1:$(bash scripts/redis.sh start "$redis_dir")/0"
-    pg_port="$(bash scripts/postgres.sh start "$pg_dir")"
+    redis_port="$(bash scripts/redis.sh start "$redis_dir")" || fail "redis.sh start"
+    pg_port="$(bash scripts/postgres.sh start "$pg_dir")" || fail "postgres.sh start"
+    redis_url="redis://127.0.0.1:$redis_port/0"
     if (cd "$ws" && AIRISK_REDIS_URL="$redis_url" AIRISK_REDIS_REQUIRED=1 \
         AIRISK_PG_URL="host=127.0.0.1 port=$pg_port user=airisk dbname=airisk_test" \
         AIRISK_PG_SOCKET="host=$pg_dir/sock port=$pg_port user=airisk dbname=airisk_test" \
