@@ -115,6 +115,12 @@
 #define AIRISK_DEFAULT_TOKEN_TTL 3600
 
 /**
+ * The most keys a builder holds: a rotation needs two or three, and a set is
+ * read on every verification.
+ */
+#define AIRISK_KEYSET_BUILDER_MAX_KEYS 64
+
+/**
  * Major version of this library (also `airisk_version()`).
  */
 #define AIRISK_AUTH_VERSION_MAJOR 0
@@ -151,6 +157,54 @@
  * Written by a store's `is_revoked` callback to `*revoked`: the `jti` is revoked.
  */
 #define AIRISK_JTI_REVOKED 2
+
+/**
+ * Written by a store's `grant_not_before` callback to `*state`: the grant was
+ * never revoked (or its record has expired).
+ */
+#define AIRISK_GRANT_NOT_REVOKED 1
+
+/**
+ * Written by a store's `grant_not_before` callback to `*state`: the grant was
+ * revoked; its "not before" time is written to `*not_before`.
+ */
+#define AIRISK_GRANT_REVOKED 2
+
+/**
+ * Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+ * the refresh token is live and was not used before (`refresh_use`: this call
+ * consumed it first); its record is written to the buffer.
+ */
+#define AIRISK_REFRESH_FIRST 1
+
+/**
+ * Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+ * the refresh token is live but was already used: a replay (the library then
+ * revokes its family); its record is written to the buffer.
+ */
+#define AIRISK_REFRESH_REPLAYED 2
+
+/**
+ * Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+ * no such live refresh token (never stored, or expired); nothing else is written.
+ */
+#define AIRISK_REFRESH_UNKNOWN 3
+
+/**
+ * The size of the buffer the library gives `refresh_use` and `refresh_peek`
+ * for a record: no record the library writes is longer.
+ */
+#define AIRISK_REFRESH_RECORD_MAX 8192
+
+/**
+ * The length of a refresh-token digest given to the refresh callbacks (SHA-256).
+ */
+#define AIRISK_REFRESH_DIGEST_LEN 32
+
+/**
+ * The default number of codes (and of revoked token ids) an in-memory store holds.
+ */
+#define AIRISK_DEFAULT_STORE_CAPACITY 1000000
 
 /**
  * `airisk_redis_options.wait_replicas`: the store's default, no `WAIT` for one
@@ -461,6 +515,13 @@ typedef struct airisk_issuer airisk_issuer;
 typedef struct airisk_keyset airisk_keyset;
 
 /**
+ * Keys being gathered for a key set. Made by `airisk_keyset_builder_new()`,
+ * freed by `airisk_keyset_builder_free()`, which wipes the secrets of the keys
+ * still in it.
+ */
+typedef struct airisk_keyset_builder airisk_keyset_builder;
+
+/**
  * A validated authorization request waiting for the user's decision: what a
  * consent page shows. Made by `airisk_issuer_validate_authorization()` or
  * `airisk_issuer_open_ticket_at()`; freed with `airisk_pending_free()`.
@@ -568,6 +629,25 @@ typedef struct {
  *   (no C++ exception, no longjmp) and should return promptly: they run on the
  *   request's thread, so bound the store's timeouts.
  * - Pointers given to a callback are valid only during the call.
+ * - Growth: later versions add members at the end. Zero-initialise the struct
+ *   (`= {0}` or designated initialisers) so that members you do not set are
+ *   NULL, and rebuild against the header of the library you link.
+ *
+ * The grant lifecycle (issue 15) is optional, in two groups that a store has
+ * entirely or not at all (`airisk_store_callbacks_new()` refuses half a group
+ * with `AIRISK_INVALID_CONFIGURATION`):
+ * - grant revocation: `revoke_grant` and `grant_not_before`. Without them
+ *   `airisk_issuer_revoke_grant()` fails with `AIRISK_LEDGER_UNAVAILABLE` and
+ *   tokens are checked by `jti` alone (nothing can have been revoked by grant);
+ * - refresh tokens: `refresh_insert`, `refresh_use` and `refresh_peek`. Without
+ *   them a client registered for refresh tokens is refused at the token
+ *   endpoint (503), as is `grant_type=refresh_token`.
+ *
+ * A refresh family is revoked through `revoke` under the family's name (the
+ * part of the access tokens' `jti` before the first `.`), and checked through
+ * `is_revoked`: no further callback. A bearer check asks `is_revoked` for the
+ * token's `jti` and for its family (when the `jti` has one), then
+ * `grant_not_before` for its grant (when the store has it).
  */
 typedef struct {
   /**
@@ -606,6 +686,79 @@ typedef struct {
    * verifier using it are freed; may be NULL.
    */
   void (*release)(void *user_data);
+  /**
+   * Optional (with `grant_not_before`). Records that the grant of the client
+   * `(client_id, client_id_len)` on behalf of the user `(userid, userid_len)`
+   * — or its generic grant when `userid` is NULL — refuses everything issued at
+   * or before `not_before`, and keeps that record until `until` (Unix
+   * seconds). Never moves either time back: keep the later of each.
+   */
+  uint32_t (*revoke_grant)(void *user_data,
+                           const char *client_id,
+                           size_t client_id_len,
+                           const char *userid,
+                           size_t userid_len,
+                           uint64_t not_before,
+                           uint64_t until,
+                           uint64_t now);
+  /**
+   * Optional (with `revoke_grant`). Writes to `*state` `AIRISK_GRANT_REVOKED`
+   * and to `*not_before` its time if the grant (as for `revoke_grant`; `userid`
+   * NULL for the generic grant) has a record still kept at `now`, else
+   * `AIRISK_GRANT_NOT_REVOKED`. Called on every verification of a token with
+   * a grant: keep it fast. (A revoked state without a time refuses every
+   * token of the grant.)
+   */
+  uint32_t (*grant_not_before)(void *user_data,
+                               const char *client_id,
+                               size_t client_id_len,
+                               const char *userid,
+                               size_t userid_len,
+                               uint64_t now,
+                               uint32_t *state,
+                               uint64_t *not_before);
+  /**
+   * Optional (with `refresh_use` and `refresh_peek`). Stores a new, unused
+   * refresh token under its digest (`AIRISK_REFRESH_DIGEST_LEN` bytes: the
+   * token itself is never given) with its record `(record, record_len)`
+   * (opaque UTF-8 text of at most `AIRISK_REFRESH_RECORD_MAX` bytes, to hand
+   * back byte for byte), until `expires_at` (Unix seconds).
+   */
+  uint32_t (*refresh_insert)(void *user_data,
+                             const uint8_t *digest,
+                             const char *record,
+                             size_t record_len,
+                             uint64_t expires_at,
+                             uint64_t now);
+  /**
+   * Optional (with `refresh_insert` and `refresh_peek`). Atomically consumes
+   * the refresh token `digest`: writes to `*state` `AIRISK_REFRESH_FIRST` if it
+   * is live and this call used it first (marking it used, and keeping it until
+   * its `expires_at`), `AIRISK_REFRESH_REPLAYED` if it is live but was used
+   * before, `AIRISK_REFRESH_UNKNOWN` otherwise; for the first two, copies its
+   * record into `(record_buf, record_cap)` (`record_cap` is
+   * `AIRISK_REFRESH_RECORD_MAX`) and its length to `*record_len`. Of concurrent
+   * calls with one digest, across every process sharing the store, at most one
+   * may write `AIRISK_REFRESH_FIRST`.
+   */
+  uint32_t (*refresh_use)(void *user_data,
+                          const uint8_t *digest,
+                          uint64_t now,
+                          uint32_t *state,
+                          char *record_buf,
+                          size_t record_cap,
+                          size_t *record_len);
+  /**
+   * Optional (with `refresh_insert` and `refresh_use`). What `refresh_use`
+   * would write, consuming nothing (for revocation and introspection).
+   */
+  uint32_t (*refresh_peek)(void *user_data,
+                           const uint8_t *digest,
+                           uint64_t now,
+                           uint32_t *state,
+                           char *record_buf,
+                           size_t record_cap,
+                           size_t *record_len);
 } airisk_store_callbacks;
 
 /**
@@ -1168,6 +1321,93 @@ airisk_result airisk_issuer_exchange_request_at(const airisk_issuer *issuer,
                                                 airisk_response **response_out);
 
 /**
+ * `POST …/revoke` (RFC 7009) at the system clock's time, from the full request
+ * (the parts of `airisk_issuer_exchange_request()`; the client authenticates as
+ * at the token endpoint). Writes the complete answer to `*response_out` (free it
+ * with `airisk_response_free()`): 200 with an empty body for any token (valid,
+ * unknown, expired, already revoked or another client's: no oracle), 400, 401
+ * or 503. Revoking a refresh token revokes its whole family. `AIRISK_OK`
+ * whenever an answer was made; `AIRISK_INVALID_ARGUMENT` for NULL or non-UTF-8
+ * header values. Thread-safe.
+ */
+airisk_result airisk_issuer_revoke(const airisk_issuer *issuer,
+                                   const airisk_request *request,
+                                   airisk_response **response_out);
+
+/**
+ * `airisk_issuer_revoke()` at `now` (Unix seconds) instead of the system clock; the
+ * same ownership, out-parameters, errors and thread-safety.
+ */
+airisk_result airisk_issuer_revoke_at(const airisk_issuer *issuer,
+                                      const airisk_request *request,
+                                      uint64_t now,
+                                      airisk_response **response_out);
+
+/**
+ * `POST …/introspect` (RFC 7662) at the system clock's time, from the full
+ * request (the parts of `airisk_issuer_exchange_request()`). Only a client
+ * registered with `"introspect": true` and authenticated with its secret may
+ * ask. Writes the complete answer to `*response_out` (free it with
+ * `airisk_response_free()`): 200 with `{"active":true,…}` for a good token and
+ * exactly `{"active":false}` for any other, 400, 401 or 503; always
+ * `Cache-Control: no-store`. `AIRISK_OK` whenever an answer was made;
+ * `AIRISK_INVALID_ARGUMENT` for NULL or non-UTF-8 header values. Thread-safe.
+ */
+airisk_result airisk_issuer_introspect(const airisk_issuer *issuer,
+                                       const airisk_request *request,
+                                       airisk_response **response_out);
+
+/**
+ * `airisk_issuer_introspect()` at `now` (Unix seconds) instead of the system clock;
+ * the same ownership, out-parameters, errors and thread-safety.
+ */
+airisk_result airisk_issuer_introspect_at(const airisk_issuer *issuer,
+                                          const airisk_request *request,
+                                          uint64_t now,
+                                          airisk_response **response_out);
+
+/**
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414): the metadata
+ * document made from the issuer's configuration, 200 `application/json` with a
+ * `Cache-Control` max-age. Writes it to `*response_out` (free it with
+ * `airisk_response_free()`). Errors: `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
+ */
+airisk_result airisk_issuer_metadata(const airisk_issuer *issuer, airisk_response **response_out);
+
+/**
+ * `GET …/jwks`: the issuer's public keys (Ed25519 only; an HS256-only issuer
+ * publishes `{"keys":[]}`, as a shared secret is never published), 200
+ * `application/json` with a `Cache-Control` max-age. Writes it to
+ * `*response_out` (free it with `airisk_response_free()`). Errors:
+ * `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
+ */
+airisk_result airisk_issuer_jwks(const airisk_issuer *issuer, airisk_response **response_out);
+
+/**
+ * Revokes the grant of `client_id` on behalf of `userid` (both NUL-terminated,
+ * at most 256 bytes), or the client's generic grant when `userid` is NULL, at
+ * the system clock's time: every access token, refresh token and code of that
+ * grant issued up to this second is refused from now on, by every issuer and
+ * verifier sharing the store; a new consent issues tokens that work again.
+ * Errors: `AIRISK_LEDGER_UNAVAILABLE` (also for a store that cannot keep grant
+ * revocations), `AIRISK_LEDGER_FULL` (nothing was revoked: say so),
+ * `AIRISK_INVALID_ARGUMENT` (NULL `issuer` or `client_id`, an id too long or
+ * not UTF-8). Thread-safe.
+ */
+airisk_result airisk_issuer_revoke_grant(const airisk_issuer *issuer,
+                                         const char *client_id,
+                                         const char *userid);
+
+/**
+ * `airisk_issuer_revoke_grant()` at `now` (Unix seconds) instead of the system
+ * clock; the same errors and thread-safety.
+ */
+airisk_result airisk_issuer_revoke_grant_at(const airisk_issuer *issuer,
+                                            const char *client_id,
+                                            const char *userid,
+                                            uint64_t now);
+
+/**
  * Loads a key set from JSON text `(json, json_len)`: a JWKS `{"keys":[...]}`
  * whose keys may hold private members, with an optional `"active_kid"`.
  *
@@ -1184,6 +1424,25 @@ airisk_result airisk_keyset_from_json(const char *json, size_t json_len, airisk_
  * is active when it can sign. Ownership and errors as `airisk_keyset_from_json()`.
  */
 airisk_result airisk_keyset_from_jwk(const char *json, size_t json_len, airisk_keyset **out);
+
+/**
+ * Makes a key set of one HS256 key from a raw secret `(secret, secret_len)`:
+ * e.g. the bytes of an environment variable, with no JWK or base64url step.
+ * `kid` (NUL-terminated UTF-8) may be NULL for a key without a `kid`; the key
+ * is active. The secret is copied into memory wiped when the key set is
+ * freed; the caller's bytes are only read during the call.
+ *
+ * On success writes a new key set to `*out` (free it with
+ * `airisk_keyset_free()`); on failure `*out` is untouched.
+ * Errors: `AIRISK_WEAK_KEY` for a secret under 32 bytes (RFC 7518 §3.2),
+ * `AIRISK_INVALID_KEY` over 1024 bytes or for an empty `kid`,
+ * `AIRISK_INVALID_ARGUMENT` (NULL `secret` with a non-zero length, NULL `out`,
+ * `kid` not UTF-8). Thread-safe.
+ */
+airisk_result airisk_keyset_from_hs256_secret(const uint8_t *secret,
+                                              size_t secret_len,
+                                              const char *kid,
+                                              airisk_keyset **out);
 
 /**
  * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
@@ -1207,6 +1466,22 @@ void airisk_keyset_free(airisk_keyset *keyset);
  * The caller frees the string with `airisk_string_free()`. Thread-safe.
  */
 airisk_result airisk_keyset_to_jwks(const airisk_keyset *keyset, char **jwks_out);
+
+/**
+ * Writes the whole key set as JSON to `*json_out`, in the form
+ * `airisk_keyset_from_json()` reads (`{"keys":[...],"active_kid":...}`, ending
+ * in a newline): with the secrets (HS256 `k`, Ed25519 `d`) when
+ * `include_private` is true, for storing a generated set; without them
+ * otherwise, when HS256 keys are left out as in `airisk_keyset_to_jwks()` and
+ * no `active_kid` is written (a public key cannot sign), so the public form
+ * loads back as a verify-only set.
+ * The text is built without intermediate copies left in memory, and
+ * `airisk_string_free()` wipes it: free it as soon as it is stored.
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
+ */
+airisk_result airisk_keyset_to_json(const airisk_keyset *keyset,
+                                    bool include_private,
+                                    char **json_out);
 
 /**
  * Signs claims given as JSON with the key set's active key; writes the compact
@@ -1258,6 +1533,73 @@ airisk_result airisk_dangerous_sign_jws(const airisk_keyset *keyset,
                                         char **token_out);
 
 /**
+ * Makes an empty key-set builder and writes it to `*out`; the caller frees it
+ * with `airisk_keyset_builder_free()`. Errors: `AIRISK_INVALID_ARGUMENT` (NULL).
+ */
+airisk_result airisk_keyset_builder_new(airisk_keyset_builder **out);
+
+/**
+ * Adds an HS256 key made from the raw secret `(secret, secret_len)` (for
+ * instance the bytes of an environment variable), under `kid` (NUL-terminated
+ * UTF-8; NULL only for the sole key of a set). The secret is copied into memory
+ * wiped when the key is freed; the caller's bytes are only read during the call.
+ * Errors: `AIRISK_WEAK_KEY` under 32 bytes, `AIRISK_INVALID_KEY` over 1024 bytes,
+ * for an empty or overlong `kid` or past `AIRISK_KEYSET_BUILDER_MAX_KEYS` keys,
+ * `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT` (NULL builder, NULL
+ * `secret` with a non-zero length, `kid` not UTF-8). The builder is unchanged on failure.
+ */
+airisk_result airisk_keyset_builder_add_hs256_secret(airisk_keyset_builder *builder,
+                                                     const char *kid,
+                                                     const uint8_t *secret,
+                                                     size_t secret_len);
+
+/**
+ * Adds a new random 32-byte HS256 key under `kid` (NUL-terminated UTF-8).
+ * Errors: `AIRISK_RANDOM_FAILURE`, `AIRISK_INVALID_KEY` (bad `kid`, too many
+ * keys), `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT` (NULL).
+ */
+airisk_result airisk_keyset_builder_generate_hs256(airisk_keyset_builder *builder, const char *kid);
+
+/**
+ * Adds a new random Ed25519 key pair under `kid` (NUL-terminated UTF-8); its
+ * public half appears in `airisk_keyset_to_jwks()`. Errors as
+ * `airisk_keyset_builder_generate_hs256()`.
+ */
+airisk_result airisk_keyset_builder_generate_ed25519(airisk_keyset_builder *builder,
+                                                     const char *kid);
+
+/**
+ * Adds the key of a JWK `(json, json_len)` (RFC 7517; private members allowed),
+ * e.g. the public key of another issuer. Errors: `AIRISK_INVALID_KEY`,
+ * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_INVALID_ARGUMENT`.
+ */
+airisk_result airisk_keyset_builder_add_jwk(airisk_keyset_builder *builder,
+                                            const char *json,
+                                            size_t json_len);
+
+/**
+ * Chooses the key that signs (NUL-terminated `kid`); checked by
+ * `airisk_keyset_builder_build()`. Without it, the set's only signing-capable
+ * key is active, and a set with several has none (it verifies but cannot mint).
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, not UTF-8).
+ */
+airisk_result airisk_keyset_builder_set_active(airisk_keyset_builder *builder, const char *kid);
+
+/**
+ * Moves the builder's keys into a new key set, written to `*out` (free it with
+ * `airisk_keyset_free()`); the builder is then empty and may be reused or freed.
+ * Errors: `AIRISK_UNKNOWN_KEY_ID` / `AIRISK_NO_SIGNING_KEY` for an active `kid`
+ * that is absent or verify-only, `AIRISK_INVALID_ARGUMENT` (NULL); on failure
+ * `*out` and the builder are unchanged.
+ */
+airisk_result airisk_keyset_builder_build(airisk_keyset_builder *builder, airisk_keyset **out);
+
+/**
+ * Frees a builder and the keys still in it, wiping their secrets. NULL is a no-op.
+ */
+void airisk_keyset_builder_free(airisk_keyset_builder *builder);
+
+/**
  * A short English description of a result code, e.g. "the token has expired".
  *
  * Never NULL: an unknown code gives "unknown result code". The string is
@@ -1281,8 +1623,9 @@ const char *airisk_result_name(uint32_t code);
 const char *airisk_version(void);
 
 /**
- * Frees a string returned by this library (minted tokens, JWKS text).
- * NULL is a no-op. Each string is freed once.
+ * Frees a string returned by this library (minted tokens, JWKS text, exported
+ * key sets), wiping its bytes first: an exported private key set leaves no copy
+ * in freed memory. NULL is a no-op. Each string is freed once.
  */
 void airisk_string_free(char *s);
 
@@ -1396,7 +1739,8 @@ airisk_result airisk_store_memory_new(size_t capacity, airisk_store **out);
  * handle and every issuer and verifier using the store are freed; on failure
  * nothing is called and `user_data` stays the caller's. Writes the store to
  * `*out`; free it with `airisk_store_free()`. Errors: `AIRISK_INVALID_ARGUMENT`
- * (NULL). Thread-safe.
+ * (NULL), `AIRISK_INVALID_CONFIGURATION` (half of an optional group of
+ * callbacks: see `airisk_store_callbacks`). Thread-safe.
  */
 airisk_result airisk_store_callbacks_new(const airisk_store_callbacks *callbacks,
                                          airisk_store **out);

@@ -14,8 +14,14 @@
 //   processes, or a service's own store as an airisk::store (virtual
 //   redeem/revoke/is_revoked; redeem answers an airisk::redemption) given as a
 //   std::shared_ptr.
+//   An airisk::store keeps no grant revocations or refresh tokens (the optional
+//   callback groups of airisk_store_callbacks stay NULL): revoke_grant fails and
+//   clients registered for refresh tokens get 503s. A C++ service that needs
+//   them fills an airisk_store_callbacks itself or uses memory(), redis() or postgres().
 //
-// Header-only; link libairisk_auth as for the C API.
+// Header-only (with airisk_auth_keys.hpp: keyset, keyset_builder, token_claims, and
+// airisk_auth_store.hpp: store, store_handle, both included
+// here); link libairisk_auth as for the C API.
 #ifndef AIRISK_AUTH_HPP
 #define AIRISK_AUTH_HPP
 
@@ -84,53 +90,12 @@ inline std::optional<std::string_view> view_str(airisk_str s) { return detail::v
 /// The library version, e.g. "0.1.0".
 inline std::string version() { return airisk_version(); }
 
-/// A key set (airisk_keyset).
-class keyset {
- public:
-  /// From a JWKS-like JSON document (private keys allowed, optional "active_kid").
-  static keyset from_json(std::string_view json) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_json(detail::present(json), json.size(), &out));
-    return keyset(out);
-  }
-  /// A key set of the one key of a JWK.
-  static keyset from_jwk(std::string_view json) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_jwk(detail::present(json), json.size(), &out));
-    return keyset(out);
-  }
-  /// From a file in the from_json format.
-  static keyset from_file(const std::string& path) {
-    airisk_keyset* out = nullptr;
-    detail::check(airisk_keyset_from_file(path.c_str(), &out));
-    return keyset(out);
-  }
-  /// The public keys as JWKS text.
-  std::string jwks() const {
-    char* out = nullptr;
-    detail::check(airisk_keyset_to_jwks(get(), &out));
-    return detail::take_string(out);
-  }
-  /// Signs claims given as JSON (see airisk_keyset_mint_json).
-  std::string mint_json(std::string_view claims_json) const {
-    char* out = nullptr;
-    detail::check(
-        airisk_keyset_mint_json(get(), detail::present(claims_json), claims_json.size(), &out));
-    return detail::take_string(out);
-  }
-  /// Signs an arbitrary JWS with the active key (see airisk_dangerous_sign_jws).
-  std::string sign_jws(std::string_view header_json, std::string_view payload) const {
-    char* out = nullptr;
-    detail::check(airisk_dangerous_sign_jws(get(), detail::present(header_json), header_json.size(),
-                                  detail::present(payload), payload.size(), &out));
-    return detail::take_string(out);
-  }
-  const airisk_keyset* get() const noexcept { return h_.get(); }
+}  // namespace airisk
 
- private:
-  explicit keyset(airisk_keyset* p) : h_(p) {}
-  detail::handle<airisk_keyset, airisk_keyset_free> h_;
-};
+// airisk::keyset, airisk::keyset_builder (keys in code) and airisk::token_claims (typed claims).
+#include "airisk_auth_keys.hpp"  // IWYU pragma: export
+
+namespace airisk {
 
 /// The verified claims of a token (airisk_claims).
 class claims {
@@ -325,115 +290,12 @@ class registry {
   detail::handle<airisk_registry, airisk_registry_free> h_;
 };
 
-/// The answer of store::redeem: never a bool, whose meaning ("first use"? "a
-/// replay"?) an adapter ported from another language could invert. Any value
-/// other than these two makes the library fail closed (503).
-enum class redemption : uint32_t {
-  /// This call redeemed the code first: the library issues a token.
-  first = AIRISK_REDEMPTION_FIRST,
-  /// The code had already been redeemed: refused, and its token revoked.
-  replayed = AIRISK_REDEMPTION_REPLAYED,
-};
+}  // namespace airisk
 
-/// Single use and revocation kept by the application, e.g. in a store shared
-/// by the instances of a service (see airisk_store_callbacks).
-/// Methods are called concurrently from every thread using the issuer or its
-/// verifiers, so they must be thread-safe. An exception never reaches the
-/// library: it makes it fail closed (exchange and bearer check answer 503).
-/// The issuer and its verifiers share ownership of the store.
-class store {
- public:
-  virtual ~store() = default;
-  /// Atomically marks the code redeemed, remembering it at least until
-  /// `expires_at`: redemption::first for the first call, redemption::replayed
-  /// after. Of concurrent calls with one id, across every process sharing the
-  /// store, exactly one may answer redemption::first.
-  virtual redemption redeem(const std::array<uint8_t, 16>& code_id, uint64_t expires_at,
-                            uint64_t now) = 0;
-  /// Revokes the token id `jti` until `until` (keep the later one when repeated).
-  virtual void revoke(std::string_view jti, uint64_t until, uint64_t now) = 0;
-  /// Whether `jti` is revoked at `now`. Called on every verification: keep it fast.
-  virtual bool is_revoked(std::string_view jti, uint64_t now) = 0;
-};
+// airisk::redemption, airisk::store and airisk::store_handle (where an issuer keeps single use).
+#include "airisk_auth_store.hpp"  // IWYU pragma: export
 
-namespace detail {
-/// The C callbacks over a heap-held std::shared_ptr<store> (the user_data).
-struct store_callbacks {
-  static store& self(void* user_data) { return **static_cast<std::shared_ptr<store>*>(user_data); }
-  static uint32_t redeem(void* user_data, const uint8_t* code_id, uint64_t expires_at,
-                         uint64_t now, uint32_t* redemption) noexcept try {
-    std::array<uint8_t, 16> id;
-    std::copy(code_id, code_id + id.size(), id.begin());
-    // Passed on as it is: a value outside the enum fails closed in the library.
-    *redemption = static_cast<uint32_t>(self(user_data).redeem(id, expires_at, now));
-    return AIRISK_OK;
-  } catch (...) {
-    return AIRISK_LEDGER_UNAVAILABLE;
-  }
-  static uint32_t revoke(void* user_data, const char* jti, size_t len, uint64_t until,
-                         uint64_t now) noexcept try {
-    self(user_data).revoke(std::string_view(jti, len), until, now);
-    return AIRISK_OK;
-  } catch (...) {
-    return AIRISK_LEDGER_UNAVAILABLE;
-  }
-  static uint32_t is_revoked(void* user_data, const char* jti, size_t len, uint64_t now,
-                             uint32_t* revoked) noexcept try {
-    *revoked = self(user_data).is_revoked(std::string_view(jti, len), now) ? AIRISK_JTI_REVOKED
-                                                                           : AIRISK_JTI_NOT_REVOKED;
-    return AIRISK_OK;
-  } catch (...) {
-    return AIRISK_LEDGER_UNAVAILABLE;
-  }
-  static void release(void* user_data) noexcept {
-    delete static_cast<std::shared_ptr<store>*>(user_data);
-  }
-};
-}  // namespace detail
-
-/// Where an issuer keeps single use and revocation (airisk_store): move-only;
-/// the issuers built with it keep the store alive after this handle is gone.
-class store_handle {
- public:
-  /// This process's memory only (airisk_store_memory_new; 0: the default capacity).
-  static store_handle memory(size_t capacity = 0) {
-    airisk_store* out = nullptr;
-    detail::check(airisk_store_memory_new(capacity, &out));
-    return store_handle(out);
-  }
-  /// The Rust Redis store (airisk_store_redis_new; `options` may be null).
-  static store_handle redis(const std::string& url,
-                            const airisk_redis_options* options = nullptr) {
-    airisk_store* out = nullptr;
-    detail::check(airisk_store_redis_new(url.c_str(), options, &out));
-    return store_handle(out);
-  }
-  /// The Rust PostgreSQL store (airisk_store_postgres_new; `options` may be null).
-  static store_handle postgres(const std::string& dsn,
-                               const airisk_postgres_options* options = nullptr) {
-    airisk_store* out = nullptr;
-    detail::check(airisk_store_postgres_new(dsn.c_str(), options, &out));
-    return store_handle(out);
-  }
-  /// The application's own store (airisk_store_callbacks_new over `store`, not
-  /// null), which lives as long as this handle or an issuer or verifier using it.
-  static store_handle from(std::shared_ptr<airisk::store> store) {
-    if (!store) throw error(AIRISK_INVALID_ARGUMENT);
-    auto owned = std::make_unique<std::shared_ptr<airisk::store>>(std::move(store));
-    using cb = detail::store_callbacks;
-    airisk_store_callbacks callbacks{owned.get(), cb::redeem, cb::revoke, cb::is_revoked,
-                                     cb::release};
-    airisk_store* out = nullptr;
-    detail::check(airisk_store_callbacks_new(&callbacks, &out));
-    owned.release();  // the library owns it now; cb::release deletes it
-    return store_handle(out);
-  }
-  const airisk_store* get() const noexcept { return h_.get(); }
-
- private:
-  explicit store_handle(airisk_store* p) : h_(p) {}
-  detail::handle<airisk_store, airisk_store_free> h_;
-};
+namespace airisk {
 
 /// The authorization server (airisk_issuer).
 class issuer {
@@ -505,6 +367,69 @@ class issuer {
     airisk_request request = make_request(content_type, authorization, accept, body);
     detail::check(airisk_issuer_exchange_request_at(get(), &request, now, &out));
     return response(out);
+  }
+  /// POST .../revoke (RFC 7009) from the full request, as exchange_request: 200 with an
+  /// empty body for any token; a refresh token revokes its family.
+  response revoke(std::optional<std::string_view> content_type,
+                  std::optional<std::string_view> authorization,
+                  std::optional<std::string_view> accept, std::string_view body) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_revoke(get(), &request, &out));
+    return response(out);
+  }
+  response revoke_at(std::optional<std::string_view> content_type,
+                     std::optional<std::string_view> authorization,
+                     std::optional<std::string_view> accept, std::string_view body,
+                     uint64_t now) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_revoke_at(get(), &request, now, &out));
+    return response(out);
+  }
+  /// POST .../introspect (RFC 7662) from the full request, as exchange_request (a
+  /// resource server's credentials): {"active":true,...} or exactly {"active":false}.
+  response introspect(std::optional<std::string_view> content_type,
+                      std::optional<std::string_view> authorization,
+                      std::optional<std::string_view> accept, std::string_view body) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_introspect(get(), &request, &out));
+    return response(out);
+  }
+  response introspect_at(std::optional<std::string_view> content_type,
+                         std::optional<std::string_view> authorization,
+                         std::optional<std::string_view> accept, std::string_view body,
+                         uint64_t now) const {
+    airisk_response* out = nullptr;
+    airisk_request request = make_request(content_type, authorization, accept, body);
+    detail::check(airisk_issuer_introspect_at(get(), &request, now, &out));
+    return response(out);
+  }
+  /// GET /.well-known/oauth-authorization-server (RFC 8414): the metadata document.
+  response metadata() const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_metadata(get(), &out));
+    return response(out);
+  }
+  /// GET .../jwks: the public keys (an HS256-only issuer publishes none).
+  response jwks() const {
+    airisk_response* out = nullptr;
+    detail::check(airisk_issuer_jwks(get(), &out));
+    return response(out);
+  }
+  /// Revokes the grant of `client_id` for `userid` (nullopt: its generic grant): every
+  /// token and code of it issued until now is refused. Throws airisk::error when the
+  /// store could not record it (AIRISK_LEDGER_UNAVAILABLE, AIRISK_LEDGER_FULL).
+  void revoke_grant(const std::string& client_id,
+                    const std::optional<std::string>& userid = std::nullopt) const {
+    detail::check(airisk_issuer_revoke_grant(get(), client_id.c_str(),
+                                             userid ? userid->c_str() : nullptr));
+  }
+  void revoke_grant_at(const std::string& client_id, const std::optional<std::string>& userid,
+                       uint64_t now) const {
+    detail::check(airisk_issuer_revoke_grant_at(get(), client_id.c_str(),
+                                                userid ? userid->c_str() : nullptr, now));
   }
   /// A verifier of this issuer's tokens (with its revocation list).
   airisk::verifier verifier() const {

@@ -2,7 +2,8 @@
 # Builds libairisk_auth with cargo-c (`cargo cinstall`) and installs it for C/C++ projects:
 #   PREFIX/lib/libairisk_auth.so.X.Y.Z, its SONAME link and libairisk_auth.so,
 #   PREFIX/lib/libairisk_auth.a,
-#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp,
+#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp (and airisk_auth_keys.hpp,
+#   airisk_auth_store.hpp, which it includes),
 #   PREFIX/lib/pkgconfig/airisk-auth.pc (Libs.private: what a static link needs),
 #   PREFIX/lib/cmake/airisk_auth/airisk_auth{Config,ConfigVersion}.cmake
 # so that `cc app.c $(pkg-config --cflags --libs airisk-auth)` works with
@@ -49,6 +50,7 @@ if [ "$action" = uninstall ]; then
     # Exactly the files an install puts there; directories only when left empty.
     rm -f "$stage"/lib/libairisk_auth.so "$stage"/lib/libairisk_auth.so.* "$stage/lib/libairisk_auth.a" \
         "$stage/include/airisk_auth.h" "$stage/include/airisk_auth.hpp" \
+        "$stage/include/airisk_auth_keys.hpp" "$stage/include/airisk_auth_store.hpp" \
         "$stage/lib/pkgconfig/airisk-auth.pc" \
         "$stage/lib/cmake/airisk_auth/airisk_authConfig.cmake" \
         "$stage/lib/cmake/airisk_auth/airisk_authConfigVersion.cmake"

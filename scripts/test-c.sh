@@ -9,7 +9,9 @@
 #  3. compile every test with -Wall -Wextra -Werror -pedantic and
 #     -fsanitize=address,undefined, and run it: the ABI contract (test_api),
 #     the vectors (test_vectors), threads (test_threads), a ledger plugged in
-#     through callbacks (test_ledger), C++ (test_cpp, test_ledger_cpp), the
+#     through callbacks (test_ledger), the grant lifecycle on the memory and
+#     callback stores (test_lifecycle), keys made in code (test_keys, with a secret
+#     from an environment variable), C++ (test_cpp, test_ledger_cpp, test_keys_cpp), the
 #     store-conformance suite on the memory and callback stores (test_store_conformance);
 #  4. without sanitizers: test_secrets, the C twin of the core's tests/secrets.rs
 #     (searches every freed heap block for the secrets the loaders were given);
@@ -99,6 +101,18 @@ done
 . "$root/scripts/c-recipes.sh"
 PROFILE=release c_recipes "$work"
 unset TOKEN
+# C++ through the installed headers (the shared install of the c-install recipe):
+# airisk_auth.hpp and the airisk_auth_keys.hpp and airisk_auth_store.hpp it includes.
+prefix="$work/home/.local"
+# shellcheck disable=SC2046
+if c++ -std=c++17 "${CFLAGS_STRICT[@]}" tests/c/test_keys_cpp.cpp \
+      $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs airisk-auth) \
+      -o "$work/keys_cpp_installed" 2>"$work/keys_cpp_installed.log" &&
+   LD_LIBRARY_PATH="$prefix/lib" "$work/keys_cpp_installed" >"$work/keys_cpp_installed.out" 2>&1; then
+    pass "c++ test_keys_cpp.cpp with the installed headers"
+else
+    fail "c++ test_keys_cpp.cpp with the installed headers"; tail -20 "$work/keys_cpp_installed.log" "$work/keys_cpp_installed.out"
+fi
 
 echo "== c: library with test hooks, and the vectors flattened for C"
 if ! cargo build -q -p airisk-auth-c --features test-hooks; then
@@ -124,16 +138,21 @@ build() { # build NAME COMPILER STD [extra flags...] SOURCE
 
 echo "== c: tests with -fsanitize=address,undefined"
 build test_api cc c11 "${SAN[@]}" tests/c/test_api.c && run_suite "test_api (asan,ubsan)" "$work/test_api"
-build test_vectors cc c11 "${SAN[@]}" tests/c/test_vectors.c &&
+build test_vectors cc c11 "${SAN[@]}" -pthread tests/c/test_vectors.c &&
     run_suite "test_vectors (asan,ubsan)" "$work/test_vectors" "$work/vectors.txt"
 build test_threads cc c11 "${SAN[@]}" -pthread tests/c/test_threads.c &&
     run_suite "test_threads (asan,ubsan)" "$work/test_threads"
 build test_ledger cc c11 "${SAN[@]}" -pthread tests/c/test_ledger.c &&
     run_suite "test_ledger (asan,ubsan)" "$work/test_ledger"
+build test_lifecycle cc c11 "${SAN[@]}" -pthread tests/c/test_lifecycle.c &&
+    run_suite "test_lifecycle (asan,ubsan)" "$work/test_lifecycle"
 build test_cpp c++ c++17 "${SAN[@]}" tests/c/test_cpp.cpp &&
     run_suite "test_cpp (asan,ubsan)" "$work/test_cpp" "$work/vectors.txt"
 build test_ledger_cpp c++ c++17 "${SAN[@]}" tests/c/test_ledger_cpp.cpp &&
     run_suite "test_ledger_cpp (asan,ubsan)" "$work/test_ledger_cpp"
+build test_keys cc c11 "${SAN[@]}" tests/c/test_keys.c && run_suite "test_keys (asan,ubsan)" "$work/test_keys"
+build test_keys_cpp c++ c++17 "${SAN[@]}" tests/c/test_keys_cpp.cpp &&
+    run_suite "test_keys_cpp (asan,ubsan)" "$work/test_keys_cpp"
 # The store-conformance suite against the memory and callback stores (the Redis and
 # PostgreSQL ones: scripts/test-redis.sh and scripts/test-postgres.sh run it with servers).
 build test_store_conformance cc c11 "${SAN[@]}" -pthread tests/c/test_store_conformance.c &&
@@ -147,12 +166,15 @@ echo "== c: tests under valgrind memcheck"
 VALGRIND=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
           --error-exitcode=1)
 build test_api_vg cc c11 tests/c/test_api.c && run_suite "test_api (valgrind)" "${VALGRIND[@]}" "$work/test_api_vg"
-build test_vectors_vg cc c11 tests/c/test_vectors.c &&
+build test_vectors_vg cc c11 -pthread tests/c/test_vectors.c &&
     run_suite "test_vectors (valgrind)" "${VALGRIND[@]}" "$work/test_vectors_vg" "$work/vectors.txt"
+build test_keys_vg cc c11 tests/c/test_keys.c && run_suite "test_keys (valgrind)" "${VALGRIND[@]}" "$work/test_keys_vg"
 build test_threads_vg cc c11 -pthread tests/c/test_threads.c &&
     run_suite "test_threads (valgrind)" "${VALGRIND[@]}" "$work/test_threads_vg"
 build test_ledger_vg cc c11 -pthread tests/c/test_ledger.c &&
     run_suite "test_ledger (valgrind)" "${VALGRIND[@]}" "$work/test_ledger_vg"
+build test_lifecycle_vg cc c11 -pthread tests/c/test_lifecycle.c &&
+    run_suite "test_lifecycle (valgrind)" "${VALGRIND[@]}" "$work/test_lifecycle_vg"
 build test_store_conformance_vg cc c11 -pthread tests/c/test_store_conformance.c &&
     run_suite "test_store_conformance (valgrind)" env -u AIRISK_REDIS_URL -u AIRISK_PG_URL \
         -u AIRISK_REDIS_TLS_PORT -u AIRISK_REDIS_CLUSTER_PORTS "${VALGRIND[@]}" \

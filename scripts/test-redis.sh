@@ -6,7 +6,8 @@
 # each, TLS refusals, cluster routing and WAIT, failover) with their addresses set (and
 # AIRISK_REDIS_REQUIRED=1, so none is skipped), and stops every server on exit, whatever
 # happens. Then the same conformance suite from C and Python (scripts/store-conformance.sh)
-# against the three. About 1-2 minutes on 2 cores once built.
+# against the three; and `airisk-auth revoke-grant` against a `serve --store redis://…`
+# (scripts/revoke-grant-check.sh). About 1-2 minutes on 2 cores once built.
 #
 #   scripts/test-redis.sh           the tests
 #   scripts/test-redis.sh --bench   the tests, then exchanges per second, in-memory vs Redis
@@ -58,6 +59,15 @@ fi
 # The same suite from C and Python, through the Rust store they link (and redis-py's
 # RedisLedger checked key for key against it), on the plain, TLS and cluster servers.
 if ! AIRISK_STORES_REQUIRED=redis,redis-tls,cluster bash scripts/store-conformance.sh redis; then
+    failed=$((failed + 1))
+    status=1
+fi
+
+# `airisk-auth revoke-grant` against the store `serve --store redis://…` runs on: the
+# old token of the grant is refused on the server's next check, another user's is not,
+# and a new consent (from the next second on) works again.
+echo "== redis: airisk-auth revoke-grant refuses a serving instance's old token"
+if ! bash scripts/revoke-grant-check.sh "$AIRISK_REDIS_URL"; then
     failed=$((failed + 1))
     status=1
 fi

@@ -12,7 +12,12 @@ Serves the documented endpoints so the AIRisk documentation's own curl and
 - ``GET  /api/oauth2/consent``   the same request, shown on a consent page first
 - ``POST /api/oauth2/decide``    the page's answer: approve (302 with a code) or deny
                                  (302 with ``error=access_denied``), from a sealed ticket
-- ``POST /api/oauth2/Token``     token exchange (form or JSON body)
+- ``POST /api/oauth2/Token``     token exchange (form or JSON body; ``grant_type=refresh_token``
+                                 for clients registered with ``"refresh_tokens": true``)
+- ``POST /api/oauth2/revoke``    token revocation (RFC 7009)
+- ``POST /api/oauth2/introspect`` token introspection (RFC 7662), for ``"introspect": true`` clients
+- ``GET  /api/oauth2/jwks``      the public keys (EdDSA keys only; HS256: an empty set)
+- ``GET  /.well-known/oauth-authorization-server``  the RFC 8414 metadata
 - ``GET  /api/GetConversations`` a user-only resource (a generic token gets 403)
 - ``GET  /api/Users/ListUsers``  a resource any valid token may read
 - ``GET  /api/Reports``          a resource needing the scope ``reports:read`` (403
@@ -22,7 +27,8 @@ Run:  python examples/python/server.py --port 8000
 The demo registry (registry.json beside this file) has the documentation's
 ``abc123`` and ``YOUR_client_id``/``YOUR_client_secret`` clients (client_secret_basic
 or client_secret_post), the public client ``native-app`` (no secret: PKCE S256),
-redirect URI ``https://localhost/callback``, and the user ``user_42``. ``abc123`` may ask
+redirect URI ``https://localhost/callback``, and the user ``user_42``; ``rt-app`` gets refresh
+tokens and ``resource-server`` may introspect. ``abc123`` may ask
 for the scopes ``conversations:read`` and ``reports:read`` (none by default). An approval
 on the consent page adds the custom claim ``approved_via``, which GetConversations reads back. Keys are generated at
 start (HS256, as in the documentation) unless --keys names a key-set JSON file.
@@ -116,16 +122,38 @@ def create_app(issuer: airisk_auth.Issuer, registry_document: dict[str, Any]) ->
 
     @app.post("/api/oauth2/Token")
     def token() -> flask.Response:
+        # Authorization: client_secret_basic; Accept: application/json gets RFC 6749 JSON
+        # error bodies.
+        return form_endpoint(issuer.exchange, "token")
+
+    def form_endpoint(endpoint: Any, name: str) -> flask.Response:
+        """A form ``POST`` handed to one of the issuer's endpoints with its request parts."""
         headers = flask.request.headers
-        answer = issuer.exchange(
+        answer = endpoint(
             headers.get("Content-Type"),
             flask.request.get_data(),
-            authorization=headers.get("Authorization"),  # client_secret_basic
-            accept=headers.get("Accept"),  # application/json: RFC 6749 JSON error bodies
+            authorization=headers.get("Authorization"),
+            accept=headers.get("Accept"),
         )
         if answer.reason is not None:
-            app.logger.info("token refused: %s", answer.reason)
+            app.logger.info("%s refused: %s", name, answer.reason)
         return to_flask_response(answer)
+
+    @app.post("/api/oauth2/revoke")
+    def revoke() -> flask.Response:
+        return form_endpoint(issuer.revoke, "revocation")
+
+    @app.post("/api/oauth2/introspect")
+    def introspect() -> flask.Response:
+        return form_endpoint(issuer.introspect, "introspection")
+
+    @app.get("/api/oauth2/jwks")
+    def jwks() -> flask.Response:
+        return to_flask_response(issuer.jwks())
+
+    @app.get(issuer.metadata_path())
+    def metadata() -> flask.Response:
+        return to_flask_response(issuer.metadata())
 
     @app.get("/api/GetConversations")
     @require_bearer(verifier, access="user")

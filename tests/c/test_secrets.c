@@ -243,6 +243,41 @@ static void key_sets_from_text_are_wiped(void) {
   }
 }
 
+/* Keys made in code (a raw secret, a builder, a JWK) and their private export. */
+static void keys_made_in_code_are_wiped(void) {
+  window w = watch();
+  airisk_keyset *keys = NULL;
+  CHECK_RC(airisk_keyset_from_hs256_secret((const uint8_t *)HS_SECRET, 32, "k", &keys), AIRISK_OK);
+  char *json = NULL;
+  CHECK_RC(airisk_keyset_to_json(keys, true, &json), AIRISK_OK);
+  CHECK(json != NULL && strstr(json, HS_SECRET_B64) != NULL, "the export holds the secret");
+  airisk_string_free(json);
+  airisk_keyset_free(keys);
+  CHECK_WIPED(w, "airisk_keyset_from_hs256_secret, airisk_keyset_to_json, freeing");
+
+  w = watch();
+  airisk_keyset_builder *builder = NULL;
+  CHECK_RC(airisk_keyset_builder_new(&builder), AIRISK_OK);
+  CHECK_RC(airisk_keyset_builder_add_hs256_secret(builder, "k", (const uint8_t *)HS_SECRET, 32),
+           AIRISK_OK);
+  CHECK_RC(airisk_keyset_builder_add_jwk(builder, ED_JWK, strlen(ED_JWK)), AIRISK_OK);
+  CHECK_RC(airisk_keyset_builder_add_hs256_secret(builder, "k", (const uint8_t *)HS_SECRET, 32),
+           AIRISK_DUPLICATE_KEY_ID);
+  keys = NULL;
+  CHECK_RC(airisk_keyset_builder_set_active(builder, "e"), AIRISK_OK);
+  CHECK_RC(airisk_keyset_builder_build(builder, &keys), AIRISK_OK);
+  json = NULL;
+  CHECK_RC(airisk_keyset_to_json(keys, true, &json), AIRISK_OK);
+  CHECK(json != NULL && strstr(json, ED_SEED_B64) != NULL, "the export holds the seed");
+  airisk_string_free(json);
+  airisk_keyset_free(keys);
+  /* A builder freed with its keys still in it. */
+  CHECK_RC(airisk_keyset_builder_add_hs256_secret(builder, "k", (const uint8_t *)HS_SECRET, 32),
+           AIRISK_OK);
+  airisk_keyset_builder_free(builder);
+  CHECK_WIPED(w, "airisk_keyset_builder_*, airisk_keyset_to_json, freeing");
+}
+
 static void key_files_are_wiped_on_every_path(void) {
   char what[96];
   char path[512];
@@ -404,6 +439,7 @@ int main(void) {
   control_the_search_finds_unwiped_secrets();
   control_a_plain_file_read_leaves_the_key_behind();
   key_sets_from_text_are_wiped();
+  keys_made_in_code_are_wiped();
   key_files_are_wiped_on_every_path();
   registries_from_text_are_wiped();
   registry_files_are_wiped_on_every_path();

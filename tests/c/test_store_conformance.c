@@ -374,7 +374,11 @@ int main(void) {
   c_store *cs = calloc(1, sizeof *cs);
   if (cs == NULL) abort();
   pthread_mutex_init(&cs->lock, NULL);
-  airisk_store_callbacks cb = {cs, c_redeem, c_revoke, c_is_revoked, c_release};
+  airisk_store_callbacks cb = {.user_data = cs,
+                               .redeem = c_redeem,
+                               .revoke = c_revoke,
+                               .is_revoked = c_is_revoked,
+                               .release = c_release};
   s = NULL;
   CHECK_RC(airisk_store_callbacks_new(&cb, &s), AIRISK_OK);
   if (s) run_all("callbacks", s);

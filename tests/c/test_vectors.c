@@ -1,5 +1,6 @@
-/* Runs the shared vectors (tests/vectors/tokens.json and flows.json) through
- * the C ABI. The vectors arrive flattened to a line format by
+/* Runs the shared vectors (tests/vectors/tokens.json, flows.json and
+ * lifecycle.json) through the C ABI; the lifecycle scenarios twice, on the
+ * memory store and on a store of callbacks (lifecycle_store.h). The vectors arrive flattened to a line format by
  * `cargo run -p airisk-auth-c --example flatten_vectors` (format in that
  * file's docs) because C has no JSON parser; every call and every comparison
  * against the expected outcome is made here, through airisk_auth.h.
@@ -8,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "airisk_auth.h"
 #include "check.h"
+#include "lifecycle_store.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -405,7 +407,24 @@ static struct {
   uint64_t code_ttl, token_ttl;
   airisk_issuer *current;
   airisk_verifier *verifier;
+  int use_callbacks;   /* flows_store callbacks: scenarios run on an ls_store */
+  const char *label;   /* "flows", "lifecycle (memory)", "lifecycle (callbacks)" */
+  ls_store *ls;        /* the current scenario's callback store, if any */
+  char *metadata;      /* flows_metadata: the core's metadata body */
 } flow;
+
+/* Frees the scenario's issuer, verifier and callback store (released exactly once). */
+static void flow_release(void) {
+  airisk_verifier_free(flow.verifier);
+  airisk_issuer_free(flow.current);
+  flow.verifier = NULL;
+  flow.current = NULL;
+  if (flow.ls != NULL) {
+    expect_true(flow.ls->released == 1, "the callback store is released once, with its issuer");
+    ls_free(flow.ls);
+    flow.ls = NULL;
+  }
+}
 
 static struct {
   int active;
@@ -433,16 +452,23 @@ static void step_clear(void) {
   step.active = 0;
 }
 
+static size_t callback_scenarios;
+
 static void flow_scenario(const field *name) {
-  airisk_verifier_free(flow.verifier);
-  airisk_issuer_free(flow.current);
-  flow.verifier = NULL;
-  flow.current = NULL;
+  flow_release();
   saved_clear();
-  snprintf(context, sizeof context, "flows: %s", name->s);
+  snprintf(context, sizeof context, "%s: %s", flow.label ? flow.label : "flows", name->s);
   /* Each scenario starts from an empty store, as in the Rust and Python replays. */
   airisk_store *store = NULL;
-  airisk_result rc = airisk_store_memory_new(0, &store);
+  airisk_result rc;
+  if (flow.use_callbacks) {
+    flow.ls = ls_new();
+    airisk_store_callbacks callbacks = ls_callbacks(flow.ls);
+    rc = airisk_store_callbacks_new(&callbacks, &store);
+    callback_scenarios++;
+  } else {
+    rc = airisk_store_memory_new(0, &store);
+  }
   expect_true(rc == AIRISK_OK, "a fresh store");
   rc = airisk_issuer_new(flow.registry, flow.keys, flow.code_key, flow.code_key_len, flow.issuer,
                          flow.has_audience ? flow.audience : NULL, flow.code_ttl, flow.token_ttl,
@@ -454,7 +480,23 @@ static void flow_scenario(const field *name) {
   }
 }
 
-static size_t steps_run;
+static size_t steps_run, lifecycle_steps_run;
+
+/* The request parts of an exchange, revoke or introspect step. */
+static airisk_request request_of(const record *rec) {
+  const field *ct = &rec->f[3], *body = &rec->f[4], *auth = &rec->f[5], *accept = &rec->f[6];
+  airisk_request request = {
+      .content_type = ct->null ? NULL : ct->s,
+      .content_type_len = ct->len,
+      .authorization = auth->null ? NULL : auth->s,
+      .authorization_len = auth->len,
+      .accept = accept->null ? NULL : accept->s,
+      .accept_len = accept->len,
+      .body = body->s,
+      .body_len = body->len,
+  };
+  return request;
+}
 
 static void flow_step(record *rec) {
   step_clear();
@@ -465,6 +507,7 @@ static void flow_step(record *rec) {
   step.is_exchange = is(&rec->f[1], "exchange");
   step.call_rc = AIRISK_OK;
   steps_run++;
+  if (flow.label != NULL && strncmp(flow.label, "lifecycle", 9) == 0) lifecycle_steps_run++;
   airisk_result rc = AIRISK_INTERNAL;
   if (flow.current == NULL) {
     fail("no issuer for this step%s%s", "", "");
@@ -510,18 +553,28 @@ static void flow_step(record *rec) {
     rc = airisk_issuer_authorize_at(flow.current, rec->f[3].s, rec->f[3].len, step.now,
                                     &step.response);
   } else if (step.is_exchange) {
-    const field *ct = &rec->f[3], *body = &rec->f[4], *auth = &rec->f[5], *accept = &rec->f[6];
-    airisk_request request = {
-        .content_type = ct->null ? NULL : ct->s,
-        .content_type_len = ct->len,
-        .authorization = auth->null ? NULL : auth->s,
-        .authorization_len = auth->len,
-        .accept = accept->null ? NULL : accept->s,
-        .accept_len = accept->len,
-        .body = body->s,
-        .body_len = body->len,
-    };
+    airisk_request request = request_of(rec);
     rc = airisk_issuer_exchange_request_at(flow.current, &request, step.now, &step.response);
+  } else if (is(&rec->f[1], "revoke")) {
+    airisk_request request = request_of(rec);
+    rc = airisk_issuer_revoke_at(flow.current, &request, step.now, &step.response);
+  } else if (is(&rec->f[1], "introspect")) {
+    airisk_request request = request_of(rec);
+    rc = airisk_issuer_introspect_at(flow.current, &request, step.now, &step.response);
+  } else if (is(&rec->f[1], "metadata")) {
+    rc = airisk_issuer_metadata(flow.current, &step.response);
+    /* The whole document, byte for byte, is the Rust core's (flows_metadata). */
+    size_t len = 0;
+    const char *body = step.response ? airisk_response_body(step.response, &len) : NULL;
+    field want = {flow.metadata, flow.metadata ? strlen(flow.metadata) : 0, flow.metadata == NULL};
+    expect_bytes("the metadata document equals the core's", body, len, &want);
+  } else if (is(&rec->f[1], "jwks")) {
+    rc = airisk_issuer_jwks(flow.current, &step.response);
+  } else if (is(&rec->f[1], "revoke_grant")) {
+    const field *client = &rec->f[3], *user = &rec->f[4];
+    step.call_rc = airisk_issuer_revoke_grant_at(flow.current, client->null ? NULL : client->s,
+                                                 user->null ? NULL : user->s, step.now);
+    rc = AIRISK_OK; /* the result itself is compared by `expect error` */
   } else if (step.is_bearer) {
     const field *auth = &rec->f[3];
     uint32_t access = is(&rec->f[4], "user") ? AIRISK_ACCESS_USER : AIRISK_ACCESS_ANY;
@@ -647,11 +700,12 @@ static void flow_save(const record *rec) {
   } else if (is(&rec->f[1], "ticket")) {
     expect_true(step.ticket != NULL, "a ticket to save");
     if (step.ticket != NULL) save(rec->f[2].s, step.ticket, strlen(step.ticket));
-  } else if (is(&rec->f[1], "token")) {
+  } else if (is(&rec->f[1], "token") || is(&rec->f[1], "refresh")) {
     const char *body = body_of(&len);
     const char *v = NULL;
     size_t vlen = 0;
-    int found = body && json_member(body, len, "access_token", &v, &vlen) && vlen >= 2;
+    const char *member = is(&rec->f[1], "token") ? "access_token" : "refresh_token";
+    int found = body && json_member(body, len, member, &v, &vlen) && vlen >= 2;
     if (found) save(rec->f[2].s, v + 1, vlen - 2);
     expect_true(found, "a token to save");
   } else {
@@ -757,12 +811,27 @@ static void run(record *rec) {
   } else if (is(kind, "key")) {
     run_key(rec);
   } else if (is(kind, "flows_registry")) {
+    /* flows.json, then lifecycle.json: each setup replaces the one before. */
+    flow_release();
+    airisk_registry_free(flow.registry);
+    airisk_keyset_free(flow.keys);
+    flow.registry = NULL;
+    flow.keys = NULL;
+    flow.use_callbacks = 0;
+    flow.label = "flows";
     snprintf(context, sizeof context, "flows setup");
     expect_true(airisk_registry_from_json(rec->f[1].s, rec->f[1].len, &flow.registry) == AIRISK_OK,
                 "the registry loads");
   } else if (is(kind, "flows_keyset")) {
     expect_true(airisk_keyset_from_json(rec->f[1].s, rec->f[1].len, &flow.keys) == AIRISK_OK,
                 "the flows key set loads");
+  } else if (is(kind, "flows_metadata")) {
+    free(flow.metadata);
+    flow.metadata = strndup(rec->f[1].s, rec->f[1].len);
+  } else if (is(kind, "flows_store")) {
+    flow_release();
+    flow.use_callbacks = is(&rec->f[1], "callbacks");
+    flow.label = flow.use_callbacks ? "lifecycle (callbacks)" : "lifecycle (memory)";
   } else if (is(kind, "flows_code_key")) {
     flow.code_key_len = 0;
     for (size_t i = 0; i + 1 < rec->f[1].len && flow.code_key_len < sizeof flow.code_key; i += 2)
@@ -824,17 +893,20 @@ int main(int argc, char **argv) {
     line = line + len + 1;
   }
 
-  airisk_verifier_free(flow.verifier);
-  airisk_issuer_free(flow.current);
+  flow_release();
+  free(flow.metadata);
   airisk_registry_free(flow.registry);
   airisk_keyset_free(flow.keys);
   for (size_t i = 0; i < keyset_count; i++) airisk_keyset_free(keysets[i].keys);
   saved_clear();
   free(text);
 
-  printf("vectors: %zu verify, %zu mint, %zu jws, %zu keys, %zu flow steps\n", verify_run,
-         mint_run, jws_run, keys_run, steps_run);
-  if (verify_run == 0 || mint_run == 0 || jws_run == 0 || keys_run == 0 || steps_run == 0) {
+  printf("vectors: %zu verify, %zu mint, %zu jws, %zu keys, %zu flow steps (%zu lifecycle, "
+         "%zu scenarios on the callback store)\n",
+         verify_run, mint_run, jws_run, keys_run, steps_run, lifecycle_steps_run,
+         callback_scenarios);
+  if (verify_run == 0 || mint_run == 0 || jws_run == 0 || keys_run == 0 || steps_run == 0 ||
+      lifecycle_steps_run == 0 || callback_scenarios == 0) {
     fprintf(stderr, "FAIL: a kind of vector did not run\n");
     check_failed++;
   }

@@ -28,10 +28,11 @@ def load_vectors(name: str) -> Any:
 REFERENCE_SERVER = ROOT / "examples" / "python" / "server.py"
 
 
-def running_server() -> Iterator[str]:
+def running_server(keys: Path | None = None) -> Iterator[str]:
     """The base URL of a server on 127.0.0.1, stopped afterwards: the reference
     Flask server, or `airisk-auth serve` on the same registry when
-    AIRISK_SERVE_BIN names the binary (scripts/test-http.sh sets it)."""
+    AIRISK_SERVE_BIN names the binary (scripts/test-http.sh sets it). `keys` names a
+    key-set file (default: a fresh HS256 key)."""
     serve_bin = os.environ.get("AIRISK_SERVE_BIN")
     command = (
         [serve_bin, "serve", "--bind", "127.0.0.1:0", "--issuer", "https://airisk.example",
@@ -39,6 +40,8 @@ def running_server() -> Iterator[str]:
         if serve_bin
         else [sys.executable, str(REFERENCE_SERVER), "--host", "127.0.0.1", "--port", "0"]
     )
+    if keys is not None:
+        command += ["--keys", str(keys)]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None

@@ -257,3 +257,186 @@ def test_consent_approval_adds_a_custom_claim_the_resource_reads(base: str) -> N
     conversations = session.get(f"{base}/api/GetConversations", timeout=10)
     assert conversations.status_code == 200
     assert conversations.json()[0]["approved_via"] == "consent-page"
+
+
+# ---------------------------------------------------------------- the grant lifecycle (issue 15)
+
+RT_CLIENT, RT_SECRET = "rt-app", "rt-app-secret-0123456789abcdef"
+PUBLIC_RT_CLIENT = "native-rt"
+RS_CLIENT, RS_SECRET = "resource-server", "resource-server-secret-0123456789"
+
+
+@pytest.fixture(scope="module")
+def ed_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server signing with a fresh Ed25519 key, so its JWKS has a public key to fetch."""
+    import airisk_auth as aa
+
+    keys = tmp_path_factory.mktemp("ed-keys") / "keys.json"
+    keys.write_text(aa.KeySet.generate_ed25519("ed-e2e").to_json(include_private=True), encoding="utf-8")
+    keys.chmod(0o600)
+    yield from running_server(keys=keys)
+
+
+def rt_session(**extra: str) -> OAuth2Session:
+    return OAuth2Session(RT_CLIENT, RT_SECRET, redirect_uri=REDIRECT, **extra)
+
+
+def rs_session(method: str = "client_secret_basic") -> OAuth2Session:
+    return OAuth2Session(RS_CLIENT, RS_SECRET, revocation_endpoint_auth_method=method)
+
+
+def introspect(base: str, token: str, method: str = "client_secret_basic") -> dict[str, object]:
+    resp = rs_session(method).introspect_token(f"{base}/api/oauth2/introspect", token=token)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Cache-Control"] == "no-store"
+    return dict(resp.json())
+
+
+def route_status(base: str, access_token: str) -> int:
+    resp = requests.get(f"{base}/api/Users/ListUsers", headers={"Authorization": f"Bearer {access_token}"},
+                        timeout=10)
+    return resp.status_code
+
+
+def test_authlib_refresh_rotation_and_replay_revokes_the_family(ed_base: str) -> None:
+    session = rt_session()
+    first = authlib_flow(ed_base, session)
+    assert isinstance(first["refresh_token"], str) and str(first["refresh_token"]).startswith("art1_")
+    assert route_status(ed_base, str(first["access_token"])) == 200
+    second = dict(session.refresh_token(f"{ed_base}/api/oauth2/Token", refresh_token=first["refresh_token"]))
+    # Rotation: a new pair, both values different.
+    assert second["access_token"] != first["access_token"]
+    assert second["refresh_token"] != first["refresh_token"]
+    assert route_status(ed_base, str(second["access_token"])) == 200
+    # The old refresh token again: a replay, refused with invalid_grant ...
+    replayer = rt_session()
+    with pytest.raises(OAuthError) as refused:
+        replayer.refresh_token(f"{ed_base}/api/oauth2/Token", refresh_token=first["refresh_token"])
+    assert refused.value.error == "invalid_grant"
+    # ... and the whole family is revoked: the NEW access token is refused at the route,
+    # and the new refresh token no longer works.
+    assert route_status(ed_base, str(second["access_token"])) == 401
+    assert route_status(ed_base, str(first["access_token"])) == 401
+    with pytest.raises(OAuthError) as again:
+        rt_session().refresh_token(f"{ed_base}/api/oauth2/Token", refresh_token=second["refresh_token"])
+    assert again.value.error == "invalid_grant"
+    assert introspect(ed_base, str(second["access_token"])) == {"active": False}
+
+
+def test_authlib_revoke_token_then_the_token_is_refused(ed_base: str) -> None:
+    session = rt_session()
+    token = authlib_flow(ed_base, session)
+    assert route_status(ed_base, str(token["access_token"])) == 200
+    resp = session.revoke_token(f"{ed_base}/api/oauth2/revoke", token=str(token["access_token"]),
+                                token_type_hint="access_token")
+    assert (resp.status_code, resp.text) == (200, "")
+    assert route_status(ed_base, str(token["access_token"])) == 401
+    # RFC 7009 §2.2: any token, unknown or already revoked, gets the same 200.
+    for other in (str(token["access_token"]), "not-a-token"):
+        assert session.revoke_token(f"{ed_base}/api/oauth2/revoke", token=other).status_code == 200
+    # Revoking the refresh token ends its family.
+    assert session.revoke_token(f"{ed_base}/api/oauth2/revoke", token=str(token["refresh_token"]),
+                                token_type_hint="refresh_token").status_code == 200
+    with pytest.raises(OAuthError) as refused:
+        rt_session().refresh_token(f"{ed_base}/api/oauth2/Token", refresh_token=token["refresh_token"])
+    assert refused.value.error == "invalid_grant"
+
+
+def test_introspection_over_basic_auth(ed_base: str) -> None:
+    token = authlib_flow(ed_base, rt_session())
+    active = introspect(ed_base, str(token["access_token"]))
+    assert active["active"] is True and active["client_id"] == RT_CLIENT
+    assert active["token_type"] == "Bearer" and isinstance(active["exp"], int)
+    refresh = introspect(ed_base, str(token["refresh_token"]))
+    assert refresh["active"] is True and refresh["token_type"] == "refresh_token"
+    assert introspect(ed_base, "not-a-token") == {"active": False}
+    # A client not registered for introspection learns nothing: invalid_client.
+    resp = OAuth2Session(RT_CLIENT, RT_SECRET).introspect_token(f"{ed_base}/api/oauth2/introspect",
+                                                                  token=str(token["access_token"]))
+    assert resp.status_code == 401 and "active" not in resp.text
+
+
+def test_metadata_jwks_and_an_eddsa_token_verified_by_pyjwt(ed_base: str) -> None:
+    import jwt
+
+    metadata = requests.get(f"{ed_base}/.well-known/oauth-authorization-server", timeout=10)
+    assert metadata.status_code == 200 and metadata.headers["Content-Type"].startswith("application/json")
+    document = metadata.json()
+    assert document["issuer"] == "https://airisk.example"
+    # The endpoint URLs name the issuer's host; the server under test is on loopback.
+    for name, path in (("authorization_endpoint", "/api/oauth2"), ("token_endpoint", "/api/oauth2/Token"),
+                       ("revocation_endpoint", "/api/oauth2/revoke"),
+                       ("introspection_endpoint", "/api/oauth2/introspect"), ("jwks_uri", "/api/oauth2/jwks")):
+        assert document[name] == "https://airisk.example" + path, name
+    jwks = requests.get(ed_base + urllib.parse.urlsplit(document["jwks_uri"]).path, timeout=10)
+    assert jwks.status_code == 200 and "max-age=" in jwks.headers["Cache-Control"]
+    key_set = jwt.PyJWKSet.from_dict(jwks.json())
+    assert [k.key_id for k in key_set.keys] == ["ed-e2e"]
+    assert all("d" not in k for k in jwks.json()["keys"])  # public halves only
+    token = str(authlib_flow(ed_base, rt_session())["access_token"])
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "EdDSA"
+    key = key_set[header["kid"]]
+    claims = jwt.decode(token, key=key, algorithms=["EdDSA"], issuer="https://airisk.example",
+                        options={"require": ["exp", "iat", "iss", "sub"], "verify_aud": False})
+    assert claims["client_id"] == RT_CLIENT
+    # A tampered token fails PyJWT's verification with the same key.
+    head, payload, signature = token.split(".")
+    flipped = signature[:-2] + ("AA" if not signature.endswith("AA") else "BA")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(f"{head}.{payload}.{flipped}", key=key, algorithms=["EdDSA"], options={"verify_aud": False})
+
+
+def test_every_advertised_method_and_grant_works(ed_base: str) -> None:
+    """Metadata vs reality: each token-endpoint auth method with each grant type, each
+    revocation and introspection auth method, and the PKCE method; and what is not
+    advertised (plain PKCE, other grant types) is refused."""
+    document = requests.get(f"{ed_base}/.well-known/oauth-authorization-server", timeout=10).json()
+    token_url = f"{ed_base}/api/oauth2/Token"
+    assert document["response_types_supported"] == ["code"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert set(document["grant_types_supported"]) == {"authorization_code", "refresh_token"}
+    assert set(document["token_endpoint_auth_methods_supported"]) == {"client_secret_basic", "client_secret_post",
+                                                                      "none"}
+    checked: set[tuple[str, str]] = set()
+    for method in document["token_endpoint_auth_methods_supported"]:
+        if method == "none":
+            session = OAuth2Session(PUBLIC_RT_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT,
+                                    code_challenge_method="S256")
+            token = authlib_flow(ed_base, session, code_verifier=secrets.token_urlsafe(48))
+        else:
+            session = rt_session(token_endpoint_auth_method=method)
+            token = authlib_flow(ed_base, session)
+        checked.add((method, "authorization_code"))
+        assert route_status(ed_base, str(token["access_token"])) == 200, method
+        if "refresh_token" in document["grant_types_supported"]:
+            new = dict(session.refresh_token(token_url, refresh_token=token["refresh_token"]))
+            assert new["refresh_token"] != token["refresh_token"], method
+            assert route_status(ed_base, str(new["access_token"])) == 200, method
+            checked.add((method, "refresh_token"))
+    assert checked == {(m, g) for m in document["token_endpoint_auth_methods_supported"]
+                       for g in document["grant_types_supported"]}
+    for method in document["revocation_endpoint_auth_methods_supported"]:
+        if method == "none":
+            session = OAuth2Session(PUBLIC_RT_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT,
+                                    code_challenge_method="S256", revocation_endpoint_auth_method="none")
+            token = authlib_flow(ed_base, session, code_verifier=secrets.token_urlsafe(48))
+        else:
+            session = rt_session(revocation_endpoint_auth_method=method)
+            token = authlib_flow(ed_base, session)
+        assert session.revoke_token(document["revocation_endpoint"].replace("https://airisk.example", ed_base),
+                                    token=str(token["access_token"])).status_code == 200, method
+        assert route_status(ed_base, str(token["access_token"])) == 401, method
+    good = str(authlib_flow(ed_base, rt_session())["access_token"])
+    for method in document["introspection_endpoint_auth_methods_supported"]:
+        assert introspect(ed_base, good, method)["active"] is True, method
+    # Not advertised, not working: plain PKCE and other grant types.
+    session = OAuth2Session(PUBLIC_RT_CLIENT, token_endpoint_auth_method="none", redirect_uri=REDIRECT,
+                            code_challenge_method="plain")
+    url, _ = session.create_authorization_url(f"{ed_base}/api/oauth2", code_verifier=secrets.token_urlsafe(48))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(browser(url)).query)
+    assert "code" not in query and query["error"] == ["invalid_request"]
+    for grant in ("client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"):
+        resp = requests.post(token_url, data={"grant_type": grant}, auth=(RT_CLIENT, RT_SECRET),
+                             headers={"Accept": "application/json"}, timeout=10)
+        assert resp.status_code == 400 and resp.json()["error"] == "unsupported_grant_type", grant

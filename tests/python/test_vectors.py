@@ -16,6 +16,7 @@ from conftest import load_vectors
 
 TOKENS = load_vectors("tokens.json")
 FLOWS = load_vectors("flows.json")
+LIFECYCLE = load_vectors("lifecycle.json")
 TRACE_ID = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")
 
 
@@ -83,14 +84,19 @@ def test_keys(case: dict[str, Any]) -> None:
 
 def test_every_expected_error_name_is_a_class() -> None:
     names = {c["expect"]["error"] for c in TOKENS["verify"] + TOKENS["keys"] if "error" in c["expect"]}
-    names |= {s["expect"]["reason"] for sc in FLOWS["scenarios"] for s in sc["steps"] if s["expect"].get("reason")}
+    names |= {
+        s["expect"]["reason"]
+        for doc in (FLOWS, LIFECYCLE)
+        for sc in doc["scenarios"]
+        for s in sc["steps"]
+        if s["expect"].get("reason")
+    }
     assert names, "the vectors name errors"
     for name in names:
         assert issubclass(error_class(name), aa.AuthError)
 
 
-def fresh_issuer() -> aa.Issuer:
-    setup = FLOWS["setup"]
+def fresh_issuer(setup: dict[str, Any]) -> aa.Issuer:
     config = setup["issuer"]
     pad = "=" * (-len(setup["code_key"]) % 4)
     code_key = base64.urlsafe_b64decode(setup["code_key"] + pad)
@@ -155,7 +161,24 @@ def check_response(resp: aa.Response, expect: dict[str, Any], verifier: aa.Verif
 
 @pytest.mark.parametrize("scenario", FLOWS["scenarios"], ids=ids(FLOWS["scenarios"]))
 def test_flow(scenario: dict[str, Any]) -> None:
-    issuer = fresh_issuer()
+    replay(FLOWS["setup"], scenario)
+
+
+@pytest.mark.parametrize("scenario", LIFECYCLE["scenarios"], ids=ids(LIFECYCLE["scenarios"]))
+def test_lifecycle(scenario: dict[str, Any]) -> None:
+    replay(LIFECYCLE["setup"], scenario)
+
+
+def test_lifecycle_vectors_cover_every_lifecycle_op() -> None:
+    ops = {s["op"] for sc in LIFECYCLE["scenarios"] for s in sc["steps"]}
+    assert {"revoke", "introspect", "metadata", "jwks", "revoke_grant"} <= ops
+    saves = {kind for sc in LIFECYCLE["scenarios"] for s in sc["steps"] for kind in s.get("save", {})}
+    assert "refresh" in saves
+
+
+def replay(setup: dict[str, Any], scenario: dict[str, Any]) -> None:
+    """Runs one scenario's steps on a fresh issuer, as the Rust runner does."""
+    issuer = fresh_issuer(setup)
     verifier = issuer.verifier()
     saved: dict[str, str] = {}
     for index, step in enumerate(scenario["steps"]):
@@ -174,15 +197,30 @@ def test_flow(scenario: dict[str, Any]) -> None:
                 resp = issuer.approve_at(pending, now, claims=step["claims"])
         elif op == "authorize":
             resp = issuer.authorize_at(substitute(step["query"], saved), now)
-        elif op == "exchange":
+        elif op in ("exchange", "revoke", "introspect"):
+            endpoint = {"exchange": issuer.exchange_at, "revoke": issuer.revoke_at,
+                        "introspect": issuer.introspect_at}[op]
             authorization = step.get("authorization")
-            resp = issuer.exchange_at(
+            resp = endpoint(
                 step["content_type"],
                 substitute(step["body"], saved).encode(),
                 now,
                 authorization=None if authorization is None else substitute(authorization, saved),
                 accept=step.get("accept"),
             )
+        elif op == "metadata":
+            resp = issuer.metadata()
+            assert json.loads(resp.body) == issuer.metadata_json()
+        elif op == "jwks":
+            resp = issuer.jwks()
+        elif op == "revoke_grant":
+            try:
+                issuer.revoke_grant_at(step["client_id"], step["userid"], now)
+            except aa.AuthError as error:
+                assert error.name == expect["error"], f"step {index}"
+            else:
+                assert expect["error"] is None, f"step {index}: no {expect['error']} raised"
+            continue
         elif op == "seal":
             pending = issuer.validate_authorization(substitute(step["query"], saved))
             assert isinstance(pending, aa.PendingAuthorization), pending
@@ -219,3 +257,7 @@ def test_flow(scenario: dict[str, Any]) -> None:
                 saved[name] = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))["code"]
             elif kind == "token":
                 saved[name] = json.loads(resp.body)["access_token"]
+            elif kind == "refresh":
+                saved[name] = json.loads(resp.body)["refresh_token"]
+            else:
+                pytest.fail(f"step {index}: unknown save kind {kind!r}")

@@ -1,7 +1,14 @@
-//! Flattens the shared vectors (tests/vectors/tokens.json and flows.json, format
-//! in tests/vectors/README.md) into the line format the C test runner reads,
-//! because C has no JSON parser. It only re-encodes: every call and every
-//! comparison is made by the C test through the C ABI.
+//! Flattens the shared vectors (tests/vectors/tokens.json, flows.json and
+//! lifecycle.json, format in tests/vectors/README.md) into the line format the C
+//! test runner reads, because C has no JSON parser. It re-encodes, and adds one
+//! thing: the core's own metadata document for the setup's issuer
+//! (`flows_metadata`), which the C runner compares byte for byte with its
+//! `airisk_issuer_metadata()`. Every call and every comparison is made by the C
+//! test through the C ABI.
+//!
+//! The lifecycle scenarios are written twice: after `flows_store memory` (an
+//! `airisk_store_memory_new()` store) and after `flows_store callbacks` (the C
+//! test's own store through `airisk_store_callbacks_new()`, every callback group).
 //!
 //! Usage: `cargo run -p airisk-auth-c --example flatten_vectors -- VECTORS_DIR OUT_FILE`
 //!
@@ -17,16 +24,19 @@
 //! mint NAME KEYSET CLAIMS_JSON TOKEN     key NAME jwk|keyset JSON ERROR CODE
 //! jws NAME KEYSET HEADER PAYLOAD TOKEN
 //! flows_registry JSON   flows_keyset JSON   flows_code_key HEX   flows_issuer ISSUER AUD CODE_TTL TOKEN_TTL
+//! flows_metadata BODY (lifecycle: the core's metadata)   flows_store memory|callbacks
 //! scenario NAME
 //! step authorize NOW QUERY CLAIMS_JSON | step exchange NOW CONTENT_TYPE BODY AUTHORIZATION ACCEPT
 //! step bearer NOW AUTHORIZATION any|user SCOPES
+//! step revoke|introspect NOW CONTENT_TYPE BODY AUTHORIZATION ACCEPT (as exchange)
+//! step metadata NOW | step jwks NOW | step revoke_grant NOW CLIENT_ID USERID
 //! step seal NOW QUERY (then `save ticket NAME`) | step open NOW TICKET approve|deny TAMPER(0/1)
 //! expect status N | expect reason ERROR CODE | expect content_type V | expect body V
 //! expect problem TYPE_JSON TITLE_JSON STATUS_JSON | expect header NAME V | expect location_prefix V
 //! expect location_params N   then N × `expect location_param NAME V`
 //! expect json MEMBER VALUE_JSON | expect claim FIELD VALUE
 //! expect error ERROR CODE (the approval itself refused) | expect custom NAME VALUE_JSON
-//! save code|token|ticket NAME
+//! save code|token|refresh|ticket NAME
 //! end
 //! ```
 
@@ -250,6 +260,52 @@ fn b64url_to_hex(text: &str) -> String {
 }
 
 fn flows(out: &mut Out, doc: &Value) {
+    flows_setup(out, doc);
+    flows_scenarios(out, doc);
+}
+
+/// The lifecycle scenarios, on the memory store and on the C test's callback store.
+fn lifecycle(out: &mut Out, doc: &Value) {
+    flows_setup(out, doc);
+    out.line(&["flows_metadata".into(), esc(&core_metadata(&doc["setup"]))]);
+    for store in ["memory", "callbacks"] {
+        out.line(&["flows_store".into(), store.into()]);
+        flows_scenarios(out, doc);
+    }
+}
+
+/// The metadata body the core's issuer of `setup` answers.
+fn core_metadata(setup: &Value) -> String {
+    use airisk_core::code::CodeKey;
+    use airisk_core::flow::{Issuer, IssuerConfig};
+    use airisk_core::keys::KeySet;
+    use airisk_core::registry::MemoryRegistry;
+    use airisk_core::store::MemoryStore;
+    use std::sync::Arc;
+    let registry = MemoryRegistry::from_json(&setup["registry"].to_string()).unwrap();
+    let keys = KeySet::from_json(&setup["keyset"].to_string()).unwrap();
+    let hex = b64url_to_hex(setup["code_key"].as_str().expect("code_key"));
+    let code_key: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let cfg = &setup["issuer"];
+    let mut config = IssuerConfig::new(cfg["issuer"].as_str().expect("issuer"));
+    config.audience = cfg["audience"].as_str().map(str::to_owned);
+    config.code_ttl = cfg["code_ttl"].as_u64().expect("code_ttl");
+    config.token_ttl = cfg["token_ttl"].as_u64().expect("token_ttl");
+    let issuer = Issuer::new(
+        config,
+        Arc::new(keys),
+        CodeKey::from_bytes(&code_key).unwrap(),
+        Arc::new(registry),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    issuer.metadata().body
+}
+
+fn flows_setup(out: &mut Out, doc: &Value) {
     let setup = obj(&doc["setup"]);
     out.line(&["flows_registry".into(), json_text(&setup["registry"])]);
     out.line(&["flows_keyset".into(), json_text(&setup["keyset"])]);
@@ -265,6 +321,9 @@ fn flows(out: &mut Out, doc: &Value) {
         int(&issuer["code_ttl"]),
         int(&issuer["token_ttl"]),
     ]);
+}
+
+fn flows_scenarios(out: &mut Out, doc: &Value) {
     for scenario in doc["scenarios"].as_array().into_iter().flatten() {
         out.line(&["scenario".into(), opt_str(&scenario["name"])]);
         for step in scenario["steps"].as_array().into_iter().flatten() {
@@ -276,7 +335,7 @@ fn flows(out: &mut Out, doc: &Value) {
                     // Custom claims to approve with (validate, then approve), or null.
                     fields.push(step.get("claims").map_or_else(|| "\\N".into(), json_text));
                 }
-                "exchange" => {
+                "exchange" | "revoke" | "introspect" => {
                     fields.push(opt_str(&step["content_type"]));
                     fields.push(opt_str(&step["body"]));
                     fields.push(opt_str(step.get("authorization").unwrap_or(&Value::Null)));
@@ -292,6 +351,11 @@ fn flows(out: &mut Out, doc: &Value) {
                     fields.push(opt_str(&step["ticket"]));
                     fields.push(opt_str(&step["decision"]));
                     fields.push(boolean(&step["tamper"]));
+                }
+                "metadata" | "jwks" => {}
+                "revoke_grant" => {
+                    fields.push(opt_str(&step["client_id"]));
+                    fields.push(opt_str(&step["userid"]));
                 }
                 other => panic!("unknown op {other}"),
             }
@@ -379,5 +443,6 @@ fn main() {
     let mut out = Out(String::new());
     tokens(&mut out, &read("tokens.json"));
     flows(&mut out, &read("flows.json"));
+    lifecycle(&mut out, &read("lifecycle.json"));
     std::fs::write(target, out.0).unwrap_or_else(|e| panic!("{target}: {e}"));
 }

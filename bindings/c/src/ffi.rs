@@ -3,24 +3,22 @@
 //! The exported functions (one module per C type) never touch a raw pointer
 //! themselves: they call these helpers, which turn C arguments into Rust
 //! references, slices and strings (or an error code) under the caller's
-//! contract written in the header. A test (`tests/unsafe_confined.rs`)
+//! contract written in the header. The application's store callbacks are
+//! called from the submodule `ffi/callbacks.rs`. A test (`tests/unsafe_confined.rs`)
 //! fails when the keyword `unsafe` appears in any other source file.
 
 #![allow(unsafe_code)]
 
+mod callbacks;
+
+pub(crate) use callbacks::CallbackLedger;
+
 use crate::claims_view::airisk_claims_view;
 use crate::result::airisk_result;
-use crate::store::{
-    airisk_store_callbacks, AIRISK_JTI_NOT_REVOKED, AIRISK_JTI_REVOKED, AIRISK_REDEMPTION_FIRST,
-    AIRISK_REDEMPTION_REPLAYED,
-};
-use airisk_core::code::CodeId;
-use airisk_core::store::{Redemption, Store};
 use airisk_core::Error;
 use core::ffi::{c_char, c_void};
-use core::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use zeroize::Zeroize;
 
 /// Runs `body` so that nothing unwinds into C: a panic becomes `AIRISK_INTERNAL`.
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Error>) -> airisk_result {
@@ -154,6 +152,30 @@ pub(crate) fn cstr<'a>(ptr: *const c_char) -> Result<&'a str, Error> {
     raw.to_str().map_err(|_| Error::InvalidArgument)
 }
 
+/// A NUL-terminated UTF-8 string of at most `max` bytes, read no further than
+/// `max + 1` bytes: `InvalidArgument` for NULL, a longer string or invalid UTF-8.
+pub(crate) fn cstr_bounded<'a>(ptr: *const c_char, max: usize) -> Result<&'a str, Error> {
+    if ptr.is_null() {
+        return Err(Error::InvalidArgument);
+    }
+    let bytes = ptr.cast::<u8>();
+    let mut len = 0;
+    loop {
+        // SAFETY: the header's contract: a non-NULL `ptr` points to a
+        // NUL-terminated string that stays unchanged for the duration of the
+        // call; every byte up to its NUL is readable, and the loop stops at
+        // the NUL (or before, at `max + 1`).
+        if unsafe { bytes.add(len).read() } == 0 {
+            break;
+        }
+        if len == max {
+            return Err(Error::InvalidArgument);
+        }
+        len += 1;
+    }
+    text(ptr, len)
+}
+
 /// An optional NUL-terminated UTF-8 string: `None` when `ptr` is NULL.
 pub(crate) fn opt_cstr<'a>(ptr: *const c_char) -> Result<Option<&'a str>, Error> {
     if ptr.is_null() {
@@ -194,11 +216,32 @@ pub(crate) fn give_string(out: OutPtr<*mut c_char>, s: String) -> Result<(), Err
     Ok(())
 }
 
-/// Releases a string made by [`give_string`]; NULL is a no-op.
+/// Hands secret text (a private key set) to C without leaving copies behind:
+/// the buffer is allocated once at its final size (a growing one would free
+/// unwiped copies), and [`free_string`] wipes it.
+///
+/// # Errors
+/// `Internal` if `s` contains a NUL (JSON text never does); the copy is wiped.
+pub(crate) fn give_secret_string(out: OutPtr<*mut c_char>, s: &str) -> Result<(), Error> {
+    let mut bytes = Vec::with_capacity(s.len().checked_add(1).ok_or(Error::Internal)?);
+    bytes.extend_from_slice(s.as_bytes());
+    bytes.push(0);
+    let owned = std::ffi::CString::from_vec_with_nul(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        Error::Internal
+    })?;
+    put(out, owned.into_raw());
+    Ok(())
+}
+
+/// Releases a string made by [`give_string`] or [`give_secret_string`], wiping
+/// its bytes first (any of them may hold a secret); NULL is a no-op.
 pub(crate) fn free_string(ptr: *mut c_char) {
     if !ptr.is_null() {
-        // SAFETY: the header's contract: `ptr` came from `give_string` and is freed once.
-        drop(unsafe { std::ffi::CString::from_raw(ptr) });
+        // SAFETY: the header's contract: `ptr` came from `give_string` or
+        // `give_secret_string` and is freed once.
+        let owned = unsafe { std::ffi::CString::from_raw(ptr) };
+        owned.into_bytes_with_nul().zeroize();
     }
 }
 
@@ -221,132 +264,4 @@ pub(crate) fn read<T: Copy>(ptr: *const T) -> Result<T, Error> {
     unsafe { ptr.as_ref() }
         .copied()
         .ok_or(Error::InvalidArgument)
-}
-
-/// The application's store callbacks as the core's [`Store`].
-///
-/// Fails closed: a non-zero return, a NULL callback or an out-value that is not
-/// one of the documented ones is [`Error::LedgerUnavailable`] (a store may say
-/// [`Error::LedgerFull`] by returning its code). Once [armed](CallbackLedger::arm)
-/// (when the constructor that took it has succeeded), calls `release` once, on
-/// drop, that is when the last issuer or verifier holding this (in an `Arc`) is freed.
-pub(crate) struct CallbackLedger {
-    callbacks: airisk_store_callbacks,
-    owns_user_data: AtomicBool,
-}
-
-// SAFETY: the contract of `airisk_store_callbacks` (in the header): the
-// callbacks may be called with `user_data` from any thread, and `release` too.
-unsafe impl Send for CallbackLedger {}
-// SAFETY: the same contract: the callbacks are thread-safe for concurrent
-// calls with one `user_data`, and this type only reads its fields.
-unsafe impl Sync for CallbackLedger {}
-
-impl CallbackLedger {
-    /// Wraps `callbacks`; `user_data` stays the caller's until [`CallbackLedger::arm`].
-    pub(crate) fn new(callbacks: airisk_store_callbacks) -> Self {
-        CallbackLedger {
-            callbacks,
-            owns_user_data: AtomicBool::new(false),
-        }
-    }
-
-    /// Takes ownership of `user_data`: `release` is called on drop from now on.
-    pub(crate) fn arm(&self) {
-        self.owns_user_data.store(true, Ordering::Release);
-    }
-}
-
-impl fmt::Debug for CallbackLedger {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallbackLedger").finish_non_exhaustive()
-    }
-}
-
-impl Drop for CallbackLedger {
-    fn drop(&mut self) {
-        if !self.owns_user_data.load(Ordering::Acquire) {
-            return;
-        }
-        if let Some(release) = self.callbacks.release {
-            // SAFETY: the contract: `release` accepts `user_data`; this is the
-            // only call, as the store is dropped once and no callback runs after.
-            unsafe { release(self.callbacks.user_data) };
-        }
-    }
-}
-
-/// A callback's return code: 0 is success, `AIRISK_LEDGER_FULL` a full store,
-/// anything else an unavailable one.
-fn callback_status(rc: u32) -> Result<(), Error> {
-    match rc {
-        0 => Ok(()),
-        rc if rc == Error::LedgerFull.code() => Err(Error::LedgerFull),
-        _ => Err(Error::LedgerUnavailable),
-    }
-}
-
-impl Store for CallbackLedger {
-    fn redeem(&self, code: &CodeId, expires_at: u64, now: u64) -> Result<Redemption, Error> {
-        let redeem = self.callbacks.redeem.ok_or(Error::LedgerUnavailable)?;
-        // Left at 0 unless the callback answers: then the exchange fails closed.
-        let mut redemption = 0u32;
-        // SAFETY: the contract of `redeem`: a thread-safe function taking
-        // `user_data`, 16 readable bytes (the code id, alive during the call)
-        // and a writable `uint32_t` (a local, alive during the call).
-        let rc = unsafe {
-            redeem(
-                self.callbacks.user_data,
-                code.0.as_ptr(),
-                expires_at,
-                now,
-                &raw mut redemption,
-            )
-        };
-        callback_status(rc)?;
-        match redemption {
-            AIRISK_REDEMPTION_FIRST => Ok(Redemption::First),
-            AIRISK_REDEMPTION_REPLAYED => Ok(Redemption::Replayed),
-            _ => Err(Error::LedgerUnavailable),
-        }
-    }
-
-    fn revoke(&self, jti: &str, until: u64, now: u64) -> Result<(), Error> {
-        let revoke = self.callbacks.revoke.ok_or(Error::LedgerUnavailable)?;
-        // SAFETY: the contract of `revoke`: a thread-safe function taking
-        // `user_data` and `jti_len` readable bytes alive during the call.
-        let rc = unsafe {
-            revoke(
-                self.callbacks.user_data,
-                jti.as_ptr().cast::<c_char>(),
-                jti.len(),
-                until,
-                now,
-            )
-        };
-        callback_status(rc)
-    }
-
-    fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
-        let is_revoked = self.callbacks.is_revoked.ok_or(Error::LedgerUnavailable)?;
-        let mut revoked = 0u32;
-        // SAFETY: the contract of `is_revoked`: a thread-safe function taking
-        // `user_data`, `jti_len` readable bytes and a writable `uint32_t`, all
-        // alive during the call.
-        let rc = unsafe {
-            is_revoked(
-                self.callbacks.user_data,
-                jti.as_ptr().cast::<c_char>(),
-                jti.len(),
-                now,
-                &raw mut revoked,
-            )
-        };
-        callback_status(rc)?;
-        match revoked {
-            AIRISK_JTI_NOT_REVOKED => Ok(false),
-            AIRISK_JTI_REVOKED => Ok(true),
-            _ => Err(Error::LedgerUnavailable),
-        }
-    }
 }

@@ -1,8 +1,17 @@
-//! `airisk_issuer`: the authorization server, serving both AIRisk endpoints.
+//! `airisk_issuer`: the authorization server, serving both AIRisk endpoints
+//! and the grant lifecycle (revocation, introspection, discovery: `lifecycle.rs`).
 
 // `#[no_mangle]` counts as unsafe code for the lint; every `unsafe` block is in ffi.rs.
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
+
+mod lifecycle;
+
+pub use lifecycle::{
+    airisk_issuer_introspect, airisk_issuer_introspect_at, airisk_issuer_jwks,
+    airisk_issuer_metadata, airisk_issuer_revoke, airisk_issuer_revoke_at,
+    airisk_issuer_revoke_grant, airisk_issuer_revoke_grant_at,
+};
 
 use crate::ffi::{self, boundary, boundary_value};
 use crate::keyset::airisk_keyset;
@@ -294,18 +303,23 @@ fn exchange_request(
 ) -> Result<(), Error> {
     let out = ffi::out_ptr(response_out)?;
     let parts = ffi::read(request)?;
-    let request = Request::new(
-        ffi::opt_text(parts.content_type, parts.content_type_len)?,
-        ffi::bytes(parts.body.cast::<u8>(), parts.body_len)?,
-    )
-    .with_authorization(ffi::opt_text(parts.authorization, parts.authorization_len)?)
-    .with_accept(ffi::opt_text(parts.accept, parts.accept_len)?);
+    let request = request_of(&parts)?;
     let answer = match now {
         Some(now) => issuer.exchange_at(&request, now),
         None => issuer.exchange(&request),
     };
     ffi::give(out, airisk_response::new(answer));
     Ok(())
+}
+
+/// The core's request from the C parts (borrowed for the call).
+fn request_of(parts: &airisk_request) -> Result<Request<'_>, Error> {
+    Ok(Request::new(
+        ffi::opt_text(parts.content_type, parts.content_type_len)?,
+        ffi::bytes(parts.body.cast::<u8>(), parts.body_len)?,
+    )
+    .with_authorization(ffi::opt_text(parts.authorization, parts.authorization_len)?)
+    .with_accept(ffi::opt_text(parts.accept, parts.accept_len)?))
 }
 
 fn exchange(

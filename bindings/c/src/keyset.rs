@@ -67,6 +67,38 @@ pub extern "C" fn airisk_keyset_from_jwk(
     })
 }
 
+/// Makes a key set of one HS256 key from a raw secret `(secret, secret_len)`:
+/// e.g. the bytes of an environment variable, with no JWK or base64url step.
+/// `kid` (NUL-terminated UTF-8) may be NULL for a key without a `kid`; the key
+/// is active. The secret is copied into memory wiped when the key set is
+/// freed; the caller's bytes are only read during the call.
+///
+/// On success writes a new key set to `*out` (free it with
+/// `airisk_keyset_free()`); on failure `*out` is untouched.
+/// Errors: `AIRISK_WEAK_KEY` for a secret under 32 bytes (RFC 7518 §3.2),
+/// `AIRISK_INVALID_KEY` over 1024 bytes or for an empty `kid`,
+/// `AIRISK_INVALID_ARGUMENT` (NULL `secret` with a non-zero length, NULL `out`,
+/// `kid` not UTF-8). Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_from_hs256_secret(
+    secret: *const u8,
+    secret_len: usize,
+    kid: *const c_char,
+    out: *mut *mut airisk_keyset,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(out)?;
+        let key = Key::hs256(ffi::opt_cstr(kid)?, ffi::bytes(secret, secret_len)?)?;
+        ffi::give(
+            out,
+            airisk_keyset {
+                keys: Arc::new(KeySet::single(key)?),
+            },
+        );
+        Ok(())
+    })
+}
+
 /// Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
 /// format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
 /// plus one byte is read, and the text is wiped from memory on every path. An
@@ -110,6 +142,30 @@ pub extern "C" fn airisk_keyset_to_jwks(
         let out = ffi::out_ptr(jwks_out)?;
         let keyset = ffi::handle(keyset)?;
         ffi::give_string(out, keyset.keys.to_jwks().to_string())
+    })
+}
+
+/// Writes the whole key set as JSON to `*json_out`, in the form
+/// `airisk_keyset_from_json()` reads (`{"keys":[...],"active_kid":...}`, ending
+/// in a newline): with the secrets (HS256 `k`, Ed25519 `d`) when
+/// `include_private` is true, for storing a generated set; without them
+/// otherwise, when HS256 keys are left out as in `airisk_keyset_to_jwks()` and
+/// no `active_kid` is written (a public key cannot sign), so the public form
+/// loads back as a verify-only set.
+/// The text is built without intermediate copies left in memory, and
+/// `airisk_string_free()` wipes it: free it as soon as it is stored.
+/// Errors: `AIRISK_INVALID_ARGUMENT` (NULL). Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_keyset_to_json(
+    keyset: *const airisk_keyset,
+    include_private: bool,
+    json_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary(|| {
+        let out = ffi::out_ptr(json_out)?;
+        let keyset = ffi::handle(keyset)?;
+        let json = keyset.keys.to_json_string(include_private, false);
+        ffi::give_secret_string(out, &json)
     })
 }
 

@@ -28,6 +28,7 @@ pub mod consent;
 mod ffi;
 pub mod issuer;
 pub mod keyset;
+pub mod keyset_builder;
 pub mod library;
 mod nul_str;
 pub mod registry;
@@ -40,6 +41,7 @@ pub mod verifier;
 const _: () = {
     const fn shareable<T: Send + Sync>() {}
     shareable::<keyset::airisk_keyset>();
+    shareable::<keyset_builder::airisk_keyset_builder>();
     shareable::<registry::airisk_registry>();
     shareable::<verifier::airisk_verifier>();
     shareable::<issuer::airisk_issuer>();

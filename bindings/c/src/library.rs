@@ -49,8 +49,9 @@ pub extern "C" fn airisk_version() -> *const c_char {
     VERSION.as_ptr()
 }
 
-/// Frees a string returned by this library (minted tokens, JWKS text).
-/// NULL is a no-op. Each string is freed once.
+/// Frees a string returned by this library (minted tokens, JWKS text, exported
+/// key sets), wiping its bytes first: an exported private key set leaves no copy
+/// in freed memory. NULL is a no-op. Each string is freed once.
 #[no_mangle]
 pub extern "C" fn airisk_string_free(s: *mut c_char) {
     boundary_value((), || ffi::free_string(s));
@@ -58,6 +59,9 @@ pub extern "C" fn airisk_string_free(s: *mut c_char) {
 
 /// Panics inside the library's panic boundary, to show that the caller gets
 /// `AIRISK_INTERNAL` instead of an abort. Only in builds with the `test-hooks` feature.
+///
+/// # Panics
+/// Always, inside the boundary: the caller never sees the panic.
 #[cfg(feature = "test-hooks")]
 #[no_mangle]
 pub extern "C" fn airisk_test_panic() -> airisk_result {

@@ -1,4 +1,5 @@
-//! `Issuer`: the authorization server, both AIRisk endpoints.
+//! `Issuer`: the authorization server: both AIRisk endpoints and the grant
+//! lifecycle (revocation, introspection, metadata, JWKS, grant revocation).
 
 use crate::claims::{custom_claims_from, repr_opt};
 use crate::consent::PyPendingAuthorization;
@@ -113,14 +114,8 @@ impl PyIssuer {
         authorization: Option<LenientStr>,
         accept: Option<LenientStr>,
     ) -> PyResult<Py<PyResponse>> {
-        let body = body_bytes(body)?;
-        let answer = py.detach(|| {
-            let request = Request::new(content_type.as_deref(), &body)
-                .with_authorization(authorization.as_deref())
-                .with_accept(accept.as_deref());
-            self.inner.exchange(&request)
-        });
-        response_object(py, answer)
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.exchange(request))
     }
 
     /// `POST /api/oauth2/Token` at `now` (Unix seconds).
@@ -134,14 +129,114 @@ impl PyIssuer {
         authorization: Option<LenientStr>,
         accept: Option<LenientStr>,
     ) -> PyResult<Py<PyResponse>> {
-        let body = body_bytes(body)?;
-        let answer = py.detach(|| {
-            let request = Request::new(content_type.as_deref(), &body)
-                .with_authorization(authorization.as_deref())
-                .with_accept(accept.as_deref());
-            self.inner.exchange_at(&request, now)
-        });
-        response_object(py, answer)
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.exchange_at(request, now))
+    }
+
+    /// `POST /api/oauth2/revoke` now (RFC 7009): the same request parts as
+    /// `exchange`. 200 with an empty body for any token, valid or not.
+    #[pyo3(signature = (content_type, body, *, authorization=None, accept=None))]
+    fn revoke(
+        &self,
+        py: Python<'_>,
+        content_type: Option<LenientStr>,
+        body: &Bound<'_, PyAny>,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
+    ) -> PyResult<Py<PyResponse>> {
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.revoke(request))
+    }
+
+    /// `POST /api/oauth2/revoke` at `now` (Unix seconds).
+    #[pyo3(signature = (content_type, body, now, *, authorization=None, accept=None))]
+    fn revoke_at(
+        &self,
+        py: Python<'_>,
+        content_type: Option<LenientStr>,
+        body: &Bound<'_, PyAny>,
+        now: u64,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
+    ) -> PyResult<Py<PyResponse>> {
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.revoke_at(request, now))
+    }
+
+    /// `POST /api/oauth2/introspect` now (RFC 7662), for clients registered with
+    /// `"introspect": true`: `{"active":true,…}` or `{"active":false}`.
+    #[pyo3(signature = (content_type, body, *, authorization=None, accept=None))]
+    fn introspect(
+        &self,
+        py: Python<'_>,
+        content_type: Option<LenientStr>,
+        body: &Bound<'_, PyAny>,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
+    ) -> PyResult<Py<PyResponse>> {
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.introspect(request))
+    }
+
+    /// `POST /api/oauth2/introspect` at `now` (Unix seconds).
+    #[pyo3(signature = (content_type, body, now, *, authorization=None, accept=None))]
+    fn introspect_at(
+        &self,
+        py: Python<'_>,
+        content_type: Option<LenientStr>,
+        body: &Bound<'_, PyAny>,
+        now: u64,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
+    ) -> PyResult<Py<PyResponse>> {
+        let parts = RequestParts::new(content_type, body, authorization, accept)?;
+        parts.answer(py, |request| self.inner.introspect_at(request, now))
+    }
+
+    /// `GET /.well-known/oauth-authorization-server` (RFC 8414): the metadata
+    /// document as a complete answer.
+    fn metadata(&self, py: Python<'_>) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.metadata())
+    }
+
+    /// The RFC 8414 metadata document as a `dict`.
+    fn metadata_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = self.inner.metadata_json().to_string();
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    /// The path the metadata is served at (`/.well-known/oauth-authorization-server`
+    /// followed by the issuer's path, if any).
+    fn metadata_path(&self) -> String {
+        self.inner.metadata_path()
+    }
+
+    /// `GET /api/oauth2/jwks`: the public keys only (an HS256-only issuer: `{"keys":[]}`).
+    fn jwks(&self, py: Python<'_>) -> PyResult<Py<PyResponse>> {
+        response_object(py, self.inner.jwks())
+    }
+
+    /// Revokes the grant of `client_id` for `userid` (`None`: its generic grant)
+    /// now: every token, code and refresh token of that grant issued up to this
+    /// second is refused by every process sharing the store. Raises
+    /// `LedgerUnavailableError` / `LedgerFullError` when nothing was revoked.
+    #[pyo3(signature = (client_id, userid=None))]
+    fn revoke_grant(&self, py: Python<'_>, client_id: &str, userid: Option<&str>) -> PyResult<()> {
+        py.detach(|| self.inner.revoke_grant(client_id, userid))
+            .py(py)
+    }
+
+    /// Revokes a grant at `now` (Unix seconds).
+    #[pyo3(signature = (client_id, userid, now))]
+    fn revoke_grant_at(
+        &self,
+        py: Python<'_>,
+        client_id: &str,
+        userid: Option<&str>,
+        now: u64,
+    ) -> PyResult<()> {
+        py.detach(|| self.inner.revoke_grant_at(client_id, userid, now))
+            .py(py)
     }
 
     /// Validates an authorization request without deciding it: a
@@ -249,6 +344,46 @@ impl PyIssuer {
             c.code_ttl,
             c.token_ttl
         )
+    }
+}
+
+/// The parts of a `POST` request to one of the issuer's form endpoints.
+struct RequestParts {
+    content_type: Option<LenientStr>,
+    body: Vec<u8>,
+    authorization: Option<LenientStr>,
+    accept: Option<LenientStr>,
+}
+
+impl RequestParts {
+    fn new(
+        content_type: Option<LenientStr>,
+        body: &Bound<'_, PyAny>,
+        authorization: Option<LenientStr>,
+        accept: Option<LenientStr>,
+    ) -> PyResult<Self> {
+        Ok(RequestParts {
+            content_type,
+            body: body_bytes(body)?,
+            authorization,
+            accept,
+        })
+    }
+
+    /// The endpoint's answer, computed with the GIL released (the store may be
+    /// a round trip away, and a Python store attaches again on its own).
+    fn answer(
+        &self,
+        py: Python<'_>,
+        endpoint: impl FnOnce(&Request<'_>) -> flow::Response + Send,
+    ) -> PyResult<Py<PyResponse>> {
+        let answer = py.detach(|| {
+            let request = Request::new(self.content_type.as_deref(), &self.body)
+                .with_authorization(self.authorization.as_deref())
+                .with_accept(self.accept.as_deref());
+            endpoint(&request)
+        });
+        response_object(py, answer)
     }
 }
 

@@ -12,7 +12,8 @@
 //!   verification and the authorize step, where releasing and re-taking it costs as
 //!   much as the work (measured in `bindings/python/README.md`);
 //! - `store::PyLedger`: any Python object implementing the `Store` protocol
-//!   (`redeem`, `revoke`, `is_revoked`) plugged into the core as its store, failing
+//!   (`redeem`, `revoke`, `is_revoked`, and the optional lifecycle groups: grant
+//!   revocation and refresh tokens) plugged into the core as its store, failing
 //!   closed on anything but a well-typed answer; and the native stores
 //!   (`native_store`: `MemoryStore`, `RedisStore`, `PostgresStore`).
 //!

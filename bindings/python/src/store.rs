@@ -4,19 +4,29 @@
 //! failing closed.
 
 use airisk_auth::code::CodeId;
-use airisk_auth::store::{Redemption, Store};
+use airisk_auth::refresh::{RefreshDigest, RefreshRecord, RefreshUse};
+use airisk_auth::store::{Grant, Issued, Redemption, Store};
 use airisk_auth::Error;
 use core::fmt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict};
+use pyo3::types::{PyBool, PyDict, PyString, PyTuple};
 use std::sync::Arc;
 
 /// A Python object plugged into the core as its [`Store`] (it has
 /// `redeem(code_id, expires_at, now) -> Redemption`, `revoke(jti, until, now) -> None`
 /// and `is_revoked(jti, now) -> bool`), or, through the deprecated `ledger=` and
 /// `revocations=`, as one half of it.
+///
+/// Two optional groups of methods (see `airisk_auth.ledger`) let it hold the
+/// grant lifecycle: `revoke_grant` and `is_grant_revoked` (grant "not before"
+/// times), and `refresh_insert`, `refresh_use` and `refresh_peek` (refresh
+/// tokens, by digest). A group is all or nothing (half of one is a `TypeError`
+/// when the store is given). Without the refresh group no refresh token is
+/// issued or accepted (503); without the grant group `revoke_grant` fails
+/// (nothing was revoked) and the bearer check answers from the `jti` alone, as
+/// the core's default does for a store that never recorded a grant.
 ///
 /// The core calls it with the GIL released (the exchange detaches), so every
 /// call attaches again. It fails closed: an exception, a missing method, an
@@ -27,7 +37,16 @@ pub(crate) struct PyLedger {
     pub(crate) object: Py<PyAny>,
     /// For `Debug`, which has no GIL to ask the object itself.
     pub(crate) type_name: String,
+    /// Whether it has the grant methods (`revoke_grant`, `is_grant_revoked`).
+    grants: bool,
+    /// Whether it has the refresh-token methods.
+    refresh: bool,
 }
+
+/// The optional protocol methods for grant revocation.
+const GRANT_METHODS: [&str; 2] = ["revoke_grant", "is_grant_revoked"];
+/// The optional protocol methods for refresh tokens.
+const REFRESH_METHODS: [&str; 3] = ["refresh_insert", "refresh_use", "refresh_peek"];
 
 impl fmt::Debug for PyLedger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,11 +61,11 @@ impl PyLedger {
     /// Wraps `object`, which must have every method of `methods` (a
     /// misconfiguration is a `TypeError` now, not a 503 on every request).
     pub(crate) fn new(object: &Bound<'_, PyAny>, role: &str, methods: &[&str]) -> PyResult<Self> {
+        let has = |method: &str| -> PyResult<bool> {
+            Ok(object.getattr_opt(method)?.is_some_and(|m| m.is_callable()))
+        };
         for method in methods {
-            if !object
-                .getattr_opt(*method)?
-                .is_some_and(|m| m.is_callable())
-            {
+            if !has(method)? {
                 return Err(PyTypeError::new_err(format!(
                     "{role} must be a native store or have a callable `{method}` method (see airisk_auth.{})",
                     match role {
@@ -57,9 +76,30 @@ impl PyLedger {
                 )));
             }
         }
+        // The optional groups count only for a whole store (the deprecated halves
+        // never held the lifecycle).
+        let group = |names: &[&str]| -> PyResult<bool> {
+            if role != "store" {
+                return Ok(false);
+            }
+            let present = names
+                .iter()
+                .map(|name| has(name))
+                .collect::<PyResult<Vec<bool>>>()?;
+            match (present.iter().all(|p| *p), present.iter().any(|p| *p)) {
+                (true, _) => Ok(true),
+                (false, false) => Ok(false),
+                (false, true) => Err(PyTypeError::new_err(format!(
+                    "store has only some of {}: give all of them or none (see airisk_auth.Store)",
+                    names.join(", ")
+                ))),
+            }
+        };
         Ok(PyLedger {
             object: object.clone().unbind(),
             type_name: object.get_type().name()?.to_string(),
+            grants: group(&GRANT_METHODS)?,
+            refresh: group(&REFRESH_METHODS)?,
         })
     }
 
@@ -167,6 +207,127 @@ impl Store for PyLedger {
     fn is_revoked(&self, jti: &str, now: u64) -> Result<bool, Error> {
         self.call("is_revoked", (jti, now), "bool", strict_bool)
     }
+
+    fn revoke_grant(
+        &self,
+        grant: &Grant<'_>,
+        not_before: u64,
+        until: u64,
+        now: u64,
+    ) -> Result<(), Error> {
+        if !self.grants {
+            return Err(Error::LedgerUnavailable);
+        }
+        self.call(
+            "revoke_grant",
+            (grant.client_id, grant.userid, not_before, until, now),
+            "None",
+            |answer| answer.is_none().then_some(()),
+        )
+    }
+
+    fn is_refused(&self, issued: &Issued<'_>, now: u64) -> Result<bool, Error> {
+        if let Some(jti) = issued.jti {
+            if self.is_revoked(jti, now)? {
+                return Ok(true);
+            }
+            if let Some(family) = airisk_auth::refresh::family_of(jti) {
+                if self.is_revoked(family, now)? {
+                    return Ok(true);
+                }
+            }
+        }
+        match issued.grant {
+            Some(grant) if self.grants => self.call(
+                "is_grant_revoked",
+                (grant.client_id, grant.userid, issued.issued_at, now),
+                "bool",
+                strict_bool,
+            ),
+            _ => Ok(false),
+        }
+    }
+
+    fn refresh_insert(
+        &self,
+        digest: &RefreshDigest,
+        record: &RefreshRecord,
+        now: u64,
+    ) -> Result<(), Error> {
+        if !self.refresh {
+            return Err(Error::LedgerUnavailable);
+        }
+        let args = (digest.to_hex(), record.to_json()?, record.expires_at, now);
+        self.call("refresh_insert", args, "None", |answer| {
+            answer.is_none().then_some(())
+        })
+    }
+
+    fn refresh_use(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse, Error> {
+        self.refresh_call("refresh_use", digest, now)
+    }
+
+    fn refresh_peek(&self, digest: &RefreshDigest, now: u64) -> Result<RefreshUse, Error> {
+        self.refresh_call("refresh_peek", digest, now)
+    }
+}
+
+impl PyLedger {
+    /// `refresh_use` or `refresh_peek`, whose answers have the same type.
+    fn refresh_call(
+        &self,
+        method: &str,
+        digest: &RefreshDigest,
+        now: u64,
+    ) -> Result<RefreshUse, Error> {
+        if !self.refresh {
+            return Err(Error::LedgerUnavailable);
+        }
+        let answer = self.call(
+            method,
+            (digest.to_hex(), now),
+            "(Redemption, str) or None",
+            strict_refresh_answer,
+        )?;
+        match answer {
+            None => Ok(RefreshUse::Unknown),
+            // Bounded before decoding; anything this crate did not write is a
+            // store answering nonsense: refused.
+            Some((redemption, json)) => {
+                let record = RefreshRecord::from_json(&json).inspect_err(|_| {
+                    let _ = Python::try_attach(|py| {
+                        self.log(
+                            py,
+                            &format!("{method} returned an unreadable refresh record"),
+                            None,
+                        );
+                    });
+                })?;
+                match redemption {
+                    Redemption::First => Ok(RefreshUse::First(record)),
+                    Redemption::Replayed => Ok(RefreshUse::Replayed(record)),
+                    _ => Err(Error::LedgerUnavailable),
+                }
+            }
+        }
+    }
+}
+
+/// A refresh answer: exactly `None` (no such live token) or a 2-tuple of a
+/// `Redemption` member and the record's `str` (`Some(None)` is a broken store).
+#[allow(clippy::option_option)] // outer: well-typed or not; inner: the store's answer
+fn strict_refresh_answer(answer: &Bound<'_, PyAny>) -> Option<Option<(Redemption, String)>> {
+    if answer.is_none() {
+        return Some(None);
+    }
+    let pair = answer.cast::<PyTuple>().ok()?;
+    if pair.len() != 2 {
+        return None;
+    }
+    let redemption = strict_redemption(&pair.get_item(0).ok()?)?;
+    let record = pair.get_item(1).ok()?;
+    let record = record.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
+    Some(Some((redemption, record)))
 }
 
 /// The core store for `store=`: a native store's own, or a Python object

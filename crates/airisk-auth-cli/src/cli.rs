@@ -79,6 +79,34 @@ pub(crate) enum Command {
     /// Serve the AIRisk endpoints over HTTP(S): authorize, token, JWKS, sample protected routes.
     #[command(after_help = crate::serve::SERVE_HELP)]
     Serve(crate::serve::ServeArgs),
+    /// Revoke a grant (a user's consent to a client, or the client's generic grant) in a shared store.
+    #[command(after_help = REVOKE_GRANT_HELP)]
+    RevokeGrant(RevokeGrantArgs),
+}
+
+const REVOKE_GRANT_HELP: &str = "\
+Every access token, refresh token and authorization code of the grant issued up to this
+second is refused from now on by every server sharing the store (`serve --store` with the
+same URL, and Rust, C and Python services on it); a new consent issues tokens that work
+again. Exit status: 0 revoked, 1 the store could not record it (nothing was revoked),
+2 usage error.
+
+Examples:
+  airisk-auth revoke-grant --store redis://127.0.0.1:6379/0 --client-id abc123 --userid user_42
+  airisk-auth revoke-grant --store rediss://redis.internal:6380/0 --client-id abc123    the generic grant";
+
+/// `revoke-grant`.
+#[derive(Debug, Args)]
+pub(crate) struct RevokeGrantArgs {
+    /// The shared store: `redis://HOST:PORT/DB` or `rediss://…`.
+    #[arg(long, env = "AIRISK_STORE")]
+    pub store: String,
+    /// The client the grant was given to.
+    #[arg(long)]
+    pub client_id: String,
+    /// The user who gave it (default: the client's generic grant).
+    #[arg(long, value_name = "USERID")]
+    pub userid: Option<String>,
 }
 
 const KEYGEN_HELP: &str = "\

@@ -839,3 +839,30 @@ fn demo_json_lists_every_exchange_and_check() {
         .unwrap();
     assert_eq!(auth[1].as_str().unwrap().split('.').count(), 3);
 }
+
+#[test]
+fn revoke_grant_needs_a_shared_store_and_says_when_nothing_was_revoked() {
+    // The success path needs a Redis server: scripts/revoke-grant-check.sh (test-redis.sh).
+    let memory = run(&["revoke-grant", "--store", "memory", "--client-id", "abc123"]);
+    assert_exit(&memory, 2);
+    assert!(memory.stderr.contains("redis://"), "{}", memory.stderr);
+    let missing = run(&["revoke-grant", "--store", "redis://127.0.0.1:1/0"]);
+    assert_exit(&missing, 2);
+    let down = run(&[
+        "revoke-grant",
+        "--store",
+        "redis://127.0.0.1:1/0",
+        "--client-id",
+        "abc123",
+        "--userid",
+        "user_42",
+    ]);
+    assert_exit(&down, 1);
+    assert!(
+        down.stderr.contains("nothing was revoked"),
+        "{}",
+        down.stderr
+    );
+    assert!(down.stderr.contains("LedgerUnavailable"), "{}", down.stderr);
+    assert_eq!(down.stdout, "");
+}

@@ -257,6 +257,28 @@ fn ed25519_seeds_are_wiped_on_drop() {
     assert_wiped(&finds, &[SEED, SEED_B64], "Ed25519 JWK loading");
 }
 
+/// A key set moves its keys when its list grows (five keys outgrow the first
+/// allocation) and when `retire` closes the gap: the moved-from blocks are freed
+/// without running destructors, so a seed held inline would be left behind.
+#[test]
+fn ed25519_seeds_are_not_copied_when_a_key_set_grows_or_retires() {
+    let finds = finds_in(|| {
+        let mut keys = KeySet::new();
+        keys.insert(Key::ed25519_from_seed(Some("e0"), &ED_SEED).unwrap())
+            .unwrap();
+        for i in 1..9u8 {
+            let other = [i; 32];
+            let kid = format!("e{i}");
+            keys.insert(Key::ed25519_from_seed(Some(&kid), &other).unwrap())
+                .unwrap();
+        }
+        keys.set_active("e8").unwrap();
+        keys.retire("e0").unwrap();
+        assert_eq!(keys.len(), 8);
+    });
+    assert_wiped(&finds, &[SEED], "a growing key set, then retire");
+}
+
 /// The expanded Ed25519 key (secret scalar and nonce prefix) lives inside ring's
 /// `Ed25519KeyPair`, which does not zeroize; keys.rs documents this. Shown here
 /// so that the day it changes (e.g. the core signs from its wiped seed alone, or

@@ -50,6 +50,30 @@ pub const AIRISK_REDEMPTION_REPLAYED: u32 = 2;
 pub const AIRISK_JTI_NOT_REVOKED: u32 = 1;
 /// Written by a store's `is_revoked` callback to `*revoked`: the `jti` is revoked.
 pub const AIRISK_JTI_REVOKED: u32 = 2;
+/// Written by a store's `grant_not_before` callback to `*state`: the grant was
+/// never revoked (or its record has expired).
+pub const AIRISK_GRANT_NOT_REVOKED: u32 = 1;
+/// Written by a store's `grant_not_before` callback to `*state`: the grant was
+/// revoked; its "not before" time is written to `*not_before`.
+pub const AIRISK_GRANT_REVOKED: u32 = 2;
+/// Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+/// the refresh token is live and was not used before (`refresh_use`: this call
+/// consumed it first); its record is written to the buffer.
+pub const AIRISK_REFRESH_FIRST: u32 = 1;
+/// Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+/// the refresh token is live but was already used: a replay (the library then
+/// revokes its family); its record is written to the buffer.
+pub const AIRISK_REFRESH_REPLAYED: u32 = 2;
+/// Written by a store's `refresh_use` or `refresh_peek` callback to `*state`:
+/// no such live refresh token (never stored, or expired); nothing else is written.
+pub const AIRISK_REFRESH_UNKNOWN: u32 = 3;
+/// The size of the buffer the library gives `refresh_use` and `refresh_peek`
+/// for a record: no record the library writes is longer.
+// Written out (cbindgen reads this crate only); the assertion keeps it the core's.
+pub const AIRISK_REFRESH_RECORD_MAX: usize = 8192;
+const _: () = assert!(AIRISK_REFRESH_RECORD_MAX == airisk_core::refresh::MAX_REFRESH_RECORD_LEN);
+/// The length of a refresh-token digest given to the refresh callbacks (SHA-256).
+pub const AIRISK_REFRESH_DIGEST_LEN: usize = 32;
 
 /// The store (single use and revocation) kept by the application, e.g. one
 /// shared by every instance of a service (Redis, a database), made into an
@@ -80,6 +104,25 @@ pub const AIRISK_JTI_REVOKED: u32 = 2;
 ///   (no C++ exception, no longjmp) and should return promptly: they run on the
 ///   request's thread, so bound the store's timeouts.
 /// - Pointers given to a callback are valid only during the call.
+/// - Growth: later versions add members at the end. Zero-initialise the struct
+///   (`= {0}` or designated initialisers) so that members you do not set are
+///   NULL, and rebuild against the header of the library you link.
+///
+/// The grant lifecycle (issue 15) is optional, in two groups that a store has
+/// entirely or not at all (`airisk_store_callbacks_new()` refuses half a group
+/// with `AIRISK_INVALID_CONFIGURATION`):
+/// - grant revocation: `revoke_grant` and `grant_not_before`. Without them
+///   `airisk_issuer_revoke_grant()` fails with `AIRISK_LEDGER_UNAVAILABLE` and
+///   tokens are checked by `jti` alone (nothing can have been revoked by grant);
+/// - refresh tokens: `refresh_insert`, `refresh_use` and `refresh_peek`. Without
+///   them a client registered for refresh tokens is refused at the token
+///   endpoint (503), as is `grant_type=refresh_token`.
+///
+/// A refresh family is revoked through `revoke` under the family's name (the
+/// part of the access tokens' `jti` before the first `.`), and checked through
+/// `is_revoked`: no further callback. A bearer check asks `is_revoked` for the
+/// token's `jti` and for its family (when the `jti` has one), then
+/// `grant_not_before` for its grant (when the store has it).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct airisk_store_callbacks {
@@ -125,6 +168,89 @@ pub struct airisk_store_callbacks {
     /// Releases `user_data`, once, after the store handle and the last issuer or
     /// verifier using it are freed; may be NULL.
     pub release: Option<unsafe extern "C" fn(user_data: *mut c_void)>,
+    /// Optional (with `grant_not_before`). Records that the grant of the client
+    /// `(client_id, client_id_len)` on behalf of the user `(userid, userid_len)`
+    /// — or its generic grant when `userid` is NULL — refuses everything issued at
+    /// or before `not_before`, and keeps that record until `until` (Unix
+    /// seconds). Never moves either time back: keep the later of each.
+    pub revoke_grant: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            client_id: *const c_char,
+            client_id_len: usize,
+            userid: *const c_char,
+            userid_len: usize,
+            not_before: u64,
+            until: u64,
+            now: u64,
+        ) -> u32,
+    >,
+    /// Optional (with `revoke_grant`). Writes to `*state` `AIRISK_GRANT_REVOKED`
+    /// and to `*not_before` its time if the grant (as for `revoke_grant`; `userid`
+    /// NULL for the generic grant) has a record still kept at `now`, else
+    /// `AIRISK_GRANT_NOT_REVOKED`. Called on every verification of a token with
+    /// a grant: keep it fast. (A revoked state without a time refuses every
+    /// token of the grant.)
+    pub grant_not_before: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            client_id: *const c_char,
+            client_id_len: usize,
+            userid: *const c_char,
+            userid_len: usize,
+            now: u64,
+            state: *mut u32,
+            not_before: *mut u64,
+        ) -> u32,
+    >,
+    /// Optional (with `refresh_use` and `refresh_peek`). Stores a new, unused
+    /// refresh token under its digest (`AIRISK_REFRESH_DIGEST_LEN` bytes: the
+    /// token itself is never given) with its record `(record, record_len)`
+    /// (opaque UTF-8 text of at most `AIRISK_REFRESH_RECORD_MAX` bytes, to hand
+    /// back byte for byte), until `expires_at` (Unix seconds).
+    pub refresh_insert: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            digest: *const u8,
+            record: *const c_char,
+            record_len: usize,
+            expires_at: u64,
+            now: u64,
+        ) -> u32,
+    >,
+    /// Optional (with `refresh_insert` and `refresh_peek`). Atomically consumes
+    /// the refresh token `digest`: writes to `*state` `AIRISK_REFRESH_FIRST` if it
+    /// is live and this call used it first (marking it used, and keeping it until
+    /// its `expires_at`), `AIRISK_REFRESH_REPLAYED` if it is live but was used
+    /// before, `AIRISK_REFRESH_UNKNOWN` otherwise; for the first two, copies its
+    /// record into `(record_buf, record_cap)` (`record_cap` is
+    /// `AIRISK_REFRESH_RECORD_MAX`) and its length to `*record_len`. Of concurrent
+    /// calls with one digest, across every process sharing the store, at most one
+    /// may write `AIRISK_REFRESH_FIRST`.
+    pub refresh_use: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            digest: *const u8,
+            now: u64,
+            state: *mut u32,
+            record_buf: *mut c_char,
+            record_cap: usize,
+            record_len: *mut usize,
+        ) -> u32,
+    >,
+    /// Optional (with `refresh_insert` and `refresh_use`). What `refresh_use`
+    /// would write, consuming nothing (for revocation and introspection).
+    pub refresh_peek: Option<
+        unsafe extern "C" fn(
+            user_data: *mut c_void,
+            digest: *const u8,
+            now: u64,
+            state: *mut u32,
+            record_buf: *mut c_char,
+            record_cap: usize,
+            record_len: *mut usize,
+        ) -> u32,
+    >,
 }
 
 /// Where an issuer keeps single use and revocation: made by one of the
@@ -145,7 +271,10 @@ impl core::fmt::Debug for airisk_store {
 }
 
 /// The default number of codes (and of revoked token ids) an in-memory store holds.
-pub const AIRISK_DEFAULT_STORE_CAPACITY: usize = airisk_core::store::DEFAULT_STORE_CAPACITY;
+// Written out (cbindgen reads this crate only, so a path to the core's constant
+// left it out of the header); the assertion keeps it the core's.
+pub const AIRISK_DEFAULT_STORE_CAPACITY: usize = 1_000_000;
+const _: () = assert!(AIRISK_DEFAULT_STORE_CAPACITY == airisk_core::store::DEFAULT_STORE_CAPACITY);
 
 /// Makes a store in this process's memory: for **one process only** (two processes,
 /// each with its own, each accept every code once). It holds at most `capacity`
@@ -177,7 +306,8 @@ pub extern "C" fn airisk_store_memory_new(
 /// handle and every issuer and verifier using the store are freed; on failure
 /// nothing is called and `user_data` stays the caller's. Writes the store to
 /// `*out`; free it with `airisk_store_free()`. Errors: `AIRISK_INVALID_ARGUMENT`
-/// (NULL). Thread-safe.
+/// (NULL), `AIRISK_INVALID_CONFIGURATION` (half of an optional group of
+/// callbacks: see `airisk_store_callbacks`). Thread-safe.
 #[no_mangle]
 pub extern "C" fn airisk_store_callbacks_new(
     callbacks: *const airisk_store_callbacks,
@@ -186,7 +316,7 @@ pub extern "C" fn airisk_store_callbacks_new(
     boundary(|| {
         let out = ffi::out_ptr(out)?;
         let callbacks = ffi::read(callbacks)?;
-        let store = ffi::CallbackLedger::new(callbacks);
+        let store = ffi::CallbackLedger::new(callbacks)?;
         // From here nothing fails: the library owns `user_data`.
         store.arm();
         give_store(out, Arc::new(store));

@@ -20,8 +20,9 @@ object implementing :class:`Store` (``redeem``/``revoke``/``is_revoked``), e.g.
 :class:`RedisLedger` on your own ``redis.Redis`` client (the same keys as
 :class:`RedisStore`; ``redis`` is not a dependency).
 
-Framework helpers live in :mod:`airisk_auth.flask` and :mod:`airisk_auth.fastapi`
-(imported only when used; neither framework is a dependency).
+Framework helpers live in :mod:`airisk_auth.flask`, :mod:`airisk_auth.fastapi` and
+:mod:`airisk_auth.django` (imported only when used; no framework is a dependency).
+Each logs every refusal to the ``airisk_auth`` logger, never the token.
 """
 
 from __future__ import annotations
@@ -45,14 +46,24 @@ from ._native import (
     check_bearer,
     error_kinds,
 )
-from .ledger import Redemption, RedemptionLedger, RevocationList, Store
+from .ledger import (
+    GrantRevocations,
+    LifecycleStore,
+    Redemption,
+    RedemptionLedger,
+    RefreshTokens,
+    RevocationList,
+    Store,
+)
 from .redis_ledger import RedisLedger
 
 __all__ = [
     "Claims",
+    "GrantRevocations",
     "Issuer",
     "PendingAuthorization",
     "KeySet",
+    "LifecycleStore",
     "MemoryStore",
     "Policy",
     "PostgresStore",
@@ -60,6 +71,7 @@ __all__ = [
     "RedemptionLedger",
     "RedisLedger",
     "RedisStore",
+    "RefreshTokens",
     "Registry",
     "Response",
     "RevocationList",

@@ -20,8 +20,11 @@ from ._native import (
     error_kinds as error_kinds,
 )
 from .ledger import (
+    GrantRevocations as GrantRevocations,
+    LifecycleStore as LifecycleStore,
     Redemption as Redemption,
     RedemptionLedger as RedemptionLedger,
+    RefreshTokens as RefreshTokens,
     RevocationList as RevocationList,
     Store as Store,
 )
@@ -29,9 +32,11 @@ from .redis_ledger import RedisLedger as RedisLedger
 
 __all__ = [
     "Claims",
+    "GrantRevocations",
     "Issuer",
     "PendingAuthorization",
     "KeySet",
+    "LifecycleStore",
     "MemoryStore",
     "Policy",
     "PostgresStore",
@@ -39,6 +44,7 @@ __all__ = [
     "RedemptionLedger",
     "RedisLedger",
     "RedisStore",
+    "RefreshTokens",
     "Registry",
     "Response",
     "RevocationList",

@@ -358,6 +358,64 @@ class Issuer:
         accept: str | None = None,
     ) -> Response:
         """``POST /api/oauth2/Token`` at ``now`` (Unix seconds)."""
+    def revoke(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/revoke`` now (RFC 7009): the same request parts as
+        :meth:`exchange`. 200 with an empty body for any token (valid, unknown,
+        expired, already revoked); only the requesting client's tokens are revoked.
+        A refresh token revokes its whole family."""
+    def revoke_at(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        now: int,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/revoke`` at ``now`` (Unix seconds)."""
+    def introspect(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/introspect`` now (RFC 7662), for clients registered with
+        ``"introspect": true``: ``{"active":true,…}`` for a good token,
+        ``{"active":false}`` for any other."""
+    def introspect_at(
+        self,
+        content_type: str | None,
+        body: bytes | str,
+        now: int,
+        *,
+        authorization: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """``POST /api/oauth2/introspect`` at ``now`` (Unix seconds)."""
+    def metadata(self) -> Response:
+        """``GET /.well-known/oauth-authorization-server`` (RFC 8414), a complete answer."""
+    def metadata_json(self) -> dict[str, Any]:
+        """The RFC 8414 metadata document as a ``dict``."""
+    def metadata_path(self) -> str:
+        """The path the metadata is served at."""
+    def jwks(self) -> Response:
+        """``GET /api/oauth2/jwks``: the public keys only (an HS256-only issuer: ``{"keys":[]}``)."""
+    def revoke_grant(self, client_id: str, userid: str | None = None) -> None:
+        """Revokes the grant of ``client_id`` for ``userid`` (``None``: its generic grant)
+        now: every token, code and refresh token of it issued up to this second is
+        refused by every process sharing the store. Raises ``LedgerUnavailableError``
+        or ``LedgerFullError`` when nothing was revoked."""
+    def revoke_grant_at(self, client_id: str, userid: str | None, now: int) -> None:
+        """Revokes a grant at ``now`` (Unix seconds)."""
     def validate_authorization(self, query: str) -> PendingAuthorization | Response:
         """Validates an authorization request without deciding it: a pending request
         to approve or deny, or the answer to send instead."""
@@ -410,6 +468,16 @@ class MemoryStore:
         """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
     def is_revoked(self, jti: str, now: int) -> bool:
         """Whether ``jti`` is revoked at ``now``."""
+    def revoke_grant(self, client_id: str, userid: str | None, not_before: int, until: int, now: int) -> None:
+        """Refuses everything of the grant issued at or before ``not_before``, until ``until``."""
+    def is_grant_revoked(self, client_id: str, userid: str | None, issued_at: int | None, now: int) -> bool:
+        """Whether something of the grant issued at ``issued_at`` (``None``: unknown) is refused."""
+    def refresh_insert(self, digest: str, record: str, expires_at: int, now: int) -> None:
+        """Holds a new refresh token ``digest`` (64 hex digits) with its ``record`` (the core's JSON)."""
+    def refresh_use(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """Consumes a refresh token: ``(FIRST, record)`` once, then ``(REPLAYED, record)``; ``None`` if unknown."""
+    def refresh_peek(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """What :meth:`refresh_use` would answer, consuming nothing."""
 
 @final
 class RedisStore:
@@ -449,6 +517,16 @@ class RedisStore:
         """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
     def is_revoked(self, jti: str, now: int) -> bool:
         """``EXISTS <revoked_prefix><jti>``."""
+    def revoke_grant(self, client_id: str, userid: str | None, not_before: int, until: int, now: int) -> None:
+        """Refuses everything of the grant issued at or before ``not_before``, until ``until``."""
+    def is_grant_revoked(self, client_id: str, userid: str | None, issued_at: int | None, now: int) -> bool:
+        """Whether something of the grant issued at ``issued_at`` (``None``: unknown) is refused."""
+    def refresh_insert(self, digest: str, record: str, expires_at: int, now: int) -> None:
+        """Holds a new refresh token ``digest`` (64 hex digits) with its ``record`` (the core's JSON)."""
+    def refresh_use(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """Consumes a refresh token: ``(FIRST, record)`` once, then ``(REPLAYED, record)``; ``None`` if unknown."""
+    def refresh_peek(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """What :meth:`refresh_use` would answer, consuming nothing."""
 
 @final
 class PostgresStore:
@@ -482,3 +560,13 @@ class PostgresStore:
         """Revokes ``jti`` until ``until`` (never shortening an earlier revocation)."""
     def is_revoked(self, jti: str, now: int) -> bool:
         """Whether ``jti`` is revoked at ``now``."""
+    def revoke_grant(self, client_id: str, userid: str | None, not_before: int, until: int, now: int) -> None:
+        """Refuses everything of the grant issued at or before ``not_before``, until ``until``."""
+    def is_grant_revoked(self, client_id: str, userid: str | None, issued_at: int | None, now: int) -> bool:
+        """Whether something of the grant issued at ``issued_at`` (``None``: unknown) is refused."""
+    def refresh_insert(self, digest: str, record: str, expires_at: int, now: int) -> None:
+        """Holds a new refresh token ``digest`` (64 hex digits) with its ``record`` (the core's JSON)."""
+    def refresh_use(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """Consumes a refresh token: ``(FIRST, record)`` once, then ``(REPLAYED, record)``; ``None`` if unknown."""
+    def refresh_peek(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """What :meth:`refresh_use` would answer, consuming nothing."""

@@ -1,6 +1,11 @@
 """FastAPI integration: a dependency that turns the ``Authorization`` header into
 verified :class:`~airisk_auth.Claims`.
 
+Every route using it declares the OpenAPI HTTP bearer security scheme
+(``HTTPBearer``, ``bearerFormat: JWT``), so ``/docs`` offers its Authorize button;
+the token is still checked by the core, never by FastAPI. Every refusal is logged
+to the ``airisk_auth`` logger with the reason's name and number, never the token.
+
 Import it only in FastAPI applications (``import airisk_auth.fastapi``);
 ``airisk_auth`` itself never imports FastAPI.
 
@@ -20,14 +25,24 @@ Import it only in FastAPI applications (``import airisk_auth.fastapi``);
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Optional, Sequence
 
 import fastapi
+import fastapi.security
 import starlette.responses
 
 from . import Claims, Response, Verifier, check_bearer
+from ._log import log_refusal
 
-__all__ = ["BearerAuth", "BearerRefused", "install", "to_starlette_response"]
+__all__ = ["BEARER_SCHEME", "BearerAuth", "BearerRefused", "install", "to_starlette_response"]
+
+#: The OpenAPI security scheme every :class:`BearerAuth` route declares. It only
+#: documents the header (``auto_error=False``: it never refuses a request itself).
+BEARER_SCHEME = fastapi.security.HTTPBearer(
+    bearerFormat="JWT",
+    description="An access token from POST /api/oauth2/Token, as `Authorization: Bearer <token>`.",
+    auto_error=False,
+)
 
 
 def to_starlette_response(response: Response) -> starlette.responses.Response:
@@ -51,15 +66,29 @@ class BearerRefused(fastapi.HTTPException):
 
 
 class BearerAuth:
-    """A dependency: the verified claims, or :class:`BearerRefused` (401/403)."""
+    """A dependency: the verified claims (with every scope of ``scopes``), or
+    :class:`BearerRefused` (401/403)."""
 
-    def __init__(self, verifier: Verifier, *, access: Literal["any", "user"] = "any") -> None:
+    def __init__(
+        self, verifier: Verifier, *, access: Literal["any", "user"] = "any", scopes: Sequence[str] = ()
+    ) -> None:
         self.verifier = verifier
         self.access: Literal["any", "user"] = access
+        self.scopes = list(scopes)
 
-    def __call__(self, request: fastapi.Request) -> Claims:
-        result = check_bearer(self.verifier, request.headers.get("authorization"), access=self.access)
+    def __call__(
+        self,
+        request: fastapi.Request,
+        _documented: Annotated[
+            Optional[fastapi.security.HTTPAuthorizationCredentials], fastapi.Depends(BEARER_SCHEME)
+        ] = None,
+    ) -> Claims:
+        # The raw header, not the scheme's parse of it: the core decides what is a token.
+        result = check_bearer(
+            self.verifier, request.headers.get("authorization"), access=self.access, scopes=self.scopes
+        )
         if isinstance(result, Response):
+            log_refusal(result, request.method, request.url.path)
             raise BearerRefused(result)
         return result
 

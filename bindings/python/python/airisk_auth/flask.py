@@ -2,7 +2,8 @@
 verified :class:`~airisk_auth.Claims`, and a converter for :class:`~airisk_auth.Response`.
 
 Import it only in Flask applications (``import airisk_auth.flask``); ``airisk_auth``
-itself never imports Flask.
+itself never imports Flask. Every refusal is logged to the ``airisk_auth`` logger
+with the reason's name and number, never the token.
 
 .. code-block:: python
 
@@ -22,6 +23,7 @@ from typing import Any, Callable, Literal, Sequence, TypeVar, cast
 import flask
 
 from . import Claims, Response, Verifier, check_bearer
+from ._log import log_refusal
 
 __all__ = ["current_claims", "require_bearer", "to_flask_response"]
 
@@ -58,6 +60,7 @@ def require_bearer(
                 verifier, flask.request.headers.get("Authorization"), access=access, scopes=list(scopes)
             )
             if isinstance(result, Response):
+                log_refusal(result, flask.request.method, flask.request.path)
                 return to_flask_response(result)
             setattr(flask.g, _CLAIMS_KEY, result)
             return view(*args, **kwargs)

@@ -18,6 +18,21 @@ an answer of the wrong type (``True`` is not ``Redemption.FIRST``, ``1`` is not
 reason ``LedgerUnavailable``, and is logged on the ``airisk_auth`` logger. The
 methods are called like any Python code (the GIL is taken again for them), possibly
 from several threads at once.
+
+Two optional groups of methods let a store hold the grant lifecycle (issue 15); a
+group is all or nothing (half of one is a ``TypeError`` when the store is given):
+
+- :class:`GrantRevocations` (``revoke_grant``, ``is_grant_revoked``): without it,
+  ``Issuer.revoke_grant`` raises ``LedgerUnavailableError`` (nothing was revoked)
+  and tokens are checked against their ``jti`` alone.
+- :class:`RefreshTokens` (``refresh_insert``, ``refresh_use``, ``refresh_peek``):
+  without it, no refresh token is issued or accepted (503).
+
+A refresh token is kept by its SHA-256 digest only (64 lower-case hex digits), with
+its record: a JSON string the store keeps as it is and hands back unchanged (it is
+checked, bounded, when read back: anything else refuses with 503).
+:class:`LifecycleStore` is a store with both groups; the native stores and
+:class:`~airisk_auth.RedisLedger` have them.
 """
 
 from __future__ import annotations
@@ -25,7 +40,15 @@ from __future__ import annotations
 import enum
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Redemption", "RedemptionLedger", "RevocationList", "Store"]
+__all__ = [
+    "GrantRevocations",
+    "LifecycleStore",
+    "Redemption",
+    "RedemptionLedger",
+    "RefreshTokens",
+    "RevocationList",
+    "Store",
+]
 
 
 class Redemption(enum.Enum):
@@ -72,3 +95,46 @@ class Store(RedemptionLedger, RevocationList, Protocol):
     """An issuer's whole store: :meth:`redeem` (a :class:`Redemption`),
     :meth:`revoke` and :meth:`is_revoked`. The native stores implement it too, so
     one conformance suite runs against every store (``tests/python/store_conformance.py``)."""
+
+
+@runtime_checkable
+class GrantRevocations(Protocol):
+    """Revoked grants: a "not before" time per (client, userid), or per (client,
+    generic) for ``userid=None``."""
+
+    def revoke_grant(self, client_id: str, userid: str | None, not_before: int, until: int, now: int) -> None:
+        """Refuses, until ``until``, everything of the grant issued at or before
+        ``not_before``. A later call never moves either time back."""
+        ...
+
+    def is_grant_revoked(self, client_id: str, userid: str | None, issued_at: int | None, now: int) -> bool:
+        """Whether the grant has a revocation still kept at ``now`` (``until > now``)
+        whose ``not_before`` is at or after ``issued_at`` (``None``: unknown, so any
+        revocation refuses). Raise when unsure: that refuses the token."""
+        ...
+
+
+@runtime_checkable
+class RefreshTokens(Protocol):
+    """Refresh tokens by digest, each single use."""
+
+    def refresh_insert(self, digest: str, record: str, expires_at: int, now: int) -> None:
+        """Holds a new, unused token ``digest`` with its ``record`` until ``expires_at``."""
+        ...
+
+    def refresh_use(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """Consumes the token atomically: ``(Redemption.FIRST, record)`` for exactly one
+        caller across every process, ``(Redemption.REPLAYED, record)`` for every later
+        one (keep the used record until it expires), ``None`` when there is no live
+        token ``digest`` (unknown or expired)."""
+        ...
+
+    def refresh_peek(self, digest: str, now: int) -> tuple[Redemption, str] | None:
+        """What :meth:`refresh_use` would answer, consuming nothing."""
+        ...
+
+
+@runtime_checkable
+class LifecycleStore(Store, GrantRevocations, RefreshTokens, Protocol):
+    """A store with the whole grant lifecycle: :class:`Store`, :class:`GrantRevocations`
+    and :class:`RefreshTokens`."""

@@ -3,7 +3,10 @@
 //! implementation (and the same keys and tables).
 //!
 //! Each also answers the `airisk_auth.Store` protocol (`redeem`, `revoke`,
-//! `is_revoked`) itself, so the one conformance suite runs against every store.
+//! `is_revoked`, and the lifecycle groups `revoke_grant`/`is_grant_revoked` and
+//! `refresh_insert`/`refresh_use`/`refresh_peek`) itself, so the one conformance
+//! suite runs against every store. (An issuer given a native store calls the Rust
+//! store directly, not these methods.)
 //! The calls block on the store (a round trip to Redis or PostgreSQL) with the GIL
 //! released.
 //!
@@ -15,6 +18,7 @@
 //! - Durations are seconds as `float`, as in the standard library; each must be
 //!   positive and at most a day.
 
+mod lifecycle;
 mod settings;
 
 use crate::errors::IntoPyResult;
@@ -43,14 +47,14 @@ pub(crate) fn native(object: &Bound<'_, PyAny>) -> Option<Arc<dyn Store>> {
     None
 }
 
-/// A code id given as its 32 lower-case hex digits (as the protocol passes it).
-fn code_id(hex: &str) -> Option<CodeId> {
+/// `N` bytes given as their `2 * N` lower-case hex digits (as the protocol passes ids).
+fn hex_bytes<const N: usize>(hex: &str) -> Option<[u8; N]> {
     let bytes = hex.as_bytes();
-    if bytes.len() != 32 {
+    if bytes.len() != 2 * N {
         return None;
     }
-    let mut id = [0u8; 16];
-    for (byte, pair) in id.iter_mut().zip(bytes.chunks_exact(2)) {
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
         let digit = |c: u8| match c {
             b'0'..=b'9' => Some(c - b'0'),
             b'a'..=b'f' => Some(c - b'a' + 10),
@@ -58,7 +62,12 @@ fn code_id(hex: &str) -> Option<CodeId> {
         };
         *byte = digit(pair[0])? << 4 | digit(pair[1])?;
     }
-    Some(CodeId(id))
+    Some(out)
+}
+
+/// A code id given as its 32 lower-case hex digits (as the protocol passes it).
+fn code_id(hex: &str) -> Option<CodeId> {
+    hex_bytes::<16>(hex).map(CodeId)
 }
 
 /// The protocol's `redeem` on a core store: `Redemption.FIRST` or `.REPLAYED`.
@@ -108,6 +117,69 @@ macro_rules! store_methods {
             /// Whether the token id `jti` is revoked at `now`.
             fn is_revoked(&self, py: Python<'_>, jti: &str, now: u64) -> PyResult<bool> {
                 py.detach(|| self.inner.is_revoked(jti, now)).py(py)
+            }
+
+            /// Refuses everything of the grant (`client_id`, `userid`; `None`: generic)
+            /// issued at or before `not_before`, remembered until `until`.
+            #[pyo3(signature = (client_id, userid, not_before, until, now))]
+            fn revoke_grant(
+                &self,
+                py: Python<'_>,
+                client_id: &str,
+                userid: Option<&str>,
+                not_before: u64,
+                until: u64,
+                now: u64,
+            ) -> PyResult<()> {
+                lifecycle::revoke_grant(py, &*self.inner, (client_id, userid), not_before, until, now)
+            }
+
+            /// Whether something of the grant issued at `issued_at` (`None`: unknown)
+            /// is refused at `now` because the grant was revoked.
+            #[pyo3(signature = (client_id, userid, issued_at, now))]
+            fn is_grant_revoked(
+                &self,
+                py: Python<'_>,
+                client_id: &str,
+                userid: Option<&str>,
+                issued_at: Option<u64>,
+                now: u64,
+            ) -> PyResult<bool> {
+                lifecycle::is_grant_revoked(py, &*self.inner, (client_id, userid), issued_at, now)
+            }
+
+            /// Stores a new, unused refresh token by its `digest` (64 hex digits) with
+            /// its `record` (the core's JSON) until `expires_at`.
+            fn refresh_insert(
+                &self,
+                py: Python<'_>,
+                digest: &str,
+                record: &str,
+                expires_at: u64,
+                now: u64,
+            ) -> PyResult<()> {
+                lifecycle::refresh_insert(py, &*self.inner, digest, record, expires_at, now)
+            }
+
+            /// Consumes a refresh token atomically: `(Redemption.FIRST, record)` for
+            /// the first use, `(Redemption.REPLAYED, record)` after, `None` if unknown.
+            fn refresh_use(
+                &self,
+                py: Python<'_>,
+                digest: &str,
+                now: u64,
+            ) -> PyResult<Option<Py<pyo3::types::PyTuple>>> {
+                lifecycle::refresh_use(py, &*self.inner, digest, now, true)
+            }
+
+            /// What `refresh_use` would answer, consuming nothing.
+            fn refresh_peek(
+                &self,
+                py: Python<'_>,
+                digest: &str,
+                now: u64,
+            ) -> PyResult<Option<Py<pyo3::types::PyTuple>>> {
+                lifecycle::refresh_use(py, &*self.inner, digest, now, false)
             }
         }
     };

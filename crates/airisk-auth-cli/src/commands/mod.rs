@@ -1,5 +1,6 @@
 //! Every subcommand but `demo`: argument handling around calls into the core.
 
+mod grant;
 mod keys;
 mod mint;
 mod registry;
@@ -11,6 +12,7 @@ use crate::{describe, Failure};
 use airisk_auth::keys::{KeySet, MAX_KEY_DOCUMENT_LEN};
 use airisk_auth::random::{Random, SystemRandom};
 use clap::CommandFactory;
+use grant::revoke_grant;
 use keys::{jwks, keygen};
 use mint::mint;
 use registry::registry_check;
@@ -32,6 +34,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(args) => completions(&args),
         Command::Demo(args) => crate::demo::run(&args, json),
         Command::Serve(args) => crate::serve::run(&args),
+        Command::RevokeGrant(args) => revoke_grant(&args, json),
     }
 }
 

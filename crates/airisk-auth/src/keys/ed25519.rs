@@ -64,9 +64,14 @@ impl Key {
     /// # Errors
     /// [`Error::InvalidKey`] for a seed that is not 32 bytes or a bad `kid`.
     pub fn ed25519_from_seed(kid: Option<&str>, seed: &[u8]) -> Result<Self> {
-        let seed: [u8; 32] = seed.try_into().map_err(|_| Error::InvalidKey)?;
-        let seed = Zeroizing::new(seed);
-        let pair = signature::Ed25519KeyPair::from_seed_unchecked(seed.as_ref())
+        if seed.len() != 32 {
+            return Err(Error::InvalidKey);
+        }
+        // Copied straight into its wiped heap home: no copy on the stack.
+        let mut boxed = Box::new(Zeroizing::new([0u8; 32]));
+        boxed.copy_from_slice(seed);
+        let seed = boxed;
+        let pair = signature::Ed25519KeyPair::from_seed_unchecked(&seed[..])
             .map_err(|_| Error::InvalidKey)?;
         let public: [u8; 32] = signature::KeyPair::public_key(&pair)
             .as_ref()

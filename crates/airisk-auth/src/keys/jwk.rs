@@ -80,7 +80,7 @@ impl Key {
                 jwk.insert("crv".into(), "Ed25519".into());
                 jwk.insert("x".into(), b64_encode(public).into());
                 if include_private {
-                    jwk.insert("d".into(), b64_encode(seed.as_ref()).into());
+                    jwk.insert("d".into(), b64_encode(&seed[..]).into());
                 }
             }
             Material::Ed25519Public { public } => {

@@ -95,7 +95,10 @@ pub(super) enum Material {
         key: hmac::Key,
     },
     Ed25519Pair {
-        seed: Zeroizing<[u8; 32]>,
+        /// Boxed so that moving a `Key` (a `KeySet` growing its list, or
+        /// closing the gap after `retire`) copies a pointer, never the seed: a
+        /// moved-from copy would be freed unwiped.
+        seed: Box<Zeroizing<[u8; 32]>>,
         pair: signature::Ed25519KeyPair,
         public: [u8; 32],
     },

@@ -206,8 +206,11 @@ impl KeySet {
         )
     }
 
-    /// The whole set as JSON, secrets included when `include_private`, with `active_kid`.
-    /// The form [`KeySet::from_json`] reads.
+    /// The whole set as JSON in the form [`KeySet::from_json`] reads: with
+    /// `include_private`, every key with its secrets and the `active_kid`;
+    /// without, the public keys only and no `active_kid` (a public key cannot
+    /// sign, and HS256 keys are left out, so naming the active key would give a
+    /// document that does not load back).
     #[must_use]
     pub fn to_json(&self, include_private: bool) -> serde_json::Value {
         let keys: Vec<_> = self
@@ -217,7 +220,12 @@ impl KeySet {
             .collect();
         let mut doc = serde_json::Map::new();
         doc.insert("keys".into(), keys.into());
-        if let Some(kid) = self.active().ok().and_then(Key::kid) {
+        if let Some(kid) = self
+            .active()
+            .ok()
+            .filter(|_| include_private)
+            .and_then(Key::kid)
+        {
             doc.insert("active_kid".into(), kid.into());
         }
         serde_json::Value::Object(doc)

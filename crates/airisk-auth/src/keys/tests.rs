@@ -64,6 +64,22 @@ fn json_text_round_trips_in_both_layouts() {
 }
 
 #[test]
+fn the_public_form_of_a_set_loads_back_whichever_key_is_active() {
+    for active in ["h", "e"] {
+        let mut set = KeySet::new();
+        set.insert(Key::generate_hs256("h").unwrap()).unwrap();
+        set.insert(Key::generate_ed25519("e").unwrap()).unwrap();
+        set.set_active(active).unwrap();
+        let public = set.to_json(false);
+        assert!(public.get("active_kid").is_none(), "{public}");
+        let back = KeySet::from_json(&public.to_string()).unwrap();
+        assert_eq!(back.len(), 1, "the HS256 key is secret and left out");
+        assert!(back.active().is_err(), "a public set signs nothing");
+        assert_eq!(set.to_json(true)["active_kid"], active);
+    }
+}
+
+#[test]
 fn kid_rules_of_a_set() {
     let mut set = KeySet::new();
     set.insert(Key::generate_hs256("a").unwrap()).unwrap();
