@@ -18,7 +18,8 @@
 #              early-exit == control that must leak; printed with the load, again after the ratio table
 #   python     scripts/bench-python.sh: our extension beside PyJWT, pyjwt-rs, joserfc, CPython's hmac
 #   c          scripts/bench-c.sh: the C ABI beside the Rust call and libjwt
-#   callgrind  instructions per operation of benches/examples/profile.rs under valgrind (when installed):
+#   callgrind  instructions per operation of benches/examples/profile.rs (the `profiling` profile:
+#              release code with symbols) under valgrind (when installed):
 #              ring's bare HMAC (the floor), verify_at and verify_with on the same token, in the same binary
 # then bench-report reads target/criterion (and the extras each part wrote into
 # target/criterion/airisk-extra/) and prints "bench, median, x floor" and every goal, met or
@@ -77,8 +78,10 @@ fi
 if has callgrind; then
     rm -f "$EXTRA/callgrind.json"
     if command -v valgrind >/dev/null 2>&1; then
-        cargo build --quiet --release -p airisk-auth-benches --example profile
-        PROFILE_BIN="$TARGET/release/examples/profile"
+        # The `profiling` profile: release code with its symbols and line tables (release
+        # itself is stripped), so that a callgrind or perf run of it can be read.
+        cargo build --quiet --profile profiling -p airisk-auth-benches --example profile
+        PROFILE_BIN="$TARGET/profiling/examples/profile"
         # Instructions of N and 2N operations: the difference over N leaves out the
         # fixture (keys, tokens) the binary builds first.
         instructions() {

@@ -1,46 +1,111 @@
 #!/usr/bin/env bash
-# Builds libairisk_auth and installs it for C/C++ projects:
-#   PREFIX/lib/libairisk_auth.so, PREFIX/lib/libairisk_auth.a,
-#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp (and airisk_auth_keys.hpp, airisk_auth_store.hpp, which it includes),
-#   PREFIX/lib/pkgconfig/airisk-auth.pc
+# Builds libairisk_auth with cargo-c (`cargo cinstall`) and installs it for C/C++ projects:
+#   PREFIX/lib/libairisk_auth.so.X.Y.Z, its SONAME link and libairisk_auth.so,
+#   PREFIX/lib/libairisk_auth.a,
+#   PREFIX/include/airisk_auth.h, PREFIX/include/airisk_auth.hpp (and airisk_auth_keys.hpp,
+#   airisk_auth_store.hpp, which it includes),
+#   PREFIX/lib/pkgconfig/airisk-auth.pc (Libs.private: what a static link needs),
+#   PREFIX/lib/cmake/airisk_auth/airisk_auth{Config,ConfigVersion}.cmake
 # so that `cc app.c $(pkg-config --cflags --libs airisk-auth)` works with
-# PKG_CONFIG_PATH=PREFIX/lib/pkgconfig (and, for the shared library at run time,
-# LD_LIBRARY_PATH=PREFIX/lib unless PREFIX/lib is a system library directory).
+# PKG_CONFIG_PATH=PREFIX/lib/pkgconfig, and `find_package(airisk_auth CONFIG)` with
+# CMAKE_PREFIX_PATH=PREFIX (targets airisk_auth::shared, airisk_auth::static,
+# airisk_auth::airisk_auth).
 #
-# Usage: scripts/install-c.sh PREFIX=/some/dir [PROFILE=release|dev] [FEATURES=...]
-#    or: PREFIX=/some/dir scripts/install-c.sh
+# Usage: scripts/install-c.sh PREFIX=/some/dir [DESTDIR=/staging] [PROFILE=release|dev]
+#                             [LIBS=both|shared|static] [FEATURES=...]
+#        scripts/install-c.sh uninstall PREFIX=/some/dir [DESTDIR=/staging]
+#    (or the same settings as environment variables)
+# DESTDIR stages the files under DESTDIR/PREFIX (for packagers); the .pc and CMake files
+# still name PREFIX. LIBS=static installs the archive alone, so that
+# `pkg-config --static --libs airisk-auth` gives a fully static link of the library.
+# Installs cargo-c (`cargo install cargo-c --locked`, version $CARGO_C_VERSION) when
+# `cargo cinstall` is missing.
 set -euo pipefail
+action=install
 for arg in "$@"; do
     case "$arg" in
-        PREFIX=*|PROFILE=*|FEATURES=*) export "${arg?}" ;;
-        *) echo "install-c: unknown argument $arg (want PREFIX=... PROFILE=... FEATURES=...)" >&2; exit 2 ;;
+        install | uninstall) action="$arg" ;;
+        PREFIX=* | DESTDIR=* | PROFILE=* | LIBS=* | FEATURES=*) export "${arg?}" ;;
+        *)
+            echo "install-c: unknown argument $arg (want [uninstall] PREFIX=... DESTDIR=... PROFILE=... LIBS=... FEATURES=...)" >&2
+            exit 2
+            ;;
     esac
 done
 : "${PREFIX:?set PREFIX=/install/dir}"
+DESTDIR="${DESTDIR:-}"
 PROFILE="${PROFILE:-release}"
+LIBS="${LIBS:-both}"
 FEATURES="${FEATURES:-}"
+# The newest cargo-c that builds with the workspace's toolchain (0.10.25 on need rustc 1.97).
+CARGO_C_VERSION="${CARGO_C_VERSION:-0.10.24}"
+# A relative PREFIX or DESTDIR is taken from the caller's directory.
+case "$PREFIX" in /*) ;; *) PREFIX="$PWD/$PREFIX" ;; esac
+case "$DESTDIR" in /* | "") ;; *) DESTDIR="$PWD/$DESTDIR" ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+stage="$DESTDIR$PREFIX"
 
-cargo build -p airisk-auth-c --profile "$PROFILE" ${FEATURES:+--features "$FEATURES"}
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$PROFILE" in dev) out="$target_dir/debug" ;; *) out="$target_dir/$PROFILE" ;; esac
-
-version="$(sed -n 's/^#define AIRISK_AUTH_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/airisk_auth.h | paste -sd. -)"
-mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include"
-# The shared library under its full version, with the SONAME link (set by
-# bindings/c/build.rs) for the loader and the unversioned link for the linker.
-soname="$(objdump -p "$out/libairisk_auth.so" 2>/dev/null | sed -n 's/^ *SONAME *//p')"
-soname="${soname:-libairisk_auth.so}"
-install -m 0755 "$out/libairisk_auth.so" "$PREFIX/lib/libairisk_auth.so.$version"
-rm -f "$PREFIX/lib/libairisk_auth.so"
-ln -sf "libairisk_auth.so.$version" "$PREFIX/lib/libairisk_auth.so"
-if [ "$soname" != "libairisk_auth.so" ] && [ "$soname" != "libairisk_auth.so.$version" ]; then
-    ln -sf "libairisk_auth.so.$version" "$PREFIX/lib/$soname"
+if [ "$action" = uninstall ]; then
+    # Exactly the files an install puts there; directories only when left empty.
+    rm -f "$stage"/lib/libairisk_auth.so "$stage"/lib/libairisk_auth.so.* "$stage/lib/libairisk_auth.a" \
+        "$stage/include/airisk_auth.h" "$stage/include/airisk_auth.hpp" \
+        "$stage/include/airisk_auth_keys.hpp" "$stage/include/airisk_auth_store.hpp" \
+        "$stage/lib/pkgconfig/airisk-auth.pc" \
+        "$stage/lib/cmake/airisk_auth/airisk_authConfig.cmake" \
+        "$stage/lib/cmake/airisk_auth/airisk_authConfigVersion.cmake"
+    rmdir "$stage/lib/cmake/airisk_auth" "$stage/lib/cmake" "$stage/lib/pkgconfig" 2>/dev/null || true
+    echo "install-c: airisk-auth removed from $stage"
+    exit 0
 fi
-install -m 0644 "$out/libairisk_auth.a" "$PREFIX/lib/libairisk_auth.a"
-install -m 0644 include/airisk_auth.h include/airisk_auth.hpp include/airisk_auth_keys.hpp include/airisk_auth_store.hpp "$PREFIX/include/"
-prefix_abs="$(cd "$PREFIX" && pwd)"
-sed -e "s|@PREFIX@|$prefix_abs|" -e "s|@VERSION@|$version|" bindings/c/airisk-auth.pc.in \
-    > "$PREFIX/lib/pkgconfig/airisk-auth.pc"
-echo "install-c: airisk-auth $version installed in $prefix_abs"
+
+if ! cargo cinstall --version >/dev/null 2>&1; then
+    echo "install-c: installing cargo-c $CARGO_C_VERSION (cargo install cargo-c --locked)" >&2
+    # A build tool needs no speed: unoptimised, many codegen units, no LTO, no debug info
+    # builds it in a fraction of the release time (this once; cargo cinstall then spends
+    # its time on our library, built with our own release profile).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+        CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+        cargo install cargo-c --locked --version "$CARGO_C_VERSION"
+fi
+
+case "$LIBS" in
+    both) library_types=(--library-type cdylib --library-type staticlib) ;;
+    shared) library_types=(--library-type cdylib) ;;
+    static) library_types=(--library-type staticlib) ;;
+    *) echo "install-c: LIBS=$LIBS: want both, shared or static" >&2; exit 2 ;;
+esac
+case "$PROFILE" in
+    release) profile=(--release) ;;
+    *) profile=(--profile "$PROFILE") ;;
+esac
+
+# --libdir lib: cargo-c would pick lib/<triplet> on Debian; the .pc and CMake files
+# name PREFIX/lib. --target pins the build directory (target/<triple>/<profile>),
+# which cargo-c keeps apart from plain `cargo build` anyway.
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+cargo cinstall --locked -p airisk-auth-c "${profile[@]}" "${library_types[@]}" \
+    --target "$triple" --prefix "$PREFIX" --libdir lib ${DESTDIR:+--destdir "$DESTDIR"} \
+    ${FEATURES:+--features "$FEATURES"}
+
+version="$(sed -n 's/^Version: //p' "$stage/lib/pkgconfig/airisk-auth.pc")"
+major="${version%%.*}"
+minor="${version#*.}"
+minor="${minor%%.*}"
+if [ "$major" = 0 ]; then soname="libairisk_auth.so.0.$minor"; else soname="libairisk_auth.so.$major"; fi
+# The system libraries of a static link, as cargo-c found them (rustc's native-static-libs).
+static_libs="$(sed -n 's/^Libs.private: //p' "$stage/lib/pkgconfig/airisk-auth.pc")"
+if [ "$LIBS" = static ]; then
+    static_libs="$(sed -n 's/^Libs: //p' "$stage/lib/pkgconfig/airisk-auth.pc" | sed 's/-L[^ ]*//g; s/-lairisk_auth\b//g')"
+fi
+cmake_libs="$(for flag in $static_libs; do printf '%s;' "${flag#-l}"; done)"
+cmake_libs="${cmake_libs%;}"
+
+pointer_bytes=$(($(rustc --print cfg --target "$triple" | sed -n 's/^target_pointer_width="\(.*\)"/\1/p') / 8))
+mkdir -p "$stage/lib/cmake/airisk_auth"
+for file in airisk_authConfig airisk_authConfigVersion; do
+    sed -e "s|@VERSION@|$version|g" -e "s|@VERSION_MAJOR@|$major|g" -e "s|@VERSION_MINOR@|$minor|g" \
+        -e "s|@SONAME@|$soname|g" -e "s|@STATIC_LIBS@|$cmake_libs|g" -e "s|@SIZEOF_VOID_P@|$pointer_bytes|g" \
+        "cmake/$file.cmake.in" >"$stage/lib/cmake/airisk_auth/$file.cmake"
+done
+echo "install-c: airisk-auth $version installed in $stage${DESTDIR:+ (for PREFIX=$PREFIX)}"

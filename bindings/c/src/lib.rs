@@ -5,14 +5,14 @@
 //! `UPDATE_HEADER=1 cargo test -p airisk-auth-c --test header`).
 //!
 //! Boundary discipline, after rustls-ffi:
-//! - every exported function runs inside one panic boundary ([`ffi::boundary`]):
+//! - every exported function runs inside one panic boundary (`ffi::boundary`):
 //!   a panic becomes `AIRISK_INTERNAL`, nothing unwinds into C;
 //! - NULL arguments and non-UTF-8 text give `AIRISK_INVALID_ARGUMENT`;
 //! - results are the `repr(u32)` [`result::airisk_result`], the core's error numbers;
 //!   no Rust enum is ever taken by value from C (codes and flags come in as `u32`);
 //! - out-parameters are written only on success;
 //! - opaque handles, each with a `_free` that accepts NULL;
-//! - every `unsafe` operation lives in [`ffi`] (checked by `tests/unsafe_confined.rs`).
+//! - every `unsafe` operation lives in `ffi` (checked by `tests/unsafe_confined.rs`).
 //!
 //! The library adds no behaviour of its own: each call is one call of the
 //! Rust core (`airisk_auth`), with the same bytes in and out.

@@ -4,14 +4,14 @@
 //! function, so Python gets the same bytes as Rust and C on the same inputs. What
 //! lives here is only what Python needs on top:
 //! - the one conversion from a core error to a Python exception,
-//!   [`errors::to_py_err`], raising the classes of `airisk_auth/errors.py` (generated
+//!   `errors::to_py_err`, raising the classes of `airisk_auth/errors.py` (generated
 //!   from [`airisk_auth::Error::ALL`]: one `<Name>Error` per kind, in two families
-//!   under `AuthError(ValueError)`), looked up once by [`errors::error_classes`];
+//!   under `AuthError(ValueError)`), looked up once by `errors::error_classes`;
 //! - the GIL policy: it is released around EdDSA verification, batches and the
 //!   token exchange (each costs tens of microseconds), and kept around a single HS256
 //!   verification and the authorize step, where releasing and re-taking it costs as
 //!   much as the work (measured in `bindings/python/README.md`);
-//! - [`store::PyLedger`]: any Python object implementing the `Store` protocol
+//! - `store::PyLedger`: any Python object implementing the `Store` protocol
 //!   (`redeem`, `revoke`, `is_revoked`, and the optional lifecycle groups: grant
 //!   revocation and refresh tokens) plugged into the core as its store, failing
 //!   closed on anything but a well-typed answer; and the native stores

@@ -5,7 +5,7 @@
 //! short-lived single-use authorization codes, exchanges them for signed
 //! access tokens carrying expiry and userid claims, and verifies bearer tokens.
 //! It does no network and no I/O on the request path (only key and registry
-//! files are read, at start-up, by [`file`]): request parts go in, complete HTTP answers
+//! files are read, at start-up, by [`file`](mod@file)): request parts go in, complete HTTP answers
 //! come out, so any framework in Rust, C (`libairisk_auth`) or Python
 //! (`import airisk_auth`) serves the endpoints in a few lines, with the same
 //! bytes on the same inputs.
@@ -31,8 +31,10 @@
 //! | `../airisk-auth-cli/src/` | the `airisk-auth` command: `commands/` (one file per subcommand), `demo/` |
 //! | `../../tests/vectors/` | the JSON vectors every language replays |
 //!
-//! Every decision where the AIRisk documentation is silent is written in the
-//! module that makes it (see [`token`], [`code`], [`registry`], [`flow`]).
+//! The contract, its decisions and the table of every answer are in the
+//! repository's `docs/PROTOCOL.md`. Every decision where the AIRisk
+//! documentation is silent is also written in the module that makes it
+//! (see [`token`], [`code`], [`registry`], [`flow`]).
 //! The rule throughout is to fail closed.
 //!
 //! ```

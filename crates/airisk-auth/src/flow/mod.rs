@@ -15,7 +15,7 @@
 //! failed response also carries the precise [`Error`] in
 //! [`Response::reason`] for logs; the body never says which check failed.
 //!
-//! # Answers (PROTOCOL.md, RFC 6749)
+//! # Answers (docs/PROTOCOL.md, RFC 6749)
 //! The `error` column is the RFC 6749 §4.1.2.1 / §5.2 code ([`OAuthError`]):
 //! problem+json bodies always carry it (with a fixed `error_description`) as
 //! RFC 9457 extension members; a plain-text body is replaced by

@@ -18,7 +18,7 @@
 //! | `scope` | optional: space-separated scope names (RFC 9068 §2.2.3) |
 //! | custom | optional: any other members the host adds ([`Claims::custom`]) |
 //!
-//! `user_token` is the explicit marker of PROTOCOL.md §3: a generic token can
+//! `user_token` is the explicit marker of docs/PROTOCOL.md §3: a generic token can
 //! never pass as a user token, even when some userid equals some client_id.
 //! A token without the marker is generic.
 //!

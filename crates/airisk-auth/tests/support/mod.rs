@@ -22,8 +22,10 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The shared vectors: `tests/vectors` here is a symlink to the repository's
+/// `tests/vectors`, so the packaged crate (which holds a copy) finds them too.
 pub fn vectors_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
 /// The `<Claims>` JSON form of tests/vectors/README.md.
