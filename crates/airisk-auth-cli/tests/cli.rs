@@ -902,6 +902,12 @@ fn options_are_spelled_alike_in_every_subcommand_and_old_spellings_still_work() 
             "{sub}: {help}"
         );
     }
+    // The userid is --userid, as in revoke-grant; mint's old --user still works.
+    for sub in ["mint", "revoke-grant"] {
+        let help = run(&[sub, "--help"]).stdout;
+        assert!(help.contains("--userid <USERID>"), "{sub}: {help}");
+        assert!(!help.contains("--user <"), "{sub}: {help}");
+    }
 }
 
 /// Runs with `--json` and parses stdout as exactly one JSON object.
