@@ -355,6 +355,11 @@ enum airisk_result
    */
   AIRISK_RANDOM_FAILURE = 26,
   /**
+   * A key or registry file could not be opened or read: the operating system
+   * refused it (the file's error has the path and the OS error).
+   */
+  AIRISK_IO = 27,
+  /**
    * A registry document is not valid (see the load error's position).
    */
   AIRISK_INVALID_REGISTRY = 30,
@@ -1221,7 +1226,8 @@ airisk_result airisk_issuer_open_ticket_at(const airisk_issuer *issuer,
  * or NULL; `code_ttl` (1..600, `AIRISK_DEFAULT_CODE_TTL`) and `token_ttl`
  * (60..86400, `AIRISK_DEFAULT_TOKEN_TTL`) are lifetimes in seconds.
  * On success writes it to `*out`; free it with `airisk_issuer_free()`. Errors:
- * `AIRISK_INVALID_CONFIGURATION`, `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
+ * `AIRISK_INVALID_CONFIGURATION` (`airisk_last_error_detail()` names the
+ * setting and its range), `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
  * `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT` (NULL, `store` included). Thread-safe.
  */
 airisk_result airisk_issuer_new(const airisk_registry *registry,
@@ -1420,8 +1426,10 @@ airisk_result airisk_issuer_revoke_grant_at(const airisk_issuer *issuer,
  * On success writes a new key set to `*out`; the caller owns it and frees it
  * with `airisk_keyset_free()`. On failure `*out` is untouched.
  * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, or not UTF-8), `AIRISK_INVALID_KEY`,
- * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`.
- * The input is only read during the call. Thread-safe.
+ * `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`;
+ * then `airisk_last_error_detail()` gives the line, column and what is wrong
+ * (unknown members, e.g. a misspelt `"active_kid"`, are refused). The input is
+ * only read during the call. Thread-safe.
  */
 airisk_result airisk_keyset_from_json(const char *json, size_t json_len, airisk_keyset **out);
 
@@ -1454,8 +1462,10 @@ airisk_result airisk_keyset_from_hs256_secret(const uint8_t *secret,
  * Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
  * format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
  * plus one byte is read, and the text is wiped from memory on every path. An
- * unreadable file gives `AIRISK_INVALID_ARGUMENT`; a file over the bound or
- * not UTF-8 `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
+ * unreadable file gives `AIRISK_IO`; a file over the bound or not UTF-8
+ * `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
+ * On failure `airisk_last_error_detail()` names the file and says why (the OS
+ * error, or the line and column in the document).
  */
 airisk_result airisk_keyset_from_file(const char *path, airisk_keyset **out);
 
@@ -1624,6 +1634,21 @@ const char *airisk_result_text(uint32_t code);
 const char *airisk_result_name(uint32_t code);
 
 /**
+ * What the last failing call on this thread knew beyond its result code:
+ * for `airisk_keyset_from_file()` and `airisk_registry_from_file()` the file
+ * and the OS error (`AIRISK_IO`) or the line and column in its document; for
+ * `airisk_keyset_from_json()` and `airisk_registry_from_json()` the line,
+ * column and what is wrong; for `airisk_verifier_new()` and
+ * `airisk_issuer_new()` the setting out of range and what it allows.
+ * An empty string when that failure had no detail (or none failed yet).
+ *
+ * Never NULL; never contains a secret. Borrowed: valid until the next call
+ * of this library on this thread that fails (copy it to keep it). Successful
+ * calls leave it as it is. Thread-safe (one detail per thread).
+ */
+const char *airisk_last_error_detail(void);
+
+/**
  * The library version, e.g. "0.1.0" (equal to `AIRISK_AUTH_VERSION_STRING`
  * when header and library match). Static; never NULL. Thread-safe.
  */
@@ -1650,7 +1675,8 @@ airisk_result airisk_test_panic(void);
 /**
  * Loads a registry of clients and users from JSON text `(json, json_len)`
  * (the `MemoryRegistry` document of the Rust core). On success writes it to
- * `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`,
+ * `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`
+ * (`airisk_last_error_detail()` then gives the line, column and what is wrong),
  * `AIRISK_INVALID_ARGUMENT`. Thread-safe.
  */
 airisk_result airisk_registry_from_json(const char *json, size_t json_len, airisk_registry **out);
@@ -1668,9 +1694,10 @@ airisk_result airisk_registry_explain(const char *json, size_t json_len, char **
 /**
  * Loads a registry from the file at `path` (NUL-terminated). At most the
  * document bound (16 MiB) plus one byte is read, and the text is wiped from
- * memory on every path. An unreadable file gives `AIRISK_INVALID_ARGUMENT`; a
- * file over the bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
- * `airisk_registry_from_json()`.
+ * memory on every path. An unreadable file gives `AIRISK_IO`; a file over the
+ * bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
+ * `airisk_registry_from_json()`. On failure `airisk_last_error_detail()` names
+ * the file and says why (the OS error, or the line and column in the document).
  */
 airisk_result airisk_registry_from_file(const char *path, airisk_registry **out);
 
@@ -1848,7 +1875,8 @@ airisk_result airisk_store_redis_new(const char *url,
  *
  * The verifier keeps its own reference to the key set. On success writes it to
  * `*out`; free it with `airisk_verifier_free()`. Errors:
- * `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range),
+ * `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range;
+ * `airisk_last_error_detail()` names the setting and its range),
  * `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8, unknown flag). Thread-safe.
  */
 airisk_result airisk_verifier_new(const airisk_keyset *keyset,

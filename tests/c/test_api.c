@@ -62,8 +62,27 @@ static void test_keyset_loading(void) {
   CHECK(keys == (airisk_keyset *)SENTINEL, "out untouched on failure");
   const char *weak = "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AQID\"}]}";
   CHECK_RC(airisk_keyset_from_json(weak, strlen(weak), &keys), AIRISK_WEAK_KEY);
-  CHECK_RC(airisk_keyset_from_file("/nonexistent/keys.json", &keys), AIRISK_INVALID_ARGUMENT);
+  /* Issue 17.5: an unreadable file is its own kind, its detail the path and the OS error. */
+  CHECK_RC(airisk_keyset_from_file("/nonexistent/keys.json", &keys), AIRISK_IO);
+  CHECK_STR(airisk_last_error_detail(),
+            "cannot read /nonexistent/keys.json: No such file or directory (os error 2)");
+  CHECK_STR(airisk_result_name(AIRISK_IO), "Io");
+  CHECK(AIRISK_IO == 27, "AIRISK_IO is 27");
+  /* A failure without a detail empties it. */
   CHECK_RC(airisk_keyset_from_file(NULL, &keys), AIRISK_INVALID_ARGUMENT);
+  CHECK_STR(airisk_last_error_detail(), "");
+  {
+    /* Unknown members are refused, with their position in the detail. */
+    const char *typo = "{\"keys\":[],\n \"activ_kid\":\"a\"}";
+    CHECK_RC(airisk_keyset_from_json(typo, strlen(typo), &keys), AIRISK_INVALID_KEY);
+    const char *detail = airisk_last_error_detail();
+    CHECK(strncmp(detail, "line 2, column 12: unknown field `activ_kid`", 44) == 0, "%s", detail);
+    const char *algg = "{\"keys\":[{\"kty\":\"oct\",\"algg\":\"HS256\",\"k\":\"AQID\"}]}";
+    CHECK_RC(airisk_keyset_from_json(algg, strlen(algg), &keys), AIRISK_INVALID_KEY);
+    detail = airisk_last_error_detail();
+    CHECK(strstr(detail, "unknown field `algg`") != NULL, "%s", detail);
+    CHECK(strncmp(detail, "line 1, column ", 15) == 0, "%s", detail);
+  }
   /* Issue 20.2: an endless file is read up to its bound plus one byte, then
    * refused (it used to be read whole: ASan aborted allocating 32 GiB). */
   CHECK_RC(airisk_keyset_from_file("/dev/zero", &keys), AIRISK_INVALID_KEY);
@@ -72,8 +91,9 @@ static void test_keyset_loading(void) {
     airisk_registry *registry = (airisk_registry *)SENTINEL;
     CHECK_RC(airisk_registry_from_file("/dev/zero", &registry), AIRISK_INVALID_REGISTRY);
     CHECK(registry == (airisk_registry *)SENTINEL, "out untouched on failure");
-    CHECK_RC(airisk_registry_from_file("/nonexistent/registry.json", &registry),
-             AIRISK_INVALID_ARGUMENT);
+    CHECK_RC(airisk_registry_from_file("/nonexistent/registry.json", &registry), AIRISK_IO);
+    CHECK_STR(airisk_last_error_detail(),
+              "cannot read /nonexistent/registry.json: No such file or directory (os error 2)");
   }
 
   char path[] = "/tmp/airisk-keys-XXXXXX";
@@ -188,7 +208,11 @@ static void test_policy(void) {
   airisk_keyset *keys = load_keys();
   airisk_verifier *v = (airisk_verifier *)SENTINEL;
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 301, 8192, 0, &v), AIRISK_INVALID_CONFIGURATION);
+  CHECK_STR(airisk_last_error_detail(),
+            "the setting `leeway` is out of its allowed range: 0 to 300");
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 10, 0, &v), AIRISK_INVALID_CONFIGURATION);
+  CHECK_STR(airisk_last_error_detail(),
+            "the setting `max_token_len` is out of its allowed range: 64 to 65536");
   CHECK_RC(airisk_verifier_new(keys, ISS, NULL, 30, 8192, 4, &v), AIRISK_INVALID_ARGUMENT);
   CHECK_RC(airisk_verifier_new(keys, NULL, NULL, 30, 8192, 0, &v), AIRISK_INVALID_ARGUMENT);
   CHECK_RC(airisk_verifier_new(NULL, ISS, NULL, 30, 8192, 0, &v), AIRISK_INVALID_ARGUMENT);
@@ -293,6 +317,8 @@ static void test_flow_round_trip(void) {
            AIRISK_WEAK_KEY);
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 0, 3600, store, &issuer),
            AIRISK_INVALID_CONFIGURATION);
+  CHECK_STR(airisk_last_error_detail(),
+            "the setting `code_ttl` is out of its allowed range: 1 to 600");
   /* No silent default: an issuer is built with a store. */
   CHECK_RC(airisk_issuer_new(registry, keys, code_key, 32, ISS, NULL, 60, 3600, NULL, &issuer),
            AIRISK_INVALID_ARGUMENT);

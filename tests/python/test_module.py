@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import errno
 import re
 import threading
 
 import pytest
 
 import airisk_auth as aa
+from airisk_auth import dangerous
 
 ISS = "https://airisk.example"
 
@@ -198,9 +200,14 @@ def test_registry_from_file(tmp_path):
     path.write_text('{"clients":[],"users":[{"userid":"user_42"}]}', encoding="utf-8")
     registry = aa.Registry.from_file(path)
     assert (registry.client_count, registry.user_count) == (0, 1)
-    with pytest.raises(FileNotFoundError) as missing:
+    # Issue 17.5: an unreadable file is its own kind, IoError (27), also an OSError.
+    with pytest.raises(aa.IoError) as missing:
         aa.Registry.from_file(tmp_path / "missing.json")
     assert missing.value.filename == str(tmp_path / "missing.json")
+    assert missing.value.errno == errno.ENOENT
+    assert missing.value.strerror == "No such file or directory"
+    assert missing.value.code == 27
+    assert isinstance(missing.value, OSError) and isinstance(missing.value, aa.ConfigError)
 
 
 def test_file_loaders_are_bounded_and_name_the_file(tmp_path):
@@ -218,8 +225,56 @@ def test_file_loaders_are_bounded_and_name_the_file(tmp_path):
         aa.Registry.from_file(bad)
     assert refused.value.filename == str(bad)
     assert str(refused.value).startswith(f"{bad}: line 1, column 13: ")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError) as missing_keys:
         aa.KeySet.from_file(tmp_path / "missing.json")
+    assert type(missing_keys.value) is aa.IoError
+    assert missing_keys.value.filename == str(tmp_path / "missing.json")
+    assert missing_keys.value.errno == errno.ENOENT
+
+
+def test_errors_name_the_setting_the_claim_and_the_position(tmp_path):
+    with pytest.raises(aa.InvalidConfigurationError) as leeway:
+        aa.Policy("https://airisk.example", leeway=9999)
+    assert leeway.value.setting == "leeway"
+    assert leeway.value.allowed == "0 to 300"
+    assert str(leeway.value) == "the setting `leeway` is out of its allowed range: 0 to 300"
+    assert leeway.value.claim is None and leeway.value.filename is None
+
+    keys = aa.KeySet.generate_hs256("k1")
+    with pytest.raises(aa.InvalidConfigurationError) as ttl:
+        aa.Issuer(keys, aa.Registry.from_json('{"clients":[],"users":[]}'),
+                  issuer="https://airisk.example", store=aa.MemoryStore(), token_ttl=10)
+    assert ttl.value.setting == "token_ttl"
+    assert ttl.value.allowed == "60 to 86400"
+
+    claims = aa.Claims.generic("https://airisk.example", "abc123", 1_000, 3_600, "id-1")
+    token = keys.mint(claims)
+    verifier = aa.Verifier(keys, aa.Policy("https://airisk.example"))
+    assert verifier.verify_at(token, 2_000).client_id == "abc123"
+    incomplete = dangerous.sign_jws(
+        keys, '{"alg":"HS256","kid":"k1"}',
+        '{"iss":"https://airisk.example","sub":"a","iat":1000,"exp":4600,"jti":"x","user_token":false}')
+    with pytest.raises(aa.MissingClaimError) as missing:
+        verifier.verify_at(incomplete, 2_000)
+    assert missing.value.claim == "client_id"
+    assert str(missing.value) == "the token lacks a required claim: `client_id`"
+    with pytest.raises(aa.InvalidIssuerError) as other:
+        aa.Verifier(keys, aa.Policy("https://other.example")).verify_at(token, 2_000)
+    assert other.value.claim is None
+
+    typo = '{"keys": [],\n "activ_kid": "a"}'
+    with pytest.raises(aa.InvalidKeyError) as refused:
+        aa.KeySet.from_json(typo)
+    assert "line 2, column 12: unknown field `activ_kid`" in str(refused.value)
+    with pytest.raises(aa.InvalidKeyError) as algg:
+        aa.KeySet.from_json('{"keys":[{"kty":"oct","algg":"HS256","k":"AQID"}]}')
+    assert "unknown field `algg`" in str(algg.value)
+    path = tmp_path / "keys.json"
+    path.write_text(typo, encoding="utf-8")
+    with pytest.raises(aa.InvalidKeyError) as in_file:
+        aa.KeySet.from_file(path)
+    assert in_file.value.filename == str(path)
+    assert str(in_file.value).startswith(f"{path}: line 2, column 12: unknown field `activ_kid`")
 
 
 def test_keyset_from_file(tmp_path):

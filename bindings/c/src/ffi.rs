@@ -15,17 +15,31 @@ pub(crate) use callbacks::CallbackLedger;
 
 use crate::claims_view::airisk_claims_view;
 use crate::result::airisk_result;
+use crate::result::detail::{self, Detailed};
 use airisk_core::Error;
 use core::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use zeroize::Zeroize;
 
 /// Runs `body` so that nothing unwinds into C: a panic becomes `AIRISK_INTERNAL`.
+/// A failure empties the detail `airisk_last_error_detail()` reads.
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Error>) -> airisk_result {
+    boundary_detailed(|| body().map_err(Detailed::from))
+}
+
+/// [`boundary`] for the calls that can say more than the code: a failure
+/// records its detail (or none) for `airisk_last_error_detail()`.
+pub(crate) fn boundary_detailed(body: impl FnOnce() -> Result<(), Detailed>) -> airisk_result {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => airisk_result::AIRISK_OK,
-        Ok(Err(e)) => airisk_result::from(e),
-        Err(_) => airisk_result::AIRISK_INTERNAL,
+        Ok(Err(Detailed { kind, detail })) => {
+            detail::record(detail);
+            airisk_result::from(kind)
+        }
+        Err(_) => {
+            detail::record(None);
+            airisk_result::AIRISK_INTERNAL
+        }
     }
 }
 

@@ -13,11 +13,12 @@ pub use lifecycle::{
     airisk_issuer_revoke_grant, airisk_issuer_revoke_grant_at,
 };
 
-use crate::ffi::{self, boundary, boundary_value};
+use crate::ffi::{self, boundary, boundary_detailed, boundary_value};
 use crate::keyset::airisk_keyset;
 use crate::registry::airisk_registry;
 use crate::response::airisk_response;
 use crate::result::airisk_result;
+use crate::result::detail::Detailed;
 use crate::store::airisk_store;
 use crate::verifier::airisk_verifier;
 use airisk_core::flow::{Issuer, IssuerConfig, Request};
@@ -51,7 +52,8 @@ pub struct airisk_issuer {
 /// or NULL; `code_ttl` (1..600, `AIRISK_DEFAULT_CODE_TTL`) and `token_ttl`
 /// (60..86400, `AIRISK_DEFAULT_TOKEN_TTL`) are lifetimes in seconds.
 /// On success writes it to `*out`; free it with `airisk_issuer_free()`. Errors:
-/// `AIRISK_INVALID_CONFIGURATION`, `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
+/// `AIRISK_INVALID_CONFIGURATION` (`airisk_last_error_detail()` names the
+/// setting and its range), `AIRISK_NO_SIGNING_KEY`, `AIRISK_WEAK_KEY`,
 /// `AIRISK_INVALID_KEY`, `AIRISK_INVALID_ARGUMENT` (NULL, `store` included). Thread-safe.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // one C argument per setting
@@ -67,7 +69,7 @@ pub extern "C" fn airisk_issuer_new(
     store: *const airisk_store,
     out: *mut *mut airisk_issuer,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let store = ffi::handle(store)?.store.clone();
         let issuer = new_issuer(
@@ -90,7 +92,7 @@ fn new_issuer(
     (issuer, audience): (*const c_char, *const c_char),
     (code_ttl, token_ttl): (u64, u64),
     store: Arc<dyn Store>,
-) -> Result<Issuer, Error> {
+) -> Result<Issuer, Detailed> {
     let registry = ffi::handle(registry)?;
     let keyset = ffi::handle(keyset)?;
     let code_key = CodeKey::from_bytes(ffi::bytes(code_key.0, code_key.1)?)?;
@@ -98,13 +100,14 @@ fn new_issuer(
     config.audience = ffi::opt_cstr(audience)?.map(str::to_owned);
     config.code_ttl = code_ttl;
     config.token_ttl = token_ttl;
-    Issuer::new(
+    config.check()?;
+    Ok(Issuer::new(
         config,
         keyset.keys.clone(),
         code_key,
         registry.registry.clone(),
         store,
-    )
+    )?)
 }
 
 /// Frees an issuer (and its store, unless its handle or a verifier made from

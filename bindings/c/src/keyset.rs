@@ -4,8 +4,9 @@
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
-use crate::ffi::{self, boundary, boundary_value};
+use crate::ffi::{self, boundary, boundary_detailed, boundary_value};
 use crate::result::airisk_result;
+use crate::result::detail::Detailed;
 use airisk_core::dangerous::sign_jws;
 use airisk_core::keys::{Key, KeySet};
 use airisk_core::token::Claims;
@@ -31,17 +32,24 @@ pub struct airisk_keyset {
 /// On success writes a new key set to `*out`; the caller owns it and frees it
 /// with `airisk_keyset_free()`. On failure `*out` is untouched.
 /// Errors: `AIRISK_INVALID_ARGUMENT` (NULL, or not UTF-8), `AIRISK_INVALID_KEY`,
-/// `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`.
-/// The input is only read during the call. Thread-safe.
+/// `AIRISK_WEAK_KEY`, `AIRISK_DUPLICATE_KEY_ID`, `AIRISK_UNKNOWN_KEY_ID`, `AIRISK_NO_SIGNING_KEY`;
+/// then `airisk_last_error_detail()` gives the line, column and what is wrong
+/// (unknown members, e.g. a misspelt `"active_kid"`, are refused). The input is
+/// only read during the call. Thread-safe.
 #[no_mangle]
 pub extern "C" fn airisk_keyset_from_json(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut airisk_keyset,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
-        let keys = KeySet::from_json(ffi::text(json, json_len)?)?;
+        let json = ffi::text(json, json_len)?;
+        // The slow explanation (line, column, what) only once it was refused.
+        let keys = KeySet::from_json(json).map_err(|kind| match KeySet::explain(json) {
+            Some(why) => Detailed::new(kind, why.to_string()),
+            None => Detailed::from(kind),
+        })?;
         ffi::give(
             out,
             airisk_keyset {
@@ -108,14 +116,16 @@ pub extern "C" fn airisk_keyset_from_hs256_secret(
 /// Loads a key set from the file at `path` (NUL-terminated, UTF-8), in the
 /// format of `airisk_keyset_from_json()`. At most the document bound (256 KiB)
 /// plus one byte is read, and the text is wiped from memory on every path. An
-/// unreadable file gives `AIRISK_INVALID_ARGUMENT`; a file over the bound or
-/// not UTF-8 `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
+/// unreadable file gives `AIRISK_IO`; a file over the bound or not UTF-8
+/// `AIRISK_INVALID_KEY`. Ownership and other errors as `airisk_keyset_from_json()`.
+/// On failure `airisk_last_error_detail()` names the file and says why (the OS
+/// error, or the line and column in the document).
 #[no_mangle]
 pub extern "C" fn airisk_keyset_from_file(
     path: *const c_char,
     out: *mut *mut airisk_keyset,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let keys = KeySet::from_file(ffi::cstr(path)?)?;
         ffi::give(

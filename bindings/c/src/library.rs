@@ -36,6 +36,22 @@ pub extern "C" fn airisk_result_name(code: u32) -> *const c_char {
     boundary_value(c"Internal".as_ptr(), || result::name(code).as_ptr())
 }
 
+/// What the last failing call on this thread knew beyond its result code:
+/// for `airisk_keyset_from_file()` and `airisk_registry_from_file()` the file
+/// and the OS error (`AIRISK_IO`) or the line and column in its document; for
+/// `airisk_keyset_from_json()` and `airisk_registry_from_json()` the line,
+/// column and what is wrong; for `airisk_verifier_new()` and
+/// `airisk_issuer_new()` the setting out of range and what it allows.
+/// An empty string when that failure had no detail (or none failed yet).
+///
+/// Never NULL; never contains a secret. Borrowed: valid until the next call
+/// of this library on this thread that fails (copy it to keep it). Successful
+/// calls leave it as it is. Thread-safe (one detail per thread).
+#[no_mangle]
+pub extern "C" fn airisk_last_error_detail() -> *const c_char {
+    boundary_value(c"".as_ptr(), result::detail::last)
+}
+
 /// The library version, e.g. "0.1.0" (equal to `AIRISK_AUTH_VERSION_STRING`
 /// when header and library match). Static; never NULL. Thread-safe.
 #[no_mangle]

@@ -4,8 +4,9 @@
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
-use crate::ffi::{self, boundary, boundary_value};
+use crate::ffi::{self, boundary, boundary_detailed, boundary_value};
 use crate::result::airisk_result;
+use crate::result::detail::Detailed;
 use airisk_core::registry::MemoryRegistry;
 use core::ffi::c_char;
 use std::sync::Arc;
@@ -19,7 +20,8 @@ pub struct airisk_registry {
 
 /// Loads a registry of clients and users from JSON text `(json, json_len)`
 /// (the `MemoryRegistry` document of the Rust core). On success writes it to
-/// `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`,
+/// `*out`; free it with `airisk_registry_free()`. Errors: `AIRISK_INVALID_REGISTRY`
+/// (`airisk_last_error_detail()` then gives the line, column and what is wrong),
 /// `AIRISK_INVALID_ARGUMENT`. Thread-safe.
 #[no_mangle]
 pub extern "C" fn airisk_registry_from_json(
@@ -27,9 +29,10 @@ pub extern "C" fn airisk_registry_from_json(
     json_len: usize,
     out: *mut *mut airisk_registry,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
-        let registry = MemoryRegistry::from_json(ffi::text(json, json_len)?)?;
+        let registry = MemoryRegistry::from_json(ffi::text(json, json_len)?)
+            .map_err(|why| Detailed::new(airisk_core::Error::from(why.clone()), why.to_string()))?;
         ffi::give(
             out,
             airisk_registry {
@@ -64,15 +67,16 @@ pub extern "C" fn airisk_registry_explain(
 
 /// Loads a registry from the file at `path` (NUL-terminated). At most the
 /// document bound (16 MiB) plus one byte is read, and the text is wiped from
-/// memory on every path. An unreadable file gives `AIRISK_INVALID_ARGUMENT`; a
-/// file over the bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
-/// `airisk_registry_from_json()`.
+/// memory on every path. An unreadable file gives `AIRISK_IO`; a file over the
+/// bound or not UTF-8 `AIRISK_INVALID_REGISTRY`; otherwise as
+/// `airisk_registry_from_json()`. On failure `airisk_last_error_detail()` names
+/// the file and says why (the OS error, or the line and column in the document).
 #[no_mangle]
 pub extern "C" fn airisk_registry_from_file(
     path: *const c_char,
     out: *mut *mut airisk_registry,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let registry = MemoryRegistry::from_file(ffi::cstr(path)?)?;
         ffi::give(

@@ -7,6 +7,7 @@
 #![allow(non_camel_case_types)]
 
 mod codes;
+pub(crate) mod detail;
 
 pub use codes::airisk_result;
 

@@ -6,7 +6,7 @@
 
 use crate::claims::airisk_claims;
 use crate::claims_view::{airisk_claims_reader, airisk_claims_view};
-use crate::ffi::{self, boundary, boundary_value};
+use crate::ffi::{self, boundary, boundary_detailed, boundary_value};
 use crate::keyset::airisk_keyset;
 use crate::result::airisk_result;
 use airisk_core::token::{Policy, Verifier};
@@ -40,7 +40,8 @@ pub struct airisk_verifier {
 ///
 /// The verifier keeps its own reference to the key set. On success writes it to
 /// `*out`; free it with `airisk_verifier_free()`. Errors:
-/// `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range),
+/// `AIRISK_INVALID_CONFIGURATION` (leeway or length out of range;
+/// `airisk_last_error_detail()` names the setting and its range),
 /// `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8, unknown flag). Thread-safe.
 #[no_mangle]
 pub extern "C" fn airisk_verifier_new(
@@ -52,11 +53,11 @@ pub extern "C" fn airisk_verifier_new(
     flags: u32,
     out: *mut *mut airisk_verifier,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let keyset = ffi::handle(keyset)?;
         if flags & !(AIRISK_POLICY_REQUIRE_USER | AIRISK_POLICY_ALLOW_PLAIN_JWT) != 0 {
-            return Err(Error::InvalidArgument);
+            return Err(Error::InvalidArgument.into());
         }
         let mut policy = Policy::new(ffi::cstr(issuer)?);
         if let Some(audience) = ffi::opt_cstr(audience)? {

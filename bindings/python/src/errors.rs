@@ -6,6 +6,7 @@
 //! module imports them once, by each kind's name, checks each against the core's
 //! number, and raises them; no list of kinds is written in this crate.
 
+use airisk_auth::diagnostic::{Refusal, SettingError};
 use airisk_auth::file::FileError;
 use airisk_auth::Error;
 use pyo3::exceptions::{PyImportError, PyOSError};
@@ -75,20 +76,64 @@ pub(crate) fn to_py_err_with(py: Python<'_>, error: Error, detail: Option<String
     }
 }
 
-/// A key or registry file that could not be loaded: an `OSError` (the right
-/// subclass, e.g. `FileNotFoundError`, with `errno`, `strerror` and `filename`)
-/// when it could not be read, else the document's error class with a message
-/// naming the file and a `filename` attribute.
+/// `err` with the attribute `name` set to `value` (what the error is about).
+fn with_attribute<'py>(
+    py: Python<'py>,
+    err: PyErr,
+    name: &str,
+    value: impl IntoPyObject<'py>,
+) -> PyErr {
+    match err.value(py).setattr(name, value) {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+/// The class of `kind`, if `airisk_auth.errors` has it.
+fn class_of(py: Python<'_>, kind: Error) -> PyResult<Bound<'_, PyType>> {
+    let classes = error_classes(py)?;
+    match classes.kinds.iter().find(|(k, _)| *k == kind) {
+        Some((_, class)) => Ok(class.bind(py).clone()),
+        None => Ok(classes.base.bind(py).clone()),
+    }
+}
+
+/// A key or registry file that could not be loaded: `IoError` (code 27, also an
+/// `OSError` with `errno`, `strerror` and `filename`) when it could not be
+/// read, else the document's error class with a message naming the file (and
+/// the position in it) and a `filename` attribute.
 pub(crate) fn file_error_to_py(py: Python<'_>, error: &FileError) -> PyErr {
     let filename = error.path().to_string_lossy().into_owned();
     if let Some(io) = error.io_error() {
-        return PyOSError::new_err((io.raw_os_error(), io.to_string(), filename));
+        let strerror = io.to_string();
+        let strerror = strerror
+            .rsplit_once(" (os error ")
+            .map_or(strerror.as_str(), |(text, _)| text)
+            .to_owned();
+        return match class_of(py, Error::Io) {
+            Ok(class) => PyErr::from_type(class, (io.raw_os_error(), strerror, filename)),
+            Err(_) => PyOSError::new_err((io.raw_os_error(), strerror, filename)),
+        };
     }
     let err = to_py_err_with(py, error.kind(), Some(error.to_string()));
-    if let Err(e) = err.value(py).setattr("filename", filename) {
-        return e;
+    with_attribute(py, err, "filename", filename)
+}
+
+/// A setting refused: `InvalidConfigurationError` naming it (`.setting`) and
+/// what it allows (`.allowed`).
+pub(crate) fn setting_error_to_py(py: Python<'_>, error: SettingError) -> PyErr {
+    let err = to_py_err_with(py, error.kind(), Some(error.to_string()));
+    let err = with_attribute(py, err, "setting", error.setting);
+    with_attribute(py, err, "allowed", error.allowed.to_string())
+}
+
+/// A token refused, with `.claim` naming the claim at fault when there is one.
+pub(crate) fn refusal_to_py(py: Python<'_>, refusal: Refusal) -> PyErr {
+    let err = to_py_err_with(py, refusal.kind, Some(refusal.to_string()));
+    match refusal.claim {
+        Some(claim) => with_attribute(py, err, "claim", claim),
+        None => err,
     }
-    err
 }
 
 /// `result.py(py)?` converts a core error through [`to_py_err`].
@@ -99,6 +144,12 @@ pub(crate) trait IntoPyResult<T> {
 impl<T> IntoPyResult<T> for Result<T, Error> {
     fn py(self, py: Python<'_>) -> PyResult<T> {
         self.map_err(|e| to_py_err(py, e))
+    }
+}
+
+impl<T> IntoPyResult<T> for Result<T, SettingError> {
+    fn py(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| setting_error_to_py(py, e))
     }
 }
 

@@ -82,6 +82,7 @@ impl PyIssuer {
         config.audience = audience;
         config.code_ttl = code_ttl;
         config.token_ttl = token_ttl;
+        config.check().py(py)?;
         let inner = flow::Issuer::new(
             config,
             keys.inner.clone(),

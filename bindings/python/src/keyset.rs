@@ -1,7 +1,7 @@
 //! `KeySet`: signing and verification keys.
 
 use crate::claims::{repr_opt, PyClaims};
-use crate::errors::{file_error_to_py, IntoPyResult};
+use crate::errors::{file_error_to_py, to_py_err_with, IntoPyResult};
 use crate::issuer::body_bytes;
 use airisk_auth::keys::{Key, KeySet as CoreKeySet};
 use pyo3::prelude::*;
@@ -22,7 +22,11 @@ impl PyKeySet {
     /// ES256 public keys, verify only.
     #[staticmethod]
     fn from_json(py: Python<'_>, json: PyBackedStr) -> PyResult<Self> {
-        let inner = CoreKeySet::from_json(&json).py(py)?;
+        // The slow explanation (line, column, what) only once it was refused.
+        let inner = CoreKeySet::from_json(&json).map_err(|kind| {
+            let detail = CoreKeySet::explain(&json).map(|why| format!("{kind}: {why}"));
+            to_py_err_with(py, kind, detail)
+        })?;
         Ok(PyKeySet {
             inner: Arc::new(inner),
         })

@@ -1,12 +1,13 @@
 //! `Verifier`: verifies tokens against a key set and a policy.
 
 use crate::claims::{claims_object, repr_opt, PyClaims};
-use crate::errors::{to_py_err, IntoPyResult};
+use crate::errors::{refusal_to_py, to_py_err};
 use crate::keyset::{key_set_repr, PyKeySet};
 use crate::policy::PyPolicy;
 use crate::request_text::LenientStr;
 use crate::store::deprecated_revocations;
 use crate::store::store_from;
+use airisk_auth::diagnostic::Refusal;
 use airisk_auth::keys::Algorithm;
 use airisk_auth::token::{self, Claims as CoreClaims, ClaimsRef};
 use airisk_auth::Error;
@@ -37,7 +38,19 @@ impl PyVerifier {
         } else {
             self.inner.verify_with(token, now, full_claims)
         };
-        claims_object(py, result.py(py)?)
+        match result {
+            Ok(claims) => claims_object(py, claims),
+            Err(kind @ (Error::MissingClaim | Error::MalformedClaims)) => {
+                // The slow explanation names the claim, only once it was refused.
+                let refusal = self
+                    .inner
+                    .explain_at(token, now)
+                    .filter(|r| r.kind == kind)
+                    .unwrap_or(Refusal::of(kind));
+                Err(refusal_to_py(py, refusal))
+            }
+            Err(kind) => Err(to_py_err(py, kind)),
+        }
     }
 }
 

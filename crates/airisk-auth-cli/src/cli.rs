@@ -13,8 +13,12 @@ Exit status:
   3  I/O error: a file or stdin could not be read or written, or a key file
      would be overwritten without --force
 
-Errors go to stderr. Output is colored only when stdout is a terminal and
-NO_COLOR is unset.";
+Errors go to stderr. With --json, every outcome is also one JSON object on
+stdout, failures included: {\"ok\":false,\"error\":{\"kind\",\"exit_code\",\"message\"}}
+(`verify` and `registry check` give their own report for a refusal). Output is
+colored only when stdout is a terminal and NO_COLOR is unset.
+
+Options are spelled the same in every subcommand (--issuer, --audience, --keys).";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -22,7 +26,7 @@ Examples:
   airisk-auth serve                                 serve the endpoints on 127.0.0.1:8080
   airisk-auth keygen --alg eddsa --out keys.json    make a signing key (file mode 0600)
   airisk-auth jwks --keys keys.json > jwks.json     publish the public keys
-  airisk-auth mint --keys keys.json --iss https://api.airisk.example.com --client-id abc123
+  airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123
   airisk-auth verify --keys keys.json --issuer https://api.airisk.example.com \"$TOKEN\"
   airisk-auth inspect \"$TOKEN\"                      decode without verifying (UNVERIFIED)
   airisk-auth registry check registry.json";
@@ -135,12 +139,14 @@ const MINT_HELP: &str = "\
 Claims come from flags, from a JSON file (--claims), or both (flags win). The file
 holds any of: iss, sub, aud (string or array), client_id, user_token, company_id,
 iat, nbf, exp, jti. iat defaults to now, exp to iat + --ttl, jti to a random id;
---user makes a user-specific token (sub = the userid, user_token = true).
+--userid makes a user-specific token (sub = the userid, user_token = true).
+A token that the default `verify` would refuse for a missing claim (no --client-id,
+say) is not minted unless --allow-incomplete is given (exit 2).
 
 Examples:
-  airisk-auth mint --keys keys.json --iss https://api.airisk.example.com --client-id abc123
-  airisk-auth mint --keys keys.json --iss https://api.airisk.example.com --client-id abc123 \\
-      --user user_42 --company acme --ttl 600
+  airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123
+  airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123 \\
+      --userid user_42 --company acme --ttl 600
   airisk-auth mint --keys keys.json --claims claims.json --json";
 
 const VERIFY_HELP: &str = "\
@@ -260,21 +266,22 @@ pub(crate) struct MintArgs {
     /// A JSON file of claims (flags override its members).
     #[arg(long, value_name = "FILE")]
     pub claims: Option<PathBuf>,
-    /// `iss`: the issuer.
-    #[arg(long)]
-    pub iss: Option<String>,
+    /// `iss`: the issuer (the old spelling `--iss` is still accepted).
+    #[arg(long, alias = "iss")]
+    pub issuer: Option<String>,
     /// `client_id` (and `sub` of a generic token).
     #[arg(long)]
     pub client_id: Option<String>,
-    /// Make a user-specific token for this userid (`sub`, `user_token: true`).
-    #[arg(long, value_name = "USERID")]
+    /// Make a user-specific token for this userid (`sub`, `user_token: true`;
+    /// `--user` is still accepted).
+    #[arg(long = "userid", alias = "user", value_name = "USERID")]
     pub user: Option<String>,
     /// `company_id`: the user's company.
     #[arg(long)]
     pub company: Option<String>,
-    /// `aud`: an audience (repeat for several).
-    #[arg(long)]
-    pub aud: Vec<String>,
+    /// `aud`: an audience (repeat for several; `--aud` is still accepted).
+    #[arg(long, alias = "aud", value_name = "AUDIENCE")]
+    pub audience: Vec<String>,
     /// `iat`, Unix seconds (default: now).
     #[arg(long)]
     pub iat: Option<u64>,
@@ -290,6 +297,10 @@ pub(crate) struct MintArgs {
     /// `jti` (default: 128 random bits, hex).
     #[arg(long)]
     pub jti: Option<String>,
+    /// Mint even a token that the default `verify` refuses for a missing claim
+    /// (e.g. without --client-id): for testing refusals.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 /// `verify`.
@@ -298,11 +309,12 @@ pub(crate) struct VerifyArgs {
     /// The key file or JWKS to verify with.
     #[arg(long, value_name = "FILE")]
     pub keys: PathBuf,
-    /// The issuer the token must name (`iss`).
-    #[arg(long)]
+    /// The issuer the token must name (`iss`; `--iss` is accepted too).
+    #[arg(long, alias = "iss")]
     pub issuer: String,
-    /// The audience the token must name (`aud`); without it, a token with `aud` is refused.
-    #[arg(long)]
+    /// The audience the token must name (`aud`; `--aud` is accepted too); without
+    /// it, a token with `aud` is refused.
+    #[arg(long, alias = "aud")]
     pub audience: Option<String>,
     /// Clock-skew allowance in seconds (default 30, at most 300).
     #[arg(long)]

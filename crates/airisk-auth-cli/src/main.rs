@@ -53,9 +53,60 @@ pub fn describe(e: airisk_auth::Error) -> String {
     format!("{}: {}", e.name(), e)
 }
 
+impl Failure {
+    /// The failure as the one JSON object `--json` prints for it.
+    fn to_json(&self) -> serde_json::Value {
+        let kind = match self {
+            Failure::Refused(_) => "refused",
+            Failure::Usage(_) => "usage",
+            Failure::Io(_) => "io",
+        };
+        serde_json::json!({
+            "ok": false,
+            "error": {
+                "kind": kind,
+                "exit_code": self.exit_code(),
+                "message": self.message().unwrap_or("refused"),
+            }
+        })
+    }
+}
+
+/// Whether `--json` was asked for: read from the raw arguments, so that even a
+/// command line clap refuses is answered in JSON. Arguments after `--` are operands.
+fn wants_json() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
+}
+
+/// What clap decided instead of running a command (help, version, a usage
+/// error) as one JSON object on stdout, with clap's exit status.
+fn clap_outcome_as_json(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let text = e.render().to_string();
+    let code = e.exit_code();
+    let value = match e.kind() {
+        ErrorKind::DisplayHelp => serde_json::json!({"ok": true, "help": text}),
+        ErrorKind::DisplayVersion => serde_json::json!({"ok": true, "version": text.trim()}),
+        _ => {
+            eprint!("{text}");
+            serde_json::json!({
+                "ok": code == 0,
+                "error": {"kind": "usage", "exit_code": code, "message": text.trim_end()},
+            })
+        }
+    };
+    let _ = commands::emit(&commands::json_text(&value, true));
+    ExitCode::from(u8::try_from(code).unwrap_or(2))
+}
+
 fn main() -> ExitCode {
+    let json = wants_json();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if json => return clap_outcome_as_json(&e),
         // clap prints help and version on stdout (exit 0) and usage errors on stderr (exit 2).
         Err(e) => e.exit(),
     };
@@ -64,6 +115,9 @@ fn main() -> ExitCode {
         Err(failure) => {
             if let Some(message) = failure.message() {
                 eprintln!("{}: {message}", style::error_label());
+            }
+            if json && !commands::stdout_used() {
+                let _ = commands::emit(&commands::json_text(&failure.to_json(), true));
             }
             ExitCode::from(failure.exit_code())
         }

@@ -109,7 +109,7 @@ fn mint(keys: &str, extra: &[&str]) -> String {
         "mint",
         "--keys",
         keys,
-        "--iss",
+        "--issuer",
         ISS,
         "--client-id",
         "abc123",
@@ -865,4 +865,207 @@ fn revoke_grant_needs_a_shared_store_and_says_when_nothing_was_revoked() {
     );
     assert!(down.stderr.contains("LedgerUnavailable"), "{}", down.stderr);
     assert_eq!(down.stdout, "");
+}
+
+// ------------------------------------------------------------------ one spelling, JSON outcomes
+
+#[test]
+fn options_are_spelled_alike_in_every_subcommand_and_old_spellings_still_work() {
+    let dir = TempDir::new("spelling");
+    let keys = hs256_keys(&dir, "keys.json", "sp1");
+    for (issuer_flag, audience_flag) in [("--issuer", "--audience"), ("--iss", "--aud")] {
+        let r = run(&[
+            "mint",
+            "--keys",
+            &keys,
+            issuer_flag,
+            ISS,
+            "--client-id",
+            "c",
+            audience_flag,
+            "api",
+        ]);
+        assert_exit(&r, 0);
+        let token = r.stdout.trim().to_owned();
+        for (i, a) in [("--issuer", "--audience"), ("--iss", "--aud")] {
+            let r = run(&["verify", "--keys", &keys, i, ISS, a, "api", &token]);
+            assert_exit(&r, 0);
+        }
+    }
+    // The help shows one spelling; the old one is a hidden alias.
+    for sub in ["mint", "verify"] {
+        let help = run(&[sub, "--help"]).stdout;
+        assert!(help.contains("--issuer <ISSUER>"), "{sub}: {help}");
+        assert!(help.contains("--audience <AUDIENCE>"), "{sub}: {help}");
+        assert!(
+            !help.contains("--iss <") && !help.contains("--aud <"),
+            "{sub}: {help}"
+        );
+    }
+    // The userid is --userid, as in revoke-grant; mint's old --user still works.
+    for sub in ["mint", "revoke-grant"] {
+        let help = run(&[sub, "--help"]).stdout;
+        assert!(help.contains("--userid <USERID>"), "{sub}: {help}");
+        assert!(!help.contains("--user <"), "{sub}: {help}");
+    }
+}
+
+/// Runs with `--json` and parses stdout as exactly one JSON object.
+fn run_json(args: &[&str], code: i32) -> Value {
+    let r = run(args);
+    assert_exit(&r, code);
+    assert_eq!(r.stdout.lines().count(), 1, "one line: {}", r.stdout);
+    let value = r.json();
+    assert!(value.is_object(), "{value}");
+    value
+}
+
+#[test]
+fn with_json_every_outcome_is_one_json_object_on_stdout_with_the_same_exit_status() {
+    let dir = TempDir::new("json-outcomes");
+    let keys = hs256_keys(&dir, "keys.json", "j1");
+
+    // clap's usage errors (exit 2), with --json anywhere on the line.
+    for args in [
+        vec!["--json", "mint", "--bogus"],
+        vec!["verify", "--keys", "k.json", "--json"],
+        vec!["--json", "no-such-command"],
+        vec!["--json"],
+    ] {
+        let out = run_json(&args, 2);
+        assert_eq!(out["ok"], false, "{args:?}");
+        assert_eq!(out["error"]["kind"], "usage", "{args:?}");
+        assert_eq!(out["error"]["exit_code"], 2, "{args:?}");
+        assert!(
+            out["error"]["message"].as_str().unwrap().contains("Usage"),
+            "{args:?}"
+        );
+    }
+    // Help and version succeed (exit 0) as JSON too.
+    let out = run_json(&["--json", "mint", "--help"], 0);
+    assert!(out["help"].as_str().unwrap().contains("--client-id"));
+    let out = run_json(&["--version", "--json"], 0);
+    assert!(out["version"].as_str().unwrap().starts_with("airisk-auth "));
+
+    // I/O errors (exit 3) name the file.
+    let missing = dir.path("missing.json");
+    for args in [
+        vec!["--json", "jwks", "--keys", missing.as_str()],
+        vec![
+            "--json",
+            "verify",
+            "--keys",
+            missing.as_str(),
+            "--issuer",
+            ISS,
+            "t",
+        ],
+        vec!["--json", "registry", "check", missing.as_str()],
+    ] {
+        let out = run_json(&args, 3);
+        assert_eq!(out["error"]["kind"], "io", "{args:?}");
+        assert_eq!(out["error"]["exit_code"], 3);
+        assert!(out["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing.json"));
+    }
+
+    // Usage errors of the commands themselves (exit 2).
+    let out = run_json(
+        &[
+            "--json", "verify", "--keys", &keys, "--issuer", ISS, "--leeway", "9999", "t",
+        ],
+        2,
+    );
+    let message = out["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`leeway`") && message.contains("0 to 300"),
+        "{message}"
+    );
+
+    // Refusals (exit 1): verify's own report, and inspect's as a failure object.
+    let out = run_json(
+        &[
+            "--json", "verify", "--keys", &keys, "--issuer", ISS, "a.b.c",
+        ],
+        1,
+    );
+    assert_eq!(out["valid"], false);
+    assert_eq!(out["error"]["name"], "MalformedToken");
+    let out = run_json(&["--json", "inspect", "garbage"], 1);
+    assert_eq!(out["error"]["kind"], "refused");
+    assert_eq!(out["error"]["exit_code"], 1);
+    let registry = dir.path("registry.json");
+    std::fs::write(&registry, "{\"clients\": [}").unwrap();
+    let out = run_json(&["--json", "registry", "check", &registry], 1);
+    assert!(
+        out.get("valid").is_some() || out.get("ok").is_some(),
+        "{out}"
+    );
+}
+
+#[test]
+fn mint_refuses_what_verify_would_refuse_unless_allowed() {
+    let dir = TempDir::new("incomplete");
+    let keys = hs256_keys(&dir, "keys.json", "i1");
+    let r = run(&["mint", "--keys", &keys, "--issuer", ISS]);
+    assert_exit(&r, 2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("MissingClaim"), "{}", r.stderr);
+    assert!(r.stderr.contains("--client-id"), "{}", r.stderr);
+    assert!(r.stderr.contains("--allow-incomplete"), "{}", r.stderr);
+
+    let r = run(&[
+        "mint", "--keys", &keys, "--issuer", ISS, "--user", "user_42",
+    ]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("`client_id`"), "{}", r.stderr);
+
+    let out = run_json(&["mint", "--keys", &keys, "--issuer", ISS, "--json"], 2);
+    assert_eq!(out["error"]["kind"], "usage");
+    assert!(out["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("MissingClaim"));
+
+    let token = mint(&keys, &[]);
+    assert_exit(&verify(&keys, &[], &token), 0);
+
+    let r = run(&[
+        "mint",
+        "--keys",
+        &keys,
+        "--issuer",
+        ISS,
+        "--allow-incomplete",
+    ]);
+    assert_exit(&r, 0);
+    let incomplete = r.stdout.trim().to_owned();
+    let r = verify(&keys, &["--json"], &incomplete);
+    assert_exit(&r, 1);
+    let error = &r.json()["error"];
+    assert_eq!(error["name"], "MissingClaim");
+    assert_eq!(error["claim"], "sub");
+    assert_eq!(error["message"], "the token lacks a required claim: `sub`");
+    let r = verify(&keys, &[], &incomplete);
+    assert!(r.stderr.contains("required claim: `sub`"), "{}", r.stderr);
+}
+
+#[test]
+fn a_key_file_with_an_unknown_member_is_refused_with_its_position() {
+    let dir = TempDir::new("keyfile-typo");
+    let keys = hs256_keys(&dir, "keys.json", "t1");
+    let mut doc = read_json(&keys);
+    let active = doc.as_object_mut().unwrap().remove("active_kid").unwrap();
+    doc["activ_kid"] = active;
+    std::fs::write(&keys, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let r = run(&["jwks", "--keys", &keys]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.contains("unknown field `activ_kid`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(", column "), "{}", r.stderr);
 }

@@ -130,6 +130,9 @@ define_errors! {
     InvalidClaims = 25 => "the claims to sign are invalid",
     /// The system random number generator failed.
     RandomFailure = 26 => "the random number generator failed",
+    /// A key or registry file could not be opened or read: the operating system
+    /// refused it (the file's error has the path and the OS error).
+    Io = 27 => "a file could not be read",
 
     // ---- registry and flow (30..=59) ----
     /// A registry document is not valid (see the load error's position).
@@ -277,6 +280,7 @@ mod tests {
         assert_eq!(Error::TokenTooLarge.code(), 1);
         assert_eq!(Error::InvalidSignature.code(), 7);
         assert_eq!(Error::WeakKey.code(), 20);
+        assert_eq!(Error::Io.code(), 27);
         assert_eq!(Error::InvalidRegistry.code(), 30);
         assert_eq!(Error::RequestTooLarge.code(), 50);
         assert_eq!(Error::Internal.code(), 90);
@@ -293,6 +297,7 @@ mod tests {
         for config in [
             Error::WeakKey,
             Error::InvalidConfiguration,
+            Error::Io,
             Error::InvalidRegistry,
             Error::LedgerFull,
             Error::LedgerUnavailable,

@@ -83,12 +83,11 @@ impl FileError {
 
     /// The error kind: the document's own ([`Error::InvalidKey`],
     /// [`Error::InvalidRegistry`], …) for a file that was read, or
-    /// [`Error::InvalidArgument`] for one that could not be (the C binding's
-    /// answer for an unreadable path; [`FileError::Io`] keeps the OS error).
+    /// [`Error::Io`] for one that could not be ([`FileError::Io`] keeps the OS error).
     #[must_use]
     pub fn kind(&self) -> Error {
         match self {
-            FileError::Io { .. } => Error::InvalidArgument,
+            FileError::Io { .. } => Error::Io,
             FileError::TooLarge { kind, .. }
             | FileError::NotUtf8 { kind, .. }
             | FileError::Invalid { kind, .. } => *kind,
@@ -230,7 +229,7 @@ mod tests {
         let missing = Path::new("/nonexistent/airisk/keys.json");
         let e = load(missing, 10, Error::InvalidKey, |_| Ok(())).unwrap_err();
         assert_eq!(e.path(), missing);
-        assert_eq!(e.kind(), Error::InvalidArgument);
+        assert_eq!(e.kind(), Error::Io);
         assert_eq!(
             e.io_error().map(std::io::Error::kind),
             Some(std::io::ErrorKind::NotFound)

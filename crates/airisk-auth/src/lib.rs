@@ -26,6 +26,7 @@
 //! | `src/dangerous.rs` | `sign_jws` and `inspect_unverified`, fenced off from the safe API |
 //! | `src/error.rs` | the one [`Error`] enum, with stable numbers: the C result codes and the Python exceptions are generated from it (`tests/generated.rs`) |
 //! | `src/file.rs` | loading key and registry files: bounded, wiped, errors that name the file |
+//! | `src/diagnostic.rs` | what an error is about, computed only when asked: the setting and its range, the claim, the position in a document |
 //! | `../../bindings/c/src/` | the C ABI, one file per C type: `keyset.rs`, `verifier.rs`, `claims.rs`, `registry.rs`, `issuer.rs`, `store.rs` (the store callbacks), `response.rs`, `bearer.rs`, `result.rs` (codes generated into `result/codes.rs`); all `unsafe` in `ffi.rs`; header in `include/` |
 //! | `../../bindings/python/src/` | the Python extension, one file per class: `keyset.rs`, `policy.rs`, `verifier.rs`, `claims.rs`, `registry.rs`, `issuer.rs`, `response.rs`, `bearer.rs`, `ledger.rs`, `errors.rs`; the exception classes in `../../bindings/python/python/airisk_auth/errors.py` (generated) |
 //! | `../airisk-auth-cli/src/` | the `airisk-auth` command: `commands/` (one file per subcommand), `demo/` |
@@ -56,6 +57,7 @@
 pub mod clock;
 pub mod code;
 pub mod dangerous;
+pub mod diagnostic;
 mod encoding;
 pub mod error;
 pub mod file;

@@ -213,6 +213,13 @@ sender would help.
   (``LedgerUnavailableError``: the request is refused with a 503, failing closed).
 
 So ``except TokenError`` never swallows a ``WeakKeyError`` or a store outage.
+
+What an error is about is carried by attributes, ``None`` when they do not apply:
+``claim`` (the claim missing or of the wrong type, e.g. ``"client_id"``),
+``setting`` and ``allowed`` (the setting out of range, e.g. ``"leeway"``, and what
+it allows, e.g. ``"0 to 300"``), ``filename`` (the key or registry file). A file
+that cannot be read raises ``IoError``, which is also an ``OSError`` with the OS
+error's ``errno`` and ``strerror``.
 """
 
 from __future__ import annotations
@@ -242,6 +249,10 @@ class AuthError(ValueError):
 
     code: ClassVar[int] = 0
     name: ClassVar[str] = "AuthError"
+    claim: str | None = None
+    setting: str | None = None
+    allowed: str | None = None
+    filename: str | None = None
 "#,
     );
     python_family_classes(&mut out);
@@ -281,6 +292,16 @@ fn python_family_classes(out: &mut String) {
     }
 }
 
+/// The bases of a kind's class: its family, and `OSError` first for
+/// [`Error::Io`] (so `except OSError` catches an unreadable file, and `errno`,
+/// `strerror` and `filename` are the OS error's, as Python's own are).
+fn python_bases(kind: Error) -> String {
+    match kind {
+        Error::Io => format!("OSError, {}", family_class(kind)),
+        _ => family_class(kind).to_owned(),
+    }
+}
+
 /// One class of errors.py per core error kind.
 fn python_kind_classes(out: &mut String) {
     for &kind in Error::ALL {
@@ -293,7 +314,7 @@ fn python_kind_classes(out: &mut String) {
         write!(
             out,
             "\n\nclass {name}({}):\n    \"\"\"{summary} (code {}).\n\n",
-            family_class(kind),
+            python_bases(kind),
             kind.code()
         )
         .unwrap();

@@ -62,6 +62,9 @@ pub enum airisk_result {
     AIRISK_INVALID_CLAIMS = 25,
     /// The system random number generator failed.
     AIRISK_RANDOM_FAILURE = 26,
+    /// A key or registry file could not be opened or read: the operating system
+    /// refused it (the file's error has the path and the OS error).
+    AIRISK_IO = 27,
     /// A registry document is not valid (see the load error's position).
     AIRISK_INVALID_REGISTRY = 30,
     /// No client has this `client_id`.
@@ -160,6 +163,7 @@ impl airisk_result {
             24 => Some(Self::AIRISK_INVALID_CONFIGURATION),
             25 => Some(Self::AIRISK_INVALID_CLAIMS),
             26 => Some(Self::AIRISK_RANDOM_FAILURE),
+            27 => Some(Self::AIRISK_IO),
             30 => Some(Self::AIRISK_INVALID_REGISTRY),
             31 => Some(Self::AIRISK_UNKNOWN_CLIENT),
             32 => Some(Self::AIRISK_INVALID_CLIENT_SECRET),

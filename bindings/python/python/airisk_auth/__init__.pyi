@@ -84,6 +84,7 @@ __all__ += [
     "InvalidConfigurationError",
     "InvalidClaimsError",
     "RandomFailureError",
+    "IoError",
     "InvalidRegistryError",
     "UnknownClientError",
     "InvalidClientSecretError",

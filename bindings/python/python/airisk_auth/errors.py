@@ -24,6 +24,13 @@ sender would help.
   (``LedgerUnavailableError``: the request is refused with a 503, failing closed).
 
 So ``except TokenError`` never swallows a ``WeakKeyError`` or a store outage.
+
+What an error is about is carried by attributes, ``None`` when they do not apply:
+``claim`` (the claim missing or of the wrong type, e.g. ``"client_id"``),
+``setting`` and ``allowed`` (the setting out of range, e.g. ``"leeway"``, and what
+it allows, e.g. ``"0 to 300"``), ``filename`` (the key or registry file). A file
+that cannot be read raises ``IoError``, which is also an ``OSError`` with the OS
+error's ``errno`` and ``strerror``.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ __all__ = [
     "InvalidConfigurationError",
     "InvalidClaimsError",
     "RandomFailureError",
+    "IoError",
     "InvalidRegistryError",
     "UnknownClientError",
     "InvalidClientSecretError",
@@ -104,6 +112,10 @@ class AuthError(ValueError):
 
     code: ClassVar[int] = 0
     name: ClassVar[str] = "AuthError"
+    claim: str | None = None
+    setting: str | None = None
+    allowed: str | None = None
+    filename: str | None = None
 
 
 class RefusalError(AuthError):
@@ -147,7 +159,7 @@ class ConfigError(AuthError):
 
     Its kinds: ``WeakKeyError``, ``InvalidKeyError``, ``DuplicateKeyIdError``,
     ``NoSigningKeyError``, ``InvalidConfigurationError``, ``InvalidClaimsError``,
-    ``RandomFailureError``, ``InvalidRegistryError``, ``LedgerFullError``,
+    ``RandomFailureError``, ``IoError``, ``InvalidRegistryError``, ``LedgerFullError``,
     ``LedgerUnavailableError``, ``InternalError``, ``InvalidArgumentError``,
     ``BufferTooSmallError``.
     """
@@ -382,6 +394,17 @@ class RandomFailureError(ConfigError):
 
     code: ClassVar[int] = 26
     name: ClassVar[str] = "RandomFailure"
+
+
+class IoError(OSError, ConfigError):
+    """A file could not be read (code 27).
+
+    A key or registry file could not be opened or read: the operating system
+    refused it (the file's error has the path and the OS error).
+    """
+
+    code: ClassVar[int] = 27
+    name: ClassVar[str] = "Io"
 
 
 class InvalidRegistryError(ConfigError):

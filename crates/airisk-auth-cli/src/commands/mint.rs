@@ -5,8 +5,11 @@ use crate::cli::MintArgs;
 use crate::files::read_bounded;
 use crate::{describe, Failure};
 use airisk_auth::clock::{format_utc, Clock, SystemClock};
-use airisk_auth::token::Claims;
+use airisk_auth::keys::KeySet;
+use airisk_auth::token::{Claims, Policy, Verifier};
+use airisk_auth::Error;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The members a claims file may hold (the [`Claims`] JSON form, all optional:
 /// flags fill in or override them).
@@ -57,6 +60,9 @@ pub(super) fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
     let token = keys
         .mint(&claims)
         .map_err(|e| Failure::Usage(format!("cannot mint this token: {}", describe(e))))?;
+    if !args.allow_incomplete {
+        refuse_incomplete(keys, &claims, &token)?;
+    }
     if json {
         let expiration = format_utc(claims.exp).map_err(|e| Failure::Usage(describe(e)))?;
         return emit(&json_text(
@@ -71,9 +77,32 @@ pub(super) fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
     emit(&format!("{token}\n"))
 }
 
+/// Refuses a token that `verify` with its default policy would refuse for a
+/// missing claim: the core's own verifier decides, at the token's issue time,
+/// so a token meant to be valid later is judged on its claims alone.
+fn refuse_incomplete(keys: KeySet, claims: &Claims, token: &str) -> Result<(), Failure> {
+    let verifier = Verifier::new(Arc::new(keys), Policy::new(&claims.iss));
+    let at = claims.iat.unwrap_or_else(|| claims.exp.saturating_sub(1));
+    match verifier.explain_at(token, at) {
+        Some(refusal) if refusal.kind == Error::MissingClaim => {
+            let give = match refusal.claim {
+                Some("client_id") => "give --client-id",
+                Some("sub") => "give --client-id or --userid",
+                _ => "complete the claims",
+            };
+            Err(Failure::Usage(format!(
+                "not minted: `verify` would refuse this token ({}: {refusal}); {give}, \
+                 or --allow-incomplete to mint it anyway",
+                refusal.kind.name()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, Failure> {
-    let iss = args.iss.clone().or(file.iss).ok_or_else(|| {
-        Failure::Usage("no issuer: give --iss or \"iss\" in the claims file".into())
+    let iss = args.issuer.clone().or(file.iss).ok_or_else(|| {
+        Failure::Usage("no issuer: give --issuer or \"iss\" in the claims file".into())
     })?;
     let client_id = args.client_id.clone().or(file.client_id);
     let user_token = args.user.is_some() || file.user_token.unwrap_or(false);
@@ -82,14 +111,14 @@ pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, 
         .clone()
         .or(file.sub)
         .or_else(|| (!user_token).then(|| client_id.clone()).flatten());
-    let aud = if args.aud.is_empty() {
+    let aud = if args.audience.is_empty() {
         match file.aud {
             Some(Audience::One(a)) => vec![a],
             Some(Audience::Many(a)) => a,
             None => Vec::new(),
         }
     } else {
-        args.aud.clone()
+        args.audience.clone()
     };
     let iat = args.iat.or(file.iat).unwrap_or_else(|| SystemClock.now());
     let exp = match args.exp.or(file.exp) {

@@ -19,6 +19,7 @@ use registry::registry_check;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use verify::{inspect, verify};
 
 /// Runs the parsed command line.
@@ -31,15 +32,27 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify(args) => verify(&args, json),
         Command::Inspect(args) => inspect(&args, json),
         Command::Registry(RegistryCommand::Check(args)) => registry_check(&args, json),
-        Command::Completions(args) => completions(&args),
+        Command::Completions(args) => completions(&args, json),
         Command::Demo(args) => crate::demo::run(&args, json),
         Command::Serve(args) => crate::serve::run(&args),
         Command::RevokeGrant(args) => revoke_grant(&args, json),
     }
 }
 
+/// Whether anything was written to stdout: with `--json`, a failure is
+/// reported as a JSON object only when the command has not printed its own.
+static STDOUT_USED: AtomicBool = AtomicBool::new(false);
+
+/// Whether [`emit`] wrote anything.
+pub(crate) fn stdout_used() -> bool {
+    STDOUT_USED.load(Ordering::Relaxed)
+}
+
 /// Writes `text` to stdout. A closed pipe (`| head`) ends the output quietly.
 pub(crate) fn emit(text: &str) -> Result<(), Failure> {
+    if !text.is_empty() {
+        STDOUT_USED.store(true, Ordering::Relaxed);
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -74,8 +87,10 @@ pub(crate) fn random_hex(n: usize) -> Result<String, Failure> {
 fn load_keyset(path: &Path) -> Result<KeySet, Failure> {
     let text = read_bounded(path, MAX_KEY_DOCUMENT_LEN)?;
     KeySet::from_json(&text).map_err(|e| {
+        // The slow explanation, only now that the document was refused.
+        let at = KeySet::explain(&text).map_or_else(String::new, |why| format!(" ({why})"));
         Failure::Usage(format!(
-            "{} is not a usable key set: {}",
+            "{} is not a usable key set: {}{at}",
             path.display(),
             describe(e)
         ))
@@ -84,8 +99,16 @@ fn load_keyset(path: &Path) -> Result<KeySet, Failure> {
 
 // ---------------------------------------------------------------- completions
 
-fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
+fn completions(args: &CompletionsArgs, json: bool) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "airisk-auth", &mut script);
-    emit(&String::from_utf8_lossy(&script))
+    let script = String::from_utf8_lossy(&script);
+    if json {
+        let shell = args.shell.to_string();
+        return emit(&json_text(
+            &serde_json::json!({"shell": shell, "script": script}),
+            true,
+        ));
+    }
+    emit(&script)
 }

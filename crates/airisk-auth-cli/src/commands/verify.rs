@@ -6,6 +6,7 @@ use crate::files::read_stdin_bounded;
 use crate::{describe, Failure};
 use airisk_auth::clock::{format_utc, Clock, SystemClock};
 use airisk_auth::dangerous::inspect_unverified;
+use airisk_auth::diagnostic::Refusal;
 use airisk_auth::flow::{check_bearer_at, Access};
 use airisk_auth::token::{Claims, Policy, Verifier, MAX_MAX_TOKEN_LEN};
 use airisk_auth::Error;
@@ -75,14 +76,18 @@ pub(super) struct ErrorJson {
     name: &'static str,
     code: u32,
     message: String,
+    /// The claim at fault, for a missing or ill-typed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'static str>,
 }
 
-impl From<Error> for ErrorJson {
-    fn from(e: Error) -> Self {
+impl From<Refusal> for ErrorJson {
+    fn from(r: Refusal) -> Self {
         ErrorJson {
-            name: e.name(),
-            code: e.code(),
-            message: e.to_string(),
+            name: r.kind.name(),
+            code: r.kind.code(),
+            message: r.to_string(),
+            claim: r.claim,
         }
     }
 }
@@ -95,9 +100,8 @@ pub(super) fn verify(args: &VerifyArgs, json: bool) -> Result<(), Failure> {
     if let Some(leeway) = args.leeway {
         policy = policy.with_leeway(leeway).map_err(|e| {
             Failure::Usage(format!(
-                "--leeway {leeway}: {} (at most {} seconds)",
-                describe(e),
-                airisk_auth::token::MAX_LEEWAY
+                "--leeway {leeway}: {}: {e} seconds",
+                e.kind().name()
             ))
         })?;
     }
@@ -130,19 +134,24 @@ pub(super) fn verify(args: &VerifyArgs, json: bool) -> Result<(), Failure> {
             }
         }
         Err(e) => {
+            // The slow explanation names the claim at fault, now that it was refused.
+            let refusal = verifier
+                .explain_at(display_token(&text), now)
+                .filter(|r| r.kind == e)
+                .unwrap_or(Refusal::of(e));
             if json {
                 emit(&json_text(
                     &VerifyReport {
                         valid: false,
                         claims: None,
-                        error: Some(e.into()),
+                        error: Some(refusal.into()),
                     },
                     true,
                 ))?;
             }
             Err(Failure::Refused(Some(format!(
-                "token refused: {}",
-                describe(e)
+                "token refused: {}: {refusal}",
+                e.name()
             ))))
         }
     }

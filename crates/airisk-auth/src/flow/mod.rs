@@ -182,6 +182,7 @@ pub use response::Response;
 
 use crate::clock::{Clock, SystemClock};
 use crate::code::{CodeKey, DEFAULT_CODE_TTL, MAX_CODE_TTL};
+use crate::diagnostic::SettingError;
 use crate::error::{Error, Result};
 use crate::keys::KeySet;
 use crate::random::{Random, SystemRandom};
@@ -250,16 +251,50 @@ impl IssuerConfig {
         }
     }
 
-    fn validate(&self) -> Result<()> {
-        if self.issuer.is_empty()
-            || !(1..=MAX_CODE_TTL).contains(&self.code_ttl)
-            || !(60..=MAX_TOKEN_TTL).contains(&self.token_ttl)
-            || !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl)
-            || self.audience.as_deref().is_some_and(str::is_empty)
-            || !self.endpoints.is_valid()
-            || !self.refresh.is_valid()
-        {
-            return Err(Error::InvalidConfiguration);
+    /// Checks every setting, naming the first one out of its range (what
+    /// [`Issuer::new`] refuses as [`Error::InvalidConfiguration`]).
+    ///
+    /// ```
+    /// use airisk_auth::flow::IssuerConfig;
+    /// let mut config = IssuerConfig::new("https://airisk.example");
+    /// config.token_ttl = 10;
+    /// let e = config.check().unwrap_err();
+    /// assert_eq!(e.setting, "token_ttl");
+    /// assert_eq!(e.to_string(), "the setting `token_ttl` is out of its allowed range: 60 to 86400");
+    /// ```
+    ///
+    /// # Errors
+    /// A [`SettingError`] naming the setting and what it allows.
+    pub fn check(&self) -> core::result::Result<(), SettingError> {
+        if self.issuer.is_empty() {
+            return Err(SettingError::rule("issuer", "a non-empty string"));
+        }
+        if !(1..=MAX_CODE_TTL).contains(&self.code_ttl) {
+            return Err(SettingError::range("code_ttl", 1, MAX_CODE_TTL));
+        }
+        if !(60..=MAX_TOKEN_TTL).contains(&self.token_ttl) {
+            return Err(SettingError::range("token_ttl", 60, MAX_TOKEN_TTL));
+        }
+        if !(1..=MAX_TICKET_TTL).contains(&self.ticket_ttl) {
+            return Err(SettingError::range("ticket_ttl", 1, MAX_TICKET_TTL));
+        }
+        if self.audience.as_deref().is_some_and(str::is_empty) {
+            return Err(SettingError::rule(
+                "audience",
+                "absent or a non-empty string",
+            ));
+        }
+        if !self.endpoints.is_valid() {
+            return Err(SettingError::rule(
+                "endpoints",
+                "paths starting with `/`, of at most 512 bytes, not the metadata's own",
+            ));
+        }
+        if !self.refresh.is_valid() {
+            return Err(SettingError::rule(
+                "refresh",
+                "lifetimes with 60 s <= idle <= absolute <= 365 days",
+            ));
         }
         Ok(())
     }
@@ -303,7 +338,7 @@ impl Issuer {
         registry: Arc<dyn Registry>,
         store: Arc<dyn Store>,
     ) -> Result<Self> {
-        config.validate()?;
+        config.check().map_err(Error::from)?;
         keys.active()?;
         Ok(Issuer {
             config,

@@ -4,7 +4,9 @@ use super::jwk::Jwk;
 use super::{Algorithm, Key, MAX_KEY_DOCUMENT_LEN};
 use crate::error::{Error, Result};
 use crate::file::{self, FileError};
+use crate::registry::{entry_error, position, strip_position, LoadError};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -31,12 +33,20 @@ pub struct KeySet {
     active: Option<usize>,
 }
 
+/// A key-set document; each JWK is kept as raw text, so an error in one is
+/// placed in the document. Unknown members are refused (a typo such as
+/// `"activ_kid"` would otherwise leave the set without its intended active key).
 #[derive(Deserialize)]
-struct KeySetDocument {
-    keys: Vec<Jwk>,
+#[serde(deny_unknown_fields)]
+struct KeySetDocument<'a> {
+    #[serde(borrow)]
+    keys: Vec<&'a RawValue>,
     #[serde(default)]
     active_kid: Option<String>,
 }
+
+/// A refusal of a key-set document: the kind `from_json` returns, and where and why.
+type Refused = (Error, LoadError);
 
 impl KeySet {
     /// An empty key set.
@@ -165,22 +175,59 @@ impl KeySet {
 
     /// A key set from JSON: a JWKS `{"keys":[…]}` whose JWKs may hold private
     /// members, with an optional `"active_kid"`. Without `active_kid`, a set with
-    /// exactly one signing-capable key makes it active.
+    /// exactly one signing-capable key makes it active. Unknown members of the
+    /// document or of a JWK are refused (see [`Key::from_jwk`]).
     ///
     /// # Errors
     /// [`Error::InvalidKey`] for a bad document or key, [`Error::DuplicateKeyId`],
-    /// [`Error::WeakKey`], or [`Error::UnknownKeyId`] / [`Error::NoSigningKey`] for a bad `active_kid`.
+    /// [`Error::WeakKey`], or [`Error::UnknownKeyId`] / [`Error::NoSigningKey`] for
+    /// a bad `active_kid`; [`KeySet::explain`] says where and why.
     pub fn from_json(json: &str) -> Result<Self> {
+        Self::load(json).map_err(|(kind, _)| kind)
+    }
+
+    /// Why [`KeySet::from_json`] refuses `json`: the line and column (of the
+    /// member at fault, or of the JWK at fault) and what is wrong, never a
+    /// secret; `None` when the document is accepted. For the operator's logs.
+    ///
+    /// ```
+    /// use airisk_auth::keys::KeySet;
+    /// let e = KeySet::explain("{\"keys\": [],\n \"activ_kid\": \"a\"}").unwrap();
+    /// assert_eq!((e.line, e.column), (2, 12));
+    /// assert!(e.message.starts_with("unknown field `activ_kid`"), "{e}");
+    /// ```
+    #[must_use]
+    pub fn explain(json: &str) -> Option<LoadError> {
+        Self::load(json).err().map(|(_, why)| why)
+    }
+
+    fn load(json: &str) -> core::result::Result<Self, Refused> {
         if json.len() > MAX_KEY_DOCUMENT_LEN {
-            return Err(Error::InvalidKey);
+            let message = "the document is larger than 256 KiB";
+            return Err((Error::InvalidKey, LoadError::new(0, 0, message)));
         }
-        let doc: KeySetDocument = serde_json::from_str(json).map_err(|_| Error::InvalidKey)?;
+        let doc: KeySetDocument<'_> = serde_json::from_str(json).map_err(|e| {
+            let why = LoadError::new(e.line(), e.column(), strip_position(&e.to_string()));
+            (Error::InvalidKey, why)
+        })?;
         let mut set = Self::new();
-        for jwk in &doc.keys {
-            set.insert(Key::from_parsed_jwk(jwk)?)?;
+        for raw in doc.keys {
+            let jwk: Jwk = serde_json::from_str(raw.get())
+                .map_err(|e| (Error::InvalidKey, error_within(json, raw, &e)))?;
+            let key = Key::from_parsed_jwk(&jwk)
+                .map_err(|e| (e, entry_error(json, raw, e.to_string())))?;
+            let kid = key.kid().map(str::to_owned);
+            set.insert(key).map_err(|e| {
+                let message = match kid {
+                    Some(kid) => format!("kid {kid:?} appears twice"),
+                    None => "a key without a kid must be the only key".to_owned(),
+                };
+                (e, entry_error(json, raw, message))
+            })?;
         }
         if let Some(kid) = doc.active_kid.as_deref() {
-            set.set_active(kid)?;
+            set.set_active(kid)
+                .map_err(|e| (e, LoadError::new(0, 0, format!("active_kid {kid:?}: {e}"))))?;
         } else {
             let mut signers = set.keys.iter().enumerate().filter(|(_, k)| k.can_sign());
             if let (Some((i, _)), None) = (signers.next(), signers.next()) {
@@ -202,7 +249,7 @@ impl KeySet {
             path.as_ref(),
             MAX_KEY_DOCUMENT_LEN,
             Error::InvalidKey,
-            |text| Self::from_json(text).map_err(|e| (e, e.to_string())),
+            |text| Self::load(text).map_err(|(kind, why)| (kind, why.to_string())),
         )
     }
 
@@ -267,6 +314,22 @@ impl KeySet {
             .filter_map(|k| k.to_jwk(false))
             .collect();
         serde_json::json!({ "keys": keys })
+    }
+}
+
+/// A JSON error inside the entry `raw` of `document`, placed in the document.
+fn error_within(document: &str, raw: &RawValue, e: &serde_json::Error) -> LoadError {
+    let start = raw
+        .get()
+        .as_ptr()
+        .addr()
+        .saturating_sub(document.as_ptr().addr());
+    let (line, column) = position(document, start);
+    let message = strip_position(&e.to_string());
+    if e.line() <= 1 {
+        LoadError::new(line, column + e.column().saturating_sub(1), message)
+    } else {
+        LoadError::new(line + e.line() - 1, e.column(), message)
     }
 }
 

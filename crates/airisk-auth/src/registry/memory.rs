@@ -265,7 +265,7 @@ impl MemoryRegistry {
 }
 
 /// The 1-based line and column of byte `offset` of `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let column = before
@@ -276,7 +276,7 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Where `raw` (a slice of `document`) starts in it.
-fn offset_in(document: &str, raw: &RawValue) -> usize {
+pub(crate) fn offset_in(document: &str, raw: &RawValue) -> usize {
     raw.get()
         .as_ptr()
         .addr()
@@ -284,7 +284,7 @@ fn offset_in(document: &str, raw: &RawValue) -> usize {
 }
 
 /// An error about a whole entry, placed at the entry's first character.
-fn entry_error(document: &str, raw: &RawValue, message: String) -> LoadError {
+pub(crate) fn entry_error(document: &str, raw: &RawValue, message: String) -> LoadError {
     let (line, column) = position(document, offset_in(document, raw));
     LoadError {
         line,
@@ -308,7 +308,7 @@ fn parse_entry<'a, T: Deserialize<'a>>(
 /// The value serde quotes in "invalid type: integer `…`" / "invalid value: …"
 /// is dropped too: it may be a secret given with the wrong type (issue 20.4),
 /// and the member's position says where it is.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
     redact_value(message)
 }

@@ -62,6 +62,7 @@ mod user;
 
 pub use client::{Client, ClientAuthMethod};
 pub use memory::MemoryRegistry;
+pub(crate) use memory::{entry_error, position, strip_position};
 pub use user::User;
 
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 use super::{
     DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, MAX_MAX_TOKEN_LEN, MIN_MAX_TOKEN_LEN,
 };
-use crate::error::{Error, Result};
+use crate::diagnostic::SettingError;
 
 /// What a verifier accepts. Built once and reused.
 ///
@@ -51,10 +51,11 @@ impl Policy {
     /// Sets the clock-skew allowance.
     ///
     /// # Errors
-    /// [`Error::InvalidConfiguration`] above [`MAX_LEEWAY`].
-    pub fn with_leeway(mut self, seconds: u64) -> Result<Self> {
+    /// A [`SettingError`] naming `leeway` above [`MAX_LEEWAY`] (it converts
+    /// into [`crate::Error::InvalidConfiguration`]).
+    pub fn with_leeway(mut self, seconds: u64) -> Result<Self, SettingError> {
         if seconds > MAX_LEEWAY {
-            return Err(Error::InvalidConfiguration);
+            return Err(SettingError::range("leeway", 0, MAX_LEEWAY));
         }
         self.leeway = seconds;
         Ok(self)
@@ -63,10 +64,16 @@ impl Policy {
     /// Sets the maximum token length, checked before any decoding.
     ///
     /// # Errors
-    /// [`Error::InvalidConfiguration`] outside [`MIN_MAX_TOKEN_LEN`]..=[`MAX_MAX_TOKEN_LEN`].
-    pub fn with_max_token_len(mut self, bytes: usize) -> Result<Self> {
+    /// A [`SettingError`] naming `max_token_len` outside
+    /// [`MIN_MAX_TOKEN_LEN`]..=[`MAX_MAX_TOKEN_LEN`] (it converts into
+    /// [`crate::Error::InvalidConfiguration`]).
+    pub fn with_max_token_len(mut self, bytes: usize) -> Result<Self, SettingError> {
         if !(MIN_MAX_TOKEN_LEN..=MAX_MAX_TOKEN_LEN).contains(&bytes) {
-            return Err(Error::InvalidConfiguration);
+            return Err(SettingError::range(
+                "max_token_len",
+                u64::try_from(MIN_MAX_TOKEN_LEN).unwrap_or(u64::MAX),
+                u64::try_from(MAX_MAX_TOKEN_LEN).unwrap_or(u64::MAX),
+            ));
         }
         self.max_token_len = bytes;
         Ok(self)

@@ -178,6 +178,70 @@ pub(super) fn parse_claims(json: &str) -> Result<RawClaims<'_>> {
     Ok(claims)
 }
 
+/// The registered claims, in the order of [`RawClaims`].
+const REGISTERED: [&str; 11] = [
+    "iss",
+    "sub",
+    "aud",
+    "client_id",
+    "user_token",
+    "company_id",
+    "iat",
+    "nbf",
+    "exp",
+    "jti",
+    "scope",
+];
+
+/// The registered claim that makes `json` malformed claims: one repeated, or
+/// not of its type. `None` when no registered claim is at fault (the text is
+/// not an object, or an unknown member is repeated). Slow and allocating: for
+/// [`super::Verifier::explain_at`] only.
+pub(super) fn invalid_claim(json: &str) -> Option<&'static str> {
+    struct Members(Vec<(String, Box<serde_json::value::RawValue>)>);
+    impl<'de> Deserialize<'de> for Members {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Members;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> core::result::Result<Self::Value, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(entry) = map.next_entry()? {
+                        out.push(entry);
+                    }
+                    Ok(Members(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    let Members(members) = serde_json::from_str(json).ok()?;
+    let mut seen = [false; REGISTERED.len()];
+    for (name, value) in &members {
+        let Some(index) = REGISTERED.iter().position(|r| r == name) else {
+            continue;
+        };
+        let value = value.get();
+        let well_typed = match REGISTERED[index] {
+            "aud" => serde_json::from_str::<AudIn<'_>>(value).is_ok(),
+            "user_token" => serde_json::from_str::<bool>(value).is_ok(),
+            "iat" | "nbf" | "exp" => serde_json::from_str::<NumericDate>(value).is_ok(),
+            _ => serde_json::from_str::<Text<'_>>(value).is_ok(),
+        };
+        if seen[index] || !well_typed {
+            return Some(REGISTERED[index]);
+        }
+        seen[index] = true;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +273,16 @@ mod tests {
         );
         assert!(parse_claims(r#"{"scope":["a"]}"#).is_err());
         assert!(parse_claims(r#"{"scope":"a","scope":"a"}"#).is_err());
+    }
+
+    #[test]
+    fn the_claim_at_fault_is_named() {
+        assert_eq!(invalid_claim(r#"{"exp":"5"}"#), Some("exp"));
+        assert_eq!(invalid_claim(r#"{"iss":"a","aud":[1]}"#), Some("aud"));
+        assert_eq!(invalid_claim(r#"{"sub":"a","sub":"b"}"#), Some("sub"));
+        assert_eq!(invalid_claim(r#"{"user_token":1}"#), Some("user_token"));
+        assert_eq!(invalid_claim(r#"{"x":1,"x":2}"#), None);
+        assert_eq!(invalid_claim(r#"{"exp":5,"sub":"a"}"#), None);
+        assert_eq!(invalid_claim("[]"), None);
     }
 }

@@ -6,6 +6,7 @@ use super::policy::Policy;
 use super::view::{ClaimsRef, RawClaims};
 use super::{reader, strict, SMALL_PAYLOAD_LEN, STACK_PAYLOAD_LEN};
 use crate::clock::{Clock, SystemClock};
+use crate::diagnostic::Refusal;
 use crate::encoding::{b64_decode, b64_decode_into};
 use crate::error::{Error, Result};
 use crate::keys::{Algorithm, Key, KeySet, MAX_SIGNATURE_LEN};
@@ -215,6 +216,33 @@ impl Verifier {
         Ok(finish(claims))
     }
 
+    /// Why `token` is refused at `now`, naming the claim at fault when there is
+    /// one ([`Refusal::claim`]); `None` when it verifies. Verifies once more and,
+    /// for [`Error::MissingClaim`] and [`Error::MalformedClaims`], decodes the
+    /// claims again to find the claim: a slow call for logs and error pages
+    /// after [`Verifier::verify_at`] refused, never for the request path.
+    #[must_use]
+    pub fn explain_at(&self, token: &str, now: u64) -> Option<Refusal> {
+        let kind = self.verify_then(token, now, |_| ()).err()?;
+        let claim = match kind {
+            Error::MissingClaim | Error::MalformedClaims => {
+                let payload = token.split('.').nth(1)?;
+                let json = String::from_utf8(b64_decode(payload.as_bytes())?).ok()?;
+                if kind == Error::MissingClaim {
+                    let claims = match reader::read(&json) {
+                        Some(claims) => claims,
+                        None => strict::parse_claims(&json).ok()?,
+                    };
+                    self.missing_claim(&claims)
+                } else {
+                    strict::invalid_claim(&json)
+                }
+            }
+            _ => None,
+        };
+        Some(Refusal { kind, claim })
+    }
+
     fn select_key_by_header(&self, encoded_header: &[u8]) -> Result<&Key> {
         // Other issuers' headers (an identity provider's RS256/ES256 tokens) are
         // short: decoded on the stack, so a valid ES256 token allocates nothing.
@@ -248,21 +276,37 @@ impl Verifier {
         Ok(key)
     }
 
+    /// The first claim the policy requires that `c` lacks: a static name, so
+    /// the verify path allocates nothing for it.
+    fn missing_claim(&self, c: &RawClaims<'_>) -> Option<&'static str> {
+        if c.exp.is_none() {
+            return Some("exp");
+        }
+        if self.policy.require_access_claims {
+            let required = [
+                ("sub", c.sub.is_some()),
+                ("client_id", c.client_id.is_some()),
+                ("iat", c.iat.is_some()),
+                ("jti", c.jti.is_some()),
+                ("user_token", c.user_token.is_some()),
+            ];
+            if let Some((name, _)) = required.iter().find(|(_, present)| !present) {
+                return Some(name);
+            }
+        }
+        // A user token names its user (the `userid`, carried as `sub`).
+        if c.user_token == Some(true) && c.sub.as_deref().is_none_or(str::is_empty) {
+            return Some("sub");
+        }
+        None
+    }
+
     fn check_claims(&self, c: &RawClaims<'_>, now: u64) -> Result<()> {
         let p = &self.policy;
+        if self.missing_claim(c).is_some() {
+            return Err(Error::MissingClaim);
+        }
         let exp = c.exp.ok_or(Error::MissingClaim)?;
-        if p.require_access_claims
-            && (c.sub.is_none()
-                || c.client_id.is_none()
-                || c.iat.is_none()
-                || c.jti.is_none()
-                || c.user_token.is_none())
-        {
-            return Err(Error::MissingClaim);
-        }
-        if c.user_token == Some(true) && c.sub.as_deref().is_none_or(str::is_empty) {
-            return Err(Error::MissingClaim);
-        }
         if now >= exp.saturating_add(p.leeway) {
             return Err(Error::Expired);
         }
