@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 if cargo build -q -p airisk-auth-c --locked &&
    cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude -pthread tests/c/test_store_conformance.c \
-      "$target_dir/debug/libairisk_auth.a" -lpthread -ldl -lm -o "$work/conformance"; then
+      "$target_dir/debug/libairisk_auth_c.a" -lpthread -ldl -lm -o "$work/conformance"; then
     "$work/conformance" || status=1
 else
     echo "$label: the C conformance suite does not build" >&2

@@ -39,7 +39,7 @@ AIRISK_REDIS_URL="redis://127.0.0.1:$port/0" \
 
 echo "== tsan: C threads test"
 "${nightly[@]}" build "${common[@]}" -p airisk-auth-c --features test-hooks
-lib="target/tsan/$target/debug/libairisk_auth.a"
+lib="target/tsan/$target/debug/libairisk_auth_c.a"
 # gcc instruments the C side; the runtime linked is the nightly toolchain's (LLVM) one:
 # gcc 12's libtsan lacks the __tsan_memcpy/memset/memmove entry points rustc emits.
 rt="$(rustc +nightly --print sysroot)/lib/rustlib/$target/lib/librustc-nightly_rt.tsan.a"
