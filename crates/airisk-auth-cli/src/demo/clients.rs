@@ -3,11 +3,12 @@
 //! a user's denial, a scoped token refused with 403, a custom claim read back.
 
 use super::exchange::{form, query_param};
+use super::lifecycle::Endpoint;
 use super::render::HttpRequest;
 use super::{Demo, CALLBACK, CLIENT_ID, CLIENT_SECRET, HOST, RESOURCE_ANY};
 use crate::describe;
 use airisk_auth::code::s256_challenge;
-use airisk_auth::flow::{check_bearer_with, Access, PendingAuthorization, Request, Response};
+use airisk_auth::flow::{check_bearer_with, Access, PendingAuthorization, Response};
 use airisk_auth::token::CustomClaims;
 use airisk_auth::Error;
 use base64::Engine as _;
@@ -35,11 +36,11 @@ impl Demo {
             ("redirect_uri", CALLBACK),
             ("code", &code),
         ]);
-        let r = self.token_with(Some(&basic), body.clone());
+        let r = self.post(Endpoint::Token, &basic, body.clone());
         self.expect_token(&r);
         self.label("a wrong Basic secret: 401 with a Basic challenge and an RFC 6749 error");
         let wrong = self::basic(CLIENT_ID, "not-the-secret");
-        let r = self.token_with(Some(&wrong), body);
+        let r = self.post(Endpoint::Token, &wrong, body);
         self.expect_status(&r, 401);
         self.expect_header(
             &r,
@@ -203,36 +204,6 @@ impl Demo {
             || location.clone(),
         );
         code
-    }
-
-    /// `POST /api/oauth2/Token` (form body) with an `Authorization` header, as
-    /// client libraries send it (`Accept: application/json`).
-    fn token_with(&mut self, authorization: Option<&str>, body: String) -> Response {
-        let content_type = "application/x-www-form-urlencoded";
-        let accept = "application/json";
-        let request = Request::new(Some(content_type), body.as_bytes())
-            .with_authorization(authorization)
-            .with_accept(Some(accept));
-        let response = self.issuer.exchange(&request);
-        let mut headers = vec![
-            ("Host".into(), HOST.into()),
-            ("Content-Type".into(), content_type.into()),
-            ("Accept".into(), accept.into()),
-        ];
-        if let Some(a) = authorization {
-            headers.push(("Authorization".into(), a.into()));
-        }
-        headers.push(("Content-Length".into(), body.len().to_string()));
-        self.record(
-            HttpRequest {
-                method: "POST",
-                target: "/api/oauth2/Token".into(),
-                headers,
-                body,
-            },
-            &response,
-        );
-        response
     }
 
     /// `GET path` on a resource requiring `scopes`; the custom claim `role` when allowed.

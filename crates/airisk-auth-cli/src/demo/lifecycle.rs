@@ -16,9 +16,9 @@ const REFRESH_CLIENT: &str = "demo-app";
 const RESOURCE_SERVER: &str = "demo-resource-server";
 const USER: &str = "user_7";
 
-/// Which lifecycle endpoint a POST goes to.
+/// Which endpoint a client's POST goes to.
 #[derive(Clone, Copy)]
-enum Endpoint {
+pub(super) enum Endpoint {
     Token,
     Revoke,
     Introspect,
@@ -210,7 +210,12 @@ impl Demo {
 
     /// `POST` a form to `endpoint` with HTTP Basic client authentication, as
     /// client libraries send it (`Accept: application/json`).
-    fn post(&mut self, endpoint: Endpoint, authorization: &str, body: String) -> Response {
+    pub(super) fn post(
+        &mut self,
+        endpoint: Endpoint,
+        authorization: &str,
+        body: String,
+    ) -> Response {
         let content_type = "application/x-www-form-urlencoded";
         let accept = "application/json";
         let request = Request::new(Some(content_type), body.as_bytes())
