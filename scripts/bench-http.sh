@@ -35,7 +35,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== bench-http: release build" >&2
-cargo build --release -p airisk-auth-cli --locked --quiet
+# The server and the Redis store are the CLI's `serve` and `redis` features.
+cargo build --release -p airisk-auth-cli --features serve,redis --locked --quiet
 BIN=target/release/airisk-auth
 
 start_serve() {

@@ -17,3 +17,8 @@ ensure_venv() {
         echo "$want" > "$stamp"
     fi
 }
+
+# The features every test script builds the extension with (`maturin develop
+# --features "$MATURIN_TEST_FEATURES"`): the stores, off in a default build, so that one
+# extension serves test-python, test-redis, test-postgres and test-http without a rebuild.
+MATURIN_TEST_FEATURES="redis,postgres"

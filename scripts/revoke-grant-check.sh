@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 url=${1:?usage: $0 redis://HOST:PORT/DB}
 
-cargo build -p airisk-auth-cli --locked --quiet
+# The server and the Redis store are the CLI's `serve` and `redis` features.
+cargo build -p airisk-auth-cli --features serve,redis --locked --quiet
 BIN="$PWD/target/debug/airisk-auth"
 work=$(mktemp -d "${TMPDIR:-/tmp}/airisk-revoke-grant.XXXXXX")
 pid=

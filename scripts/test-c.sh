@@ -113,10 +113,21 @@ if c++ -std=c++17 "${CFLAGS_STRICT[@]}" tests/c/test_keys_cpp.cpp \
 else
     fail "c++ test_keys_cpp.cpp with the installed headers"; tail -20 "$work/keys_cpp_installed.log" "$work/keys_cpp_installed.out"
 fi
+# The default build leaves the Redis and PostgreSQL stores out (cargo features): their
+# constructors refuse and name the feature.
+# shellcheck disable=SC2046
+if cc -std=c11 "${CFLAGS_STRICT[@]}" -Itests/c tests/c/test_default_build.c \
+      $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs airisk-auth) \
+      -o "$work/default_build" 2>"$work/default_build.build.log"; then
+    LD_LIBRARY_PATH="$prefix/lib" run_suite "test_default_build (installed)" "$work/default_build"
+else
+    fail "compile test_default_build.c"; head -20 "$work/default_build.build.log"
+fi
 
-echo "== c: library with test hooks, and the vectors flattened for C"
-if ! cargo build -q -p airisk-auth-c --features test-hooks; then
-    fail "cargo build -p airisk-auth-c --features test-hooks"
+echo "== c: library with test hooks and the stores, and the vectors flattened for C"
+# The same features as scripts/store-conformance.sh, so the two share one build.
+if ! cargo build -q -p airisk-auth-c --features test-hooks,redis,postgres; then
+    fail "cargo build -p airisk-auth-c --features test-hooks,redis,postgres"
 fi
 if cargo run -q -p airisk-auth-c --example flatten_vectors -- tests/vectors "$work/vectors.txt"; then
     pass "vectors flattened ($(wc -l <"$work/vectors.txt") records)"

@@ -36,14 +36,17 @@ passed=0
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 
 echo "== http: build"
-cargo build -p airisk-auth-cli --locked --quiet
+# The server and its Redis store are the CLI's `serve` and `redis` features; the tests
+# below build with the same ones, so target/debug/airisk-auth stays this build.
+cli_features=(--features serve,redis)
+cargo build -p airisk-auth-cli "${cli_features[@]}" --locked --quiet
 BIN="$ROOT/target/debug/airisk-auth"
 
 echo "== http: flows.json and lifecycle.json over the wire (airisk-auth-axum)"
 cargo test -p airisk-auth-axum --locked --test wire_vectors -- --ignored
 
 echo "== http: airisk-auth serve against bad input"
-cargo test -p airisk-auth-cli --locked --test http -- --ignored --test-threads 2 --nocapture
+cargo test -p airisk-auth-cli "${cli_features[@]}" --locked --test http -- --ignored --test-threads 2 --nocapture
 
 # Starts `serve` with the given flags; sets $base to its URL. Waits at most 10 s.
 start_serve() {
@@ -191,7 +194,7 @@ if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import airisk_auth, pytes
     . scripts/python-venv.sh
     ensure_venv "$ROOT/.venv" requirements-dev.txt
     VIRTUAL_ENV="$ROOT/.venv" PATH="$ROOT/.venv/bin:$PATH" \
-        "$ROOT/.venv/bin/maturin" develop --quiet -m bindings/python/Cargo.toml
+        "$ROOT/.venv/bin/maturin" develop --quiet --features "$MATURIN_TEST_FEATURES" -m bindings/python/Cargo.toml
 fi
 AIRISK_SERVE_BIN="$BIN" .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_server_e2e.py tests/python/test_oauth_clients.py
 

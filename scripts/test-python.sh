@@ -17,7 +17,7 @@ ensure_venv "$VENV" requirements-dev.txt
 echo "== building the extension (maturin develop)"
 # maturin develop installs into the virtualenv named by VIRTUAL_ENV.
 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" \
-    "$VENV/bin/maturin" develop --quiet -m bindings/python/Cargo.toml
+    "$VENV/bin/maturin" develop --quiet --features "$MATURIN_TEST_FEATURES" -m bindings/python/Cargo.toml
 
 echo "== redis-server for the ledger tests (scripts/redis.sh)"
 # A throwaway server on a free 127.0.0.1 port, stopped on exit whatever happens; the

@@ -2,8 +2,8 @@
 
 This is an EXAMPLE for Python hosts, not the server to deploy: it runs on
 Werkzeug's development server. To run the authorization server, use
-``airisk-auth serve`` (see the README); to add the endpoints to your own Flask
-app, copy the three routes below.
+``airisk-auth serve`` (the CLI built with ``--features serve,redis``; see the
+README); to add the endpoints to your own Flask app, copy the three routes below.
 
 Serves the documented endpoints so the AIRisk documentation's own curl and
 ``requests`` examples run against it unchanged but for the host:

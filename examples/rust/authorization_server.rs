@@ -14,7 +14,8 @@
 //! ```
 //!
 //! For the full server (key and registry files, Redis, TLS, logs, graceful
-//! shutdown) run `airisk-auth serve` instead.
+//! shutdown) run `airisk-auth serve` instead (the CLI built with
+//! `--features serve,redis`).
 
 use airisk_auth::flow::PendingAuthorization;
 use airisk_auth::prelude::*;

@@ -14,6 +14,7 @@ mod commands;
 mod demo;
 mod files;
 mod serve;
+mod shared_store;
 mod style;
 
 use clap::Parser;
@@ -46,6 +47,26 @@ impl Failure {
             Failure::Usage(m) | Failure::Io(m) => Some(m),
         }
     }
+}
+
+/// The refusal (exit 2) of a command or option this binary was built without:
+/// names the missing Cargo feature and the install command that adds it to the
+/// features this build has (reinstalling must not take one away).
+#[cfg(not(all(feature = "serve", feature = "redis")))]
+pub fn not_built(feature: &str) -> Failure {
+    let features: Vec<&str> = [
+        ("serve", cfg!(feature = "serve")),
+        ("redis", cfg!(feature = "redis")),
+    ]
+    .into_iter()
+    .filter(|&(name, built)| built || name == feature)
+    .map(|(name, _)| name)
+    .collect();
+    Failure::Usage(format!(
+        "this airisk-auth was built without `{feature}`: \
+         cargo install --path crates/airisk-auth-cli --features {}",
+        features.join(",")
+    ))
 }
 
 /// A core error as shown to people: its stable name, then its message.

@@ -8,10 +8,13 @@
 //! service uses). Every issuer is built with one (`airisk_issuer_new`).
 //!
 //! # Decisions
-//! - The remote stores are behind the cargo features `redis` and `postgres`, on by
-//!   default. Their functions are always exported, so the header does not depend on
-//!   how the library was built: built without the feature, the constructor answers
-//!   `AIRISK_INVALID_CONFIGURATION` and writes nothing.
+//! - The remote stores are behind the cargo features `redis` and `postgres`, off by
+//!   default: their clients, runtime and TLS stack are three times the rest of the
+//!   library, which most C services (one process, or their own store through
+//!   callbacks) never call. Their functions are always exported, so the header does
+//!   not depend on how the library was built: built without the feature, the
+//!   constructor answers `AIRISK_INVALID_CONFIGURATION`, writes nothing, and
+//!   `airisk_last_error_detail()` names the feature to build with.
 //! - Their options are one zero-initialisable struct each (`= {0}` is every default),
 //!   not a builder: a C caller sets the few fields it needs in one place. Durations
 //!   are whole milliseconds.

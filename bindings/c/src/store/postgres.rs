@@ -1,7 +1,7 @@
 //! `airisk_store_postgres_new`: the Rust PostgreSQL store (`airisk-auth-postgres`) as an `airisk_store`.
 
 use super::airisk_store;
-use crate::ffi::{self, boundary};
+use crate::ffi::{self, boundary_detailed};
 use crate::result::airisk_result;
 use core::ffi::c_char;
 
@@ -49,7 +49,7 @@ pub extern "C" fn airisk_store_postgres_new(
     options: *const airisk_postgres_options,
     out: *mut *mut airisk_store,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let dsn = ffi::cstr(dsn)?;
         let options = if options.is_null() {
@@ -99,6 +99,10 @@ fn build(
 fn build(
     _dsn: &str,
     _options: Option<airisk_postgres_options>,
-) -> Result<std::sync::Arc<dyn airisk_core::store::Store>, airisk_core::Error> {
-    Err(airisk_core::Error::InvalidConfiguration)
+) -> Result<std::sync::Arc<dyn airisk_core::store::Store>, crate::result::detail::Detailed> {
+    Err(crate::result::detail::Detailed::new(
+        airisk_core::Error::InvalidConfiguration,
+        "this libairisk_auth was built without the `postgres` feature \
+         (FEATURES=postgres scripts/install-c.sh, or cargo cinstall --features postgres)",
+    ))
 }

@@ -1,7 +1,7 @@
 //! `airisk_store_redis_new`: the Rust Redis store (`airisk-auth-redis`) as an `airisk_store`.
 
 use super::airisk_store;
-use crate::ffi::{self, boundary};
+use crate::ffi::{self, boundary_detailed};
 use crate::result::airisk_result;
 use core::ffi::c_char;
 
@@ -75,7 +75,7 @@ pub extern "C" fn airisk_store_redis_new(
     options: *const airisk_redis_options,
     out: *mut *mut airisk_store,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let out = ffi::out_ptr(out)?;
         let url = ffi::cstr(url)?;
         let options = if options.is_null() {
@@ -151,6 +151,10 @@ fn build(
 fn build(
     _url: &str,
     _options: Option<airisk_redis_options>,
-) -> Result<std::sync::Arc<dyn airisk_core::store::Store>, airisk_core::Error> {
-    Err(airisk_core::Error::InvalidConfiguration)
+) -> Result<std::sync::Arc<dyn airisk_core::store::Store>, crate::result::detail::Detailed> {
+    Err(crate::result::detail::Detailed::new(
+        airisk_core::Error::InvalidConfiguration,
+        "this libairisk_auth was built without the `redis` feature \
+         (FEATURES=redis scripts/install-c.sh, or cargo cinstall --features redis)",
+    ))
 }

@@ -55,7 +55,8 @@ fn not_built(py: Python<'_>, feature: &str) -> PyErr {
         py,
         Error::InvalidConfiguration,
         Some(format!(
-            "this build of airisk_auth has no {feature} store (cargo feature `{feature}`)"
+            "this build of airisk_auth has no {feature} store (cargo feature `{feature}`: \
+             MATURIN_PEP517_ARGS=\"--features {feature}\" pip install ./bindings/python)"
         )),
     )
 }

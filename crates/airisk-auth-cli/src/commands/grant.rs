@@ -9,28 +9,29 @@
 //!   ones `serve` runs with (token 1 h, code 60 s, refresh idle 7 days, plus
 //!   the largest leeway). The issuer built for the call signs nothing; its key
 //!   and code key are throwaway.
+//! - The Redis store is built with the `redis` feature; without it the command
+//!   parses and refuses (exit 2), naming the feature (`crate::shared_store`).
 //! - Success is said only once the store confirmed the write; any store error
 //!   is a refusal (exit 1): nothing may be assumed revoked.
 
 use crate::cli::RevokeGrantArgs;
 use crate::commands::{emit, json_text};
+use crate::shared_store::{is_shared_store_url, SharedStore};
 use crate::{describe, Failure};
 use airisk_auth::code::CodeKey;
 use airisk_auth::flow::{Issuer, IssuerConfig};
 use airisk_auth::keys::{Key, KeySet};
 use airisk_auth::registry::MemoryRegistry;
-use airisk_auth_redis::{RedisConfig, RedisStore};
 use std::sync::Arc;
 
 /// Runs `revoke-grant`.
 pub(crate) fn revoke_grant(args: &RevokeGrantArgs, json: bool) -> Result<(), Failure> {
-    if !(args.store.starts_with("redis://") || args.store.starts_with("rediss://")) {
+    if !is_shared_store_url(&args.store) {
         return Err(Failure::Usage(
             "--store must be a redis:// or rediss:// URL (the store every server shares)".into(),
         ));
     }
-    let store = RedisStore::new(RedisConfig::new(&args.store))
-        .map_err(|e| Failure::Usage(format!("--store: {}", describe(e))))?;
+    let store = SharedStore::open(&args.store)?;
     let usage = |e| Failure::Usage(describe(e));
     let keys =
         KeySet::single(Key::generate_hs256("revoke-grant").map_err(usage)?).map_err(usage)?;
@@ -39,7 +40,7 @@ pub(crate) fn revoke_grant(args: &RevokeGrantArgs, json: bool) -> Result<(), Fai
         Arc::new(keys),
         CodeKey::generate().map_err(usage)?,
         Arc::new(MemoryRegistry::new()),
-        Arc::new(store),
+        store.store(),
     )
     .map_err(usage)?;
     issuer
