@@ -968,7 +968,8 @@ extern "C" {
  * Returns `AIRISK_OK` when the check ran; then exactly one of the two
  * out-params is written: `*claims_out` (request allowed; free with
  * `airisk_claims_free()`) or `*response_out` (the 401/403 answer to send, with
- * its `WWW-Authenticate` challenge and reason; free with `airisk_response_free()`).
+ * its `WWW-Authenticate` challenge, reason and, for a missing or ill-typed
+ * claim, `airisk_response_claim()`; free with `airisk_response_free()`).
  * Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
  * for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
  */
@@ -1639,7 +1640,10 @@ const char *airisk_result_name(uint32_t code);
  * and the OS error (`AIRISK_IO`) or the line and column in its document; for
  * `airisk_keyset_from_json()` and `airisk_registry_from_json()` the line,
  * column and what is wrong; for `airisk_verifier_new()` and
- * `airisk_issuer_new()` the setting out of range and what it allows.
+ * `airisk_issuer_new()` the setting out of range and what it allows; for
+ * `airisk_verifier_verify()` and its `_at`, `_view` and `_view_at` forms,
+ * after `AIRISK_MISSING_CLAIM` or `AIRISK_MALFORMED_CLAIMS`, the claim at
+ * fault (e.g. "the token lacks a required claim: `client_id`").
  * An empty string when that failure had no detail (or none failed yet).
  *
  * Never NULL; never contains a secret. Borrowed: valid until the next call
@@ -1721,6 +1725,15 @@ uint16_t airisk_response_status(const airisk_response *response);
  * or `AIRISK_OK` (0) for a successful answer or a NULL `response`.
  */
 uint32_t airisk_response_reason(const airisk_response *response);
+
+/**
+ * For a refused bearer token, the claim missing or not of its type (e.g.
+ * `client_id`, with `airisk_response_reason()` `AIRISK_MISSING_CLAIM` or
+ * `AIRISK_MALFORMED_CLAIMS`), for logs like the reason; NUL-terminated and
+ * borrowed like `airisk_response_header_name()`. NULL when no claim is at
+ * fault (or for a NULL `response`). Thread-safe.
+ */
+const char *airisk_response_claim(const airisk_response *response, size_t *len_out);
 
 /**
  * The number of headers. Thread-safe.
@@ -1898,8 +1911,11 @@ void airisk_verifier_free(airisk_verifier *verifier);
  * On success writes its claims to `*claims_out`; the caller owns them and frees
  * them with `airisk_claims_free()`. On failure returns why (e.g. `AIRISK_EXPIRED`,
  * `AIRISK_INVALID_SIGNATURE`) and leaves `*claims_out` untouched. A token that is
- * not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
- * call. Thread-safe: any number of threads may verify on one verifier at once.
+ * not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. After `AIRISK_MISSING_CLAIM` or
+ * `AIRISK_MALFORMED_CLAIMS`, `airisk_last_error_detail()` names the claim at
+ * fault (e.g. "the token lacks a required claim: `client_id`"); after any
+ * other failure it is empty. The token is only read during the call.
+ * Thread-safe: any number of threads may verify on one verifier at once.
  */
 airisk_result airisk_verifier_verify(const airisk_verifier *verifier,
                                      const char *token,
@@ -1908,7 +1924,7 @@ airisk_result airisk_verifier_verify(const airisk_verifier *verifier,
 
 /**
  * `airisk_verifier_verify()` at `now` (Unix seconds) instead of the system clock; the same
- * ownership, out-parameters, errors and thread-safety.
+ * ownership, out-parameters, errors, detail and thread-safety.
  */
 airisk_result airisk_verifier_verify_at(const airisk_verifier *verifier,
                                         const char *token,
@@ -1921,7 +1937,7 @@ airisk_result airisk_verifier_verify_at(const airisk_verifier *verifier,
  * its claims to `read` instead of copying them: `read(view, context)` is called
  * once, before this returns, only when the token is accepted. Nothing is
  * allocated; the view and its strings (not NUL-terminated: see `airisk_str`)
- * are valid only during the callback. The same checks, errors and
+ * are valid only during the callback. The same checks, errors, detail and
  * thread-safety as `airisk_verifier_verify()`; a NULL `read` gives
  * `AIRISK_INVALID_ARGUMENT` before anything is verified. `context` may be NULL.
  */
@@ -1933,7 +1949,7 @@ airisk_result airisk_verifier_verify_view(const airisk_verifier *verifier,
 
 /**
  * `airisk_verifier_verify_view()` at `now` (Unix seconds) instead of the system
- * clock; the same callback, errors and thread-safety.
+ * clock; the same callback, errors, detail and thread-safety.
  */
 airisk_result airisk_verifier_verify_view_at(const airisk_verifier *verifier,
                                              const char *token,
@@ -1941,6 +1957,27 @@ airisk_result airisk_verifier_verify_view_at(const airisk_verifier *verifier,
                                              uint64_t now,
                                              airisk_claims_reader read,
                                              void *context);
+
+/**
+ * Why the token `(token, token_len)` is refused at `now` (Unix seconds),
+ * naming the claim at fault: for logs and error pages after a verify call
+ * failed. Verifies again (and, for `AIRISK_MISSING_CLAIM` and
+ * `AIRISK_MALFORMED_CLAIMS`, decodes the claims again): slow, never for the
+ * request path. The verify calls already leave this in
+ * `airisk_last_error_detail()`; this call is for a token verified elsewhere.
+ *
+ * On success writes the refusal's code to `*refusal_out` (`AIRISK_OK` when the
+ * token verifies) and to `*claim_out` the name of the claim at fault (e.g.
+ * `"client_id"`; free it with `airisk_string_free()`) or NULL when none is.
+ * Errors: `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8 token), out-parameters
+ * untouched. Thread-safe.
+ */
+airisk_result airisk_verifier_explain_at(const airisk_verifier *verifier,
+                                         const char *token,
+                                         size_t token_len,
+                                         uint64_t now,
+                                         uint32_t *refusal_out,
+                                         char **claim_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -3,8 +3,9 @@
 // - Handles are move-only RAII objects (std::unique_ptr with the C _free
 //   function); copying is not offered because the C objects have one owner.
 // - Failures throw airisk::error, which carries the airisk_result code, its
-//   name ("Expired") and its text. Answers to HTTP requests (airisk::response)
-//   are not failures: read their status.
+//   name ("Expired") and its text, and the call's airisk_last_error_detail()
+//   as detail() (which claim, which setting, which file). Answers to HTTP
+//   requests (airisk::response) are not failures: read their status.
 // - std::string_view results borrow from the object they came from (claims,
 //   response) and are valid as long as it lives, as in the C API.
 // - Threads: keyset, registry, verifier and issuer may be shared between
@@ -41,25 +42,37 @@
 
 namespace airisk {
 
-/// A failed call: the airisk_result code, with the core's name and text.
+/// A failed call: the airisk_result code, with the core's name and text, and what the
+/// call knew beyond its code (airisk_last_error_detail(): the claim at fault, the setting
+/// and its range, the file and the OS error, the position in a document).
 class error : public std::runtime_error {
  public:
-  explicit error(uint32_t code)
+  explicit error(uint32_t code) : error(code, std::string()) {}
+  /// `code`, explained by `detail` (empty: none). what() is "Name: detail" when there is
+  /// a detail, e.g. "MissingClaim: the token lacks a required claim: `client_id`", else
+  /// "Name: text", e.g. "Expired: the token has expired".
+  error(uint32_t code, std::string detail)
       : std::runtime_error(std::string(airisk_result_name(code)) + ": " +
-                           airisk_result_text(code)),
-        code_(code) {}
+                           (detail.empty() ? std::string(airisk_result_text(code)) : detail)),
+        code_(code),
+        detail_(std::move(detail)) {}
   /// The AIRISK_* code (never AIRISK_OK).
   uint32_t code() const noexcept { return code_; }
   /// The core's name of the code, e.g. "Expired".
   const char* name() const noexcept { return airisk_result_name(code_); }
+  /// What the failing call knew beyond its code; empty when it had no detail.
+  const std::string& detail() const noexcept { return detail_; }
 
  private:
   uint32_t code_;
+  std::string detail_;
 };
 
 namespace detail {
+/// Throws the failure `rc` of the call that just returned it, with its detail: every
+/// failing call records its own (or empties it), so it belongs to this call.
 inline void check(uint32_t rc) {
-  if (rc != AIRISK_OK) throw error(rc);
+  if (rc != AIRISK_OK) throw error(rc, airisk_last_error_detail());
 }
 
 template <class T, void (*Free)(T*)>
@@ -146,6 +159,12 @@ class response {
   uint16_t status() const noexcept { return airisk_response_status(get()); }
   /// Why the request failed, for logs (AIRISK_OK for success).
   uint32_t reason() const noexcept { return airisk_response_reason(get()); }
+  /// For a refused bearer token, the claim at fault (airisk_response_claim), for logs.
+  std::optional<std::string_view> claim() const {
+    size_t len = 0;
+    const char* p = airisk_response_claim(get(), &len);
+    return detail::view(p, len);
+  }
   /// The first header called `name` (case-insensitive).
   std::optional<std::string_view> header(const std::string& name) const {
     size_t len = 0;
@@ -175,6 +194,16 @@ class response {
 
  private:
   detail::handle<airisk_response, airisk_response_free> h_;
+};
+
+/// Why a token is refused (airisk_verifier_explain_at): the code, and the claim at fault.
+struct token_refusal {
+  /// The AIRISK_* code the verify call returned for the token.
+  uint32_t code;
+  /// The claim missing or not of its type (AIRISK_MISSING_CLAIM, AIRISK_MALFORMED_CLAIMS).
+  std::optional<std::string> claim;
+  /// The core's name of the code, e.g. "MissingClaim".
+  const char* name() const noexcept { return airisk_result_name(code); }
 };
 
 /// A token verifier (airisk_verifier).
@@ -224,6 +253,19 @@ class verifier {
         },
         &ctx));
     return std::move(*ctx.out);
+  }
+  /// Why `token` is refused at `now`, naming the claim at fault; nullopt when it verifies.
+  /// Verifies again: slow, for logs after a refusal (verify's airisk::error::detail()
+  /// already says it), never for the request path.
+  std::optional<token_refusal> explain_at(std::string_view token, uint64_t now) const {
+    uint32_t code = AIRISK_OK;
+    char* claim = nullptr;
+    detail::check(airisk_verifier_explain_at(get(), detail::present(token), token.size(), now,
+                                             &code, &claim));
+    if (code == AIRISK_OK) return std::nullopt;
+    std::optional<std::string> named;
+    if (claim != nullptr) named = detail::take_string(claim);
+    return token_refusal{code, std::move(named)};
   }
   const airisk_verifier* get() const noexcept { return h_.get(); }
   /// Takes ownership of a verifier obtained from the C API.

@@ -6,6 +6,7 @@
 #include "check.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -112,6 +113,25 @@ static void test_keyset_loading(void) {
     airisk_string_free(jwks);
     airisk_keyset_free(keys);
     unlink(path);
+  }
+  {
+    /* Issue 17.5: a refused key file names itself and the position in it. */
+    char typo_path[] = "/tmp/airisk-typo-XXXXXX";
+    int typo_fd = mkstemp(typo_path);
+    CHECK(typo_fd >= 0, "mkstemp");
+    if (typo_fd >= 0) {
+      const char *typo = "{\"keys\":[],\n \"activ_kid\":\"a\"}";
+      CHECK(write(typo_fd, typo, strlen(typo)) == (ssize_t)strlen(typo), "write");
+      close(typo_fd);
+      airisk_keyset *refused = (airisk_keyset *)SENTINEL;
+      CHECK_RC(airisk_keyset_from_file(typo_path, &refused), AIRISK_INVALID_KEY);
+      char want[128];
+      snprintf(want, sizeof want, "%s: line 2, column 12: unknown field `activ_kid`", typo_path);
+      const char *detail = airisk_last_error_detail();
+      CHECK(strncmp(detail, want, strlen(want)) == 0, "%s", detail);
+      CHECK(refused == (airisk_keyset *)SENTINEL, "out untouched on failure");
+      unlink(typo_path);
+    }
   }
   const char *jwk = "{\"kty\":\"oct\",\"kid\":\"j\",\"k\":\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA\"}";
   keys = NULL;
@@ -815,12 +835,139 @@ static void test_scopes_and_claims(void) {
   airisk_keyset_free(keys);
 }
 
+/* Issue 17.5: a refused token names the claim at fault in airisk_last_error_detail(),
+ * through every verify form, and airisk_verifier_explain_at() names it on request. */
+static void test_refusals_name_the_claim(void) {
+  airisk_keyset *keys = load_keys();
+  char *no_client = NULL, *no_user = NULL, *bad_exp = NULL, *valid = NULL;
+  const char *no_client_json =
+      "{\"iss\":\"" ISS "\",\"sub\":\"abc123\",\"aud\":[],\"client_id\":null,"
+      "\"user_token\":false,\"company_id\":null,\"iat\":1000,\"nbf\":null,"
+      "\"exp\":4600,\"jti\":\"jti-1\"}";
+  CHECK_RC(airisk_keyset_mint_json(keys, no_client_json, strlen(no_client_json), &no_client),
+           AIRISK_OK);
+  /* A user token without its userid (carried as `sub`). */
+  const char *header = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}";
+  const char *no_user_json =
+      "{\"iss\":\"" ISS "\",\"client_id\":\"abc123\",\"user_token\":true,"
+      "\"iat\":1000,\"exp\":4600,\"jti\":\"jti-2\"}";
+  CHECK_RC(airisk_dangerous_sign_jws(keys, header, strlen(header), no_user_json,
+                                     strlen(no_user_json), &no_user),
+           AIRISK_OK);
+  const char *bad_exp_json =
+      "{\"iss\":\"" ISS "\",\"sub\":\"abc123\",\"client_id\":\"abc123\",\"user_token\":false,"
+      "\"iat\":1000,\"exp\":\"4600\",\"jti\":\"jti-3\"}";
+  CHECK_RC(airisk_dangerous_sign_jws(keys, header, strlen(header), bad_exp_json,
+                                     strlen(bad_exp_json), &bad_exp),
+           AIRISK_OK);
+  CHECK_RC(airisk_keyset_mint(keys, ISS, "abc123", NULL, NULL, NULL, 1000, 3600, "jti-4", &valid),
+           AIRISK_OK);
+  airisk_verifier *verifier = NULL;
+  CHECK_RC(airisk_verifier_new(keys, ISS, NULL, AIRISK_DEFAULT_LEEWAY,
+                               AIRISK_DEFAULT_MAX_TOKEN_LEN, 0, &verifier),
+           AIRISK_OK);
+  airisk_keyset_free(keys);
+
+  airisk_claims *claims = (airisk_claims *)SENTINEL;
+  CHECK_RC(airisk_verifier_verify_at(verifier, no_client, strlen(no_client), 2000, &claims),
+           AIRISK_MISSING_CLAIM);
+  CHECK_STR(airisk_last_error_detail(), "the token lacks a required claim: `client_id`");
+  CHECK_RC(airisk_verifier_verify(verifier, no_user, strlen(no_user), &claims),
+           AIRISK_MISSING_CLAIM);
+  CHECK_STR(airisk_last_error_detail(), "the token lacks a required claim: `sub`");
+  CHECK_RC(airisk_verifier_verify_at(verifier, bad_exp, strlen(bad_exp), 2000, &claims),
+           AIRISK_MALFORMED_CLAIMS);
+  CHECK_STR(airisk_last_error_detail(), "the token claims are malformed: `exp`");
+  CHECK(claims == (airisk_claims *)SENTINEL, "out untouched by every refusal");
+  /* A success leaves the detail as it is; a refusal about no claim empties it. */
+  CHECK_RC(airisk_verifier_verify_at(verifier, valid, strlen(valid), 2000, &claims), AIRISK_OK);
+  airisk_claims_free(claims);
+  CHECK_STR(airisk_last_error_detail(), "the token claims are malformed: `exp`");
+  CHECK_RC(airisk_verifier_verify_at(verifier, valid, strlen(valid), 9000, &claims), AIRISK_EXPIRED);
+  CHECK_STR(airisk_last_error_detail(), "");
+
+  /* The borrowed-view forms record the same detail. */
+  struct seen_view seen = {0};
+  CHECK_RC(airisk_verifier_verify_view_at(verifier, no_client, strlen(no_client), 2000,
+                                          remember_view, &seen),
+           AIRISK_MISSING_CLAIM);
+  CHECK_STR(airisk_last_error_detail(), "the token lacks a required claim: `client_id`");
+  CHECK_RC(airisk_verifier_verify_view(verifier, bad_exp, strlen(bad_exp), remember_view, &seen),
+           AIRISK_MALFORMED_CLAIMS);
+  CHECK_STR(airisk_last_error_detail(), "the token claims are malformed: `exp`");
+  CHECK(seen.calls == 0, "no callback for a refused token");
+
+  /* On request, for a token verified elsewhere. */
+  uint32_t refusal = 12345;
+  char *claim = (char *)SENTINEL;
+  CHECK_RC(airisk_verifier_explain_at(verifier, no_client, strlen(no_client), 2000, &refusal, &claim),
+           AIRISK_OK);
+  CHECK(refusal == AIRISK_MISSING_CLAIM, "refusal %u", refusal);
+  CHECK_STR(claim, "client_id");
+  airisk_string_free(claim);
+  CHECK_RC(airisk_verifier_explain_at(verifier, bad_exp, strlen(bad_exp), 2000, &refusal, &claim),
+           AIRISK_OK);
+  CHECK(refusal == AIRISK_MALFORMED_CLAIMS, "refusal %u", refusal);
+  CHECK_STR(claim, "exp");
+  airisk_string_free(claim);
+  CHECK_RC(airisk_verifier_explain_at(verifier, valid, strlen(valid), 9000, &refusal, &claim),
+           AIRISK_OK);
+  CHECK(refusal == AIRISK_EXPIRED && claim == NULL, "expired, no claim at fault");
+  CHECK_RC(airisk_verifier_explain_at(verifier, valid, strlen(valid), 2000, &refusal, &claim),
+           AIRISK_OK);
+  CHECK(refusal == AIRISK_OK && claim == NULL, "a valid token has no refusal");
+  refusal = 12345;
+  claim = (char *)SENTINEL;
+  CHECK_RC(airisk_verifier_explain_at(verifier, valid, strlen(valid), 2000, NULL, &claim),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_explain_at(verifier, valid, strlen(valid), 2000, &refusal, NULL),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK_RC(airisk_verifier_explain_at(NULL, valid, strlen(valid), 2000, &refusal, &claim),
+           AIRISK_INVALID_ARGUMENT);
+  CHECK(refusal == 12345 && claim == (char *)SENTINEL, "out-params untouched on failure");
+
+  /* The bearer check's refusal names the claim too (airisk_response_claim), for logs. */
+  {
+    char header[2048];
+    snprintf(header, sizeof header, "Bearer %s", no_client);
+    airisk_claims *allowed = NULL;
+    airisk_response *answer = NULL;
+    CHECK_RC(airisk_verifier_check_bearer_at(verifier, header, strlen(header), AIRISK_ACCESS_ANY,
+                                             2000, &allowed, &answer),
+             AIRISK_OK);
+    CHECK(allowed == NULL && answer != NULL, "refused");
+    CHECK(airisk_response_status(answer) == 401, "401");
+    CHECK(airisk_response_reason(answer) == AIRISK_MISSING_CLAIM, "reason");
+    size_t len = 0;
+    CHECK_STR(airisk_response_claim(answer, &len), "client_id");
+    CHECK(len == 9, "claim length %zu", len);
+    airisk_response_free(answer);
+    snprintf(header, sizeof header, "Bearer %s", valid);
+    answer = NULL;
+    CHECK_RC(airisk_verifier_check_bearer_at(verifier, header, strlen(header), AIRISK_ACCESS_ANY,
+                                             9000, &allowed, &answer),
+             AIRISK_OK);
+    CHECK(airisk_response_reason(answer) == AIRISK_EXPIRED, "expired");
+    len = 7;
+    CHECK(airisk_response_claim(answer, &len) == NULL && len == 0, "no claim at fault");
+    airisk_response_free(answer);
+    CHECK(airisk_response_claim(NULL, NULL) == NULL, "NULL response");
+  }
+
+  airisk_verifier_free(verifier);
+  airisk_string_free(no_client);
+  airisk_string_free(no_user);
+  airisk_string_free(bad_exp);
+  airisk_string_free(valid);
+}
+
 int main(void) {
   test_version_and_results();
   test_free_null_is_a_no_op();
   test_keyset_loading();
   test_mint_verify_and_claims();
   test_claims_view();
+  test_refusals_name_the_claim();
   test_policy();
   test_flow_round_trip();
   test_a_secret_of_the_wrong_type_is_not_echoed();

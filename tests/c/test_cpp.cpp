@@ -531,6 +531,85 @@ int main(int argc, char** argv) {
     expect_eq(e.code(), static_cast<uint32_t>(AIRISK_INVALID_KEY), "the error's code");
     expect_eq(std::string(e.name()), std::string("InvalidKey"), "the error's name");
   }
+  // Issue 17.5: an exception carries what the failing call knew beyond its code.
+  {
+    context = "error detail";
+    auto keys = airisk::keyset::from_json(
+        "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k1\",\"alg\":\"HS256\","
+        "\"k\":\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA\"}]}");
+    const std::string token = keys.mint_json(
+        "{\"iss\":\"https://airisk.example\",\"sub\":\"abc123\",\"aud\":[],\"client_id\":null,"
+        "\"user_token\":false,\"company_id\":null,\"iat\":1000,\"nbf\":null,\"exp\":4600,"
+        "\"jti\":\"j1\"}");
+    const airisk::verifier v(keys, "https://airisk.example");
+    const std::string missing = "the token lacks a required claim: `client_id`";
+    try {
+      v.verify_at(token, 2000);
+      expect(false, "a token without client_id throws");
+    } catch (const airisk::error& e) {
+      expect_eq(e.code(), static_cast<uint32_t>(AIRISK_MISSING_CLAIM), "the refusal's code");
+      expect_eq(e.detail(), missing, "the detail names the claim");
+      expect_eq(std::string(e.what()), "MissingClaim: " + missing, "what() names the claim");
+    }
+    // The bearer check's refusal names it for logs.
+    auto checked = airisk::check_bearer_at(v, "Bearer " + token, AIRISK_ACCESS_ANY, 2000);
+    expect(!checked.allowed() && checked.refusal.has_value(), "the bearer check refuses");
+    expect(checked.refusal && checked.refusal->claim() == std::optional<std::string_view>("client_id"),
+           "the refusal names the claim");
+    // On request, for a token verified elsewhere.
+    auto why = v.explain_at(token, 2000);
+    expect(why.has_value() && why->code == AIRISK_MISSING_CLAIM, "explain_at: MissingClaim");
+    expect(why && why->claim == std::optional<std::string>("client_id"), "explain_at names it");
+    expect(why && std::string(why->name()) == "MissingClaim", "explain_at: its name");
+    try {
+      v.verify_view_at(token, 2000, [](const airisk_claims_view&) { return 1; });
+      expect(false, "a token without client_id throws from verify_view_at");
+    } catch (const airisk::error& e) {
+      expect_eq(e.detail(), missing, "the view's detail names the claim");
+    }
+    // A failure without a detail: the text of its code, and an empty detail.
+    const std::string complete = keys.mint_json(
+        "{\"iss\":\"https://airisk.example\",\"sub\":\"abc123\",\"aud\":[],"
+        "\"client_id\":\"abc123\",\"user_token\":false,\"company_id\":null,\"iat\":1000,"
+        "\"nbf\":null,\"exp\":4600,\"jti\":\"j2\"}");
+    expect(!v.explain_at(complete, 2000).has_value(), "explain_at: a valid token has no refusal");
+    auto expired = v.explain_at(complete, 9000);
+    expect(expired && expired->code == AIRISK_EXPIRED && !expired->claim,
+           "explain_at: Expired names no claim");
+    try {
+      v.verify_at(complete, 9000);
+      expect(false, "an expired token throws");
+    } catch (const airisk::error& e) {
+      expect_eq(std::string(e.what()), std::string("Expired: the token has expired"), "what()");
+      expect_eq(e.detail(), std::string(), "no detail");
+    }
+    try {
+      airisk::verifier(keys, "https://airisk.example", std::nullopt, 301);
+      expect(false, "a leeway out of range throws");
+    } catch (const airisk::error& e) {
+      expect_eq(std::string(e.what()),
+                std::string("InvalidConfiguration: the setting `leeway` is out of its allowed "
+                            "range: 0 to 300"),
+                "what() names the setting and its range");
+    }
+    try {
+      airisk::keyset::from_file("/nonexistent/keys.json");
+      expect(false, "a missing key file throws");
+    } catch (const airisk::error& e) {
+      expect_eq(e.code(), static_cast<uint32_t>(AIRISK_IO), "Io");
+      expect_eq(e.detail(),
+                std::string("cannot read /nonexistent/keys.json: No such file or directory "
+                            "(os error 2)"),
+                "the detail names the file and the OS error");
+    }
+    try {
+      airisk::keyset::from_json("{\"keys\":[],\n \"activ_kid\":\"a\"}");
+      expect(false, "a misspelt member throws");
+    } catch (const airisk::error& e) {
+      expect(e.detail().rfind("line 2, column 12: unknown field `activ_kid`", 0) == 0,
+             "the detail gives the position: " + e.detail());
+    }
+  }
   std::cout << "vectors: " << verify_run << " verify, " << mint_run << " mint, " << jws_run
             << " jws, " << keys_run << " keys, " << steps_run << " flow steps; "
             << host_call_scenarios.size()

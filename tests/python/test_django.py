@@ -100,14 +100,26 @@ def test_decorator_sets_request_airisk_claims_and_refuses_with_the_core_answer(
     stale = client.get("/user", **bearer(expired))
     assert stale.status_code == 401 and stale["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
+    # A token without client_id: the log names the claim at fault.
+    from airisk_auth import dangerous
+
+    incomplete = dangerous.sign_jws(
+        KEYS, '{"alg":"HS256","kid":"k1"}',
+        f'{{"iss":"{ISS}","sub":"u","iat":{int(time.time())},"exp":{int(time.time()) + 600},'
+        '"jti":"j","user_token":true}')
+    assert client.get("/user", **bearer(incomplete)).status_code == 401
+
     lines = [r.getMessage() for r in caplog.records if r.name == "airisk_auth"]
     assert lines[0] == f"request refused: UserTokenRequired ({aa.UserTokenRequiredError.code}), status 403, GET /user"
     assert lines[1].endswith(", status 401, GET /user")
     assert lines[2] == f"request refused: Expired ({aa.ExpiredError.code}), status 401, GET /user"
-    assert len(lines) == 3
+    assert lines[3] == (
+        f"request refused: MissingClaim ({aa.MissingClaimError.code}) of claim `client_id`, status 401, GET /user")
+    assert len(lines) == 4
     for record in caplog.records:
         text = record.getMessage() + repr(record.__dict__)
         assert generic not in text and expired not in text and expired.split(".")[2] not in text
+        assert incomplete not in text
 
 
 def test_decorator_on_an_async_view_checks_scopes() -> None:

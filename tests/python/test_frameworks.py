@@ -188,6 +188,61 @@ def test_fastapi_logs_every_refusal_and_declares_the_bearer_scheme(caplog: pytes
     assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
 
 
+def incomplete_token() -> str:
+    """A token the default policy refuses for lacking `client_id`."""
+    import time
+
+    from airisk_auth import dangerous
+
+    now = int(time.time())
+    return dangerous.sign_jws(
+        KEYS, '{"alg":"HS256","kid":"k1"}',
+        f'{{"iss":"{ISS}","sub":"abc123","iat":{now},"exp":{now + 600},"jti":"j","user_token":false}}')
+
+
+def test_the_glue_names_the_claim_at_fault(caplog: pytest.LogCaptureFixture) -> None:
+    import flask
+    from fastapi import Depends, FastAPI
+    from fastapi.testclient import TestClient
+
+    from airisk_auth.fastapi import BearerAuth, BearerRefused
+    from airisk_auth.flask import current_claims, require_bearer
+
+    flask_app = flask.Flask("t")
+
+    @flask_app.get("/any")
+    @require_bearer(VERIFIER)
+    def flask_any() -> dict[str, str | None]:
+        return {"client_id": current_claims().client_id}
+
+    fastapi_app = FastAPI()
+    refusals: list[BearerRefused] = []
+
+    @fastapi_app.exception_handler(BearerRefused)
+    async def keep(_request: Any, exc: BearerRefused) -> Any:
+        from airisk_auth.fastapi import to_starlette_response
+
+        refusals.append(exc)
+        return to_starlette_response(exc.response)
+
+    @fastapi_app.get("/any")
+    def fastapi_any(claims: aa.Claims = Depends(BearerAuth(VERIFIER))) -> dict[str, str | None]:
+        return {"client_id": claims.client_id}
+
+    caplog.set_level(logging.INFO, logger="airisk_auth")
+    token = incomplete_token()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert flask_app.test_client().get("/any", headers=headers).status_code == 401
+    assert TestClient(fastapi_app).get("/any", headers=headers).status_code == 401
+    assert [r.claim for r in refusals] == ["client_id"]
+    records = [r for r in caplog.records if r.name == "airisk_auth"]
+    line = f"request refused: MissingClaim ({aa.MissingClaimError.code}) of claim `client_id`, status 401, GET /any"
+    assert [r.getMessage() for r in records] == [line, line]
+    assert [getattr(r, "airisk_claim", None) for r in records] == ["client_id", "client_id"]
+    for record in records:
+        assert token not in repr(record.__dict__) and token.split(".")[2] not in record.getMessage()
+
+
 def test_fastapi_scopes() -> None:
     import time
 

@@ -232,6 +232,46 @@ def test_file_loaders_are_bounded_and_name_the_file(tmp_path):
     assert missing_keys.value.errno == errno.ENOENT
 
 
+def test_every_refusal_path_names_the_claim():
+    """verify, verify_at, verify_many and check_bearer name the claim at fault alike."""
+    keys = aa.KeySet.generate_hs256("k1")
+    verifier = aa.Verifier(keys, aa.Policy("https://airisk.example"))
+    no_client = dangerous.sign_jws(
+        keys, '{"alg":"HS256","kid":"k1"}',
+        '{"iss":"https://airisk.example","sub":"a","iat":1000,"exp":4600,"jti":"x","user_token":false}')
+    bad_exp = dangerous.sign_jws(
+        keys, '{"alg":"HS256","kid":"k1"}',
+        '{"iss":"https://airisk.example","sub":"a","client_id":"a","iat":1000,"exp":"4600",'
+        '"jti":"x","user_token":false}')
+    no_user = dangerous.sign_jws(
+        keys, '{"alg":"HS256","kid":"k1"}',
+        '{"iss":"https://airisk.example","client_id":"a","iat":1000,"exp":4600,"jti":"x",'
+        '"user_token":true}')
+    valid = keys.mint(aa.Claims.generic("https://airisk.example", "abc123", 1_000, 3_600, "id-1"))
+
+    results = verifier.verify_many([no_client, bad_exp, no_user, valid, "x.y.z"], now=2_000)
+    assert [type(r) for r in results] == [
+        aa.MissingClaimError, aa.MalformedClaimsError, aa.MissingClaimError, aa.Claims, aa.MalformedTokenError]
+    assert [getattr(r, "claim", "-") for r in results] == ["client_id", "exp", "sub", "-", None]
+    assert str(results[0]) == "the token lacks a required claim: `client_id`"
+    assert str(results[1]) == "the token claims are malformed: `exp`"
+    with pytest.raises(aa.MalformedClaimsError) as malformed:
+        verifier.verify(bad_exp)
+    assert malformed.value.claim == "exp"
+
+    for token, status, reason, claim in [
+        (no_client, 401, "MissingClaim", "client_id"),
+        (bad_exp, 401, "MalformedClaims", "exp"),
+        (valid, 401, "Expired", None),
+    ]:
+        answer = aa.check_bearer(verifier, f"Bearer {token}", now=2_000 if claim else 9_000)
+        assert isinstance(answer, aa.Response)
+        assert (answer.status, answer.reason, answer.claim) == (status, reason, claim)
+    assert aa.check_bearer(verifier, None, now=2_000).claim is None
+    shown = repr(aa.check_bearer(verifier, f"Bearer {no_client}", now=2_000))
+    assert shown == 'Response(status=401, reason="MissingClaim", claim="client_id")'
+
+
 def test_errors_name_the_setting_the_claim_and_the_position(tmp_path):
     with pytest.raises(aa.InvalidConfigurationError) as leeway:
         aa.Policy("https://airisk.example", leeway=9999)

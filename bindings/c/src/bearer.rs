@@ -9,7 +9,7 @@ use crate::ffi::{self, boundary};
 use crate::response::airisk_response;
 use crate::result::airisk_result;
 use crate::verifier::airisk_verifier;
-use airisk_core::flow::{check_bearer_with, Access};
+use airisk_core::flow::{check_bearer_with, explain_bearer_at, Access};
 use airisk_core::scope::MAX_SCOPE_LEN;
 use airisk_core::Error;
 use core::ffi::c_char;
@@ -26,7 +26,8 @@ pub const AIRISK_ACCESS_USER: u32 = 1;
 /// Returns `AIRISK_OK` when the check ran; then exactly one of the two
 /// out-params is written: `*claims_out` (request allowed; free with
 /// `airisk_claims_free()`) or `*response_out` (the 401/403 answer to send, with
-/// its `WWW-Authenticate` challenge and reason; free with `airisk_response_free()`).
+/// its `WWW-Authenticate` challenge, reason and, for a missing or ill-typed
+/// claim, `airisk_response_claim()`; free with `airisk_response_free()`).
 /// Initialise both to NULL to tell which. Other codes (`AIRISK_INVALID_ARGUMENT`
 /// for NULL, a non-UTF-8 header or an unknown `access`) write neither. Thread-safe.
 #[no_mangle]
@@ -158,7 +159,12 @@ fn bearer_scoped(
     );
     match checked {
         Ok(claims) => ffi::give(claims_out, claims),
-        Err(answer) => ffi::give(response_out, airisk_response::new(answer)),
+        Err(answer) => {
+            // The claim at fault, looked for only now that the token was refused.
+            let claim = explain_bearer_at(&verifier.verifier, authorization, now, &answer)
+                .and_then(|refusal| refusal.claim);
+            ffi::give(response_out, airisk_response::refused(answer, claim));
+        }
     }
     Ok(())
 }

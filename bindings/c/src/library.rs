@@ -41,7 +41,10 @@ pub extern "C" fn airisk_result_name(code: u32) -> *const c_char {
 /// and the OS error (`AIRISK_IO`) or the line and column in its document; for
 /// `airisk_keyset_from_json()` and `airisk_registry_from_json()` the line,
 /// column and what is wrong; for `airisk_verifier_new()` and
-/// `airisk_issuer_new()` the setting out of range and what it allows.
+/// `airisk_issuer_new()` the setting out of range and what it allows; for
+/// `airisk_verifier_verify()` and its `_at`, `_view` and `_view_at` forms,
+/// after `AIRISK_MISSING_CLAIM` or `AIRISK_MALFORMED_CLAIMS`, the claim at
+/// fault (e.g. "the token lacks a required claim: `client_id`").
 /// An empty string when that failure had no detail (or none failed yet).
 ///
 /// Never NULL; never contains a secret. Borrowed: valid until the next call

@@ -17,6 +17,8 @@ pub struct airisk_response {
     headers: Vec<(NulStr, NulStr)>,
     body: NulStr,
     reason: u32,
+    /// The claim at fault of a refused bearer token, when there is one.
+    claim: Option<NulStr>,
 }
 
 impl airisk_response {
@@ -30,7 +32,15 @@ impl airisk_response {
                 .collect(),
             body: NulStr::from_string(r.body),
             reason: r.reason.map_or(0, Error::code),
+            claim: None,
         }
+    }
+
+    /// A refused bearer check's answer, with the claim at fault.
+    pub(crate) fn refused(r: Response, claim: Option<&'static str>) -> Self {
+        let mut response = Self::new(r);
+        response.claim = claim.map(|c| NulStr::from_string(c.to_owned()));
+        response
     }
 }
 
@@ -51,6 +61,22 @@ pub extern "C" fn airisk_response_status(response: *const airisk_response) -> u1
 #[no_mangle]
 pub extern "C" fn airisk_response_reason(response: *const airisk_response) -> u32 {
     boundary_value(0, || ffi::handle(response).map_or(0, |r| r.reason))
+}
+
+/// For a refused bearer token, the claim missing or not of its type (e.g.
+/// `client_id`, with `airisk_response_reason()` `AIRISK_MISSING_CLAIM` or
+/// `AIRISK_MALFORMED_CLAIMS`), for logs like the reason; NUL-terminated and
+/// borrowed like `airisk_response_header_name()`. NULL when no claim is at
+/// fault (or for a NULL `response`). Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_response_claim(
+    response: *const airisk_response,
+    len_out: *mut usize,
+) -> *const c_char {
+    boundary_value(core::ptr::null(), || {
+        let claim = ffi::handle(response).ok().and_then(|r| r.claim.as_ref());
+        lend_opt(claim, len_out)
+    })
 }
 
 /// The number of headers. Thread-safe.

@@ -6,9 +6,10 @@
 
 use crate::claims::airisk_claims;
 use crate::claims_view::{airisk_claims_reader, airisk_claims_view};
-use crate::ffi::{self, boundary, boundary_detailed, boundary_value};
+use crate::ffi::{self, boundary_detailed, boundary_value};
 use crate::keyset::airisk_keyset;
 use crate::result::airisk_result;
+use crate::result::detail::Detailed;
 use airisk_core::token::{Policy, Verifier};
 use airisk_core::Error;
 use core::ffi::{c_char, c_void};
@@ -89,8 +90,11 @@ pub extern "C" fn airisk_verifier_free(verifier: *mut airisk_verifier) {
 /// On success writes its claims to `*claims_out`; the caller owns them and frees
 /// them with `airisk_claims_free()`. On failure returns why (e.g. `AIRISK_EXPIRED`,
 /// `AIRISK_INVALID_SIGNATURE`) and leaves `*claims_out` untouched. A token that is
-/// not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. The token is only read during the
-/// call. Thread-safe: any number of threads may verify on one verifier at once.
+/// not UTF-8 gives `AIRISK_INVALID_ARGUMENT`. After `AIRISK_MISSING_CLAIM` or
+/// `AIRISK_MALFORMED_CLAIMS`, `airisk_last_error_detail()` names the claim at
+/// fault (e.g. "the token lacks a required claim: `client_id`"); after any
+/// other failure it is empty. The token is only read during the call.
+/// Thread-safe: any number of threads may verify on one verifier at once.
 #[no_mangle]
 pub extern "C" fn airisk_verifier_verify(
     verifier: *const airisk_verifier,
@@ -98,11 +102,11 @@ pub extern "C" fn airisk_verifier_verify(
     token_len: usize,
     claims_out: *mut *mut airisk_claims,
 ) -> airisk_result {
-    boundary(|| verify(ffi::handle(verifier)?, token, token_len, None, claims_out))
+    boundary_detailed(|| verify(ffi::handle(verifier)?, token, token_len, None, claims_out))
 }
 
 /// `airisk_verifier_verify()` at `now` (Unix seconds) instead of the system clock; the same
-/// ownership, out-parameters, errors and thread-safety.
+/// ownership, out-parameters, errors, detail and thread-safety.
 #[no_mangle]
 pub extern "C" fn airisk_verifier_verify_at(
     verifier: *const airisk_verifier,
@@ -111,7 +115,7 @@ pub extern "C" fn airisk_verifier_verify_at(
     now: u64,
     claims_out: *mut *mut airisk_claims,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         verify(
             ffi::handle(verifier)?,
             token,
@@ -126,7 +130,7 @@ pub extern "C" fn airisk_verifier_verify_at(
 /// its claims to `read` instead of copying them: `read(view, context)` is called
 /// once, before this returns, only when the token is accepted. Nothing is
 /// allocated; the view and its strings (not NUL-terminated: see `airisk_str`)
-/// are valid only during the callback. The same checks, errors and
+/// are valid only during the callback. The same checks, errors, detail and
 /// thread-safety as `airisk_verifier_verify()`; a NULL `read` gives
 /// `AIRISK_INVALID_ARGUMENT` before anything is verified. `context` may be NULL.
 #[no_mangle]
@@ -137,7 +141,7 @@ pub extern "C" fn airisk_verifier_verify_view(
     read: airisk_claims_reader,
     context: *mut c_void,
 ) -> airisk_result {
-    boundary(|| {
+    boundary_detailed(|| {
         let verifier = ffi::handle(verifier)?;
         verify_view(
             verifier,
@@ -151,7 +155,7 @@ pub extern "C" fn airisk_verifier_verify_view(
 }
 
 /// `airisk_verifier_verify_view()` at `now` (Unix seconds) instead of the system
-/// clock; the same callback, errors and thread-safety.
+/// clock; the same callback, errors, detail and thread-safety.
 #[no_mangle]
 pub extern "C" fn airisk_verifier_verify_view_at(
     verifier: *const airisk_verifier,
@@ -161,7 +165,44 @@ pub extern "C" fn airisk_verifier_verify_view_at(
     read: airisk_claims_reader,
     context: *mut c_void,
 ) -> airisk_result {
-    boundary(|| verify_view(ffi::handle(verifier)?, token, token_len, now, read, context))
+    boundary_detailed(|| verify_view(ffi::handle(verifier)?, token, token_len, now, read, context))
+}
+
+/// Why the token `(token, token_len)` is refused at `now` (Unix seconds),
+/// naming the claim at fault: for logs and error pages after a verify call
+/// failed. Verifies again (and, for `AIRISK_MISSING_CLAIM` and
+/// `AIRISK_MALFORMED_CLAIMS`, decodes the claims again): slow, never for the
+/// request path. The verify calls already leave this in
+/// `airisk_last_error_detail()`; this call is for a token verified elsewhere.
+///
+/// On success writes the refusal's code to `*refusal_out` (`AIRISK_OK` when the
+/// token verifies) and to `*claim_out` the name of the claim at fault (e.g.
+/// `"client_id"`; free it with `airisk_string_free()`) or NULL when none is.
+/// Errors: `AIRISK_INVALID_ARGUMENT` (NULL, non-UTF-8 token), out-parameters
+/// untouched. Thread-safe.
+#[no_mangle]
+pub extern "C" fn airisk_verifier_explain_at(
+    verifier: *const airisk_verifier,
+    token: *const c_char,
+    token_len: usize,
+    now: u64,
+    refusal_out: *mut u32,
+    claim_out: *mut *mut c_char,
+) -> airisk_result {
+    boundary_detailed(|| {
+        let verifier = ffi::handle(verifier)?;
+        let refusal_out = ffi::out_ptr(refusal_out)?;
+        let claim_out = ffi::out_ptr(claim_out)?;
+        let token = ffi::text(token, token_len)?;
+        let refusal = verifier.verifier.explain_at(token, now);
+        match refusal.and_then(|r| r.claim) {
+            Some(claim) => ffi::give_string(claim_out, claim.to_owned())?,
+            None => ffi::put(claim_out, core::ptr::null_mut()),
+        }
+        // `AIRISK_OK` is 0; every other code is the core kind's number.
+        ffi::put(refusal_out, refusal.map_or(0, |r| r.kind.code()));
+        Ok(())
+    })
 }
 
 fn verify_view(
@@ -171,12 +212,25 @@ fn verify_view(
     now: u64,
     read: airisk_claims_reader,
     context: *mut c_void,
-) -> Result<(), Error> {
+) -> Result<(), Detailed> {
     let read = read.ok_or(Error::InvalidArgument)?;
     let token = ffi::text(token, token_len)?;
-    verifier.verifier.verify_with(token, now, |claims| {
-        ffi::read_claims(read, &airisk_claims_view::new(claims), context);
-    })
+    verifier
+        .verifier
+        .verify_with(token, now, |claims| {
+            ffi::read_claims(read, &airisk_claims_view::new(claims), context);
+        })
+        .map_err(|kind| refusal(verifier, token, now, kind))
+}
+
+/// A refusal with the claim at fault as its detail, when there is one: the
+/// slow explanation runs only here, after the token was refused.
+fn refusal(verifier: &airisk_verifier, token: &str, now: u64, kind: Error) -> Detailed {
+    let refusal = verifier.verifier.explain_refusal(token, now, kind);
+    match refusal.claim {
+        Some(_) => Detailed::new(kind, refusal.to_string()),
+        None => Detailed::from(kind),
+    }
 }
 
 fn verify(
@@ -185,7 +239,7 @@ fn verify(
     token_len: usize,
     now: Option<u64>,
     claims_out: *mut *mut airisk_claims,
-) -> Result<(), Error> {
+) -> Result<(), Detailed> {
     let out = ffi::out_ptr(claims_out)?;
     let token = ffi::text(token, token_len)?;
     // verify_with: the claims are copied once, out of the decoded token, into the
@@ -193,7 +247,8 @@ fn verify(
     let now = now.unwrap_or_else(|| verifier.verifier.now());
     let claims = verifier
         .verifier
-        .verify_with(token, now, airisk_claims::from_view)?;
+        .verify_with(token, now, airisk_claims::from_view)
+        .map_err(|kind| refusal(verifier, token, now, kind))?;
     ffi::give(out, claims);
     Ok(())
 }

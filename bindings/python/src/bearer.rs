@@ -3,7 +3,7 @@
 use crate::claims::claims_object;
 use crate::errors::to_py_err_with;
 use crate::request_text::LenientStr;
-use crate::response::response_object;
+use crate::response::refused_response_object;
 use crate::verifier::{full_claims, PyVerifier};
 use airisk_auth::flow::{self, Access};
 use airisk_auth::Error;
@@ -12,6 +12,8 @@ use pyo3::prelude::*;
 /// Checks a protected request's `Authorization` header: the verified `Claims`, or the
 /// 401/403 `Response` to send. `access` is `"any"` or `"user"`; `scopes` the
 /// scope names the resource requires (403 `insufficient_scope` without them).
+/// A refusal's `Response.claim` names the claim at fault, as `Verifier.verify`'s
+/// exceptions do.
 #[pyfunction]
 #[pyo3(signature = (verifier, authorization, *, access="any", scopes=Vec::new(), now=None))]
 pub(crate) fn check_bearer(
@@ -53,6 +55,11 @@ pub(crate) fn check_bearer(
     };
     match result {
         Ok(claims) => Ok(claims_object(py, claims)?.into_any()),
-        Err(answer) => Ok(response_object(py, answer)?.into_any()),
+        Err(answer) => {
+            // The claim at fault, looked for only now that the token was refused.
+            let claim = flow::explain_bearer_at(&verifier.inner, authorization, now, &answer)
+                .and_then(|refusal| refusal.claim);
+            Ok(refused_response_object(py, answer, claim)?.into_any())
+        }
     }
 }

@@ -10,6 +10,8 @@ use pyo3::types::PyList;
 #[pyclass(frozen, module = "airisk_auth", name = "Response")]
 pub(crate) struct PyResponse {
     pub(crate) inner: flow::Response,
+    /// The claim at fault of a refused bearer token, when there is one.
+    pub(crate) claim: Option<&'static str>,
 }
 
 #[pymethods]
@@ -36,6 +38,12 @@ impl PyResponse {
     fn reason_code(&self) -> Option<u32> {
         self.inner.reason.map(Error::code)
     }
+    /// For a refused bearer token, the claim missing or of the wrong type (e.g.
+    /// `"client_id"`), as an exception's `.claim`; `None` otherwise.
+    #[getter]
+    fn claim(&self) -> Option<&'static str> {
+        self.claim
+    }
     /// The `Content-Type` header, if any.
     #[getter]
     fn content_type(&self) -> Option<&str> {
@@ -46,14 +54,27 @@ impl PyResponse {
         self.inner.header(name)
     }
     fn __repr__(&self) -> String {
-        format!(
-            "Response(status={}, reason={})",
-            self.inner.status,
-            repr_opt(self.inner.reason.map(Error::name))
-        )
+        let reason = repr_opt(self.inner.reason.map(Error::name));
+        match self.claim {
+            Some(claim) => format!(
+                "Response(status={}, reason={reason}, claim={})",
+                self.inner.status,
+                repr_opt(Some(claim))
+            ),
+            None => format!("Response(status={}, reason={reason})", self.inner.status),
+        }
     }
 }
 
 pub(crate) fn response_object(py: Python<'_>, inner: flow::Response) -> PyResult<Py<PyResponse>> {
-    Py::new(py, PyResponse { inner })
+    refused_response_object(py, inner, None)
+}
+
+/// A refused bearer check's answer, with the claim at fault.
+pub(crate) fn refused_response_object(
+    py: Python<'_>,
+    inner: flow::Response,
+    claim: Option<&'static str>,
+) -> PyResult<Py<PyResponse>> {
+    Py::new(py, PyResponse { inner, claim })
 }

@@ -1,13 +1,12 @@
 //! `Verifier`: verifies tokens against a key set and a policy.
 
 use crate::claims::{claims_object, repr_opt, PyClaims};
-use crate::errors::{refusal_to_py, to_py_err};
+use crate::errors::refusal_to_py;
 use crate::keyset::{key_set_repr, PyKeySet};
 use crate::policy::PyPolicy;
 use crate::request_text::LenientStr;
 use crate::store::deprecated_revocations;
 use crate::store::store_from;
-use airisk_auth::diagnostic::Refusal;
 use airisk_auth::keys::Algorithm;
 use airisk_auth::token::{self, Claims as CoreClaims, ClaimsRef};
 use airisk_auth::Error;
@@ -40,17 +39,15 @@ impl PyVerifier {
         };
         match result {
             Ok(claims) => claims_object(py, claims),
-            Err(kind @ (Error::MissingClaim | Error::MalformedClaims)) => {
-                // The slow explanation names the claim, only once it was refused.
-                let refusal = self
-                    .inner
-                    .explain_at(token, now)
-                    .filter(|r| r.kind == kind)
-                    .unwrap_or(Refusal::of(kind));
-                Err(refusal_to_py(py, refusal))
-            }
-            Err(kind) => Err(to_py_err(py, kind)),
+            Err(kind) => Err(self.refused(py, token, now, kind)),
         }
+    }
+
+    /// The exception for `token` refused at `now` with `kind`: the one conversion
+    /// of every verify method, naming the claim at fault (`.claim`) when there is
+    /// one. The slow explanation runs only here, after the refusal.
+    fn refused(&self, py: Python<'_>, token: &str, now: u64, kind: Error) -> PyErr {
+        refusal_to_py(py, self.inner.explain_refusal(token, now, kind))
     }
 }
 
@@ -112,10 +109,10 @@ impl PyVerifier {
                 .collect()
         });
         let out = PyList::empty(py);
-        for result in results {
+        for (token, result) in tokens.iter().zip(results) {
             match result {
                 Ok(claims) => out.append(claims_object(py, claims)?)?,
-                Err(e) => out.append(to_py_err(py, e).into_value(py))?,
+                Err(kind) => out.append(self.refused(py, token, now, kind).into_value(py))?,
             }
         }
         Ok(out)

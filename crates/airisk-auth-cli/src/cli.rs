@@ -140,14 +140,20 @@ Claims come from flags, from a JSON file (--claims), or both (flags win). The fi
 holds any of: iss, sub, aud (string or array), client_id, user_token, company_id,
 iat, nbf, exp, jti. iat defaults to now, exp to iat + --ttl, jti to a random id;
 --userid makes a user-specific token (sub = the userid, user_token = true).
-A token that the default `verify` would refuse for a missing claim (no --client-id,
-say) is not minted unless --allow-incomplete is given (exit 2).
+A token that `verify --issuer ISS [--audience AUD]` (its own issuer and first
+audience) would refuse now (or at --now) is not minted unless --allow-incomplete is
+given (exit 2): a missing claim (no --client-id, say), an expiry already past, an
+iat or nbf in the future. Nor is one living longer than an issuer's longest token
+(86400 seconds). With --json the refusal is {\"ok\":false,\"error\":{\"kind\":\"usage\",
+\"exit_code\":2,\"message\",\"name\",\"code\",\"claim\"}}.
 
 Examples:
   airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123
   airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123 \\
       --userid user_42 --company acme --ttl 600
-  airisk-auth mint --keys keys.json --claims claims.json --json";
+  airisk-auth mint --keys keys.json --claims claims.json --json
+  airisk-auth mint --keys keys.json --issuer https://api.airisk.example.com --client-id abc123 \\
+      --now 1743423137                                 as of a pinned time";
 
 const VERIFY_HELP: &str = "\
 The token is read from the argument, or from stdin when the argument is absent or `-`.
@@ -297,8 +303,13 @@ pub(crate) struct MintArgs {
     /// `jti` (default: 128 random bits, hex).
     #[arg(long)]
     pub jti: Option<String>,
-    /// Mint even a token that the default `verify` refuses for a missing claim
-    /// (e.g. without --client-id): for testing refusals.
+    /// Mint as of this time (Unix seconds) instead of now: `iat` defaults to
+    /// it, and the token is checked as `verify --now` would check it.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub now: Option<u64>,
+    /// Mint even a token that `verify` would refuse (a missing claim, an expiry
+    /// already past, an `iat` in the future) or that lives longer than an
+    /// issuer's longest token (86400 seconds): for testing refusals.
     #[arg(long)]
     pub allow_incomplete: bool,
 }

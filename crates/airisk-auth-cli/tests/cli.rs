@@ -362,6 +362,8 @@ fn mint_and_verify_round_trip() {
         "600",
         "--jti",
         "j-1",
+        "--now",
+        "1700000100",
         "--json",
     ]);
     assert_exit(&r, 0);
@@ -388,6 +390,12 @@ fn mint_and_verify_round_trip() {
     assert_eq!(out["claims"]["sub"], "user_42");
     assert_eq!(out["claims"]["company_id"], "acme");
     assert_eq!(out["claims"]["aud"], serde_json::json!(["airisk-api"]));
+}
+
+#[test]
+fn mint_reads_a_claims_file_and_refuses_bad_claims() {
+    let dir = TempDir::new("mint-file");
+    let keys = hs256_keys(&dir, "keys.json", "m2");
 
     // Claims from a file; flags win.
     let file = dir.path("claims.json");
@@ -397,7 +405,16 @@ fn mint_and_verify_round_trip() {
     )
     .unwrap();
     let r = run(&[
-        "mint", "--keys", &keys, "--claims", &file, "--iss", ISS, "--json",
+        "mint",
+        "--keys",
+        &keys,
+        "--claims",
+        &file,
+        "--iss",
+        ISS,
+        "--now",
+        "1700000100",
+        "--json",
     ]);
     assert_exit(&r, 0);
     let claims = &r.json()["claims"];
@@ -468,7 +485,7 @@ fn verify_reads_the_token_from_an_argument_stdin_or_an_authorization_line() {
 fn verify_refuses_with_the_reason_and_exit_1() {
     let dir = TempDir::new("refusals");
     let keys = hs256_keys(&dir, "keys.json", "r1");
-    let token = mint(&keys, &["--iat", "1700000000", "--ttl", "600"]);
+    let token = mint(&keys, &["--now", "1700000000", "--ttl", "600"]);
     let at = |now: &str| verify(&keys, &["--now", now], &token);
 
     let refused = |r: &Run, name: &str| {
@@ -546,7 +563,7 @@ fn verify_refuses_with_the_reason_and_exit_1() {
 fn inspect_decodes_without_verifying_and_says_so() {
     let dir = TempDir::new("inspect");
     let keys = hs256_keys(&dir, "keys.json", "i1");
-    let token = mint(&keys, &["--user", "user_42", "--iat", "1700000000"]);
+    let token = mint(&keys, &["--user", "user_42", "--now", "1700000000"]);
 
     // Even a token with a broken signature is decoded: nothing is checked.
     let r = run(&["inspect", &tamper(&token)]);
@@ -701,16 +718,20 @@ fn registry_check_reports_the_position_with_context() {
 fn endless_files_are_refused_by_every_loader_naming_the_file() {
     let dir = TempDir::new("endless");
     let keys = hs256_keys(&dir, "keys.json", "k");
-    let commands = [
+    let mut commands = vec![
         "registry check /dev/zero".to_owned(),
         "jwks --keys /dev/zero".to_owned(),
         format!("verify --keys /dev/zero --issuer {ISS} a.b.c"),
         format!("mint --keys /dev/zero --iss {ISS} --client-id c"),
         format!("mint --keys {keys} --claims /dev/zero --iss {ISS} --client-id c"),
-        "serve --bind 127.0.0.1:0 --registry /dev/zero".to_owned(),
-        "serve --bind 127.0.0.1:0 --keys /dev/zero".to_owned(),
-        "serve --bind 127.0.0.1:0 --code-key /dev/zero".to_owned(),
     ];
+    if cfg!(feature = "serve") {
+        commands.extend([
+            "serve --bind 127.0.0.1:0 --registry /dev/zero".to_owned(),
+            "serve --bind 127.0.0.1:0 --keys /dev/zero".to_owned(),
+            "serve --bind 127.0.0.1:0 --code-key /dev/zero".to_owned(),
+        ]);
+    }
     for command in &commands {
         let args: Vec<&str> = command.split(' ').collect();
         let r = run(&args);
@@ -841,13 +862,20 @@ fn demo_json_lists_every_exchange_and_check() {
 }
 
 #[test]
-fn revoke_grant_needs_a_shared_store_and_says_when_nothing_was_revoked() {
+fn revoke_grant_needs_a_shared_store_and_its_client() {
     // The success path needs a Redis server: scripts/revoke-grant-check.sh (test-redis.sh).
     let memory = run(&["revoke-grant", "--store", "memory", "--client-id", "abc123"]);
     assert_exit(&memory, 2);
     assert!(memory.stderr.contains("redis://"), "{}", memory.stderr);
     let missing = run(&["revoke-grant", "--store", "redis://127.0.0.1:1/0"]);
     assert_exit(&missing, 2);
+    assert!(missing.stderr.contains("--client-id"), "{}", missing.stderr);
+}
+
+/// With the Redis store built in, a store that cannot be reached revokes nothing (exit 1).
+#[cfg(feature = "redis")]
+#[test]
+fn revoke_grant_says_when_the_store_is_down_and_nothing_was_revoked() {
     let down = run(&[
         "revoke-grant",
         "--store",
@@ -865,6 +893,111 @@ fn revoke_grant_needs_a_shared_store_and_says_when_nothing_was_revoked() {
     );
     assert!(down.stderr.contains("LedgerUnavailable"), "{}", down.stderr);
     assert_eq!(down.stdout, "");
+}
+
+// ------------------------------------------------------------------ builds without the server
+
+/// The install command a refusal names: the features this build has plus `missing`.
+#[cfg(not(all(feature = "serve", feature = "redis")))]
+fn install_with(missing: &str) -> String {
+    let mut features = Vec::new();
+    if cfg!(feature = "serve") || missing == "serve" {
+        features.push("serve");
+    }
+    if cfg!(feature = "redis") || missing == "redis" {
+        features.push("redis");
+    }
+    format!(
+        "cargo install --path crates/airisk-auth-cli --features {}",
+        features.join(",")
+    )
+}
+
+/// Asserts a refusal for a missing feature: exit 2, its name and install
+/// command on stderr, nothing on stdout; and with `--json`, one usage object.
+#[cfg(not(all(feature = "serve", feature = "redis")))]
+fn assert_not_built(args: &[&str], missing: &str) {
+    let r = run(args);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr
+            .contains(&format!("this airisk-auth was built without `{missing}`")),
+        "{args:?}: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(&install_with(missing)), "{}", r.stderr);
+    assert_eq!(r.stdout, "", "{args:?}");
+    let json: Vec<&str> = ["--json"].iter().chain(args).copied().collect();
+    let out = run_json(&json, 2);
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["error"]["kind"], "usage");
+    assert_eq!(out["error"]["exit_code"], 2);
+    let message = out["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&format!("`{missing}`")), "{message}");
+    assert!(message.contains(&install_with(missing)), "{message}");
+}
+
+/// The small build still parses `serve` (its help, its options, clap's own
+/// usage errors), then refuses to run it, naming the feature.
+#[cfg(not(feature = "serve"))]
+#[test]
+fn serve_without_the_serve_feature_parses_then_refuses_naming_it() {
+    let help = run(&["serve", "--help"]);
+    assert_exit(&help, 0);
+    assert!(help.stdout.contains("--request-timeout"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("--features serve,redis"),
+        "{}",
+        help.stdout
+    );
+    let bad = run(&["serve", "--bind", "not-an-address"]);
+    assert_exit(&bad, 2);
+    assert!(bad.stderr.contains("--bind"), "{}", bad.stderr);
+    assert_not_built(&["serve", "--bind", "127.0.0.1:0"], "serve");
+    assert_not_built(
+        &[
+            "serve",
+            "--store",
+            "redis://127.0.0.1:1/0",
+            "--consent-page",
+        ],
+        "serve",
+    );
+}
+
+/// Without the Redis store, `--store redis://…` is refused before any
+/// connection, naming the feature, in `revoke-grant` and in `serve`.
+#[cfg(not(feature = "redis"))]
+#[test]
+fn redis_stores_without_the_redis_feature_are_refused_naming_it() {
+    for store in ["redis://127.0.0.1:1/0", "rediss://127.0.0.1:1/0"] {
+        assert_not_built(
+            &[
+                "revoke-grant",
+                "--store",
+                store,
+                "--client-id",
+                "abc123",
+                "--userid",
+                "user_42",
+            ],
+            "redis",
+        );
+        if cfg!(feature = "serve") {
+            assert_not_built(
+                &["serve", "--bind", "127.0.0.1:0", "--store", store],
+                "redis",
+            );
+        }
+    }
+    // A store that is not a shared one keeps its own message.
+    let memory = run(&["revoke-grant", "--store", "memory", "--client-id", "abc123"]);
+    assert_exit(&memory, 2);
+    assert!(
+        !memory.stderr.contains("built without"),
+        "{}",
+        memory.stderr
+    );
 }
 
 // ------------------------------------------------------------------ one spelling, JSON outcomes
@@ -965,10 +1098,12 @@ fn with_json_every_outcome_is_one_json_object_on_stdout_with_the_same_exit_statu
         let out = run_json(&args, 3);
         assert_eq!(out["error"]["kind"], "io", "{args:?}");
         assert_eq!(out["error"]["exit_code"], 3);
-        assert!(out["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("missing.json"));
+        // The path and the OS error.
+        let message = out["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("cannot read {missing}: No such file or directory")),
+            "{message}"
+        );
     }
 
     // Usage errors of the commands themselves (exit 2).
@@ -1024,10 +1159,14 @@ fn mint_refuses_what_verify_would_refuse_unless_allowed() {
 
     let out = run_json(&["mint", "--keys", &keys, "--issuer", ISS, "--json"], 2);
     assert_eq!(out["error"]["kind"], "usage");
+    assert_eq!(out["error"]["exit_code"], 2);
+    assert_eq!(out["error"]["name"], "MissingClaim");
+    assert_eq!(out["error"]["code"], 9);
+    assert_eq!(out["error"]["claim"], "sub");
     assert!(out["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("MissingClaim"));
+        .contains("MissingClaim: the token lacks a required claim: `sub`"));
 
     let token = mint(&keys, &[]);
     assert_exit(&verify(&keys, &[], &token), 0);
@@ -1052,6 +1191,142 @@ fn mint_refuses_what_verify_would_refuse_unless_allowed() {
     assert!(r.stderr.contains("required claim: `sub`"), "{}", r.stderr);
 }
 
+/// A token `mint` refuses: its flags, the refusal's name, code and claim, words
+/// of its message, and what `verify` says of it once minted anyway.
+struct Unmintable {
+    extra: &'static [&'static str],
+    name: &'static str,
+    code: u64,
+    claim: Option<&'static str>,
+    words: &'static str,
+    verify_refusal: Option<&'static str>,
+}
+
+/// `mint` with `keys`, the test issuer and client, judged at a fixed `--now`.
+fn mint_at_a_fixed_now(keys: &str) -> [&str; 9] {
+    [
+        "mint",
+        "--keys",
+        keys,
+        "--issuer",
+        ISS,
+        "--client-id",
+        "abc123",
+        "--now",
+        "1700000000",
+    ]
+}
+
+/// `mint` refuses, exit 2, each kind of token `verify` would refuse at the
+/// same time, naming the refusal (and its claim) in text and JSON; with
+/// `--allow-incomplete` it mints the token, which `verify` then refuses alike.
+#[test]
+fn mint_refuses_an_expired_future_or_overlong_token_unless_allowed() {
+    let dir = TempDir::new("unverifiable");
+    let keys = hs256_keys(&dir, "keys.json", "u1");
+    let base = mint_at_a_fixed_now(&keys);
+    let cases = [
+        Unmintable {
+            extra: &["--iat", "1699990000", "--ttl", "600"],
+            name: "Expired",
+            code: 10,
+            claim: None,
+            words: "give a later --exp",
+            verify_refusal: Some("Expired"),
+        },
+        Unmintable {
+            extra: &["--iat", "1700001000"],
+            name: "NotYetValid",
+            code: 11,
+            claim: None,
+            words: "not in the future",
+            verify_refusal: Some("NotYetValid"),
+        },
+        Unmintable {
+            extra: &["--nbf", "1700001000"],
+            name: "NotYetValid",
+            code: 11,
+            claim: None,
+            words: "not in the future",
+            verify_refusal: Some("NotYetValid"),
+        },
+        Unmintable {
+            extra: &["--ttl", "90000"],
+            name: "InvalidClaims",
+            code: 25,
+            claim: Some("exp"),
+            words:
+                "would live 90000 seconds, longer than an issuer's longest token (86400 seconds)",
+            // verify does not bound a lifetime: only mint does.
+            verify_refusal: None,
+        },
+    ];
+    for Unmintable {
+        extra,
+        name,
+        code,
+        claim,
+        words,
+        verify_refusal,
+    } in cases
+    {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let r = run(&args);
+        assert_exit(&r, 2);
+        assert!(r.stdout.is_empty(), "{extra:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!("({name}: ")),
+            "{extra:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(words), "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--allow-incomplete"), "{}", r.stderr);
+
+        let json: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+        let out = run_json(&json, 2);
+        assert_eq!(out["ok"], false);
+        assert_eq!(out["error"]["kind"], "usage", "{out}");
+        assert_eq!(out["error"]["exit_code"], 2);
+        assert_eq!(out["error"]["name"], name, "{out}");
+        assert_eq!(out["error"]["code"], code);
+        assert_eq!(out["error"]["claim"].as_str(), claim, "{out}");
+
+        let allowed: Vec<&str> = args.iter().copied().chain(["--allow-incomplete"]).collect();
+        let r = run(&allowed);
+        assert_exit(&r, 0);
+        let token = r.stdout.trim();
+        let r = verify(&keys, &["--now", "1700000000"], token);
+        match verify_refusal {
+            Some(refusal) => {
+                assert_exit(&r, 1);
+                assert!(r.stderr.contains(refusal), "{}", r.stderr);
+            }
+            None => assert_exit(&r, 0),
+        }
+    }
+}
+
+#[test]
+fn mint_checks_a_token_with_its_own_audience_and_accepts_the_bounds() {
+    let dir = TempDir::new("mintable");
+    let keys = hs256_keys(&dir, "keys.json", "u2");
+    let base = mint_at_a_fixed_now(&keys);
+    // The token's own audience is what its verify is given: minted and verified.
+    let args: Vec<&str> = base.iter().copied().chain(["--audience", "api"]).collect();
+    let r = run(&args);
+    assert_exit(&r, 0);
+    let token = r.stdout.trim();
+    assert_exit(
+        &verify(&keys, &["--now", "1700000000", "--audience", "api"], token),
+        0,
+    );
+    // Within the bounds: the longest lifetime, an iat within the leeway.
+    for extra in [&["--ttl", "86400"][..], &["--iat", "1700000030"][..]] {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        assert_exit(&run(&args), 0);
+    }
+}
+
 #[test]
 fn a_key_file_with_an_unknown_member_is_refused_with_its_position() {
     let dir = TempDir::new("keyfile-typo");
@@ -1068,4 +1343,19 @@ fn a_key_file_with_an_unknown_member_is_refused_with_its_position() {
         r.stderr
     );
     assert!(r.stderr.contains(", column "), "{}", r.stderr);
+
+    // An unknown JWK member too, as the registry refuses its unknown members.
+    let jwk = dir.path("algg.json");
+    std::fs::write(
+        &jwk,
+        r#"{"keys":[{"kty":"oct","algg":"HS256","k":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA"}]}"#,
+    )
+    .unwrap();
+    let r = run(&["jwks", "--keys", &jwk]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.contains("line 1, column 28: unknown field `algg`"),
+        "{}",
+        r.stderr
+    );
 }

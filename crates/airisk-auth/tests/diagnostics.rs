@@ -152,6 +152,30 @@ fn a_claim_of_the_wrong_type_is_named_on_request() {
 }
 
 #[test]
+fn explain_refusal_names_the_claim_only_for_the_kinds_that_have_one() {
+    let keys = keys();
+    let verifier = Verifier::new(keys.clone(), Policy::new(ISS));
+    let mut claims = Claims::generic(ISS, "abc123", 1_000, 3_600, "id-1");
+    claims.client_id = None;
+    let token = keys.mint(&claims).unwrap();
+    let kind = verifier.verify_at(&token, 2_000).unwrap_err();
+    let refusal = verifier.explain_refusal(&token, 2_000, kind);
+    assert_eq!(
+        (refusal.kind, refusal.claim),
+        (Error::MissingClaim, Some("client_id"))
+    );
+    // Another kind is passed through without a second verification.
+    let refusal = verifier.explain_refusal(&token, 2_000, Error::Expired);
+    assert_eq!((refusal.kind, refusal.claim), (Error::Expired, None));
+    // An explanation that disagrees with the kind given names nothing.
+    let valid = keys
+        .mint(&Claims::generic(ISS, "abc123", 1_000, 3_600, "id-2"))
+        .unwrap();
+    let refusal = verifier.explain_refusal(&valid, 2_000, Error::MissingClaim);
+    assert_eq!((refusal.kind, refusal.claim), (Error::MissingClaim, None));
+}
+
+#[test]
 fn unknown_members_of_a_key_document_are_refused_with_their_position() {
     let doc = format!("{{\"keys\": [{{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"{SECRET_B64}\"}}],\n  \"activ_kid\": \"a\"}}");
     assert_eq!(KeySet::from_json(&doc).unwrap_err(), Error::InvalidKey);

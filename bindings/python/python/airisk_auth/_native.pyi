@@ -283,6 +283,10 @@ class Response:
     def reason_code(self) -> int | None:
         """For a failure, the numeric kind of the reason."""
     @property
+    def claim(self) -> str | None:
+        """For a refused bearer token, the claim missing or of the wrong type (e.g.
+        ``"client_id"``), as an exception's ``.claim``; ``None`` otherwise."""
+    @property
     def content_type(self) -> str | None:
         """The ``Content-Type`` header, if any."""
     def header(self, name: str) -> str | None:

@@ -54,7 +54,8 @@ def to_starlette_response(response: Response) -> starlette.responses.Response:
 
 
 class BearerRefused(fastapi.HTTPException):
-    """Raised by :class:`BearerAuth` with the 401/403 answer to send (``.response``).
+    """Raised by :class:`BearerAuth` with the 401/403 answer to send (``.response``),
+    and the claim at fault of a refused token (``.claim``, as ``AuthError.claim``).
 
     Without :func:`install`, FastAPI's default handler still sends the status and the
     ``WWW-Authenticate`` challenge (with a JSON ``detail`` body).
@@ -63,6 +64,7 @@ class BearerRefused(fastapi.HTTPException):
     def __init__(self, response: Response) -> None:
         super().__init__(status_code=response.status, headers=dict(response.headers))
         self.response = response
+        self.claim: Optional[str] = response.claim
 
 
 class BearerAuth:

@@ -5,6 +5,8 @@ use crate::cli::MintArgs;
 use crate::files::read_bounded;
 use crate::{describe, Failure};
 use airisk_auth::clock::{format_utc, Clock, SystemClock};
+use airisk_auth::diagnostic::Refusal;
+use airisk_auth::flow::MAX_TOKEN_TTL;
 use airisk_auth::keys::KeySet;
 use airisk_auth::token::{Claims, Policy, Verifier};
 use airisk_auth::Error;
@@ -56,12 +58,15 @@ pub(super) fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
         }
         None => ClaimsFile::default(),
     };
-    let claims = build_claims(args, file)?;
+    let now = args.now.unwrap_or_else(|| SystemClock.now());
+    let claims = build_claims(args, file, now)?;
     let token = keys
         .mint(&claims)
         .map_err(|e| Failure::Usage(format!("cannot mint this token: {}", describe(e))))?;
     if !args.allow_incomplete {
-        refuse_incomplete(keys, &claims, &token)?;
+        if let Some(refused) = refusal(keys, &claims, &token, now) {
+            return Err(refused.report(json)?);
+        }
     }
     if json {
         let expiration = format_utc(claims.exp).map_err(|e| Failure::Usage(describe(e)))?;
@@ -77,30 +82,90 @@ pub(super) fn mint(args: &MintArgs, json: bool) -> Result<(), Failure> {
     emit(&format!("{token}\n"))
 }
 
-/// Refuses a token that `verify` with its default policy would refuse for a
-/// missing claim: the core's own verifier decides, at the token's issue time,
-/// so a token meant to be valid later is judged on its claims alone.
-fn refuse_incomplete(keys: KeySet, claims: &Claims, token: &str) -> Result<(), Failure> {
-    let verifier = Verifier::new(Arc::new(keys), Policy::new(&claims.iss));
-    let at = claims.iat.unwrap_or_else(|| claims.exp.saturating_sub(1));
-    match verifier.explain_at(token, at) {
-        Some(refusal) if refusal.kind == Error::MissingClaim => {
-            let give = match refusal.claim {
-                Some("client_id") => "give --client-id",
-                Some("sub") => "give --client-id or --userid",
-                _ => "complete the claims",
-            };
-            Err(Failure::Usage(format!(
-                "not minted: `verify` would refuse this token ({}: {refusal}); {give}, \
-                 or --allow-incomplete to mint it anyway",
-                refusal.kind.name()
-            )))
+/// Why a minted token is not handed out: the refusal (its kind and claim) and
+/// what to do about it.
+struct NotMinted {
+    refusal: Refusal,
+    why: String,
+    give: &'static str,
+}
+
+impl NotMinted {
+    /// The usage failure (exit 2); with `--json`, first its JSON object on
+    /// stdout, with the refusal's `name`, `code` and `claim`.
+    fn report(self, json: bool) -> Result<Failure, Failure> {
+        let message = format!(
+            "not minted: {} ({}: {}); {}, or --allow-incomplete to mint it anyway",
+            self.why,
+            self.refusal.kind.name(),
+            self.refusal,
+            self.give
+        );
+        if json {
+            emit(&json_text(
+                &serde_json::json!({
+                    "ok": false,
+                    "error": {
+                        "kind": "usage",
+                        "exit_code": 2,
+                        "message": message,
+                        "name": self.refusal.kind.name(),
+                        "code": self.refusal.kind.code(),
+                        "claim": self.refusal.claim,
+                    }
+                }),
+                true,
+            ))?;
         }
-        _ => Ok(()),
+        Ok(Failure::Usage(message))
     }
 }
 
-pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, Failure> {
+/// What `verify` would answer for this token at `now`: the core's own
+/// verifier of `verify --keys KEYS --issuer ISS [--audience AUD]` with the
+/// token's issuer and first audience (the verify a holder of the token runs)
+/// and the default leeway, through [`Verifier::explain_at`] so that a missing
+/// or ill-typed claim is named. A token valid for that verifier is refused
+/// still when it outlives the longest token an issuer issues
+/// ([`MAX_TOKEN_TTL`]): `verify` does not bound lifetimes, so a long-lived
+/// token minted by hand is the one no other check catches.
+fn refusal(keys: KeySet, claims: &Claims, token: &str, now: u64) -> Option<NotMinted> {
+    let mut policy = Policy::new(&claims.iss);
+    if let Some(audience) = claims.aud.first() {
+        policy = policy.with_audience(audience);
+    }
+    let verifier = Verifier::new(Arc::new(keys), policy);
+    if let Some(refusal) = verifier.explain_at(token, now) {
+        let give = match (refusal.kind, refusal.claim) {
+            (Error::MissingClaim, Some("client_id")) => "give --client-id",
+            (Error::MissingClaim, Some("sub")) => "give --client-id or --userid",
+            (Error::Expired, _) => "give a later --exp, or an --iat and --ttl that end after now",
+            (Error::NotYetValid, _) => {
+                "give an --iat and --nbf not in the future, or --now for the time it is meant for"
+            }
+            _ => "complete the claims",
+        };
+        return Some(NotMinted {
+            refusal,
+            why: "`verify` would refuse this token".into(),
+            give,
+        });
+    }
+    let lifetime = claims.exp.saturating_sub(claims.iat.unwrap_or(now));
+    let mut refusal = Refusal::of(Error::InvalidClaims);
+    refusal.claim = Some("exp");
+    (lifetime > MAX_TOKEN_TTL).then(|| NotMinted {
+        refusal,
+        why: format!(
+            "the token would live {lifetime} seconds, longer than an issuer's longest \
+             token ({MAX_TOKEN_TTL} seconds)"
+        ),
+        give: "give a shorter --ttl or an earlier --exp",
+    })
+}
+
+/// The claims of the flags and the file (flags win); `iat` defaults to `now`.
+pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile, now: u64) -> Result<Claims, Failure> {
     let iss = args.issuer.clone().or(file.iss).ok_or_else(|| {
         Failure::Usage("no issuer: give --issuer or \"iss\" in the claims file".into())
     })?;
@@ -120,7 +185,7 @@ pub(super) fn build_claims(args: &MintArgs, file: ClaimsFile) -> Result<Claims, 
     } else {
         args.audience.clone()
     };
-    let iat = args.iat.or(file.iat).unwrap_or_else(|| SystemClock.now());
+    let iat = args.iat.or(file.iat).unwrap_or(now);
     let exp = match args.exp.or(file.exp) {
         Some(exp) => exp,
         None => iat

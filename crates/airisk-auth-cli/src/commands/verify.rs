@@ -135,10 +135,7 @@ pub(super) fn verify(args: &VerifyArgs, json: bool) -> Result<(), Failure> {
         }
         Err(e) => {
             // The slow explanation names the claim at fault, now that it was refused.
-            let refusal = verifier
-                .explain_at(display_token(&text), now)
-                .filter(|r| r.kind == e)
-                .unwrap_or(Refusal::of(e));
+            let refusal = verifier.explain_refusal(display_token(&text), now, e);
             if json {
                 emit(&json_text(
                     &VerifyReport {

@@ -1,6 +1,7 @@
 //! Bearer-token checks for protected resources (RFC 6750).
 
 use super::response::Response;
+use crate::diagnostic::Refusal;
 use crate::error::Error;
 use crate::scope::is_valid_scope_name;
 use crate::token::{Claims, ClaimsRef, Verifier};
@@ -153,6 +154,39 @@ pub fn check_bearer_with<R>(
         Err(e) => Err(Response::answer(401, Some(e))
             .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"")),
     }
+}
+
+/// Why a bearer check refused `authorization` with `answer`, naming the claim
+/// at fault when there is one: the slow explanation
+/// ([`Verifier::explain_refusal`]) of the token in the header, for logs after
+/// [`check_bearer_with`] refused, never for the request path. An answer
+/// without a reason (a success) gives `None`.
+///
+/// ```
+/// use airisk_auth::flow::{check_bearer_at, explain_bearer_at, Access};
+/// # use airisk_auth::prelude::*; use std::sync::Arc;
+/// # let keys = Arc::new(KeySet::single(Key::generate_hs256("k")?)?);
+/// let mut claims = Claims::generic("https://airisk.example", "abc123", 1_000, 600, "id-1");
+/// claims.jti = None;
+/// let header = format!("Bearer {}", keys.mint(&claims)?);
+/// let verifier = Verifier::new(keys, Policy::new("https://airisk.example"));
+/// let answer = check_bearer_at(&verifier, Some(&header), Access::Any, 1_100).unwrap_err();
+/// let refusal = explain_bearer_at(&verifier, Some(&header), 1_100, &answer).unwrap();
+/// assert_eq!(refusal.claim, Some("jti"));
+/// # Ok::<(), airisk_auth::Error>(())
+/// ```
+#[must_use]
+pub fn explain_bearer_at(
+    verifier: &Verifier,
+    authorization: Option<&str>,
+    now: u64,
+    answer: &Response,
+) -> Option<Refusal> {
+    let kind = answer.reason?;
+    Some(match authorization.and_then(bearer_token) {
+        Some(token) => verifier.explain_refusal(token, now, kind),
+        None => Refusal::of(kind),
+    })
 }
 
 /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive,

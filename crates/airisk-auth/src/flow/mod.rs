@@ -171,7 +171,7 @@ mod token;
 pub use answer::OAuthError;
 pub use bearer::{
     check_bearer, check_bearer_at, check_bearer_with, check_bearer_with_scopes,
-    check_bearer_with_scopes_at, Access,
+    check_bearer_with_scopes_at, explain_bearer_at, Access,
 };
 pub use client_auth::MAX_CLIENT_AUTHORIZATION_LEN;
 pub use consent::{PendingAuthorization, MAX_TICKET_LEN};

@@ -243,6 +243,23 @@ impl Verifier {
         Some(Refusal { kind, claim })
     }
 
+    /// The [`Refusal`] explaining `kind`, which verifying `token` at `now` just
+    /// returned: the one conversion every binding and the CLI use on their
+    /// refusal path. Only [`Error::MissingClaim`] and [`Error::MalformedClaims`]
+    /// can name a claim, so only they pay for [`Verifier::explain_at`]; any
+    /// other kind (or an explanation that disagrees, e.g. a revocation seen
+    /// once and not again) gives `Refusal::of(kind)`.
+    #[must_use]
+    pub fn explain_refusal(&self, token: &str, now: u64, kind: Error) -> Refusal {
+        match kind {
+            Error::MissingClaim | Error::MalformedClaims => self
+                .explain_at(token, now)
+                .filter(|r| r.kind == kind)
+                .unwrap_or(Refusal::of(kind)),
+            _ => Refusal::of(kind),
+        }
+    }
+
     fn select_key_by_header(&self, encoded_header: &[u8]) -> Result<&Key> {
         // Other issuers' headers (an identity provider's RS256/ES256 tokens) are
         // short: decoded on the stack, so a valid ES256 token allocates nothing.
