@@ -71,7 +71,11 @@
 //! - **Fail closed.** Every failure — refused or dropped connection, connect
 //!   timeout, `statement_timeout`, an error from the server, a missing table —
 //!   is [`Error::LedgerUnavailable`]: the exchange answers 503 and issues no
-//!   token, the verifier refuses tokens it cannot check.
+//!   token, the verifier refuses tokens it cannot check. A redemption whose
+//!   connection drops mid-commit may have committed (the server can commit and
+//!   stop before it answers): its code is then spent without a token, and a
+//!   retry is `Replayed` (the client starts a new authorization); it is never
+//!   honoured twice (`tests/postgres.rs`, the server stopped mid-run).
 //! - **Connections.** A pool of [`PostgresConfig::pool_size`] slots (default
 //!   [`DEFAULT_POOL_SIZE`]), opened on first use (a service starts while the
 //!   database is down and answers 503 until it is back), each dropped after any

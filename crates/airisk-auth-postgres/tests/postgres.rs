@@ -447,6 +447,9 @@ fn with_the_server_stopped_mid_run_nothing_is_honoured_twice_and_work_resumes() 
     std::thread::sleep(Duration::from_millis(300));
     script("start-server", &dir);
     let mut firsts = vec![0u32; usize::try_from(CODES).unwrap()];
+    // Codes one of whose attempts was refused as unavailable: the server may have
+    // committed that redemption and closed the connection before answering it.
+    let mut in_doubt = vec![false; usize::try_from(CODES).unwrap()];
     let mut unavailable = 0;
     for worker in workers {
         for (i, answer) in worker.join().unwrap() {
@@ -456,6 +459,7 @@ fn with_the_server_stopped_mid_run_nothing_is_honoured_twice_and_work_resumes() 
                 Ok(other) => panic!("code {i}: {other:?}"),
                 Err(e) => {
                     assert_eq!(e, Error::LedgerUnavailable);
+                    in_doubt[usize::try_from(i).unwrap()] = true;
                     unavailable += 1;
                 }
             }
@@ -468,19 +472,29 @@ fn with_the_server_stopped_mid_run_nothing_is_honoured_twice_and_work_resumes() 
     );
     // After the restart every code honoured before is still remembered (the
     // crash lost no commit), and the others can be redeemed now: work continues.
+    // A code whose attempt was refused in doubt may be spent without ever having
+    // been honoured (its commit outlived the answer): failing closed, it is
+    // Replayed; never is a code honoured twice.
+    let mut spent_in_doubt = 0;
     for i in 0..CODES {
+        let index = usize::try_from(i).unwrap();
         let again = store.redeem(&id(9, i), deadline, now()).unwrap();
-        let expected = if firsts[usize::try_from(i).unwrap()] == 1 {
-            Redemption::Replayed
+        if firsts[index] == 1 {
+            assert_eq!(
+                again,
+                Redemption::Replayed,
+                "code {i}, honoured before the restart"
+            );
+        } else if in_doubt[index] && again == Redemption::Replayed {
+            spent_in_doubt += 1;
         } else {
-            Redemption::First
-        };
-        assert_eq!(again, expected, "code {i}");
+            assert_eq!(again, Redemption::First, "code {i}, never honoured");
+        }
     }
     let up = exchange_fresh_code(&issuer(store));
     assert_eq!(up.status, 200, "{up:?}");
     eprintln!(
-        "postgres stopped mid-run: {unavailable} attempts refused (503), {} codes honoured once, 0 twice",
+        "postgres stopped mid-run: {unavailable} attempts refused (503), {} codes honoured once, 0 twice, {spent_in_doubt} spent by a refused attempt",
         firsts.iter().filter(|&&n| n == 1).count()
     );
 }

@@ -562,12 +562,12 @@ proptest! {
     #![proptest_config(config(1))]
 
     /// The authorization endpoint answers 302, 400 or 401, never anything else;
-    /// a redirect goes only to a registered URI.
+    /// a redirect goes only to a registered URI, carrying a code when nothing was
+    /// refused, or an RFC 6749 error (the refusal's reason kept) and no code.
     #[test]
     fn authorize_answers_every_query(query in prop_oneof![text(200), form_text()]) {
         let answer = issuer().authorize_at(&query, T);
         prop_assert!(matches!(answer.status, 302 | 400 | 401), "{:?}", answer);
-        prop_assert_eq!(answer.status == 302, answer.reason.is_none());
         if answer.status == 302 {
             let location = answer.header("Location").unwrap();
             prop_assert!(
@@ -576,6 +576,14 @@ proptest! {
                     .any(|uri| location.starts_with(uri)),
                 "{}", location
             );
+            let carries = |name: &str| location.contains(&format!("?{name}=")) || location.contains(&format!("&{name}="));
+            if answer.reason.is_none() {
+                prop_assert!(carries("code") && !carries("error"), "{}", location);
+            } else {
+                prop_assert!(carries("error") && !carries("code"), "{}", location);
+            }
+        } else {
+            prop_assert!(answer.reason.is_some(), "{:?}", answer);
         }
     }
 
