@@ -40,7 +40,8 @@ run_recipes() {
 exports_of() { readme_recipe "$1" | grep '^export ' || true; }
 
 # Whether ELF file $1 needs libairisk_auth.so at run time.
-needs_shared_lib() { readelf -d "$1" 2>/dev/null | grep -q 'NEEDED.*libairisk_auth\.so'; }
+# (readelf's output read whole first: `| grep -q` can fail under pipefail by SIGPIPE.)
+needs_shared_lib() { local dynamic; dynamic="$(readelf -d "$1" 2>/dev/null)"; grep -q 'NEEDED.*libairisk_auth\.so' <<<"$dynamic"; }
 
 c_recipes() {
     local work="$1"
