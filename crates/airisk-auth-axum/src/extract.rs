@@ -75,22 +75,32 @@ impl Bearer {
         access: Access,
         required: &'static [&'static str],
     ) -> Result<Claims, AuthResponse> {
-        if !self.blocking {
-            return adapter::check_bearer_with_scopes(&self.verifier, headers, access, required)
-                .map_err(AuthResponse);
-        }
-        let verifier = self.verifier.clone();
-        let mut only_authorization = HeaderMap::new();
-        for value in headers.get_all(http::header::AUTHORIZATION) {
-            only_authorization.append(http::header::AUTHORIZATION, value.clone());
-        }
-        tokio::task::spawn_blocking(move || {
-            adapter::check_bearer_with_scopes(&verifier, &only_authorization, access, required)
+        let answer = if self.blocking {
+            let verifier = self.verifier.clone();
+            let only_authorization = only_authorization(headers);
+            tokio::task::spawn_blocking(move || {
+                adapter::check_bearer_with_scopes(&verifier, &only_authorization, access, required)
+            })
+            .await
+            .unwrap_or_else(|_| Err(adapter::unavailable()))
+        } else {
+            adapter::check_bearer_with_scopes(&self.verifier, headers, access, required)
+        };
+        answer.map_err(|refused| {
+            // The slow path, after a refusal only: which claim was at fault.
+            let claim = adapter::refused_claim(&self.verifier, headers, &refused);
+            AuthResponse::refusal_of_claim(refused, claim)
         })
-        .await
-        .unwrap_or_else(|_| Err(adapter::unavailable()))
-        .map_err(AuthResponse)
     }
+}
+
+/// A copy of the `Authorization` headers alone, for the blocking pool.
+fn only_authorization(headers: &HeaderMap) -> HeaderMap {
+    let mut only = HeaderMap::new();
+    for value in headers.get_all(http::header::AUTHORIZATION) {
+        only.append(http::header::AUTHORIZATION, value.clone());
+    }
+    only
 }
 
 macro_rules! bearer_extractor {

@@ -24,7 +24,8 @@
 //! A request without a valid token never reaches the handler: it gets the
 //! core's 401 (`WWW-Authenticate: Bearer error="invalid_token"`), or 403
 //! `insufficient_scope` for a generic token on a [`UserToken`] route, and the
-//! reason is logged through `tracing` (error name and number only).
+//! reason is logged through `tracing` (error name and number, and the claim at
+//! fault for a token refused for one; never the token).
 //!
 //! | item | what |
 //! |---|---|
@@ -62,7 +63,7 @@ mod router;
 
 pub use consent::{html_escape, ConsentPage, DecisionForm, PlainConsentPage};
 pub use extract::{AnyToken, Bearer, RequiredScopes, Scoped, UserToken};
-pub use response::{AuthResponse, RefusalReason};
+pub use response::{AuthResponse, RefusalClaim, RefusalReason};
 pub use router::{IssuerRouter, IssuerState, Paths, DEFAULT_REQUEST_TIMEOUT};
 
 /// The README's examples, compiled as doctests so they stay true.

@@ -208,7 +208,7 @@ impl IssuerRouter {
 
 async fn authorize(State(state): State<IssuerState>, RawQuery(query): RawQuery) -> AuthResponse {
     // Authorization touches no store: codes and tickets are self-contained.
-    AuthResponse(match &state.consent {
+    AuthResponse::from(match &state.consent {
         None => adapter::authorize(&state.issuer, query.as_deref()),
         Some(consent) => adapter::ask_consent(
             &state.issuer,
@@ -222,12 +222,12 @@ async fn authorize(State(state): State<IssuerState>, RawQuery(query): RawQuery) 
 async fn decide(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
     // Opening a ticket uses it up in the store.
     if !state.blocking {
-        return AuthResponse(adapter::decide(&state.issuer, &headers, &body));
+        return AuthResponse::from(adapter::decide(&state.issuer, &headers, &body));
     }
     let issuer = state.issuer.clone();
     let answer =
         tokio::task::spawn_blocking(move || adapter::decide(&issuer, &headers, &body)).await;
-    AuthResponse(answer.unwrap_or_else(|_| adapter::unavailable()))
+    AuthResponse::from(answer.unwrap_or_else(|_| adapter::unavailable()))
 }
 
 /// A form endpoint that reaches the store: inline, or on the blocking pool.
@@ -238,11 +238,11 @@ async fn form_endpoint(
     endpoint: fn(&Issuer, &HeaderMap, &[u8]) -> airisk_auth::flow::Response,
 ) -> AuthResponse {
     if !state.blocking {
-        return AuthResponse(endpoint(&state.issuer, &headers, &body));
+        return AuthResponse::from(endpoint(&state.issuer, &headers, &body));
     }
     let issuer = state.issuer.clone();
     let answer = tokio::task::spawn_blocking(move || endpoint(&issuer, &headers, &body)).await;
-    AuthResponse(answer.unwrap_or_else(|_| adapter::unavailable()))
+    AuthResponse::from(answer.unwrap_or_else(|_| adapter::unavailable()))
 }
 
 async fn token(State(state): State<IssuerState>, headers: HeaderMap, body: Bytes) -> AuthResponse {
@@ -263,9 +263,9 @@ async fn introspect(
 
 async fn metadata(State(state): State<IssuerState>) -> AuthResponse {
     // Generated from the issuer's configuration; touches no store.
-    AuthResponse(adapter::metadata(&state.issuer))
+    AuthResponse::from(adapter::metadata(&state.issuer))
 }
 
 async fn jwks(State(state): State<IssuerState>) -> AuthResponse {
-    AuthResponse(adapter::jwks(&state.issuer))
+    AuthResponse::from(adapter::jwks(&state.issuer))
 }

@@ -4,7 +4,7 @@
 
 use airisk_auth::prelude::*;
 use airisk_auth_axum::{
-    AnyToken, Bearer, IssuerRouter, RefusalReason, RequiredScopes, Scoped, UserToken,
+    AnyToken, Bearer, IssuerRouter, RefusalClaim, RefusalReason, RequiredScopes, Scoped, UserToken,
 };
 use axum::body::Body;
 use axum::routing::get;
@@ -398,4 +398,105 @@ async fn scoped_routes_need_every_scope_and_hand_over_custom_claims() {
     }
     let (status, _, _, _) = call(app, get_with("/reports", Some("Bearer nope"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// What a test subscriber wrote: the log lines of the refusals.
+#[derive(Clone, Default)]
+struct LogLines(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogLines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn a_refusal_for_a_claim_names_it(blocking: bool) {
+    let lines = LogLines::default();
+    let writer = lines.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _log = tracing::subscriber::set_default(subscriber);
+
+    let keys = keys();
+    let now = SystemClock.now();
+    let mut claims = Claims::user(ISSUER, "abc123", "user_42", now, 600, "u");
+    claims.client_id = None;
+    let incomplete = keys.mint(&claims).unwrap();
+    let expired = keys
+        .mint(&Claims::user(
+            ISSUER,
+            "abc123",
+            "user_42",
+            now - 700,
+            600,
+            "e",
+        ))
+        .unwrap();
+    let app = protected(Bearer::new(Verifier::new(keys, Policy::new(ISSUER))).blocking(blocking));
+
+    let response = app
+        .clone()
+        .oneshot(get_with("/user", Some(&format!("Bearer {incomplete}"))))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        response.extensions().get::<RefusalReason>(),
+        Some(&RefusalReason(Error::MissingClaim))
+    );
+    assert_eq!(
+        response.extensions().get::<RefusalClaim>(),
+        Some(&RefusalClaim("client_id"))
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        !String::from_utf8_lossy(&body).contains("client_id"),
+        "the claim is never sent"
+    );
+
+    let response = app
+        .oneshot(get_with("/user", Some(&format!("Bearer {expired}"))))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.extensions().get::<RefusalClaim>(), None);
+
+    let written = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let refusals: Vec<&str> = written
+        .lines()
+        .filter(|l| l.contains("request refused"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{written}");
+    assert!(
+        refusals[0].contains("error=\"MissingClaim\"")
+            && refusals[0].contains("claim=\"client_id\""),
+        "{}",
+        refusals[0]
+    );
+    assert!(
+        refusals[1].contains("error=\"Expired\"") && !refusals[1].contains("claim="),
+        "{}",
+        refusals[1]
+    );
+    assert!(
+        !written.contains(&incomplete) && !written.contains(&expired),
+        "no token is logged"
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_for_a_claim_names_it_inline() {
+    a_refusal_for_a_claim_names_it(false).await;
+}
+
+#[tokio::test]
+async fn a_refusal_for_a_claim_names_it_on_the_blocking_pool() {
+    a_refusal_for_a_claim_names_it(true).await;
 }
