@@ -81,6 +81,27 @@ impl Server {
         panic!("could not start redis-server");
     }
 
+    /// Blocks until a replica has acknowledged every write made so far: a
+    /// marker written on one connection and `WAIT 1` on the same one (WAIT
+    /// counts the writes of its own connection, and the replication stream is
+    /// ordered, so the marker's acknowledgement covers every earlier write).
+    fn replicated(&self) {
+        let mut con = redis::Client::open(self.url().as_str())
+            .unwrap()
+            .get_connection_with_timeout(Duration::from_secs(1))
+            .unwrap();
+        let ((), acknowledged): ((), i64) = redis::pipe()
+            .cmd("SET")
+            .arg(unique("replicated"))
+            .arg(1)
+            .cmd("WAIT")
+            .arg(1)
+            .arg(10_000)
+            .query(&mut con)
+            .unwrap();
+        assert_eq!(acknowledged, 1, "the replica never acknowledged the writes");
+    }
+
     fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
@@ -145,6 +166,9 @@ fn double_redemptions_across_a_failover(wait: u32) -> usize {
         assert_eq!(old.redeem(&code(i), EXPIRES, NOW), Ok(Redemption::First));
         honoured_by_old.push(i);
     }
+    // Without WAIT the store does not wait for the replica: the test does, so
+    // that "in sync" holds before the cut whatever the machine's load.
+    primary.replicated();
     let nowhere = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
