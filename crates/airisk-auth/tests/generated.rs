@@ -4,7 +4,9 @@
 //!   which cbindgen writes the enum of `include/airisk_auth.h`;
 //! - `bindings/python/python/airisk_auth/errors.py`: the Python exception classes
 //!   (a real, typed Python file: it is its own stub), in two families under
-//!   `AuthError` as [`Error::family`] decides;
+//!   `AuthError` as [`Error::family`] decides; the classes themselves stand in
+//!   private modules beside it, `_error_families.py` (the bases) and one per
+//!   family (`_token_errors.py`, `_request_errors.py`, `_config_errors.py`);
 //! - their names in the `__all__` of `bindings/python/python/airisk_auth/__init__.pyi`
 //!   (between its `BEGIN`/`END` marker lines: mypy reads only literal lists there).
 //!
@@ -185,6 +187,11 @@ impl airisk_result {
     out
 }
 
+/// `errors.py`: the public module of the exception classes. The classes are
+/// written into one private module per family (`_error_families.py` for the
+/// bases), so that no file holds every class; this one imports them, lists them
+/// and makes it their home (`__module__`), so reprs, tracebacks and pickles
+/// name `airisk_auth.errors` as before.
 fn python_errors() -> String {
     let mut out = format!(
         r#""""The exceptions of airisk_auth: one class per error kind of the Rust core.
@@ -224,12 +231,26 @@ error's ``errno`` and ``strerror``.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-__all__ = [
-    "AuthError",
+from ._error_families import (
+    AuthError,
 "#
     );
+    for (name, ..) in FAMILIES {
+        writeln!(out, "    {name},").unwrap();
+    }
+    out.push_str(")\n");
+    for &(family, ..) in FAMILIES {
+        let kinds = kinds_of(family);
+        if kinds.is_empty() {
+            continue;
+        }
+        writeln!(out, "from .{} import (", kinds_module(family)).unwrap();
+        for kind in kinds {
+            writeln!(out, "    {},", python_name(kind)).unwrap();
+        }
+        out.push_str(")\n");
+    }
+    out.push_str("\n__all__ = [\n    \"AuthError\",\n");
     for (name, ..) in FAMILIES {
         writeln!(out, "    \"{name}\",").unwrap();
     }
@@ -237,8 +258,55 @@ __all__ = [
         writeln!(out, "    \"{}\",", python_name(kind)).unwrap();
     }
     out.push_str(
-        r#"]
+        r"]
 
+# Defined in the private modules above, at home here: pickle, repr and the docs
+# find every class as airisk_auth.errors.<name>.
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name
+",
+    );
+    out
+}
+
+/// The private module holding the kinds of the family class `family`
+/// (`TokenError` -> `_token_errors`).
+fn kinds_module(family: &str) -> String {
+    let stem = family.strip_suffix("Error").unwrap_or(family);
+    format!("_{}_errors", stem.to_ascii_lowercase())
+}
+
+/// The kinds whose Python family class is `family`, in code order.
+fn kinds_of(family: &str) -> Vec<Error> {
+    Error::ALL
+        .iter()
+        .copied()
+        .filter(|&kind| family_class(kind) == family)
+        .collect()
+}
+
+/// The first lines of a private module of `errors.py`.
+fn private_module_header(what: &str) -> String {
+    format!(
+        r#""""{what} of :mod:`airisk_auth.errors`: import them from there.
+
+Generated from ``airisk_auth::Error::ALL`` by ``crates/airisk-auth/tests/generated.rs``;
+do not edit. Regenerate: ``{REGENERATE}``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+"#
+    )
+}
+
+/// `_error_families.py`: `AuthError` and the family classes.
+fn python_error_families() -> String {
+    let mut out = private_module_header("The base class and the family classes");
+    out.push_str(
+        r#"
 
 class AuthError(ValueError):
     """Base class of every airisk_auth error.
@@ -256,7 +324,14 @@ class AuthError(ValueError):
 "#,
     );
     python_family_classes(&mut out);
-    python_kind_classes(&mut out);
+    out
+}
+
+/// `_token_errors.py` and its siblings: the classes of the kinds of `family`.
+fn python_kinds_module(family: &str) -> String {
+    let mut out = private_module_header(&format!("The {family} classes"));
+    writeln!(out, "\nfrom ._error_families import {family}").unwrap();
+    python_kind_classes(&mut out, &kinds_of(family));
     out
 }
 
@@ -302,9 +377,9 @@ fn python_bases(kind: Error) -> String {
     }
 }
 
-/// One class of errors.py per core error kind.
-fn python_kind_classes(out: &mut String) {
-    for &kind in Error::ALL {
+/// One class per core error kind of `kinds`.
+fn python_kind_classes(out: &mut String, kinds: &[Error]) {
+    for &kind in kinds {
         let name = python_name(kind);
         assert!(
             name != "AuthError" && FAMILIES.iter().all(|(f, ..)| *f != name),
@@ -384,10 +459,20 @@ fn c_result_codes_are_generated_from_the_core() {
 
 #[test]
 fn python_exception_classes_are_generated_from_the_core() {
+    const PACKAGE: &str = "bindings/python/python/airisk_auth";
+    sync(&format!("{PACKAGE}/errors.py"), &python_errors());
     sync(
-        "bindings/python/python/airisk_auth/errors.py",
-        &python_errors(),
+        &format!("{PACKAGE}/_error_families.py"),
+        &python_error_families(),
     );
+    for &(family, ..) in FAMILIES {
+        if !kinds_of(family).is_empty() {
+            sync(
+                &format!("{PACKAGE}/{}.py", kinds_module(family)),
+                &python_kinds_module(family),
+            );
+        }
+    }
 }
 
 #[test]
