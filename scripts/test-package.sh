@@ -7,7 +7,8 @@
 #     and used there (its stores left out, refusing by name), the license files in its
 #     metadata; `maturin build --release` and
 #     `maturin sdist` (tools from .venv, scripts/python-venv.sh) with both license files;
-#  3. the CLI: `cargo install --path crates/airisk-auth-cli` into a scratch root;
+#  3. the CLI: `cargo install --path crates/airisk-auth-cli` into a scratch root, and
+#     with `--features serve,redis` (the server, refused by the default command);
 #  4. Rust: `cargo package` of every publishable crate (--allow-dirty: a work tree with
 #     edits is checked as it is; --no-verify: step 5 builds the same packaged sources), then
 #  5. the packaged crates' own tests, all unpacked into one scratch workspace whose
@@ -16,12 +17,18 @@
 #     Every relative link of the Markdown files resolves (scripts/check-links.py), the
 #     packaged crates' inside their packages;
 #  6. sizes: libairisk_auth.so, the wheel, the CLI (default features), printed beside
-#     their goals; one over its goal fails.
+#     their goals; one over its goal fails;
+#  7. the opt-in stores, installed as the READMEs print it: `FEATURES=redis,postgres
+#     scripts/install-c.sh` (a C program linked through its .pc makes a Redis store and a
+#     PostgreSQL store that migrates its schema on a throwaway server) and
+#     `MATURIN_PEP517_ARGS="--features redis,postgres" pip install ./bindings/python` into
+#     a clean virtualenv (RedisStore and PostgresStore ping those servers); their sizes
+#     printed, without a goal.
 # Ends with `package: N passed, F failed` and exits non-zero on any failure.
 # Every release build goes to $CARGO_TARGET_DIR/<host triple>/release (CARGO_BUILD_TARGET),
 # where cargo-c builds the C library anyway, so the C library, the Python module and the
 # CLI share their dependencies' builds; the packaged tests share the dev ones.
-# PACKAGE_PARTS="c python cli crates" (the default) selects parts, e.g. while working on one.
+# PACKAGE_PARTS="c python cli crates stores" (the default) selects parts, e.g. while working on one.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -53,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-parts=" ${PACKAGE_PARTS:-c python cli crates} "
+parts=" ${PACKAGE_PARTS:-c python cli crates stores} "
 part_started=$SECONDS
 part_name=""
 # part NAME: whether NAME is selected; prints how long the previous selected part took.
@@ -68,6 +75,7 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
 sizes=()
+with_stores=()
 # size_check LABEL FILE GOAL_BYTES: a missing file, or a size over its goal (issue 17:
 # the default builds, without the opt-in stores and server), fails.
 size_check() {
@@ -83,6 +91,16 @@ size_check() {
         sizes+=("$(printf '%-24s %9s  goal <= %s MB: MISSED' "$1" "$mb" "$goal")")
         fail "size of $1: $mb, over its goal of $goal MB"
     fi
+}
+
+redis_port="" pg_port=""
+# servers_up: a throwaway Redis and PostgreSQL on loopback (once; stopped on exit).
+servers_up() {
+    [ -z "$redis_port" ] || return 0
+    redis_port="$(bash scripts/redis.sh start "$redis_dir")" || fail "redis.sh start"
+    pg_port="$(bash scripts/postgres.sh start "$pg_dir")" || fail "postgres.sh start"
+    redis_url="redis://127.0.0.1:$redis_port/0"
+    pg_dsn="host=127.0.0.1 port=$pg_port user=airisk dbname=airisk_test"
 }
 
 if part c; then
@@ -191,6 +209,30 @@ if cargo install --quiet --locked --target "$triple" --path crates/airisk-auth-c
 else
     fail "cargo install the CLI: $(tail -20 "$work/cli.log")"
 fi
+echo "== package: cargo install --path crates/airisk-auth-cli --features serve,redis"
+# The default command refuses `serve` (exit 2, naming the features); this one has it.
+# listens BIN: whether `BIN serve` on a free loopback port says where it listens within
+# 10 s (its first stdout line); the server is stopped either way.
+listens() {
+    local log="$work/serve-$RANDOM.out" pid i
+    "$1" serve --bind 127.0.0.1:0 >"$log" 2>/dev/null &
+    pid=$!
+    for i in $(seq 100); do
+        grep -q '127\.0\.0\.1:' "$log" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    grep -q '127\.0\.0\.1:' "$log"
+}
+if cargo install --quiet --locked --target "$triple" --path crates/airisk-auth-cli --features serve,redis \
+    --root "$work/cli-serve" >"$work/cli-serve.log" 2>&1 &&
+    listens "$work/cli-serve/bin/airisk-auth" && ! listens "$work/cli/bin/airisk-auth"; then
+    pass "cargo install --path crates/airisk-auth-cli --features serve,redis: it serves (the default command refuses to)"
+    with_stores+=("$(printf '%-24s %9s' "airisk-auth serve,redis" "$(awk -v b="$(stat -c %s "$work/cli-serve/bin/airisk-auth")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+else
+    fail "cargo install the CLI with serve,redis: $(tail -20 "$work/cli-serve.log")"
+fi
 fi
 
 if part crates; then
@@ -233,15 +275,13 @@ if cargo package --locked --allow-dirty --no-verify "${package_args[@]}" >"$work
     else
         fail "the core's package has no tests/vectors copy"
     fi
-    redis_port="$(bash scripts/redis.sh start "$redis_dir")" || fail "redis.sh start"
-    pg_port="$(bash scripts/postgres.sh start "$pg_dir")" || fail "postgres.sh start"
-    redis_url="redis://127.0.0.1:$redis_port/0"
+    servers_up
     # The plain Redis and PostgreSQL servers only: the TLS, cluster, failover and
     # stop-the-server tests skip here (not REQUIRED); test-redis.sh and test-postgres.sh
     # run them from the tree.
     if (cd "$ws" && env -u AIRISK_REDIS_REQUIRED -u AIRISK_PG_REQUIRED -u AIRISK_REDIS_TLS_PORT \
         -u AIRISK_REDIS_CLUSTER_PORTS -u AIRISK_PG_DIR -u AIRISK_PG_STOP_TEST AIRISK_REDIS_URL="$redis_url" \
-        AIRISK_PG_URL="host=127.0.0.1 port=$pg_port user=airisk dbname=airisk_test" \
+        AIRISK_PG_URL="$pg_dsn" \
         AIRISK_PG_SOCKET="host=$pg_dir/sock port=$pg_port user=airisk dbname=airisk_test" \
         cargo test --workspace --no-fail-fast >"$work/test-packaged.log" 2>&1); then
         pass "packaged crates: cargo test ($(grep -E '^test result: ok' "$work/test-packaged.log" | awk '{ n += $4 } END { print n }') tests passed)"
@@ -253,9 +293,78 @@ else
 fi
 fi
 
+if part stores; then
+# ---- 7. the opt-in stores ------------------------------------------------------------
+servers_up
+echo "== package: FEATURES=redis,postgres scripts/install-c.sh"
+cstores="$work/c-stores"
+if bash scripts/install-c.sh PREFIX="$cstores" FEATURES=redis,postgres >"$work/c-stores.log" 2>&1; then
+    pass "FEATURES=redis,postgres scripts/install-c.sh PREFIX=…"
+    cat >"$work/stores.c" <<'C'
+#include <airisk_auth.h>
+#include <stdio.h>
+/* Both stores of a FEATURES=redis,postgres install: a default build answers
+ * AIRISK_INVALID_CONFIGURATION here; migrate makes the PostgreSQL store talk to its server. */
+int main(int argc, char **argv) {
+  if (argc != 3) return 2;
+  airisk_store *redis = NULL, *postgres = NULL;
+  airisk_result rc = airisk_store_redis_new(argv[1], NULL, &redis);
+  if (rc != AIRISK_OK) { printf("redis: %d %s\n", (int)rc, airisk_last_error_detail()); return 1; }
+  airisk_postgres_options options = {0};
+  options.migrate = 1;
+  rc = airisk_store_postgres_new(argv[2], &options, &postgres);
+  if (rc != AIRISK_OK) { printf("postgres: %d %s\n", (int)rc, airisk_last_error_detail()); return 1; }
+  airisk_store_free(redis);
+  airisk_store_free(postgres);
+  printf("both stores made, the PostgreSQL schema migrated\n");
+  return 0;
+}
+C
+    # shellcheck disable=SC2046 # pkg-config's flags are words
+    if cc -o "$work/stores" "$work/stores.c" $(PKG_CONFIG_PATH="$cstores/lib/pkgconfig" pkg-config --cflags --libs airisk-auth) \
+        -Wl,-rpath,"$cstores/lib" >"$work/stores-cc.log" 2>&1 &&
+        out="$("$work/stores" "$redis_url" "$pg_dsn" 2>&1)"; then
+        pass "the installed library's stores: $out"
+    else
+        fail "C stores: $(cat "$work/stores-cc.log") ${out:-}"
+    fi
+    with_stores+=("$(printf '%-24s %9s' "libairisk_auth.so" "$(awk -v b="$(stat -c %s "$(readlink -f "$cstores/lib/libairisk_auth.so")")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+else
+    fail "FEATURES=redis,postgres install-c.sh: $(tail -20 "$work/c-stores.log")"
+fi
+
+echo "== package: MATURIN_PEP517_ARGS=\"--features redis,postgres\" pip install ./bindings/python"
+python3 -m venv "$work/pystores"
+if MATURIN_PEP517_ARGS="--features redis,postgres" CARGO_BUILD_TARGET="$triple" \
+    "$work/pystores/bin/python" -m pip install --quiet --disable-pip-version-check ./bindings/python >"$work/pip-stores.log" 2>&1; then
+    pass "MATURIN_PEP517_ARGS=\"--features redis,postgres\" pip install ./bindings/python"
+    if out="$(cd "$work" && "$work/pystores/bin/python" - "$redis_url" "$pg_dsn" <<'PY' 2>&1
+import sys
+import airisk_auth as aa
+
+aa.RedisStore(sys.argv[1]).ping()
+aa.PostgresStore(sys.argv[2], migrate=True).ping()
+print("RedisStore and PostgresStore ping their servers")
+PY
+)"; then
+        pass "the installed module's stores: $out"
+        native="$(find "$work/pystores/lib" -name '_native*.so' | head -1)"
+        with_stores+=("$(printf '%-24s %9s' "_native (Python module)" "$(awk -v b="$(stat -c %s "$native")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+    else
+        fail "Python stores: $out"
+    fi
+else
+    fail "pip install with the stores: $(tail -20 "$work/pip-stores.log")"
+fi
+fi
+
 part end
 echo
 echo "sizes (release, stripped):"
 [ ${#sizes[@]} -eq 0 ] || printf '  %s\n' "${sizes[@]}"
+if [ "${#with_stores[@]}" -ne 0 ]; then
+    echo "with the opt-in stores and server (no goal):"
+    printf '  %s\n' "${with_stores[@]}"
+fi
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
