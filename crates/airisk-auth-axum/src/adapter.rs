@@ -190,19 +190,13 @@ pub fn check_bearer_with_scopes(
 
 /// The registered claim at fault in `refused`, a bearer check's refusal of the
 /// request with `headers` (`"client_id"` for a token without one), or `None`.
-/// A slow path for logs: it decodes the token again, and only for a
-/// `MissingClaim` or `MalformedClaims` refusal (see [`flow::explain_bearer_at`]).
+/// A slow path for logs: [`flow::explain_bearer_at`] decodes the token again,
+/// and only for a `MissingClaim` or `MalformedClaims` refusal.
 pub fn refused_claim(
     verifier: &Verifier,
     headers: &HeaderMap,
     refused: &Response,
 ) -> Option<&'static str> {
-    if !matches!(
-        refused.reason,
-        Some(Error::MissingClaim | Error::MalformedClaims)
-    ) {
-        return None;
-    }
     let authorization = single_header(headers, &AUTHORIZATION);
     flow::explain_bearer_at(verifier, authorization.as_deref(), verifier.now(), refused)?.claim
 }
