@@ -104,8 +104,9 @@ fn hs256_keys(dir: &TempDir, name: &str, kid: &str) -> String {
     path
 }
 
-fn mint(keys: &str, extra: &[&str]) -> String {
-    let mut args = vec![
+/// `mint` with `keys`, the test issuer and client.
+fn mint_args(keys: &str) -> Vec<&str> {
+    vec![
         "mint",
         "--keys",
         keys,
@@ -113,7 +114,11 @@ fn mint(keys: &str, extra: &[&str]) -> String {
         ISS,
         "--client-id",
         "abc123",
-    ];
+    ]
+}
+
+fn mint(keys: &str, extra: &[&str]) -> String {
+    let mut args = mint_args(keys);
     args.extend_from_slice(extra);
     let r = run(&args);
     assert_exit(&r, 0);
@@ -1203,18 +1208,10 @@ struct Unmintable {
 }
 
 /// `mint` with `keys`, the test issuer and client, judged at a fixed `--now`.
-fn mint_at_a_fixed_now(keys: &str) -> [&str; 9] {
-    [
-        "mint",
-        "--keys",
-        keys,
-        "--issuer",
-        ISS,
-        "--client-id",
-        "abc123",
-        "--now",
-        "1700000000",
-    ]
+fn mint_at_a_fixed_now(keys: &str) -> Vec<&str> {
+    let mut args = mint_args(keys);
+    args.extend(["--now", "1700000000"]);
+    args
 }
 
 /// `mint` refuses, exit 2, each kind of token `verify` would refuse at the
