@@ -75,7 +75,13 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
 sizes=()
-with_stores=()
+variant_sizes=()
+# size_without_goal LABEL FILE: an opt-in variant's size, printed after the goals.
+size_without_goal() {
+    local bytes
+    bytes="$(stat -c %s "$(readlink -f "$2")" 2>/dev/null || echo 0)"
+    variant_sizes+=("$(printf '%-24s %9s' "$1" "$(awk -v b="$bytes" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+}
 # size_check LABEL FILE GOAL_BYTES: a missing file, or a size over its goal (issue 17:
 # the default builds, without the opt-in stores and server), fails.
 size_check() {
@@ -229,7 +235,7 @@ if cargo install --quiet --locked --target "$triple" --path crates/airisk-auth-c
     --root "$work/cli-serve" >"$work/cli-serve.log" 2>&1 &&
     listens "$work/cli-serve/bin/airisk-auth" && ! listens "$work/cli/bin/airisk-auth"; then
     pass "cargo install --path crates/airisk-auth-cli --features serve,redis: it serves (the default command refuses to)"
-    with_stores+=("$(printf '%-24s %9s' "airisk-auth serve,redis" "$(awk -v b="$(stat -c %s "$work/cli-serve/bin/airisk-auth")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+    size_without_goal "airisk-auth serve,redis" "$work/cli-serve/bin/airisk-auth"
 else
     fail "cargo install the CLI with serve,redis: $(tail -20 "$work/cli-serve.log")"
 fi
@@ -328,7 +334,7 @@ C
     else
         fail "C stores: $(cat "$work/stores-cc.log") ${out:-}"
     fi
-    with_stores+=("$(printf '%-24s %9s' "libairisk_auth.so" "$(awk -v b="$(stat -c %s "$(readlink -f "$cstores/lib/libairisk_auth.so")")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+    size_without_goal "libairisk_auth.so" "$cstores/lib/libairisk_auth.so"
 else
     fail "FEATURES=redis,postgres install-c.sh: $(tail -20 "$work/c-stores.log")"
 fi
@@ -349,7 +355,7 @@ PY
 )"; then
         pass "the installed module's stores: $out"
         native="$(find "$work/pystores/lib" -name '_native*.so' | head -1)"
-        with_stores+=("$(printf '%-24s %9s' "_native (Python module)" "$(awk -v b="$(stat -c %s "$native")" 'BEGIN { printf "%.2f MB", b / 1000000 }')")")
+        size_without_goal "_native (Python module)" "$native"
     else
         fail "Python stores: $out"
     fi
@@ -362,9 +368,9 @@ part end
 echo
 echo "sizes (release, stripped):"
 [ ${#sizes[@]} -eq 0 ] || printf '  %s\n' "${sizes[@]}"
-if [ "${#with_stores[@]}" -ne 0 ]; then
+if [ "${#variant_sizes[@]}" -ne 0 ]; then
     echo "with the opt-in stores and server (no goal):"
-    printf '  %s\n' "${with_stores[@]}"
+    printf '  %s\n' "${variant_sizes[@]}"
 fi
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
