@@ -326,6 +326,7 @@ int main(int argc, char **argv) {
   return 0;
 }
 C
+    out=""
     # shellcheck disable=SC2046 # pkg-config's flags are words
     if cc -o "$work/stores" "$work/stores.c" $(PKG_CONFIG_PATH="$cstores/lib/pkgconfig" pkg-config --cflags --libs airisk-auth) \
         -Wl,-rpath,"$cstores/lib" >"$work/stores-cc.log" 2>&1 &&
