@@ -335,7 +335,7 @@ fn python_kinds_module(family: &str) -> String {
     out
 }
 
-/// The family classes of errors.py, each listing its members.
+/// The family classes (in `_error_families.py`), each listing its members.
 fn python_family_classes(out: &mut String) {
     for &(name, base, summary, family) in FAMILIES {
         let members = match family {

@@ -101,23 +101,16 @@ impl NotMinted {
             self.refusal,
             self.give
         );
+        let failure = Failure::Usage(message);
         if json {
-            emit(&json_text(
-                &serde_json::json!({
-                    "ok": false,
-                    "error": {
-                        "kind": "usage",
-                        "exit_code": 2,
-                        "message": message,
-                        "name": self.refusal.kind.name(),
-                        "code": self.refusal.kind.code(),
-                        "claim": self.refusal.claim,
-                    }
-                }),
-                true,
-            ))?;
+            // Every failure's object, with what names the refusal.
+            let mut object = failure.to_json();
+            object["error"]["name"] = self.refusal.kind.name().into();
+            object["error"]["code"] = self.refusal.kind.code().into();
+            object["error"]["claim"] = self.refusal.claim.into();
+            emit(&json_text(&object, true))?;
         }
-        Ok(Failure::Usage(message))
+        Ok(failure)
     }
 }
 
